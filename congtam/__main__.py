@@ -1,0 +1,3 @@
+from congtam.cli import main
+
+main()

@@ -1,0 +1,14 @@
+from django.db import migrations
+
+GENESIS_HASH = "0" * 64
+
+
+def create_head(apps, schema_editor):
+    ChainHead = apps.get_model("audit", "ChainHead")
+    ChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0002_append_only_guard")]
+
+    operations = [migrations.RunPython(create_head, migrations.RunPython.noop)]

@@ -1,0 +1,81 @@
+"""Django admin for what has no page yet. Changes made here bypass the services' audit trail, so
+the admin is read-only for the organisation's core records (units, people): those change through
+the import and the pages, which write the audit trail."""
+
+from django.contrib import admin
+
+from congtam.core.admin_site import RoleAdminMixin
+from congtam.org.services import agency_update
+from congtam.org.models import Agency, AuthorityOverride, Person, Position, Posting, Unit
+
+
+class ReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agency)
+class AgencyAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """The agency's settings have no page of their own: HR edits them here, through the service,
+    so each change is audited."""
+
+    list_display = ("code", "name", "external_authority", "approval_depth")
+    fields = ("code", "name", "external_authority", "approval_depth")
+    readonly_fields = ("code",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        original = Agency.objects.get(pk=obj.pk)
+        agency_update(
+            actor=request.user,
+            agency=original,
+            name=form.cleaned_data["name"],
+            external_authority=form.cleaned_data["external_authority"],
+            approval_depth=form.cleaned_data["approval_depth"],
+        )
+
+
+@admin.register(Unit)
+class UnitAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "parent", "depth")
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+
+
+@admin.register(Position)
+class PositionAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "rank", "is_leadership")
+    search_fields = ("code", "title", "rank")
+    list_filter = ("is_leadership",)
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdmin):
+    list_display = ("staff_code", "full_name", "unit", "position", "unit_role", "category", "is_active")
+    search_fields = ("staff_code", "search_name")
+    list_filter = ("category", "unit_role", "is_active")
+    list_select_related = ("unit", "position")
+    exclude = ("gender", "birth_date", "ethnicity")
+
+
+@admin.register(Posting)
+class PostingAdmin(ReadOnlyAdmin):
+    list_display = ("person", "unit", "position", "unit_role", "start_date", "end_date")
+    list_select_related = ("person", "unit", "position")
+
+
+@admin.register(AuthorityOverride)
+class AuthorityOverrideAdmin(ReadOnlyAdmin):
+    list_display = ("person", "kind", "authority", "effective_from", "ended_on", "reason")
+    list_select_related = ("person", "authority")

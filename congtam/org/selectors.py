@@ -1,0 +1,176 @@
+"""Reading the organisation, with what each viewer may see decided here (see accounts.policy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from congtam.accounts import policy
+from congtam.audit.services import audit_record
+from congtam.core.vntext import search_query
+from congtam.org import events
+from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person
+from congtam.org.models import Person, Posting, Unit, UnitRole
+
+
+def _require_viewer(viewer) -> None:
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        raise PermissionError("A signed-in viewer is required.")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitNode:
+    unit: Unit
+    people_count: int
+
+
+def unit_tree(*, viewer) -> list[UnitNode]:
+    """Every unit in depth-first order with its head count: two queries."""
+    _require_viewer(viewer)
+    counts = dict(
+        Person.objects.filter(is_active=True).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
+    units = Unit.objects.only("id", "code", "name", "depth", "path", "parent_id").order_by("path")
+    return [UnitNode(unit=unit, people_count=counts.get(unit.pk, 0)) for unit in units]
+
+
+def unit_get(*, viewer, code: str) -> Unit:
+    _require_viewer(viewer)
+    try:
+        return Unit.objects.select_related("parent", "agency").get(code=code)
+    except Unit.DoesNotExist:
+        raise Http404(code) from None
+
+
+def unit_children(*, viewer, unit: Unit) -> QuerySet[Unit]:
+    _require_viewer(viewer)
+    return unit.children.annotate(
+        people_count=Count("people", filter=Q(people__is_active=True))
+    ).order_by("sibling_order", "path")
+
+
+def unit_head(*, viewer, unit: Unit) -> Person | None:
+    _require_viewer(viewer)
+    return Person.objects.filter(unit=unit, unit_role=UnitRole.HEAD, is_active=True).first()
+
+
+def unit_ancestors(*, viewer, unit: Unit) -> list[Unit]:
+    _require_viewer(viewer)
+    ids = unit.ancestor_ids()
+    return list(Unit.objects.filter(id__in=ids).order_by("path")) if ids else []
+
+
+def _directory_queryset() -> QuerySet[Person]:
+    # Only what every signed-in viewer may see; sensitive columns are deferred, not loaded.
+    return (
+        Person.objects.filter(is_active=True)
+        .select_related("unit", "position")
+        .only(
+            "id", "staff_code", "full_name", "sort_key", "category", "unit_role", "unit__code", "unit__name",
+            "position__code", "position__title",
+        )
+        .order_by("sort_key", "staff_code")
+    )
+
+
+def unit_people(*, viewer, unit: Unit) -> QuerySet[Person]:
+    """The people of one unit in Vietnamese order (sorted by the database, never in Python)."""
+    _require_viewer(viewer)
+    return _directory_queryset().filter(unit=unit)
+
+
+def person_search(*, viewer, query: str) -> QuerySet[Person]:
+    """People whose name contains the query's words in order, with or without diacritics, at the
+    start of a word; or whose staff code is the query."""
+    _require_viewer(viewer)
+    text = search_query(query)
+    if not text:
+        return Person.objects.none()
+    return _directory_queryset().filter(Q(search_name__contains=" " + text) | Q(staff_code__iexact=query.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    person: Person
+    show_sensitive: bool
+    postings: list[Posting]
+    authorities: PersonAuthorities
+    authority_people: dict[int, Person]
+    is_self: bool
+
+
+def person_detail(*, viewer, staff_code: str) -> PersonView:
+    """A person's page. Sensitive data is loaded only for those who may see it, and a read of it
+    by anyone but the person is written to the audit trail."""
+    _require_viewer(viewer)
+    queryset = Person.objects.select_related("unit", "unit__agency", "position")
+    try:
+        person = queryset.get(staff_code=staff_code)
+    except Person.DoesNotExist:
+        raise Http404(staff_code) from None
+    show_sensitive = policy.can_view_sensitive(viewer, person)
+    is_self = viewer.person_id == person.pk
+    if show_sensitive and not is_self:
+        audit_record(
+            actor=viewer,
+            event=events.PERSON_SENSITIVE_VIEWED,
+            subject=person,
+            new={"fields": ["gender", "birth_date", "ethnicity"]},
+        )
+    if not show_sensitive:
+        # Drop the values so no template can show them by mistake.
+        person.gender, person.birth_date, person.ethnicity = "", None, ""
+    postings = list(person.postings.select_related("unit", "position").order_by("-start_date", "-id"))
+    authorities = derive_for_person(person)
+    ids = {a.person_id for a in (authorities.evaluator, authorities.approver) if a.person_id}
+    authority_people = {
+        p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("unit", "position").only(
+            "id", "staff_code", "full_name", "unit__name", "unit__code", "position__title"
+        )
+    } if ids else {}
+    return PersonView(
+        person=person,
+        show_sensitive=show_sensitive,
+        postings=postings,
+        authorities=authorities,
+        authority_people=authority_people,
+        is_self=is_self,
+    )
+
+
+def people_evaluated_by(*, viewer, person: Person) -> list[int]:
+    """Ids of the active people whose evaluator or approver is ``person``."""
+    _require_viewer(viewer)
+    return [
+        found.person_id
+        for found in derive_all()
+        if person.pk in (found.evaluator.person_id, found.approver.person_id)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityProblem:
+    person: Person
+    authorities: PersonAuthorities
+
+
+def authority_problems(*, viewer) -> list[AuthorityProblem]:
+    """People with no valid evaluator or approver, for HR to fix. A fixed number of queries."""
+    if not policy.can_view_authority_report(viewer):
+        raise PermissionError("Not allowed to see the authority report.")
+    broken = {found.person_id: found for found in derive_all() if not found.is_valid}
+    people = (
+        Person.objects.filter(pk__in=list(broken)).select_related("unit", "position").order_by("unit__path", "sort_key")
+        if broken
+        else []
+    )
+    return [AuthorityProblem(person=person, authorities=broken[person.pk]) for person in people]
+
+
+def person_choices_for_override(*, viewer, query: str) -> QuerySet[Person]:
+    if not policy.can_manage_org(viewer):
+        raise PermissionError("Not allowed to manage the organisation.")
+    return person_search(viewer=viewer, query=query)[:20]
+

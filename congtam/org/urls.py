@@ -1,0 +1,17 @@
+from django.urls import path
+
+from congtam.org import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("units/", views.unit_tree_view, name="unit_tree"),
+    path("units/<str:code>/", views.unit_detail_view, name="unit_detail"),
+    path("people/", views.person_search_view, name="person_search"),
+    path("people/<str:staff_code>/", views.person_detail_view, name="person_detail"),
+    path("people/<str:staff_code>/authority/", views.authority_override_view, name="authority_override"),
+    path("authority/problems/", views.authority_problems_view, name="authority_problems"),
+    path("import/", views.import_view, name="import"),
+    path("import/template.xlsx", views.template_download_view, name="import_template"),
+    path("export.xlsx", views.export_view, name="export"),
+]

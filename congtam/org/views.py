@@ -1,0 +1,147 @@
+"""Pages of the organisation. Thin: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from congtam.accounts import policy
+from congtam.org import selectors, services
+from congtam.org.forms import AuthorityOverrideForm, ImportForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, 50)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@require_GET
+def unit_tree_view(request):
+    return render(request, "org/unit_tree.html", {"nodes": selectors.unit_tree(viewer=request.user)})
+
+
+@require_GET
+def unit_detail_view(request, code):
+    unit = selectors.unit_get(viewer=request.user, code=code)
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.unit_ancestors(viewer=request.user, unit=unit),
+            "children": selectors.unit_children(viewer=request.user, unit=unit),
+            "head": selectors.unit_head(viewer=request.user, unit=unit),
+            "page": _page(request, selectors.unit_people(viewer=request.user, unit=unit)),
+        },
+    )
+
+
+@require_GET
+def person_search_view(request):
+    query = request.GET.get("q", "")
+    page = _page(request, selectors.person_search(viewer=request.user, query=query)) if query.strip() else None
+    template = "org/_search_results.html" if request.htmx else "org/person_search.html"
+    return render(request, template, {"query": query, "page": page})
+
+
+@require_GET
+def person_detail_view(request, staff_code):
+    view = selectors.person_detail(viewer=request.user, staff_code=staff_code)
+    return render(
+        request,
+        "org/person_detail.html",
+        {"view": view, "person": view.person, "can_override": policy.can_manage_org(request.user)},
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def authority_override_view(request, staff_code):
+    _require(policy.can_manage_org(request.user))
+    view = selectors.person_detail(viewer=request.user, staff_code=staff_code)
+    form = AuthorityOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authority_override_set(
+                actor=request.user,
+                person=view.person,
+                kind=form.cleaned_data["kind"],
+                authority=form.cleaned_data["authority_code"],
+                effective_from=form.cleaned_data["effective_from"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("org:person_detail", staff_code=staff_code)
+    return render(request, "org/authority_override.html", {"view": view, "person": view.person, "form": form})
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    mapping = {"authority": "authority_code", "on": "effective_from"}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = mapping.get(field, field)
+            for message in errors:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@require_GET
+def authority_problems_view(request):
+    _require(policy.can_view_authority_report(request.user))
+    problems = selectors.authority_problems(viewer=request.user)
+    paginator = Paginator(problems, 50)
+    return render(request, "org/authority_problems.html", {"page": paginator.get_page(request.GET.get("page")), "total": len(problems)})
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    _require(policy.can_manage_org(request.user))
+    from congtam.org.importer import import_workbook
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_workbook(form.cleaned_data["workbook"], actor=request.user)
+        if report.ok:
+            messages.success(request, report.summary())
+    return render(request, "org/import.html", {"form": form, "report": report})
+
+
+@require_GET
+def template_download_view(request):
+    _require(policy.can_manage_org(request.user))
+    from congtam.org.exporter import write_template
+
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="congtam-mau-to-chuc.xlsx"'
+    write_template(response)
+    return response
+
+
+@require_GET
+def export_view(request):
+    _require(policy.can_manage_org(request.user))
+    from congtam.org.exporter import export_workbook
+
+    response = HttpResponse(content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="congtam-to-chuc-{stamp}.xlsx"'
+    export_workbook(response, actor=request.user)
+    return response

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One command: install what the tests need and run the whole suite on SQLite, then on PostgreSQL
+# (127.0.0.1:5432, user postgres). With CI=true an unreachable PostgreSQL is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export CONGTAM_DATA_DIR="${CONGTAM_DATA_DIR:-$(mktemp -d)}"
+PG_URL="${CONGTAM_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/congtam}"
+
+ensure_postgres() {
+  if .venv/bin/python - "$PG_URL" <<'PY' 2>/dev/null; then return 0; fi
+import sys, psycopg, dj_database_url
+c = dj_database_url.parse(sys.argv[1])
+psycopg.connect(host=c["HOST"], port=c["PORT"] or 5432, user=c["USER"], dbname="postgres", connect_timeout=3).close()
+PY
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [[ -d /etc/postgresql ]]; then
+    echo "== Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    sleep 2
+  fi
+  .venv/bin/python - "$PG_URL" <<'PY'
+import sys, psycopg, dj_database_url
+c = dj_database_url.parse(sys.argv[1])
+psycopg.connect(host=c["HOST"], port=c["PORT"] or 5432, user=c["USER"], dbname="postgres", connect_timeout=5).close()
+PY
+}
+
+echo "== Checking for missing migrations"
+env -u DATABASE_URL .venv/bin/congtam makemigrations --check --dry-run -v1
+
+echo "== Test suite on SQLite"
+env -u DATABASE_URL .venv/bin/python -m pytest -p no:cacheprovider "$@"
+
+if ensure_postgres; then
+  echo "== Test suite on PostgreSQL"
+  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider "$@"
+elif [[ "${CI:-}" == "true" ]]; then
+  echo "PostgreSQL is unreachable at $PG_URL: with CI=true this is a failure." >&2
+  exit 1
+else
+  echo "PostgreSQL is unreachable at $PG_URL: the PostgreSQL run was skipped (not in CI)." >&2
+fi

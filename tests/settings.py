@@ -1,0 +1,19 @@
+"""Settings for the test suite: the product's settings, with a throw-away data folder, fixed keys
+and a fast password hasher (Argon2 is checked by its own test against the product's settings)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("CONGTAM_DATA_DIR", tempfile.mkdtemp(prefix="congtam-test-"))
+os.environ.setdefault("CONGTAM_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("CONGTAM_AUDIT_KEY", "test-audit-key")
+
+from congtam.settings import *  # the product's settings, then the overrides below
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True
