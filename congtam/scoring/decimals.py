@@ -1,0 +1,87 @@
+"""Decimal helpers: one arithmetic context, parsing of user numbers, display rounding.
+
+Scores are kept exact (to the context's 28 significant digits) and are rounded only when shown,
+half up to two decimals, as RULES.md requires ("89.75 is HTTNV", never rounded up to 90).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+# The single arithmetic context of the engine. Every public entry point runs inside it so that
+# a caller who changed the thread's decimal context cannot change a score.
+ENGINE_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+class NumberFormatError(ValueError):
+    """Raised when a text cannot be read as a number."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert an int, float, Decimal or number text to Decimal.
+
+    Floats come from spreadsheet cells; ``repr`` gives their shortest exact-looking form
+    (89.75 stays 89.75, not 89.7500000000000000001).
+    """
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise NumberFormatError(str(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NumberFormatError(repr(value))
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return parse_number_text(value)
+    raise NumberFormatError(repr(value))
+
+
+def parse_number_text(text: str) -> Decimal:
+    """Read '89,75' or '89.75' (either decimal mark; no thousands separator)."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not _NUMBER_TEXT.match(cleaned):
+        raise NumberFormatError(text)
+    try:
+        return Decimal(cleaned.replace(",", "."))
+    except InvalidOperation as error:  # pragma: no cover - the pattern already excludes this
+        raise NumberFormatError(text) from error
+
+
+def round_for_display(value: Decimal) -> Decimal:
+    """Half up to two decimals: the only rounding the engine ever does to a score."""
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def format_display(value: Decimal | None, decimal_mark: str = ".") -> str:
+    """Text of a score for people: two decimals, half up; empty for no value."""
+    if value is None:
+        return ""
+    text = f"{round_for_display(value):f}"
+    return text.replace(".", decimal_mark) if decimal_mark != "." else text
+
+
+def floor_to_int(value: Decimal) -> int:
+    """Round down to a whole number ("must not exceed")."""
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def half_up_to_int(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def exact_text(value: Decimal) -> str:
+    """Exact, plain (no exponent) text of a Decimal, for JSON explanations."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
