@@ -17,3 +17,10 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: threads (the concurrency tests, the browser tests' live server) then
+    # open their own connections, as real requests do.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["CONGTAM_DATA_DIR"], "test.sqlite3")}
+
+os.makedirs(STATIC_ROOT, exist_ok=True)
