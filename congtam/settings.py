@@ -193,6 +193,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files: served by the app itself, never from a CDN --------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("CONGTAM_STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -24,3 +24,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["CONGTAM_DATA_DIR"], "test.sqlite3")}
 
 os.makedirs(STATIC_ROOT, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

@@ -8,11 +8,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from congtam.accounts import policy
-from congtam.audit.services import audit_record
 from congtam.core.vntext import search_query
-from congtam.org import events
 from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person
 from congtam.org.models import Person, Posting, Unit, UnitRole
+from congtam.org.services import sensitive_read_record
 
 
 def _require_viewer(viewer) -> None:
@@ -113,12 +112,7 @@ def person_detail(*, viewer, staff_code: str) -> PersonView:
     show_sensitive = policy.can_view_sensitive(viewer, person)
     is_self = viewer.person_id == person.pk
     if show_sensitive and not is_self:
-        audit_record(
-            actor=viewer,
-            event=events.PERSON_SENSITIVE_VIEWED,
-            subject=person,
-            new={"fields": ["gender", "birth_date", "ethnicity"]},
-        )
+        sensitive_read_record(actor=viewer, person=person)
     if not show_sensitive:
         # Drop the values so no template can show them by mistake.
         person.gender, person.birth_date, person.ethnicity = "", None, ""

@@ -359,6 +359,12 @@ def person_transfer(
     return person
 
 
+@transaction.atomic
+def sensitive_read_record(*, actor, person: Person, fields=("gender", "birth_date", "ethnicity")) -> None:
+    """Write to the audit trail that ``actor`` read a person's sensitive personal data."""
+    audit_record(actor=actor, event=events.PERSON_SENSITIVE_VIEWED, subject=person, new={"fields": list(fields)})
+
+
 # --- authority -------------------------------------------------------------------------------
 @transaction.atomic
 def authority_override_set(
