@@ -270,8 +270,8 @@ def person_create(
             email=email,
         )
     )
-    person.full_clean()
     person_check_head(person)
+    person.full_clean()
     person.save()
     Posting.objects.create(
         person=person,
