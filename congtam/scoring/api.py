@@ -11,7 +11,9 @@ Everything runs in the engine's own Decimal context, whatever the caller's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
@@ -38,7 +40,23 @@ from congtam.scoring.methods import (
     unit_component,
 )
 from congtam.scoring.policy import POINTS, Policy, load_preset
-from congtam.scoring.quota import Outcome, QuotaScope, apply_quota, ranking_key
+from congtam.scoring.quota import Outcome, QuotaScope, apply_quota
+
+
+@contextmanager
+def _bulk_work() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    A 100,000-person cohort allocates millions of tuples and dicts; each allocation burst would
+    otherwise trigger full collections that find nothing (reference counting frees them all).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_policy(policy_id_or_path: str, overrides: Iterable[tuple[str, str]] = ()) -> Policy:
@@ -118,8 +136,9 @@ class CohortMember:
 
 @dataclass(frozen=True, slots=True)
 class CohortResult:
-    """Proposed levels in a stable order (unit, group, rank in group, staff code), and the
-    quota per scope. Explanations and reasons are built on demand from the kept values."""
+    """Proposed levels in ranking order (best first, then the declared tie-break: the same order
+    whatever the input order), and the quota per scope, groups first. Explanations and reasons
+    are built on demand from the kept values."""
 
     policy: Policy
     outcomes: tuple[Outcome, ...]
@@ -136,6 +155,11 @@ class CohortResult:
         with localcontext(ENGINE_CONTEXT):
             return explanation_tree(outcome, self.policy, self.scope_map)
 
+    def explanations(self) -> list[Node]:
+        """Every person's tree, in the outcomes' order (for JSON output and explain-check)."""
+        with _bulk_work(), localcontext(ENGINE_CONTEXT):
+            return [explanation_tree(outcome, self.policy, self.scope_map) for outcome in self.outcomes]
+
     def reasons(self, outcome: Outcome, lang: str = "vi") -> list[str]:
         return reasons(outcome, self.policy, self.scope_map, lang)
 
@@ -148,7 +172,7 @@ def classify_member(member: CohortMember, policy: Policy) -> Classification:
 
 def classify_cohort(members: Iterable[CohortMember], policy: Policy) -> CohortResult:
     """Classify everyone, then apply the quota per unit and per group."""
-    with localcontext(ENGINE_CONTEXT):
+    with _bulk_work(), localcontext(ENGINE_CONTEXT):
         seen: set[str] = set()
         classifications = []
         for member in members:
@@ -158,8 +182,4 @@ def classify_cohort(members: Iterable[CohortMember], policy: Policy) -> CohortRe
             seen.add(code)
             classifications.append(classify_member(member, policy))
         outcomes, scopes = apply_quota(classifications, policy.settings)
-    tie_break = str(policy.settings.values["quota_tie_break"])
-    outcomes.sort(key=lambda o: (o.classification.person.unit, o.classification.person.group,
-                                 o.rank_in_group if o.rank_in_group is not None else len(outcomes) + 1,
-                                 ranking_key(o.classification, tie_break)))
     return CohortResult(policy, tuple(outcomes), tuple(scopes), {(s.kind, s.name): s for s in scopes})

@@ -174,16 +174,18 @@ def classify_points(person: Person, periods: Sequence[PeriodScore], settings: Po
         if not_classified is None:
             raise MethodInputError("no_period_scores", staff_code=person.staff_code)
         return Classification(person, POINTS, None, ZERO, None, Level.NOT_CLASSIFIED, (not_classified,), ())
-    for period in periods:
-        if not ZERO <= period.score <= HUNDRED:
-            raise MethodInputError("period_score_out_of_range", period=period.period, value=period.score)
-    score = yearly_score(periods)
+    scores = [period.score for period in periods]
+    if min(scores) < ZERO or max(scores) > HUNDRED:
+        bad = next(period for period in periods if not ZERO <= period.score <= HUNDRED)
+        raise MethodInputError("period_score_out_of_range", period=bad.period, value=bad.score)
+    score = sum(scores, ZERO) / len(scores)
     band = points_band(score, settings)
+    periods = tuple(periods)
     if not_classified is not None:
         rules: tuple[RuleFiring, ...] = (_replace_before(not_classified, band),)
-        return Classification(person, POINTS, score, score, band, Level.NOT_CLASSIFIED, rules, tuple(periods))
+        return Classification(person, POINTS, score, score, band, Level.NOT_CLASSIFIED, rules, periods)
     level, rules = _apply_facts(band, person, settings)
-    return Classification(person, POINTS, score, score, band, level, rules, tuple(periods))
+    return Classification(person, POINTS, score, score, band, level, rules, periods)
 
 
 # --- criteria model ---------------------------------------------------------------------------
@@ -336,11 +338,11 @@ def _short_service(facts: Facts, settings: PolicySettings) -> RuleFiring | None:
     if not values["leave_rules_apply"]:
         return None
     minimum = values["short_service_minimum_months"]
-    worked = _condition("months_worked", facts.months_worked, "<", minimum, "short_service_minimum_months")
-    if not worked.holds:
+    if not facts.months_worked < minimum:  # type: ignore[operator]
         return None
     if values["maternity_exempts_short_service"] and facts.months_maternity > ZERO:
         return None
+    worked = _condition("months_worked", facts.months_worked, "<", minimum, "short_service_minimum_months")
     return RuleFiring(
         "rule_short_service",
         "not_classified",
@@ -359,6 +361,9 @@ def _replace_before(rule: RuleFiring, band: Level) -> RuleFiring:
 def _apply_facts(band: Level, person: Person, settings: PolicySettings) -> tuple[Level, tuple[RuleFiring, ...]]:
     facts = person.facts
     values = settings.values
+    if (facts.discipline is None and not facts.degradation and not facts.corruption_in_unit
+            and (not values["leave_rules_apply"] or facts.months_absent < values["absence_cap_from_months"])):
+        return band, ()  # the common case: no overriding fact, nothing to record
     level = band
     rules: list[RuleFiring] = []
 
@@ -375,7 +380,7 @@ def _apply_facts(band: Level, person: Person, settings: PolicySettings) -> tuple
         fire("rule_degradation", "set", Level.NOT_COMPLETE)
     if facts.corruption_in_unit and person.is_leader:
         fire("rule_corruption", "set", Level.NOT_COMPLETE)
-    if values["leave_rules_apply"]:
+    if values["leave_rules_apply"] and facts.months_absent >= values["absence_cap_from_months"]:  # type: ignore[operator]
         lower = _condition("months_absent", facts.months_absent, ">=", values["absence_cap_from_months"],
                            "absence_cap_from_months")
         upper = _condition("months_absent", facts.months_absent, "<", values["absence_cap_below_months"],

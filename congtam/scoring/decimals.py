@@ -7,6 +7,7 @@ half up to two decimals, as RULES.md requires ("89.75 is HTTNV", never rounded u
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 # The single arithmetic context of the engine. Every public entry point runs inside it so that
@@ -79,9 +80,16 @@ def half_up_to_int(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=1 << 16)
 def exact_text(value: Decimal) -> str:
-    """Exact, plain (no exponent) text of a Decimal, for JSON explanations."""
+    """Exact, plain (no exponent) text of a Decimal, for JSON explanations.
+
+    Cached: a cohort repeats the same few thousand values (scores in quarter points, factors),
+    and explanations for 100,000 people format millions of them.
+    """
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        return "0"
     return text or "0"

@@ -163,7 +163,7 @@ def general_node(general: GeneralCriteriaResult, policy: Policy) -> Node:
 
 def period_node(period: PeriodScore, policy: Policy) -> Node:
     if period.detail is None:
-        return _leaf("period_score", period.score, period=period.period)
+        return {"key": "period_score", "value": exact_text(period.score), "period": period.period}
     return _formula("period_score", period.score, "g + t",
                     {"g": general_node(period.detail.general, policy),
                      "t": task_points_node(period.detail, policy.settings)},
@@ -228,25 +228,49 @@ def _quota_node(outcome: Outcome, scopes: Mapping[tuple[str, str], QuotaScope]) 
     return {"key": "quota", "over_quota": outcome.over_quota, "value": outcome.level.value, "scopes": scope_nodes}
 
 
+_POLICY_PARTS: dict[int, tuple[Policy, Node, dict[str, str]]] = {}
+
+
+def _policy_parts(policy: Policy) -> tuple[Node, dict[str, str]]:
+    """The parts of a tree that only depend on the policy, built once per policy object.
+
+    Trees of one cohort share these (read-only) dicts; JSON output repeats them per person.
+    """
+    cached = _POLICY_PARTS.get(id(policy))
+    if cached is not None and cached[0] is policy:
+        return cached[1], cached[2]
+    values = policy.settings.values
+    policy_node = {"id": policy.id, "version": policy.version, "model": policy.model,
+                   "overrides": [f"{name}={value}" for name, value in policy.overrides]}
+    thresholds = {}
+    if policy.model == "points":
+        thresholds = {
+            Level.EXCELLENT.value: exact_text(values["threshold_excellent"]),  # type: ignore[arg-type]
+            Level.GOOD.value: exact_text(values["threshold_good"]),  # type: ignore[arg-type]
+            Level.COMPLETE.value: exact_text(values["threshold_complete"]),  # type: ignore[arg-type]
+        }
+    if len(_POLICY_PARTS) > 32:
+        _POLICY_PARTS.clear()
+    _POLICY_PARTS[id(policy)] = (policy, policy_node, thresholds)
+    return policy_node, thresholds
+
+
 def explanation_tree(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str, str], QuotaScope]) -> Node:
     classification = outcome.classification
     person = classification.person
+    policy_node, thresholds = _policy_parts(policy)
     score_node = None
     if classification.periods:
-        score_node = _formula("yearly_score", classification.score or ZERO, "mean(periods)",
-                              {"periods": [period_node(period, policy) for period in classification.periods]})
+        score_node = {"key": "yearly_score", "value": exact_text(classification.score or ZERO),
+                      "formula": "mean(periods)",
+                      "inputs": {"periods": [period_node(period, policy) for period in classification.periods]}}
     band_node = None
-    if classification.model == "points" and classification.score is not None:
-        values = policy.settings.values
+    if thresholds and classification.score is not None:
         band_node = {
             "key": "band",
             "value": classification.band.value if classification.band else None,
             "score": exact_text(classification.score),
-            "thresholds": {
-                Level.EXCELLENT.value: exact_text(values["threshold_excellent"]),  # type: ignore[arg-type]
-                Level.GOOD.value: exact_text(values["threshold_good"]),  # type: ignore[arg-type]
-                Level.COMPLETE.value: exact_text(values["threshold_complete"]),  # type: ignore[arg-type]
-            },
+            "thresholds": thresholds,
         }
     criteria_node = None
     if classification.criteria is not None:
@@ -263,15 +287,14 @@ def explanation_tree(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str
         "unit": person.unit,
         "group": person.group,
         "is_leader": person.is_leader,
-        "policy": {"id": policy.id, "version": policy.version, "model": policy.model,
-                   "overrides": [f"{name}={value}" for name, value in policy.overrides]},
+        "policy": policy_node,
         "score": score_node,
         "rank_score": exact_text(classification.rank_score),
         "band": band_node,
         "criteria": criteria_node,
-        "rules": [_rule_node(rule) for rule in classification.rules],
+        "rules": [_rule_node(rule) for rule in classification.rules] if classification.rules else [],
         "qualified": classification.qualified.value,
-        "quota": _quota_node(outcome, scopes),
+        "quota": _quota_node(outcome, scopes) if outcome.placements else None,
         "level": outcome.level.value,
         "over_quota": outcome.over_quota,
         "rank_in_group": outcome.rank_in_group,
@@ -575,7 +598,12 @@ def _shown(value_text: str, lang: str) -> str:
     return "≈ " + format_display(value, mark)
 
 
+def _terms(items: Sequence[Node], lang: str) -> str:
+    return "(" + " + ".join(_shown(item["value"], lang).replace("≈ ", "") for item in items) + ")" if items else "0"
+
+
 def _substituted(node: Node, lang: str) -> str:
+    """The formula with each name replaced by its value; sums of credited items written out."""
     inputs = node.get("inputs", {})
 
     def replace(match: re.Match[str]) -> str:
@@ -584,13 +612,16 @@ def _substituted(node: Node, lang: str) -> str:
         if child is None:
             return name
         if isinstance(child, list):
-            return "(" + " + ".join(_shown(item["value"], lang).lstrip("≈ ") for item in child) + ")" if child else "0"
+            return _terms(child, lang)
+        if child.get("key") == "credited_converted":
+            return _terms(child["inputs"]["credits"], lang)
         return _shown(child["value"], lang).replace("≈ ", "")
 
     formula = node["formula"]
     if formula == "mean(periods)":
         # The mean written out, as an inspector would on paper.
         formula = f"periods / {len(inputs['periods'])}"
+    formula = re.sub(r"\bsum\((\w+)\)", r"\1", formula)
     text = _NAME.sub(replace, formula)
     return text.replace("*", "×")
 
@@ -602,24 +633,47 @@ def _node_label(node: Node, lang: str) -> str:
         return message("node_parameter", lang, name=node["name"])
     if key == "item_credit":
         return message(f"node_item_credit_{node['measure']}", lang, code=node.get("code", ""))
+    if key == "subcriterion" and node.get("code") == "total":
+        return message("node_subcriterion_total", lang, **params)
     return message(f"node_{key}", lang, **params)
+
+
+def _worth_a_line(node: Node) -> bool:
+    """Which inputs get their own line: the others are already visible in the parent's formula."""
+    key = node.get("key")
+    if key in ("parameter", "item_factor", "quality_failures", "late_count", "assigned_converted",
+               "unit_staff_share", "unit_plan_percent", "quota_share", "quota_base_count"):
+        return False
+    if key == "item_credit":
+        # Only the items that lost something, or were spared by an objective cause.
+        rule = node.get("rule")
+        if rule in ("item_not_completed", "item_objective_cause"):
+            return node.get("measure") == "quantity" or rule == "item_objective_cause"
+        return rule in ("item_quality_deduction", "item_late_deduction") and node["inputs"]["n"]["value"] != "0"
+    return True
 
 
 def _render_node(node: Node, lang: str, depth: int, lines: list[str]) -> None:
     indent = "  " * depth
     label = _node_label(node, lang)
+    shown = _shown(node["value"], lang)
+    joiner = " " if shown.startswith("≈") else " = "
     if "formula" in node and node["inputs"]:
-        lines.append(f"{indent}{label} = {_substituted(node, lang)} = {_shown(node['value'], lang)}")
+        lines.append(f"{indent}{label} = {_substituted(node, lang)}{joiner}{shown}")
     else:
-        lines.append(f"{indent}{label}: {_shown(node['value'], lang)}")
-    if node.get("rule") and node.get("key") == "item_credit":
+        lines.append(f"{indent}{label}: {shown}")
+    if node.get("key") == "item_credit" and node.get("rule"):
         lines[-1] += f" ({message(node['rule'], lang)})"
     if node.get("note"):
         lines.append(f"{indent}  {message(node['note'], lang)}")
     for child in node.get("inputs", {}).values():
         for item in child if isinstance(child, list) else [child]:
-            # Parameters already show their value inside the parent's formula.
-            if item.get("key") != "parameter":
+            if item.get("key") == "credited_converted":
+                # Its sum is written out in this line; show the items behind it underneath.
+                for credit in item["inputs"]["credits"]:
+                    if _worth_a_line(credit):
+                        _render_node(credit, lang, depth + 1, lines)
+            elif _worth_a_line(item):
                 _render_node(item, lang, depth + 1, lines)
 
 

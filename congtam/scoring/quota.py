@@ -97,12 +97,19 @@ def tie_break_key(classification: Classification, tie_break: str) -> tuple:
 
 def ranking_key(classification: Classification, tie_break: str) -> tuple:
     """Better level first, then higher score, then the declared tie-break."""
+    if tie_break == "staff_code":  # the common case, kept flat because it runs for everyone
+        return (-classification.qualified.order, -classification.rank_score, classification.person.staff_code)
     return (-classification.qualified.order, -classification.rank_score, tie_break_key(classification, tie_break))
 
 
 def apply_quota(
     classifications: Sequence[Classification], settings: PolicySettings
 ) -> tuple[list[Outcome], list[QuotaScope]]:
+    """Rank everyone, count each scope's base, compute the caps, admit candidates in rank order.
+
+    Returns the outcomes in ranking order (best first; total, so independent of input order)
+    and one :class:`QuotaScope` per unit and per group.
+    """
     values = settings.values
     tie_break = str(values["quota_tie_break"])
     share: Decimal = values["quota_share"]  # type: ignore[assignment]
@@ -111,83 +118,91 @@ def apply_quota(
     exception_share: Decimal = values["quota_exception_share"]  # type: ignore[assignment]
     exception_lifts_unit = bool(values["quota_exception_lifts_unit_cap"])
 
+    # The ranking is total (staff codes are unique), so the input order never matters.
     ranked = sorted(classifications, key=lambda c: ranking_key(c, tie_break))
 
-    good_or_better: dict[tuple[str, str], int] = defaultdict(int)
-    candidates: dict[tuple[str, str], int] = defaultdict(int)
+    counts = {UNIT: defaultdict(int), GROUP: defaultdict(int)}  # qualifying HTTNV or better
+    candidates = {UNIT: defaultdict(int), GROUP: defaultdict(int)}  # qualifying HTXSNV
     exceptions: dict[str, set[str]] = defaultdict(set)
+    unit_counts, group_counts = counts[UNIT], counts[GROUP]
+    excellent, good = Level.EXCELLENT, Level.GOOD
     for classification in ranked:
         person = classification.person
         if person.quota_exception:
             exceptions[person.group].add(person.quota_exception)
-        if classification.qualified in (Level.EXCELLENT, Level.GOOD):
-            good_or_better[(UNIT, person.unit)] += 1
-            good_or_better[(GROUP, person.group)] += 1
-        if classification.qualified is Level.EXCELLENT:
-            candidates[(UNIT, person.unit)] += 1
-            candidates[(GROUP, person.group)] += 1
+        qualified = classification.qualified
+        if qualified is excellent or qualified is good:
+            unit_counts[person.unit] += 1
+            group_counts[person.group] += 1
+            if qualified is excellent:
+                candidates[UNIT][person.unit] += 1
+                candidates[GROUP][person.group] += 1
 
-    caps: dict[tuple[str, str], int] = {}
-    for scope_key, base in good_or_better.items():
-        kind, name = scope_key
-        if kind == GROUP and exceptions.get(name):
-            caps[scope_key] = cap_for(base, exception_share, "good_or_better", rounding)
-        else:
-            caps[scope_key] = cap_for(base, share, base_rule, rounding)
+    caps: dict[str, dict[str, int]] = {UNIT: {}, GROUP: {}}
+    for kind in (UNIT, GROUP):
+        for name, base in counts[kind].items():
+            if kind == GROUP and exceptions.get(name):
+                caps[kind][name] = cap_for(base, exception_share, "good_or_better", rounding)
+            else:
+                caps[kind][name] = cap_for(base, share, base_rule, rounding)
 
-    used: dict[tuple[str, str], int] = defaultdict(int)
-    within: dict[tuple[str, str], int] = defaultdict(int)
-    over: dict[tuple[str, str], int] = defaultdict(int)
-    seen: dict[tuple[str, str], int] = defaultdict(int)
+    used = {UNIT: defaultdict(int), GROUP: defaultdict(int)}  # admissions counted against the cap
+    within = {UNIT: defaultdict(int), GROUP: defaultdict(int)}
+    over = {UNIT: defaultdict(int), GROUP: defaultdict(int)}
+    seen = {UNIT: defaultdict(int), GROUP: defaultdict(int)}
     rank_counters: dict[str, int] = defaultdict(int)
     outcomes: list[Outcome] = []
+    append = outcomes.append
+    not_classified = Level.NOT_CLASSIFIED
     for classification in ranked:
         person = classification.person
+        qualified = classification.qualified
         rank: int | None = None
-        if classification.qualified is not Level.NOT_CLASSIFIED:
-            rank_counters[person.group] += 1
-            rank = rank_counters[person.group]
-        if classification.qualified is not Level.EXCELLENT:
-            outcomes.append(Outcome(classification, classification.qualified, False, rank))
+        if qualified is not not_classified:
+            rank = rank_counters[person.group] + 1
+            rank_counters[person.group] = rank
+        if qualified is not excellent:
+            append(Outcome(classification, qualified, False, rank))
             continue
-        unit_key, group_key = (UNIT, person.unit), (GROUP, person.group)
-        unit_exempt = exception_lifts_unit and bool(exceptions.get(person.group))
-        seen[unit_key] += 1
-        seen[group_key] += 1
-        unit_fits = unit_exempt or used[unit_key] < caps[unit_key]
-        group_fits = used[group_key] < caps[group_key]
+        unit, group = person.unit, person.group
+        unit_exempt = exception_lifts_unit and bool(exceptions.get(group))
+        seen[UNIT][unit] += 1
+        seen[GROUP][group] += 1
+        unit_fits = unit_exempt or used[UNIT][unit] < caps[UNIT][unit]
+        group_fits = used[GROUP][group] < caps[GROUP][group]
         fits = unit_fits and group_fits
         if fits:
-            used[group_key] += 1
+            used[GROUP][group] += 1
             if not unit_exempt:
-                used[unit_key] += 1
-        for scope_key in (unit_key, group_key):
-            (within if fits else over)[scope_key] += 1
+                used[UNIT][unit] += 1
+        tally = within if fits else over
+        tally[UNIT][unit] += 1
+        tally[GROUP][group] += 1
         placements = (
-            QuotaPlacement(UNIT, person.unit, seen[unit_key], unit_fits, unit_exempt),
-            QuotaPlacement(GROUP, person.group, seen[group_key], group_fits, False),
+            QuotaPlacement(UNIT, unit, seen[UNIT][unit], unit_fits, unit_exempt),
+            QuotaPlacement(GROUP, group, seen[GROUP][group], group_fits, False),
         )
-        level = Level.EXCELLENT if fits else Level.EXCELLENT.one_below()
-        outcomes.append(Outcome(classification, level, not fits, rank, placements))
+        level = excellent if fits else excellent.one_below()
+        append(Outcome(classification, level, not fits, rank, placements))
 
     scopes = []
-    for scope_key in sorted(good_or_better):
-        kind, name = scope_key
-        excepted = kind == GROUP and bool(exceptions.get(name))
-        scopes.append(
-            QuotaScope(
-                kind=kind,
-                name=name,
-                good_or_better=good_or_better[scope_key],
-                candidates=candidates[scope_key],
-                share=exception_share if excepted else share,
-                base_rule="exception" if excepted else base_rule,
-                rounding=rounding,
-                exception="; ".join(sorted(exceptions.get(name, ()))) if kind == GROUP else "",
-                cap=caps[scope_key],
-                within=within[scope_key],
-                counted=used[scope_key],
-                over=over[scope_key],
+    for kind in (GROUP, UNIT):
+        for name in sorted(counts[kind]):
+            excepted = kind == GROUP and bool(exceptions.get(name))
+            scopes.append(
+                QuotaScope(
+                    kind=kind,
+                    name=name,
+                    good_or_better=counts[kind][name],
+                    candidates=candidates[kind][name],
+                    share=exception_share if excepted else share,
+                    base_rule="exception" if excepted else base_rule,
+                    rounding=rounding,
+                    exception="; ".join(sorted(exceptions.get(name, ()))) if kind == GROUP else "",
+                    cap=caps[kind][name],
+                    within=within[kind][name],
+                    counted=used[kind][name],
+                    over=over[kind][name],
+                )
             )
-        )
     return outcomes, scopes

@@ -1,0 +1,5 @@
+import sys
+
+from congtam.scoring.cli import main
+
+sys.exit(main())
