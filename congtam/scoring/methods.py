@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 
 from congtam.scoring.decimals import HUNDRED, ONE, ZERO
 
@@ -81,22 +82,39 @@ def item_credit(item: WorkItem, *, quality_deduction: Decimal, late_deduction: D
     return ItemCredit(item.factor, quality, timeliness)
 
 
+@lru_cache(maxsize=256)
+def remaining_share(deduction: Decimal, count: int) -> Decimal:
+    """``max(0, 1 − deduction × count)``: what is left of an item after ``count`` deductions."""
+    return max(ZERO, ONE - deduction * count)
+
+
 def task_result(
     items: Iterable[WorkItem], *, quality_deduction: Decimal, late_deduction: Decimal
 ) -> TaskResult:
-    """Decree 335 §a–c over the converted items of one period."""
+    """Decree 335 §a–c over the converted items of one period.
+
+    The loop is :func:`item_credit` inlined (a period is scored millions of times a year in a
+    large agency); a property test checks that both give the same numbers.
+    """
     kept = tuple(items)
     assigned = completed = quality = timeliness = ZERO
     for item in kept:
-        if item.factor <= ZERO:
-            raise MethodInputError("item_factor_not_positive", code=item.code, factor=item.factor)
-        if item.quality_failures < 0 or item.late_count < 0:
+        factor = item.factor
+        failures, late = item.quality_failures, item.late_count
+        if factor <= ZERO:
+            raise MethodInputError("item_factor_not_positive", code=item.code, factor=factor)
+        if failures < 0 or late < 0:
             raise MethodInputError("item_negative_count", code=item.code)
-        credit = item_credit(item, quality_deduction=quality_deduction, late_deduction=late_deduction)
-        assigned += item.factor
-        completed += credit.quantity
-        quality += credit.quality
-        timeliness += credit.timeliness
+        assigned += factor
+        if not item.completed:
+            continue
+        completed += factor
+        if item.objective_cause:
+            quality += factor
+            timeliness += factor
+            continue
+        quality += factor * remaining_share(quality_deduction, failures) if failures else factor
+        timeliness += factor * remaining_share(late_deduction, late) if late else factor
     if assigned == ZERO:
         raise MethodInputError("no_items_assigned")
     return TaskResult(

@@ -149,3 +149,14 @@ def test_bounded_points_and_deductions_stay_within_bounds():
     assert bounded_points(D(9), [Adjustment("initiative", D(5))], minimum=D(0), maximum=D(10)) == D(10)
     with pytest.raises(MethodInputError):
         bounded_points(D(1), [], minimum=D(2), maximum=D(1))
+
+
+def test_task_result_equals_the_sum_of_item_credits():
+    from congtam.scoring.methods import item_credit
+
+    items = [WorkItem(D(f), f % 3 != 0, f % 5, f % 4, f % 7 == 0, f"SP{f}") for f in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
+    outcome = result(*items)
+    credits = [item_credit(item, quality_deduction=QUARTER, late_deduction=QUARTER) for item in items]
+    assert outcome.completed == sum((c.quantity for c in credits), D(0))
+    assert outcome.quality_credit == sum((c.quality for c in credits), D(0))
+    assert outcome.timeliness_credit == sum((c.timeliness for c in credits), D(0))
