@@ -53,28 +53,43 @@ def jsonable(value):
     return str(value)
 
 
-def timestamp_text(moment: datetime) -> str:
+@lru_cache(maxsize=64)
+def timestamp_text(moment: datetime | str) -> str:
+    """UTC time with microseconds, whatever form the database returned it in (SQLite gives text,
+    PostgreSQL an aware datetime)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@lru_cache(maxsize=64)
+def uuid_text(value) -> str:
+    """32 hex digits (SQLite stores UUIDs so; PostgreSQL returns uuid.UUID)."""
+    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
 def entry_hash(
     *,
     seq: int,
-    created_at: datetime,
+    created_at: datetime | str,
     actor_id: int | None,
     actor_label: str,
     event: str,
     subject_type: str,
     subject_id: str,
     subject_label: str,
-    old,
-    new,
+    old_text: str | None,
+    new_text: str | None,
     reason: str,
     action_id,
     prev_hash: str,
     key: bytes | None = None,
 ) -> str:
-    content = json.dumps(
+    """HMAC-SHA256 over the entry's fields and the previous entry's hash. ``old_text`` and
+    ``new_text`` are the canonical JSON texts as stored (see :func:`fields.canonical_json`)."""
+    head = json.dumps(
         [
             seq,
             timestamp_text(created_at),
@@ -84,14 +99,20 @@ def entry_hash(
             subject_type,
             subject_id,
             subject_label,
-            old,
-            new,
             reason,
-            str(action_id),
+            uuid_text(action_id),
             prev_hash,
         ],
         ensure_ascii=False,
-        sort_keys=True,
         separators=(",", ":"),
     )
-    return hmac.new(key or audit_key(), content.encode("utf-8"), hashlib.sha256).hexdigest()
+    content = f"{head}\n{old_text or 'null'}\n{new_text or 'null'}"
+    mac = _keyed_mac(key or audit_key()).copy()
+    mac.update(content.encode("utf-8"))
+    return mac.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _keyed_mac(key: bytes) -> hmac.HMAC:
+    """The HMAC state after the key: copying it is cheaper than keying a new one per entry."""
+    return hmac.new(key, digestmod=hashlib.sha256)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congtam.audit.fields import CanonicalJSONField
+
 
 class AuditEntry(models.Model):
     """One change, written in the same transaction as the change itself. Never updated or deleted:
@@ -30,8 +32,8 @@ class AuditEntry(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=100)
     subject_id = models.CharField(_("subject"), max_length=100)
     subject_label = models.CharField(_("subject"), max_length=300, blank=True)
-    old = models.JSONField(_("old values"), null=True, blank=True)
-    new = models.JSONField(_("new values"), null=True, blank=True)
+    old = CanonicalJSONField(_("old values"), null=True, blank=True)
+    new = CanonicalJSONField(_("new values"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     # Groups the rows written by one action (one import writes many rows).
     action_id = models.UUIDField(_("action"), default=uuid.uuid4, db_index=True)

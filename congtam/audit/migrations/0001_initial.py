@@ -2,6 +2,8 @@
 
 import django.db.models.deletion
 import uuid
+
+import congtam.audit.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -38,8 +40,8 @@ class Migration(migrations.Migration):
                 ('subject_type', models.CharField(max_length=100, verbose_name='subject type')),
                 ('subject_id', models.CharField(max_length=100, verbose_name='subject')),
                 ('subject_label', models.CharField(blank=True, max_length=300, verbose_name='subject')),
-                ('old', models.JSONField(blank=True, null=True, verbose_name='old values')),
-                ('new', models.JSONField(blank=True, null=True, verbose_name='new values')),
+                ('old', congtam.audit.fields.CanonicalJSONField(blank=True, null=True, verbose_name='old values')),
+                ('new', congtam.audit.fields.CanonicalJSONField(blank=True, null=True, verbose_name='new values')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),
                 ('action_id', models.UUIDField(db_index=True, default=uuid.uuid4, verbose_name='action')),
                 ('prev_hash', models.CharField(max_length=64)),
