@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "congtam.accounts",
     "congtam.audit",
     "congtam.org",
+    "congtam.whatif",
 ]
 
 MIDDLEWARE = [

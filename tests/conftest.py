@@ -1,14 +1,14 @@
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+"""Shared fixtures. Django imports stay inside the fixtures, so that the pure engine's tests
+(tests/scoring) also run without Django (``-p no:django``)."""
 
-from congtam.accounts.models import Role
-from tests.factories import build_canonical_agency
+import pytest
 
 
 @pytest.fixture
 def world(db):
     """The canonical agency (see tests/factories.py)."""
+    from tests.factories import build_canonical_agency
+
     return build_canonical_agency()
 
 
@@ -23,18 +23,17 @@ def client_as(client, world):
     return sign_in
 
 
-ALL_ROLES = list(Role.values)
-
-
-class QueryCounter(CaptureQueriesContext):
-    def __init__(self):
-        super().__init__(connection)
-
-    def report(self) -> str:
-        return "\n".join(f"{index + 1}. {query['sql']}" for index, query in enumerate(self.captured_queries))
-
-
 @pytest.fixture
 def count_queries():
-    """``with count_queries() as counter: ...``; ``counter.report()`` prints every query."""
+    """``with count_queries() as counter: ...``; ``counter.report()`` lists every query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class QueryCounter(CaptureQueriesContext):
+        def __init__(self):
+            super().__init__(connection)
+
+        def report(self) -> str:
+            return "\n".join(f"{index + 1}. {query['sql']}" for index, query in enumerate(self.captured_queries))
+
     return QueryCounter
