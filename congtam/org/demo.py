@@ -25,7 +25,7 @@ import math
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -520,7 +520,8 @@ def _spread(total: int, count: int, low: int, high: int, rng: random.Random) -> 
     """``count`` random whole numbers between ``low`` and ``high`` that add up to ``total``."""
     if not low * count <= total <= high * count:
         raise ValueError("cannot spread %d over %d parts of %d–%d" % (total, count, low, high))
-    weights = [rng.uniform(0.5, 1.5) for _ in range(count)]
+    # Skewed like real units: most near the average, a few large ones up to the limit.
+    weights = [rng.lognormvariate(0, 0.5) for _ in range(count)]
     spare = total - low * count
     scale = spare / sum(weights)
     sizes = [min(high, low + int(weight * scale)) for weight in weights]
@@ -592,11 +593,11 @@ class _Generator:
             oldest = min(oldest, 57)
         youngest = min(youngest, oldest)
         age = rng.triangular(youngest, oldest + 0.999, youngest + (oldest - youngest) * 0.35)
-        birth = self.today - timedelta(days=int(age * 365.25))
+        today = self.today.toordinal()
+        birth = today - int(age * 365.25)
         started_at = rng.uniform(career_start, max(career_start, min(age - 0.5, career_start + (age - career_start) * 0.6)))
-        start = birth + timedelta(days=int(started_at * 365.25))
-        start = min(start, self.today - timedelta(days=31)).replace(day=1)
-        return birth, start
+        start = min(birth + int(started_at * 365.25), today - 31)
+        return date.fromordinal(birth), date.fromordinal(start).replace(day=1)
 
     def person(
         self, *, unit_code: str, category: str, position_code: str, unit_role: str = "member",
