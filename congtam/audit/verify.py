@@ -46,7 +46,7 @@ def _stream_entries() -> Iterator[tuple]:
     quoted = [connection.ops.quote_name(column) for column in _COLUMNS]
     if connection.vendor == "postgresql":
         # Text is much cheaper to fetch than timestamptz and uuid objects; the hash normalises both.
-        quoted = [f"{name}::text" if column in ("created_at", "action_id") else name for column, name in zip(_COLUMNS, quoted)]
+        quoted = [f"{name}::text" if column in ("created_at", "action_id") else name for column, name in zip(_COLUMNS, quoted, strict=True)]
     columns = ", ".join(quoted)
     sql = f"SELECT {columns} FROM {table} ORDER BY seq"
     connection.ensure_connection()

@@ -5,8 +5,8 @@ the import and the pages, which write the audit trail."""
 from django.contrib import admin
 
 from congtam.core.admin_site import RoleAdminMixin
-from congtam.org.services import agency_update
 from congtam.org.models import Agency, AuthorityOverride, Person, Position, Posting, Unit
+from congtam.org.services import agency_update
 
 
 class ReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):
