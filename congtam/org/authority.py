@@ -72,22 +72,31 @@ class OrgSnapshot:
     approval_depth: int
 
     @classmethod
-    def load(cls, *, agency: Agency | None = None, unit_ids=None, person_ids=None, on: date | None = None) -> OrgSnapshot:
+    def load(
+        cls,
+        *,
+        agency: Agency | None = None,
+        units: Q | None = None,
+        overrides_for: Q | None = None,
+        on: date | None = None,
+    ) -> OrgSnapshot:
+        """Load the whole agency, or only the units matching ``units`` and the overrides
+        matching ``overrides_for``. Four queries either way."""
         on = on or timezone.localdate()
         agency = agency or Agency.objects.order_by("id").first()
-        units = Unit.objects.all()
+        unit_rows = Unit.objects.all()
         heads = Person.objects.filter(unit_role=UnitRole.HEAD, is_active=True)
         overrides = AuthorityOverride.objects.filter(effective_from__lte=on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=on)
         )
-        if unit_ids is not None:
-            units = units.filter(id__in=unit_ids)
-            heads = heads.filter(unit_id__in=unit_ids)
-        if person_ids is not None:
-            overrides = overrides.filter(person_id__in=person_ids)
+        if units is not None:
+            unit_rows = unit_rows.filter(units)
+            heads = heads.filter(unit__in=Unit.objects.filter(units))
+        if overrides_for is not None:
+            overrides = overrides.filter(overrides_for)
         parent_of: dict[int, int | None] = {}
         depth_of: dict[int, int] = {}
-        for unit_id, parent_id, depth in units.values_list("id", "parent_id", "depth").iterator(chunk_size=5000):
+        for unit_id, parent_id, depth in unit_rows.values_list("id", "parent_id", "depth").iterator(chunk_size=5000):
             parent_of[unit_id] = parent_id
             depth_of[unit_id] = depth
         latest: dict[tuple[int, str], tuple[int, bool]] = {}
@@ -179,5 +188,28 @@ def derive_for_person(person: Person, *, on: date | None = None) -> PersonAuthor
     """One person's authorities, loading only the units above them."""
     unit = person.unit
     unit_ids = [*unit.ancestor_ids(), unit.pk]
-    snapshot = OrgSnapshot.load(agency=unit.agency, unit_ids=unit_ids, person_ids=[person.pk], on=on)
+    snapshot = OrgSnapshot.load(agency=unit.agency, units=Q(id__in=unit_ids), overrides_for=Q(person=person), on=on)
     return snapshot.for_person(person.pk, unit.pk, person.unit_role)
+
+
+def derive_under(authority: Person, *, on: date | None = None) -> list[PersonAuthorities]:
+    """The authorities of everyone whom ``authority`` may evaluate or approve: the people of the
+    units below the one they head, and those HR assigned to them. A fixed number of queries."""
+    scope_people = Q(pk__in=AuthorityOverride.objects.filter(authority=authority).values("person"))
+    scope_units = Q(pk=-1)
+    if authority.unit_role == UnitRole.HEAD and authority.is_active:
+        unit = authority.unit
+        scope_units = Q(path__startswith=unit.path) | Q(id__in=unit.ancestor_ids())
+        scope_people |= Q(unit__path__startswith=unit.path)
+    snapshot = OrgSnapshot.load(
+        units=scope_units | Q(id__in=Person.objects.filter(scope_people).values("unit")),
+        overrides_for=Q(person__in=Person.objects.filter(scope_people)),
+        on=on,
+    )
+    people = Person.objects.filter(scope_people, is_active=True).exclude(pk=authority.pk)
+    found = []
+    for person_id, unit_id, unit_role in people.values_list("id", "unit_id", "unit_role").iterator(chunk_size=10_000):
+        authorities = snapshot.for_person(person_id, unit_id, unit_role)
+        if authority.pk in (authorities.evaluator.person_id, authorities.approver.person_id):
+            found.append(authorities)
+    return found

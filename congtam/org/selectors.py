@@ -9,7 +9,7 @@ from django.http import Http404
 
 from congtam.accounts import policy
 from congtam.core.vntext import search_query
-from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person
+from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person, derive_under
 from congtam.org.models import Person, Posting, Unit, UnitRole
 from congtam.org.services import sensitive_read_record
 
@@ -134,14 +134,41 @@ def person_detail(*, viewer, staff_code: str) -> PersonView:
     )
 
 
-def people_evaluated_by(*, viewer, person: Person) -> list[int]:
-    """Ids of the active people whose evaluator or approver is ``person``."""
+@dataclass(frozen=True, slots=True)
+class PersonUnderAuthority:
+    person: Person
+    evaluates: bool
+    approves: bool
+
+
+def people_under_authority(*, viewer) -> list[PersonUnderAuthority]:
+    """The people the viewer evaluates or approves (as derived, or as HR assigned), in unit
+    then Vietnamese name order. Nobody else's list: a viewer only ever sees their own."""
     _require_viewer(viewer)
+    if viewer.person_id is None:
+        return []
+    me = Person.objects.select_related("unit").get(pk=viewer.person_id)
+    found = {authorities.person_id: authorities for authorities in derive_under(me)}
+    if not found:
+        return []
+    people = _directory_queryset().filter(pk__in=_in_scope(me)).order_by("unit__path", "sort_key", "staff_code")
     return [
-        found.person_id
-        for found in derive_all()
-        if person.pk in (found.evaluator.person_id, found.approver.person_id)
+        PersonUnderAuthority(
+            person=person,
+            evaluates=found[person.pk].evaluator.person_id == me.pk,
+            approves=found[person.pk].approver.person_id == me.pk,
+        )
+        for person in people
+        if person.pk in found
     ]
+
+
+def _in_scope(me: Person) -> QuerySet[Person]:
+    """Everyone who may be under ``me`` (a superset; the caller keeps the derived ones)."""
+    scope = Q(authority_overrides__authority=me)
+    if me.unit_role == UnitRole.HEAD:
+        scope |= Q(unit__path__startswith=me.unit.path)
+    return Person.objects.filter(scope).values("pk")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", views.unit_tree_view, name="unit_tree"),
     path("units/<str:code>/", views.unit_detail_view, name="unit_detail"),
     path("people/", views.person_search_view, name="person_search"),
+    path("my-people/", views.my_people_view, name="my_people"),
     path("people/<str:staff_code>/", views.person_detail_view, name="person_detail"),
     path("people/<str:staff_code>/authority/", views.authority_override_view, name="authority_override"),
     path("authority/problems/", views.authority_problems_view, name="authority_problems"),

@@ -62,6 +62,12 @@ def person_detail_view(request, staff_code):
     )
 
 
+@require_GET
+def my_people_view(request):
+    people = selectors.people_under_authority(viewer=request.user)
+    return render(request, "org/my_people.html", {"page": _page(request, people)})
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

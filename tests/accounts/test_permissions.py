@@ -20,6 +20,7 @@ ROUTES = {
     "org:unit_tree": ({}, EVERYONE),
     "org:unit_detail": ({"code": "VPL-P1"}, EVERYONE),
     "org:person_search": ({}, EVERYONE),
+    "org:my_people": ({}, EVERYONE),
     "org:person_detail": ({"staff_code": "NV021"}, EVERYONE),
     "org:authority_override": ({"staff_code": "NV021"}, ORG_MANAGERS),
     "org:authority_problems": ({}, {Role.HR, Role.ADMIN, Role.LEADERSHIP}),
