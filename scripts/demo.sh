@@ -10,5 +10,5 @@ congtam migrate -v0
 congtam collectstatic --noinput -v0
 congtam demo --if-empty
 echo
-echo "Công Tâm is starting on http://127.0.0.1:${PORT:-8000}/  (Ctrl+C to stop)"
+echo "Công Tâm đang chạy tại http://127.0.0.1:${PORT:-8000}/ — đăng nhập bằng một tài khoản ở trên (Ctrl+C để dừng)."
 exec .venv/bin/congtam runserver "127.0.0.1:${PORT:-8000}" --noreload
