@@ -17,6 +17,10 @@ Usage (from the repository's root; the import benchmark lives in its own script)
 SQLite databases go to a temporary folder. PostgreSQL uses scratch databases ``congtam_bench``
 and ``congtam_bench_small`` on ``postgres://postgres@127.0.0.1:5432`` (``--pg-url`` to change the
 server): they are dropped and created again by each run. Nothing else is touched.
+
+``--proposed-indexes`` (PostgreSQL) then adds to the scratch database the indexes proposed for the
+name search (a pg_trgm GIN index on the search name, an index on the upper-cased staff code) and
+measures the searches again, to show what they would change; the schema itself is not changed.
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SMALL_SIZE = 1000
 SEARCHES = ("nguyen van an", "dang")
+PROPOSED_INDEXES = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX bench_person_search_trgm ON org_person USING gin (search_name gin_trgm_ops)",
+    "CREATE INDEX bench_person_staff_code_upper ON org_person (upper(staff_code))",
+    "ANALYZE org_person",
+)
 TARGETS = {"demo": 60.0, "derive": 5.0, "page": 0.050}
 
 
@@ -87,7 +97,7 @@ def _measure(env: dict, *, requests: int, pages: bool) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_database(kind: str, *, size: int, requests: int, pg_url: str, work: Path) -> dict:
+def run_database(kind: str, *, size: int, requests: int, pg_url: str, work: Path, proposed_indexes: bool) -> dict:
     print(f"[{kind}] preparing scratch databases…", flush=True)
     if kind == "sqlite":
         big_url = f"sqlite:///{work / 'bench.sqlite3'}"
@@ -106,6 +116,17 @@ def run_database(kind: str, *, size: int, requests: int, pg_url: str, work: Path
     print(f"[{kind}] measuring derive_all, unit page and searches…", flush=True)
     small = _measure(small_env, requests=requests, pages=False)
     big = _measure(big_env, requests=requests, pages=True)
+    if proposed_indexes and kind == "postgres":
+        import psycopg
+
+        print(f"[{kind}] adding the proposed indexes to the scratch database and measuring again…", flush=True)
+        with psycopg.connect(big_url, autocommit=True) as connection:
+            for statement in PROPOSED_INDEXES:
+                connection.execute(statement)
+        again = _measure(big_env, requests=requests, pages=True)
+        big["pages"].update(
+            {f"{label} [proposed indexes]": timing for label, timing in again["pages"].items() if "search" in label}
+        )
     return {
         "demo_seconds": demo_seconds,
         "demo_reported": demo_output.strip().splitlines()[0],
@@ -229,6 +250,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--proposed-indexes", action="store_true", help="PostgreSQL: measure the searches again with the proposed indexes.")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--derive-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,7 +261,10 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="congtam-bench-") as work:
         for kind in kinds:
-            results[kind] = run_database(kind, size=args.size, requests=args.requests, pg_url=args.pg_url, work=Path(work))
+            results[kind] = run_database(
+                kind, size=args.size, requests=args.requests, pg_url=args.pg_url, work=Path(work),
+                proposed_indexes=args.proposed_indexes,
+            )
     print_table(results, size=args.size, requests=args.requests)
 
 
