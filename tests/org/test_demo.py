@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -42,6 +47,22 @@ def test_same_seed_gives_the_same_agency_and_another_seed_another():
     first, again, other = generate_org(seed=5), generate_org(seed=5), generate_org(seed=6)
     assert first == again
     assert [person.full_name for person in first.people] != [person.full_name for person in other.people]
+
+
+def test_the_agency_does_not_depend_on_the_process_hash_seed():
+    # Another interpreter with another string-hash seed must build the very same agency.
+    script = (
+        "import hashlib; from congtam.org.demo import generate_org; "
+        "print(hashlib.sha256(repr(generate_org(size=300, seed=5)).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2],
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    assert digests == {hashlib.sha256(repr(generate_org(size=300, seed=5)).encode()).hexdigest()}
 
 
 @pytest.mark.parametrize("size", [100, 300, 1000, 25_000, 100_000])
