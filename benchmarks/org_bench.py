@@ -91,7 +91,7 @@ def _measure(env: dict, *, requests: int, pages: bool) -> dict:
     args = [PYTHON, str(Path(__file__).resolve()), "--measure", "--requests", str(requests)]
     if not pages:
         args.append("--derive-only")
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode:
         raise SystemExit(f"measurement failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])

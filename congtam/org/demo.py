@@ -108,7 +108,7 @@ MONG_FEMALE_GIVEN_NAMES = ["Mỷ", "Mai", "Dợ", "Sùng", "Pà", "Chúa", "Xúa
 class _Weighted:
     """Draws from a weighted table quickly (bisect on cumulative weights)."""
 
-    __slots__ = ("values", "cumulative", "total")
+    __slots__ = ("cumulative", "total", "values")
 
     def __init__(self, table: dict[str, float]):
         self.values = list(table)
@@ -519,9 +519,9 @@ def _average_division(size: int) -> float:
 def _spread(total: int, count: int, low: int, high: int, rng: random.Random) -> list[int]:
     """``count`` random whole numbers between ``low`` and ``high`` that add up to ``total``."""
     if not low * count <= total <= high * count:
-        raise ValueError("cannot spread %d over %d parts of %d–%d" % (total, count, low, high))
+        raise ValueError(f"cannot spread {total} over {count} parts of {low}–{high}")
     # Skewed like real units: most near the average, a few large ones up to the limit.
-    weights = [rng.lognormvariate(0, 0.5) for _ in range(count)]
+    weights = [rng.lognormvariate(0, 0.5) for _number in range(count)]
     spare = total - low * count
     scale = spare / sum(weights)
     sizes = [min(high, low + int(weight * scale)) for weight in weights]
@@ -657,7 +657,7 @@ def generate_org(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, today: d
         unit_code=AGENCY_CODE, category="can_bo", position_code=head_code, unit_role="head",
         youngest=52, oldest=60, male_share=0.75,
     )
-    for _ in range(top_deputies):
+    for _number in range(top_deputies):
         generator.person(
             unit_code=AGENCY_CODE, category="can_bo", position_code=deputy_code, unit_role="deputy",
             youngest=47, oldest=60, male_share=0.7,
@@ -671,7 +671,7 @@ def generate_org(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, today: d
             unit_code=spec.code, category=category, position_code=head_code, unit_role="head",
             youngest=42, oldest=60, male_share=0.7,
         )
-        for _ in range(plan.deputies):
+        for _number in range(plan.deputies):
             generator.person(
                 unit_code=spec.code, category=category, position_code=deputy_code, unit_role="deputy",
                 youngest=38, oldest=60, male_share=0.65,
@@ -684,12 +684,12 @@ def generate_org(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, today: d
                 unit_code=division.code, category=category, position_code=head_code, unit_role="head",
                 youngest=34, oldest=60, male_share=0.6,
             )
-            for _ in range(deputies):
+            for _number in range(deputies):
                 generator.person(
                     unit_code=division.code, category=category, position_code=deputy_code, unit_role="deputy",
                     youngest=30, oldest=60, male_share=0.55,
                 )
-            for _ in range(division.size - 1 - deputies):
+            for _number in range(division.size - 1 - deputies):
                 generator.member(unit_code=division.code, spec=spec)
     return OrgData(units=units, positions=build_positions(), people=generator.people)
 

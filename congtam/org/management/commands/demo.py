@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congtam.accounts.models import Role, User
-from congtam.org.demo import DEFAULT_SEED, DEFAULT_SIZE, DEMO_ACCOUNTS, DEMO_PASSWORD, MIN_SIZE, DemoLoadError, demo_load
+from congtam.org.demo import (
+    DEFAULT_SEED,
+    DEFAULT_SIZE,
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    MIN_SIZE,
+    DemoLoadError,
+    demo_load,
+)
 from congtam.org.models import Agency
 
 
