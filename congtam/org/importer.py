@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -29,8 +30,8 @@ from itertools import islice
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.core.validators import EmailValidator
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,22 +108,53 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_LAST_SERIAL = 2958465  # 31/12/9999
 
-_GENDER_BY_WORD = {matching_key(word): value for word, value in GENDER_WORDS.items()}
-_CATEGORY_BY_WORD = {matching_key(word): value for word, value in CATEGORY_WORDS.items()}
+# Empty is allowed in every column (a missing category is reported by the checks as missing).
+_GENDER_BY_WORD = {matching_key(word): value for word, value in GENDER_WORDS.items()} | {"": ""}
+_GENDER_CHOICES = (*GENDER_WORDS, "")
+_CATEGORY_BY_WORD = {matching_key(word): value for word, value in CATEGORY_WORDS.items()} | {"": ""}
 _ROLE_BY_WORD = {matching_key(word): value for word, value in UNIT_ROLE_WORDS.items()}
 _YES_NO_BY_WORD = {matching_key(YES): True, matching_key(NO): False, "": False}
+
+
+_UNKNOWN = object()
+
+
+class _EmailValidator(EmailValidator):
+    """Django's e-mail check, its patterns compiled once (the class's are lazy, which costs more
+    than the match itself over 100,000 rows) and each domain checked once."""
+
+    def __init__(self):
+        super().__init__()
+        self.user_regex = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
+        self.domain_regex = re.compile(EmailValidator.domain_regex.pattern, EmailValidator.domain_regex.flags)
+        self._domains: dict[str, bool] = {}
+
+    def validate_domain_part(self, domain_part):
+        valid = self._domains.get(domain_part)
+        if valid is None:
+            valid = self._domains[domain_part] = super().validate_domain_part(domain_part)
+        return valid
 
 
 class UnreadableDate(ValueError):
     pass
 
 
+def fast_clean_text(text: str) -> str:
+    """:func:`~congtam.core.vntext.clean_text` for a ``str``, about three times faster: a
+    100,000-person workbook has more than a million cells."""
+    text = " ".join(text.split())
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
 def cell_text(value) -> str:
     """A cell as trimmed NFC text; numbers typed into a text column lose Excel's ".0"."""
-    if value is None or value == "":
+    if value.__class__ is str:
+        return fast_clean_text(value) if value else ""
+    if value is None:
         return ""
-    if isinstance(value, str):
-        return clean_text(value)
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, float):
@@ -136,6 +168,8 @@ def cell_text(value) -> str:
 
 def cell_date(value) -> date | None:
     """A date typed as ``dd/mm/yyyy`` text or stored as an Excel date (or its serial number)."""
+    if value.__class__ is date:  # what calamine gives for a cell formatted as a date
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -169,6 +203,7 @@ class _SheetReader:
 
     def __init__(self, workbook, sheet_name: str, columns: tuple[str, ...], issues: list[ImportIssue]):
         self.complete = True  # False when the sheet or one of its columns is missing
+        self._choices: dict[tuple[str, object], object] = {}
         self.sheet_name = sheet_name
         self.columns = columns
         self.issues = issues
@@ -241,9 +276,14 @@ class _SheetReader:
         value = values[column]
         if isinstance(value, bool) and words is _YES_NO_BY_WORD:
             return value
+        # A column of choices holds a handful of different cells: each is looked up once.
+        known = self._choices.get((column, value), _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         text = cell_text(value)
         try:
-            return words[matching_key(text)]
+            found = self._choices[(column, value)] = words[matching_key(text)]
+            return found
         except KeyError:
             self.issue(
                 number, column,
@@ -319,8 +359,8 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
 
         people = _SheetReader(workbook, SHEET_PEOPLE, PEOPLE_COLUMNS, issues)
         for number, values in people.rows():
-            gender = people.choice(number, values, PERSON_GENDER, {**_GENDER_BY_WORD, "": ""}, [*GENDER_WORDS, ""])
-            category = people.choice(number, values, PERSON_CATEGORY, {**_CATEGORY_BY_WORD, "": ""}, CATEGORY_WORDS)
+            gender = people.choice(number, values, PERSON_GENDER, _GENDER_BY_WORD, _GENDER_CHOICES)
+            category = people.choice(number, values, PERSON_CATEGORY, _CATEGORY_BY_WORD, CATEGORY_WORDS)
             role = people.choice(number, values, PERSON_ROLE, _ROLE_BY_WORD, UNIT_ROLE_WORDS)
             data.people.append(
                 PersonRow(
@@ -423,8 +463,14 @@ class _Plan:
     file_staff_codes: set[str] = field(default_factory=set)
 
 
+def _as_read(value) -> str:
+    return value or ""
+
+
 class _Checker:
-    def __init__(self, data: OrgData, existing: _Existing):
+    def __init__(self, data: OrgData, existing: _Existing, *, cleaned: bool = False):
+        # Text read from a workbook is clean already; plain data from elsewhere is cleaned here.
+        self.clean = _as_read if cleaned else clean_text
         self.data = data
         self.existing = existing
         self.issues: list[ImportIssue] = []
@@ -580,14 +626,16 @@ class _Checker:
         unit_names = {code: row[2] for code, row in self.existing.units.items()}
         unit_names.update({unit.code: unit.name for unit in self.plan.units})
         categories, genders, roles = set(Category.values), {*Gender.values, ""}, set(UnitRole.values)
+        validate_email = _EmailValidator()
         first: dict[str, PersonRow] = {}
         file_heads: dict[str, list[PersonRow]] = defaultdict(list)
 
         for person in self.data.people:
             row = person.row
-            code, name = clean_text(person.staff_code), clean_text(person.full_name)
-            unit_code, position_code = clean_text(person.unit_code), clean_text(person.position_code)
-            ethnicity, email = clean_text(person.ethnicity), clean_text(person.email).lower()
+            clean = self.clean
+            code, name = clean(person.staff_code), clean(person.full_name)
+            unit_code, position_code = clean(person.unit_code), clean(person.position_code)
+            ethnicity, email = clean(person.ethnicity), clean(person.email).lower()
             if self.required(sheet, row, PERSON_CODE, code):
                 self.length(sheet, row, PERSON_CODE, code, limits[PERSON_CODE])
             if self.required(sheet, row, PERSON_NAME, name):
@@ -706,6 +754,70 @@ def _sorted_issues(issues: Iterable[ImportIssue]) -> list[ImportIssue]:
 # =============================================================================================
 # Writing
 # =============================================================================================
+NEW_PERSON_COLUMNS = (
+    "staff_code", "full_name", "sort_key", "search_name", "category", "gender", "birth_date", "ethnicity", "unit",
+    "position", "unit_role", "start_date", "email", "is_active", "version",
+)
+NEW_POSTING_COLUMNS = ("person", "unit", "position", "unit_role", "start_date", "end_date", "reason")
+
+
+def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> list[int]:
+    """Insert rows of plain values (in ``fields`` order, foreign keys as ids) and return their new
+    ids, in order.
+
+    This is what ``bulk_create`` does, an order of magnitude faster for the 100,000 people of a
+    large agency: no model instances and no SQL compiled per value.
+    """
+    ids = reserve_ids(model, len(rows))
+    copy_rows(model, fields, ids, rows)
+    return ids
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """``count`` new ids for ``model``'s table, to be used in the current transaction.
+
+    PostgreSQL takes them from the table's sequence. SQLite numbers them after the largest id:
+    its writer holds the database's lock for the whole transaction (``BEGIN IMMEDIATE``, see the
+    settings), so nobody else can take them meanwhile.
+    """
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple]) -> None:
+    """Insert rows with the given ids: by ``COPY`` on PostgreSQL, one prepared statement on SQLite."""
+    if not rows:
+        return
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in ("id", *fields))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for new_id, row in zip(ids, rows, strict=True):
+                    copy.write_row((new_id, *row))
+            return
+        # SQLite keeps dates as ISO text (what Django's backend would write).
+        dates = [index for index, name in enumerate(fields, start=1) if meta.get_field(name).get_internal_type() == "DateField"]
+        placeholders = ", ".join(["%s"] * (len(fields) + 1))
+        values = []
+        for new_id, row in zip(ids, rows, strict=True):
+            row = [new_id, *row]
+            for index in dates:
+                if row[index] is not None:
+                    row[index] = row[index].isoformat()
+            values.append(row)
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
 class _StaleRecord(Exception):
     def __init__(self, staff_code: str):
         self.staff_code = staff_code
@@ -738,6 +850,7 @@ class _Writer:
         self.drafts: list[AuditDraft] = []
         self.unit_id_by_code = {code: row[0] for code, row in existing.units.items()}
         self.position_id_by_code = {code: row[0] for code, row in existing.positions.items()}
+        self._name_keys: dict[str, tuple[str, str]] = {}
         self._sort()
 
     # --- what changes -------------------------------------------------------------------------
@@ -852,10 +965,8 @@ class _Writer:
         existing, code_by_id = self.existing.units, self.existing.unit_code_by_id
         if not (self.new_units or self.changed_units):
             return
-        created = [Unit(agency=agency, code=unit.code, name=unit.name, path="", depth=0) for unit in self.new_units]
-        for batch in _batched(created):
-            Unit.objects.bulk_create(batch)
-        self.unit_id_by_code.update({unit.code: unit.pk for unit in created})
+        new_ids = reserve_ids(Unit, len(self.new_units))
+        self.unit_id_by_code.update(zip((unit.code for unit in self.new_units), new_ids, strict=True))
 
         # The whole tree after the import, by code: (name, parent code). Paths are recomputed for
         # every unit so that the subtree of a moved unit follows it.
@@ -875,13 +986,21 @@ class _Writer:
                 paths[member] = (path, depth)
             return paths[chain[0]] if chain else paths[code]
 
-        to_update = []
+        created, to_update = [], []
         for code, (name, parent_code) in tree.items():
             path, depth = path_of(code)
+            unit_id = self.unit_id_by_code[code]
             parent_id = self.unit_id_by_code[parent_code] if parent_code else None
             row = existing.get(code)
-            if row is None or (row[2], row[3], row[4], row[5]) != (name, parent_id, path, depth):
-                to_update.append(Unit(pk=self.unit_id_by_code[code], name=name, parent_id=parent_id, path=path, depth=depth))
+            if row is None:
+                created.append((unit_id, (agency.pk, code, name, parent_id, path, depth, 0)))
+            elif (row[2], row[3], row[4], row[5]) != (name, parent_id, path, depth):
+                to_update.append(Unit(pk=unit_id, name=name, parent_id=parent_id, path=path, depth=depth))
+        created.sort(key=lambda unit: unit[1][5])  # parents before their children
+        copy_rows(
+            Unit, ("agency", "code", "name", "parent", "path", "depth", "sibling_order"),
+            [unit_id for unit_id, _row in created], [row for _unit_id, row in created],
+        )
         for batch in _batched(to_update):
             Unit.objects.bulk_update(batch, ["name", "parent", "path", "depth"])
 
@@ -937,13 +1056,21 @@ class _Writer:
         for batch in _batched(self.new_people):
             self._create_people(batch)
 
+    def _keys(self, full_name: str) -> tuple[str, str]:
+        """Sort and search keys of a name; names repeat a lot in an agency, so they are cached."""
+        keys = self._name_keys.get(full_name)
+        if keys is None:
+            keys = self._name_keys[full_name] = (name_sort_key(full_name), search_key(full_name))
+        return keys
+
     def _person(self, person: _PersonPlan, **extra) -> Person:
         values = person.values
+        sort_key, search_name = self._keys(values["full_name"])
         return Person(
             staff_code=person.staff_code,
             full_name=values["full_name"],
-            sort_key=name_sort_key(values["full_name"]),
-            search_name=search_key(values["full_name"]),
+            sort_key=sort_key,
+            search_name=search_name,
             category=values["category"],
             gender=values["gender"],
             birth_date=values["birth_date"],
@@ -957,27 +1084,33 @@ class _Writer:
         )
 
     def _create_people(self, batch: list[_PersonPlan]) -> None:
-        people = [self._person(person) for person in batch]
-        Person.objects.bulk_create(people)
-        Posting.objects.bulk_create(
-            [
-                Posting(
-                    person_id=person.pk,
-                    unit_id=person.unit_id,
-                    position_id=person.position_id,
-                    unit_role=person.unit_role,
-                    start_date=person.start_date or self.today,
-                    reason=self.reason,
+        people = []
+        for person in batch:
+            values = person.values
+            people.append(
+                (
+                    person.staff_code, values["full_name"], *self._keys(values["full_name"]), values["category"],
+                    values["gender"], values["birth_date"], values["ethnicity"], self.unit_id_by_code[values["unit"]],
+                    self.position_id_by_code[values["position"]] if values["position"] else None,
+                    values["unit_role"], values["start_date"], values["email"], True, 1,
                 )
-                for person in people
-            ]
+            )
+        ids = insert_rows(Person, NEW_PERSON_COLUMNS, people)
+        insert_rows(
+            Posting,
+            NEW_POSTING_COLUMNS,
+            [
+                # person, unit, position, role, from (the start date, else today), to, reason
+                (person_id, row[8], row[9], row[10], row[11] or self.today, None, self.reason)
+                for person_id, row in zip(ids, people, strict=True)
+            ],
         )
         label = Person._meta.label_lower
-        for plan, person in zip(batch, people, strict=True):
+        for plan, person_id in zip(batch, ids, strict=True):
             self.report.people.created += 1
             self.audit(
                 events.PERSON_CREATED,
-                Subject(type=label, id=str(person.pk), label=person.full_name[:300]),
+                Subject(type=label, id=str(person_id), label=plan.values["full_name"][:300]),
                 new={"staff_code": plan.staff_code, **plan.values, "is_active": True},
             )
 
@@ -1076,12 +1209,14 @@ def import_workbook(source, *, actor, reason: str = "", actor_label: str | None 
     data, issues, complete = _read(source)
     if not complete:
         return ImportReport(errors=_sorted_issues(issues))  # the file's shape is wrong: nothing to check
-    return _import(data, issues, actor=actor, reason=reason, actor_label=actor_label)
+    return _import(data, issues, actor=actor, reason=reason, actor_label=actor_label, cleaned=True)
 
 
-def _import(data: OrgData, read_issues: list[ImportIssue], *, actor, reason: str, actor_label: str | None) -> ImportReport:
+def _import(
+    data: OrgData, read_issues: list[ImportIssue], *, actor, reason: str, actor_label: str | None, cleaned: bool = False
+) -> ImportReport:
     existing = _Existing.load()
-    checker = _Checker(data, existing)
+    checker = _Checker(data, existing, cleaned=cleaned)
     plan = checker.run()
     reported = {(issue.sheet, issue.row, issue.column) for issue in read_issues}
     issues = read_issues + [
