@@ -37,3 +37,12 @@ def count_queries():
             return "\n".join(f"{index + 1}. {query['sql']}" for index, query in enumerate(self.captured_queries))
 
     return QueryCounter
+
+
+def __getattr__(name):
+    # ``from tests.conftest import ALL_ROLES`` without importing Django when this module loads.
+    if name == "ALL_ROLES":
+        from congtam.accounts.models import Role
+
+        return list(Role.values)
+    raise AttributeError(name)
