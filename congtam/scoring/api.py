@@ -12,10 +12,12 @@ Everything runs in the engine's own Decimal context, whatever the caller's.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Decimal, Rounded, getcontext, localcontext
+from itertools import compress
+from operator import attrgetter, mul, not_
 
 from congtam.scoring.classify import (
     Classification,
@@ -26,7 +28,7 @@ from congtam.scoring.classify import (
     classify_criteria,
     classify_points,
 )
-from congtam.scoring.decimals import ENGINE_CONTEXT, ZERO
+from congtam.scoring.decimals import ENGINE_CONTEXT, HUNDRED, ONE, ZERO
 from congtam.scoring.explain import Node, explanation_tree, reasons
 from congtam.scoring.methods import (
     GeneralCriteriaResult,
@@ -35,6 +37,7 @@ from congtam.scoring.methods import (
     WorkItem,
     general_criteria_points,
     leader_task_points,
+    remaining_share,
     task_points,
     task_result,
     unit_component,
@@ -87,11 +90,151 @@ def _general(points: Mapping[str, Decimal] | Decimal, policy: Policy) -> General
 
 
 def period_score(period: PeriodInput, *, policy: Policy, is_leader: bool = False) -> PeriodScore:
-    """General criteria (≤ 30) + task results (≤ 70); leaders also answer for their unit."""
+    """General criteria (≤ 30) + task results (≤ 70); leaders also answer for their unit.
+
+    The score is computed at once; its detail (every intermediate value, for the explanation) is
+    recomputed from the kept input when read — see :class:`DeferredPeriodDetail`."""
     if policy.model != POINTS:
         raise MethodInputError("policy_not_points", policy=policy.id)
     with localcontext(ENGINE_CONTEXT):
-        return _period_score(period, policy, is_leader)
+        return _period_score_deferred(period, policy, is_leader)
+
+
+def period_scores(periods: Iterable[PeriodInput], *, policy: Policy, is_leader: bool = False) -> tuple[PeriodScore, ...]:
+    """:func:`period_score` for each of one person's periods, in one arithmetic context."""
+    if policy.model != POINTS:
+        raise MethodInputError("policy_not_points", policy=policy.id)
+    with localcontext(ENGINE_CONTEXT):
+        return tuple([_period_score_deferred(period, policy, is_leader) for period in periods])
+
+
+class DeferredPeriodDetail:
+    """A period's :class:`PeriodDetail`, recomputed on demand from the period's own input.
+
+    A cohort scored from work items keeps, per period, only its input (the items, the general
+    points, the unit) and its score; the detail behind an explanation — each item's credits, a, b,
+    c, the task points — is computed again, by the same code and in the same context, when it is
+    read. Reading an attribute (``detail.task``) works as on a :class:`PeriodDetail`;
+    :meth:`resolve` gives the whole detail at once.
+    """
+
+    __slots__ = ("source", "policy", "is_leader")
+
+    def __init__(self, source: PeriodInput, policy: Policy, is_leader: bool) -> None:
+        self.source = source
+        self.policy = policy
+        self.is_leader = is_leader
+
+    def resolve(self) -> PeriodDetail:
+        with localcontext(ENGINE_CONTEXT):
+            detail = _period_score(self.source, self.policy, self.is_leader).detail
+        assert detail is not None
+        return detail
+
+    def __getattr__(self, name: str) -> object:
+        if name in DeferredPeriodDetail.__slots__ or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DeferredPeriodDetail):
+            other = other.resolve()
+        return self.resolve() == other if isinstance(other, PeriodDetail) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.resolve())
+
+    def __repr__(self) -> str:
+        return repr(self.resolve())
+
+
+def _period_score_deferred(period: PeriodInput, policy: Policy, is_leader: bool) -> PeriodScore:
+    score = _fast_score(period, policy, is_leader)
+    if score is None:
+        # Anything unusual (a bad input, a leader's unit, a sum that would round): the reference
+        # computation decides, and raises the same errors in the same order.
+        score = _period_score(period, policy, is_leader).score
+    return PeriodScore(period.period, score, DeferredPeriodDetail(period, policy, is_leader))
+
+
+_FACTOR = attrgetter("factor")
+_COMPLETED = attrgetter("completed")
+_FAILURES = attrgetter("quality_failures")
+_LATE = attrgetter("late_count")
+_CAUSE = attrgetter("objective_cause")
+_SHARES: dict[int, tuple[Decimal, tuple[Decimal, ...]]] = {}
+
+
+def _shares(deduction: Decimal) -> tuple[Decimal, ...]:
+    """What is left of an item after n deductions, n = 0..15; index 0 is ONE (no deduction, the
+    item counts its whole factor, as ``f`` itself: ``f * ONE`` has f's digits and exponent)."""
+    cached = _SHARES.get(id(deduction))
+    if cached is None or cached[0] is not deduction:  # keyed by the policy's own object
+        cached = (deduction, (ONE, *(remaining_share(deduction, n) for n in range(1, 16))))
+        if len(_SHARES) > 64:
+            _SHARES.clear()
+        _SHARES[id(deduction)] = cached
+    return cached[1]
+
+
+def _fast_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Decimal | None:
+    """The period score by the same formulas as :func:`_period_score`, without building the detail.
+
+    The item sums are taken column by column (C-level loops) instead of item by item. Sums and
+    products of Decimals are exact unless they round, and an exact sum's value and exponent do not
+    depend on the order of its terms; so the context's ``Rounded`` flag is cleared first and checked
+    after the sums: if anything rounded, ``None`` hands the period to the reference computation.
+    The percentages and points are then the reference's very expressions, in its order.
+    Returns ``None`` too for leaders with unit data and for any input the reference would refuse.
+    """
+    if is_leader and period.unit is not None:
+        return None
+    items = period.items
+    if not items:
+        return None
+    values = policy.settings.values
+    points = period.general_points
+    try:
+        if isinstance(points, Decimal):
+            if not ZERO <= points <= values["general_criteria_max_points"]:
+                return None
+            general_total = points
+        else:
+            general_total = general_criteria_points(points, policy.subcriteria).total
+        factors = list(map(_FACTOR, items))
+        done = list(map(_COMPLETED, items))
+        failures = list(map(_FAILURES, items))
+        late = list(map(_LATE, items))
+        if not min(factors) > ZERO or min(failures) < 0 or min(late) < 0:
+            return None
+        quality_shares = _shares(values["quality_failure_deduction"])  # type: ignore[arg-type]
+        late_shares = _shares(values["late_deduction"])  # type: ignore[arg-type]
+        if max(failures) >= len(quality_shares) or max(late) >= len(late_shares):
+            return None
+        # An objective cause waives the deductions: index 0 (nothing deducted).
+        waived = list(map(not_, map(_CAUSE, items)))
+        context = getcontext()
+        context.flags[Rounded] = False
+        assigned = sum(factors, ZERO)
+        done_factors = list(compress(factors, done))
+        completed = sum(done_factors, ZERO)
+        quality = sum(map(mul, done_factors, map(quality_shares.__getitem__,
+                                                 compress(map(mul, failures, waived), done))), ZERO)
+        timeliness = sum(map(mul, done_factors, map(late_shares.__getitem__,
+                                                    compress(map(mul, late, waived), done))), ZERO)
+        if context.flags[Rounded]:
+            return None
+    except (TypeError, ValueError, ArithmeticError, IndexError, MethodInputError):
+        return None
+    quantity_percent = HUNDRED * completed / assigned
+    quality_percent = HUNDRED * quality / assigned
+    timeliness_percent = HUNDRED * timeliness / assigned
+    weights = policy.settings.task_weights
+    assert weights is not None
+    weighted = (weights.quantity * quantity_percent + weights.quality * quality_percent
+                + weights.timeliness * timeliness_percent)
+    task_points = values["task_max_points"] * weighted / (weights.total * HUNDRED)  # type: ignore[operator]
+    return general_total + task_points
 
 
 def _period_score(period: PeriodInput, policy: Policy, is_leader: bool) -> PeriodScore:

@@ -365,32 +365,64 @@ def _column_positions(sheet: RawSheet, columns: Sequence[Column], problems: _Col
     return None if missing else positions
 
 
+class _ParseCache:
+    """Parsed values of cells already seen in a column: a workbook repeats the same few values
+    (Có/Không, months, quarter-point scores) across 100,000 rows. Keyed by the cell's type and
+    value (1, 1.0 and True stay apart); falsy cells (0, -0.0, "") are never cached, so a negative
+    zero keeps its sign; failures are never cached, so every bad cell is still reported."""
+
+    __slots__ = ("parse", "values")
+    LIMIT = 4096
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        self.parse = parse
+        self.values: dict[tuple[type, Any], Any] = {}
+
+    def __call__(self, cell: Any) -> Any:
+        if not cell:
+            return self.parse(cell)
+        key = (cell.__class__, cell)
+        try:
+            return self.values[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell
+            return self.parse(cell)
+        value = self.parse(cell)
+        if len(self.values) < self.LIMIT:
+            self.values[key] = value
+        return value
+
+
 def _typed_rows(sheet: RawSheet, columns: Sequence[Column], problems: _Collector,
                 extra: Mapping[str, int] | None = None) -> Iterator[tuple[int, dict[str, Any], bool]]:
     """Each row as {header: value}; the flag says whether the row had no bad cell."""
     positions = _column_positions(sheet, columns, problems)
     if positions is None:
         return
+    plan = [(column.header, positions.get(column.header), column.default is MUST,
+             None if column.default is MUST else column.default, _ParseCache(column.parse)) for column in columns]
+    extra_items = list((extra or {}).items())
     for number, cells in sheet.rows:
         values: dict[str, Any] = {}
         good = True
-        for column in columns:
-            index = positions.get(column.header)
-            cell = cells[index] if index is not None and index < len(cells) else None
-            if _is_empty(cell):
-                if column.default is MUST:
-                    problems.add(sheet, number, column.header, "cell_required")
+        width = len(cells)
+        for header, index, must, default, parse in plan:
+            cell = cells[index] if index is not None and index < width else None
+            if cell is None or (cell.__class__ is str and not cell.strip()):
+                if must:
+                    problems.add(sheet, number, header, "cell_required")
                     good = False
-                values[column.header] = None if column.default is MUST else column.default
+                values[header] = default
                 continue
             try:
-                values[column.header] = column.parse(cell)
+                values[header] = parse(cell)
             except CellError as error:
-                problems.add(sheet, number, column.header, error.key, **error.params)
-                values[column.header] = None
+                problems.add(sheet, number, header, error.key, **error.params)
+                values[header] = None
                 good = False
-        for header, index in (extra or {}).items():
-            values[header] = cells[index] if index < len(cells) else None
+        for header, index in extra_items:
+            values[header] = cells[index] if index < width else None
         yield number, values, good
 
 
@@ -445,6 +477,10 @@ def _read_people(sheet: RawSheet, problems: _Collector) -> list[_PersonRow]:
             score_labels[header] = match.group(1)
     rows: list[_PersonRow] = []
     seen: dict[str, int] = {}
+    # The period order, once: a stable sort of the columns by label, which is what sorting each
+    # row's scores by label gave (a row's scores are a subsequence of the columns, in order).
+    score_columns = dict(sorted(score_columns.items(), key=lambda item: _period_sort_key(score_labels[item[0]])))
+    score_parse = _ParseCache(_score)
     for number, values, good in _typed_rows(sheet, PEOPLE_COLUMNS, problems, score_columns):
         code = values["Mã nhân sự"]
         if code is not None:
@@ -463,7 +499,7 @@ def _read_people(sheet: RawSheet, problems: _Collector) -> list[_PersonRow]:
             if _is_empty(cell):
                 continue
             try:
-                scores.append((score_labels[header], _score(cell)))
+                scores.append((score_labels[header], score_parse(cell)))
             except CellError as error:
                 problems.add(sheet, number, header, error.key, **error.params)
                 good = False
@@ -479,7 +515,7 @@ def _read_people(sheet: RawSheet, problems: _Collector) -> list[_PersonRow]:
         )
         person = Person(code, values["Họ và tên"], values["Đơn vị"], values["Nhóm"], values["Lãnh đạo"], facts,
                         values["Ngoại lệ tỷ lệ"])
-        rows.append(_PersonRow(number, person, sorted(scores, key=lambda s: _period_sort_key(s[0]))))
+        rows.append(_PersonRow(number, person, scores))
     rows.sort(key=lambda r: r.row)
     if not sheet.rows:
         problems.add(sheet, None, "", "cohort_empty_sheet")
@@ -760,37 +796,28 @@ def _write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def _write_xlsx(result: CohortResult, path: Path, lang: str) -> None:
-    import xlsxwriter
+    from congtam.scoring.xlsx_out import STYLE_BOLD, STYLE_NONE, STYLE_TWO_PLACES, Sheet, write_workbook
 
-    # Shared strings (not constant_memory): measured faster for 100,000 rows, and the many
-    # repeated texts (units, groups, levels) are stored once.
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    try:
-        bold = workbook.add_format({"bold": True})
-        two_places = workbook.add_format({"num_format": "0.00"})
-        sheet = workbook.add_worksheet(SHEET_RESULTS)
-        sheet.write_row(0, 0, RESULT_HEADERS, bold)
-        sheet.set_column(1, 1, 28)
-        sheet.set_column(9, 9, 80)
-        write_string, write_number = sheet.write_string, sheet.write_number
-        for index, row in enumerate(result_rows(result, lang), start=1):
-            for column in (0, 1, 2, 3, 5, 6, 7, 9):
-                write_string(index, column, row[column])
-            if row[4] != "":
-                # A number cell holding the display value (two decimals, half up); the exact
-                # score is in the JSON explanation.
-                write_number(index, 4, float(row[4]), two_places)
-            if row[8] != "":
-                write_number(index, 8, row[8])
-        quota = workbook.add_worksheet(SHEET_QUOTA)
-        quota.write_row(0, 0, QUOTA_HEADERS, bold)
-        for index, row in enumerate(quota_rows(result, lang), start=1):
-            quota.write_row(index, 0, row)
-        policy_sheet = workbook.add_worksheet(SHEET_POLICY)
-        for index, row in enumerate(policy_rows(result, lang)):
-            policy_sheet.write_row(index, 0, row)
-    finally:
-        workbook.close()
+    sheet = Sheet(SHEET_RESULTS)
+    sheet.row(RESULT_HEADERS, STYLE_BOLD)
+    sheet.set_width(1, 28)
+    sheet.set_width(9, 80)
+    styles = (STYLE_NONE,) * 4 + (STYLE_TWO_PLACES,) + (STYLE_NONE,) * 5
+    row_out = sheet.row
+    for row in result_rows(result, lang):
+        if row[4] != "":
+            # A number cell holding the display value (two decimals, half up); the exact
+            # score is in the JSON explanation.
+            row[4] = float(row[4])
+        row_out(row, styles)
+    quota = Sheet(SHEET_QUOTA)
+    quota.row(QUOTA_HEADERS, STYLE_BOLD)
+    for row in quota_rows(result, lang):
+        quota.row(row)
+    policy_sheet = Sheet(SHEET_POLICY)
+    for row in policy_rows(result, lang):
+        policy_sheet.row(row)
+    write_workbook(path, (sheet, quota, policy_sheet))
 
 
 def json_records(result: CohortResult, lang: str = "vi") -> list[dict[str, Any]]:

@@ -162,11 +162,15 @@ def general_node(general: GeneralCriteriaResult, policy: Policy) -> Node:
 
 
 def period_node(period: PeriodScore, policy: Policy) -> Node:
-    if period.detail is None:
+    detail = period.detail
+    if detail is None:
         return {"key": "period_score", "value": exact_text(period.score), "period": period.period}
+    resolve = getattr(detail, "resolve", None)
+    if resolve is not None:  # a detail kept as its input (api.DeferredPeriodDetail): compute it once
+        detail = resolve()
     return _formula("period_score", period.score, "g + t",
-                    {"g": general_node(period.detail.general, policy),
-                     "t": task_points_node(period.detail, policy.settings)},
+                    {"g": general_node(detail.general, policy),
+                     "t": task_points_node(detail, policy.settings)},
                     period=period.period)
 
 

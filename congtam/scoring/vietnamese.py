@@ -18,6 +18,8 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part 
 
 
 def nfc(text: str) -> str:
+    if text.isascii():  # ASCII is its own NFC form
+        return text
     return unicodedata.normalize("NFC", text)
 
 
