@@ -20,6 +20,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_NOT_SEARCHABLE = re.compile(r"[^0-9a-z ]+")
 
 
 def nfc(value: str) -> str:
@@ -111,9 +112,11 @@ def search_key(value: str) -> str:
     """What a person is searched by: words without diacritics, single-spaced, framed by spaces
     so that a query can match the start of any word ("dang" finds "Đặng", not "Hải Đăng"'s
     middle of a word)."""
-    return " " + _SPACES.sub(" ", strip_diacritics(value)).strip() + " "
+    return " " + _SPACES.sub(" ", _NOT_SEARCHABLE.sub(" ", strip_diacritics(value))).strip() + " "
 
 
 def search_query(value: str) -> str:
-    """A user's query in the form :func:`search_key` stores; empty when nothing is left."""
-    return _SPACES.sub(" ", strip_diacritics(clean_text(value))).strip()
+    """A user's query in the form :func:`search_key` stores: letters without diacritics, digits
+    and single spaces (anything else, LIKE's wildcards included, becomes a space); empty when
+    nothing is left."""
+    return _SPACES.sub(" ", _NOT_SEARCHABLE.sub(" ", strip_diacritics(clean_text(value)))).strip()

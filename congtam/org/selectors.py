@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from congtam.accounts import policy
@@ -87,7 +89,18 @@ def person_search(*, viewer, query: str) -> QuerySet[Person]:
     text = search_query(query)
     if not text:
         return Person.objects.none()
-    return _directory_queryset().filter(Q(search_name__contains=" " + text) | Q(staff_code__iexact=query.strip()))
+    code = query.strip()
+    return _directory_queryset().filter(_name_contains(" " + text) | Q(staff_code__in={code, code.upper()}))
+
+
+def _name_contains(fragment: str) -> Q:
+    """``search_name`` contains ``fragment``, through the trigram index of each database (see
+    migration org 0002): on SQLite the FTS5 table answers the LIKE; PostgreSQL's planner finds
+    its GIN index by itself."""
+    if connection.vendor == "sqlite":
+        # search_query() leaves only letters, digits and spaces: nothing to escape in the pattern.
+        return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE search_name LIKE %s", (f"%{fragment}%",)))
+    return Q(search_name__contains=fragment)
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,3 +116,14 @@ def test_person_page_shows_position_history_and_authorities(client_as, world):
     assert [posting.unit.code for posting in view.postings] == ["TCCB", "VPL-P1"]
     assert view.authorities.evaluator.person_id == world.people["vu_truong_tccb"].pk
     assert "Lê Văn Cường" in content
+
+
+def test_search_follows_renames_and_ignores_wildcards(client_as, world):
+    binh = world.people["binh"]
+    services.person_update(actor=None, person=binh, expected_version=binh.version, full_name="Đặng Thị Thu-Hà")
+    client = client_as(Role.STAFF)
+    found = [person.staff_code for person in client.get(reverse("org:person_search"), {"q": "thu ha"}).context["page"]]
+    assert found == ["NV022"]
+    assert list(client.get(reverse("org:person_search"), {"q": "binh"}).context["page"]) == []
+    for wildcard in ("%", "_", "%%"):
+        assert list(client.get(reverse("org:person_search"), {"q": wildcard}).context["page"]) == []
