@@ -54,7 +54,7 @@ def unit_children(*, viewer, unit: Unit) -> QuerySet[Unit]:
 
 def unit_head(*, viewer, unit: Unit) -> Person | None:
     _require_viewer(viewer)
-    return Person.objects.filter(unit=unit, unit_role=UnitRole.HEAD, is_active=True).first()
+    return _directory_queryset().filter(unit=unit, unit_role=UnitRole.HEAD).first()
 
 
 def unit_ancestors(*, viewer, unit: Unit) -> list[Unit]:
