@@ -168,6 +168,18 @@ def points_band(score: Decimal, settings: PolicySettings) -> Level:
     return Level.NOT_COMPLETE
 
 
+# Period scores already seen within 0..100. A set of values (equal Decimals are equally in
+# range, whatever their exponent): one hashed look-up per score instead of two comparisons.
+_WITHIN_0_100: set[Decimal] = set()
+
+
+def _known_within_0_100(scores: list[Decimal]) -> bool:
+    try:
+        return _WITHIN_0_100.issuperset(scores)
+    except TypeError:  # a signalling NaN cannot be hashed: let the comparisons decide
+        return False
+
+
 def classify_points(person: Person, periods: Sequence[PeriodScore], settings: PolicySettings) -> Classification:
     not_classified = _short_service(person.facts, settings)
     if not periods:
@@ -175,9 +187,12 @@ def classify_points(person: Person, periods: Sequence[PeriodScore], settings: Po
             raise MethodInputError("no_period_scores", staff_code=person.staff_code)
         return Classification(person, POINTS, None, ZERO, None, Level.NOT_CLASSIFIED, (not_classified,), ())
     scores = [period.score for period in periods]
-    if min(scores) < ZERO or max(scores) > HUNDRED:
-        bad = next(period for period in periods if not ZERO <= period.score <= HUNDRED)
-        raise MethodInputError("period_score_out_of_range", period=bad.period, value=bad.score)
+    if not _known_within_0_100(scores):
+        if min(scores) < ZERO or max(scores) > HUNDRED:
+            bad = next(period for period in periods if not ZERO <= period.score <= HUNDRED)
+            raise MethodInputError("period_score_out_of_range", period=bad.period, value=bad.score)
+        if len(_WITHIN_0_100) < 65536:
+            _WITHIN_0_100.update(scores)
     score = sum(scores, ZERO) / len(scores)
     band = points_band(score, settings)
     periods = tuple(periods)

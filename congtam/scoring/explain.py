@@ -263,17 +263,23 @@ def explanation_tree(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str
     classification = outcome.classification
     person = classification.person
     policy_node, thresholds = _policy_parts(policy)
+    score = classification.score
+    # Levels are str enums: ``_value_`` is their code, read without the enum property's call.
     score_node = None
     if classification.periods:
-        score_node = {"key": "yearly_score", "value": exact_text(classification.score or ZERO),
+        score_node = {"key": "yearly_score", "value": exact_text(score or ZERO),
                       "formula": "mean(periods)",
-                      "inputs": {"periods": [period_node(period, policy) for period in classification.periods]}}
+                      "inputs": {"periods": [
+                          {"key": "period_score", "value": exact_text(period.score), "period": period.period}
+                          if period.detail is None else period_node(period, policy)
+                          for period in classification.periods]}}
     band_node = None
-    if thresholds and classification.score is not None:
+    if thresholds and score is not None:
+        band = classification.band
         band_node = {
             "key": "band",
-            "value": classification.band.value if classification.band else None,
-            "score": exact_text(classification.score),
+            "value": band._value_ if band else None,
+            "score": exact_text(score),
             "thresholds": thresholds,
         }
     criteria_node = None
@@ -297,9 +303,9 @@ def explanation_tree(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str
         "band": band_node,
         "criteria": criteria_node,
         "rules": [_rule_node(rule) for rule in classification.rules] if classification.rules else [],
-        "qualified": classification.qualified.value,
+        "qualified": classification.qualified._value_,
         "quota": _quota_node(outcome, scopes) if outcome.placements else None,
-        "level": outcome.level.value,
+        "level": outcome.level._value_,
         "over_quota": outcome.over_quota,
         "rank_in_group": outcome.rank_in_group,
     }
