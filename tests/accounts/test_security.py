@@ -104,6 +104,13 @@ def test_interface_is_vietnamese_by_default_and_the_language_switch_is_remembere
     assert "Các đơn vị" in client.get(reverse("org:unit_tree")).content.decode()
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in" in client.get(reverse("login")).content.decode()
+
+
 def test_login_page_is_reachable_signed_out():
     response = Client().get(reverse("login"))
     assert response.status_code == 200

@@ -37,7 +37,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    # An English-language browser: the interface must still open in Vietnamese.
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
