@@ -801,9 +801,13 @@ def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple])
     columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in ("id", *fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # COPY's text format, built here in one piece per batch: psycopg's write_row() costs
+            # more than the database's own work on these rows.
+            lines = [
+                f"{new_id}\t" + "\t".join(map(_copy_text, row)) + "\n" for new_id, row in zip(ids, rows, strict=True)
+            ]
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for new_id, row in zip(ids, rows, strict=True):
-                    copy.write_row((new_id, *row))
+                copy.write("".join(lines).encode())
             return
         # SQLite keeps dates as ISO text (what Django's backend would write).
         dates = [index for index, name in enumerate(fields, start=1) if meta.get_field(name).get_internal_type() == "DateField"]
@@ -816,6 +820,24 @@ def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple])
                     row[index] = row[index].isoformat()
             values.append(row)
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 class _StaleRecord(Exception):

@@ -142,7 +142,7 @@ def test_hr_downloads_the_template_and_the_export(world, client_as):
 def test_the_export_command_writes_the_file_and_records_it(world, tmp_path, capsys):
     path = tmp_path / "org.xlsx"
     call_command("export_org", str(path))
-    assert "Exported 5 units, 3 job positions and 11 people" in capsys.readouterr().out
+    assert "Exported 5 units, 3 job positions, 11 people to" in capsys.readouterr().out
     assert len(_rows(path.read_bytes(), SHEET_PEOPLE)) == 12
     entry = AuditEntry.objects.order_by("-seq").first()
     assert (entry.event, entry.actor_id, entry.actor_label) == (events.ORG_EXPORTED, None, "command:export-org")

@@ -600,3 +600,14 @@ def test_read_workbook_returns_plain_rows_with_excel_row_numbers(world, tmp_path
         "cong_chuc", "male", UnitRole.MEMBER, date(1990, 3, 2),
     )
     assert Posting.objects.count() == 11
+
+
+def test_text_is_stored_exactly_whatever_its_characters(world, tmp_path):
+    """New rows are written without the ORM (COPY on PostgreSQL): quoting must not alter text."""
+    sheets = current_rows()
+    sheets.people.append(_person(code="NV\\77", name="O'Brien \\N Nguyễn \"Tí\"", email="o'brien@quochoi.vn"))
+    report = _import(tmp_path, sheets)
+    assert report.ok, report.errors
+    person = Person.objects.get(staff_code="NV\\77")
+    assert (person.full_name, person.email) == ("O'Brien \\N Nguyễn \"Tí\"", "o'brien@quochoi.vn")
+    assert person.postings.get().unit.code == "VTT"

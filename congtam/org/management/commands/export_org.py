@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congtam.org.exporter import COMMAND_ACTOR_LABEL, export_workbook
 
@@ -19,9 +20,11 @@ class Command(BaseCommand):
                 counts = export_workbook(target, actor=None, actor_label=COMMAND_ACTOR_LABEL)
         except OSError as error:
             raise CommandError(_("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror}) from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Exported %(units)d units, %(positions)d job positions and %(people)d people to %(file)s.")
-                % {**counts, "file": file}
-            )
-        )
+        parts = [
+            ngettext("%(count)d unit", "%(count)d units", counts["units"]) % {"count": counts["units"]},
+            ngettext("%(count)d job position", "%(count)d job positions", counts["positions"]) % {"count": counts["positions"]},
+            ngettext("%(count)d person", "%(count)d people", counts["people"]) % {"count": counts["people"]},
+        ]
+        # Translators: "Exported 5 units, 3 job positions, 11 people to FILE."
+        message = _("Exported %(counts)s to %(file)s.") % {"counts": ", ".join(parts), "file": file}
+        self.stdout.write(self.style.SUCCESS(message))
