@@ -182,7 +182,7 @@ def cell_date(value) -> date | None:
         if 1 <= value <= _EXCEL_LAST_SERIAL and float(value).is_integer():
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise UnreadableDate(value)
-    text = clean_text(value)
+    text = fast_clean_text(value) if isinstance(value, str) else clean_text(value)
     if not text:
         return None
     if match := _DATE_DMY.match(text):

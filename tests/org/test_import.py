@@ -611,3 +611,28 @@ def test_text_is_stored_exactly_whatever_its_characters(world, tmp_path):
     person = Person.objects.get(staff_code="NV\\77")
     assert (person.full_name, person.email) == ("O'Brien \\N Nguyễn \"Tí\"", "o'brien@quochoi.vn")
     assert person.postings.get().unit.code == "VTT"
+
+
+def test_a_person_changed_by_someone_else_during_the_import_is_not_overwritten(world, tmp_path, monkeypatch):
+    from django.db.models import F
+
+    from congtam.org import importer
+
+    load = importer._Existing.load
+
+    def load_then_someone_edits():
+        existing = load()
+        Person.objects.filter(staff_code="NV021").update(ethnicity="Nùng", version=F("version") + 1)
+        return existing
+
+    monkeypatch.setattr(importer._Existing, "load", staticmethod(load_then_someone_edits))
+    sheets = current_rows()
+    sheets.person("NV021")[NAME] = "Nguyễn Văn Ân"
+    sheets.people.append(_person(code="NV099"))
+    seq = _last_seq()
+    report = _import(tmp_path, sheets)
+    assert not report.ok and "Someone changed the record of NV021" in report.errors[0].message
+    person = Person.objects.get(staff_code="NV021")
+    assert (person.full_name, person.ethnicity) == ("Nguyễn Văn An", "Nùng")
+    assert not Person.objects.filter(staff_code="NV099").exists()
+    assert _last_seq() == seq
