@@ -24,6 +24,7 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -1257,7 +1258,7 @@ def _import(
     if not writer.has_changes:
         return report  # nothing to write, and so nothing to record
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _sqlite_page_cache():
             writer.run()
     except _StaleRecord as stale:
         return _failed(
@@ -1269,6 +1270,24 @@ def _import(
         logger.exception("The database refused an organisation import")
         return _failed(report, _("The database refused the import (%(error)s). Nothing was written.") % {"error": error})
     return report
+
+
+@contextmanager
+def _sqlite_page_cache(kibibytes: int = 256 * 1024):
+    """A larger page cache for SQLite while the import writes: its default 2 MiB makes every index
+    insertion of 100,000 people read pages back from the file. Restored afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{int(kibibytes)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _failed(report: ImportReport, message: str) -> ImportReport:
