@@ -18,9 +18,8 @@ SQLite databases go to a temporary folder. PostgreSQL uses scratch databases ``c
 and ``congtam_bench_small`` on ``postgres://postgres@127.0.0.1:5432`` (``--pg-url`` to change the
 server): they are dropped and created again by each run. Nothing else is touched.
 
-``--proposed-indexes`` (PostgreSQL) then adds to the scratch database the indexes proposed for the
-name search (a pg_trgm GIN index on the search name, an index on the upper-cased staff code) and
-measures the searches again, to show what they would change; the schema itself is not changed.
+The name search uses the trigram indexes of migration ``org 0002`` (pg_trgm on PostgreSQL, FTS5
+on SQLite).
 """
 
 from __future__ import annotations
@@ -39,12 +38,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SMALL_SIZE = 1000
 SEARCHES = ("nguyen van an", "dang")
-PROPOSED_INDEXES = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX bench_person_search_trgm ON org_person USING gin (search_name gin_trgm_ops)",
-    "CREATE INDEX bench_person_staff_code_upper ON org_person (upper(staff_code))",
-    "ANALYZE org_person",
-)
 TARGETS = {"demo": 60.0, "derive": 5.0, "page": 0.050}
 
 
@@ -97,7 +90,7 @@ def _measure(env: dict, *, requests: int, pages: bool) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_database(kind: str, *, size: int, requests: int, pg_url: str, work: Path, proposed_indexes: bool) -> dict:
+def run_database(kind: str, *, size: int, requests: int, pg_url: str, work: Path) -> dict:
     print(f"[{kind}] preparing scratch databases…", flush=True)
     if kind == "sqlite":
         big_url = f"sqlite:///{work / 'bench.sqlite3'}"
@@ -116,17 +109,6 @@ def run_database(kind: str, *, size: int, requests: int, pg_url: str, work: Path
     print(f"[{kind}] measuring derive_all, unit page and searches…", flush=True)
     small = _measure(small_env, requests=requests, pages=False)
     big = _measure(big_env, requests=requests, pages=True)
-    if proposed_indexes and kind == "postgres":
-        import psycopg
-
-        print(f"[{kind}] adding the proposed indexes to the scratch database and measuring again…", flush=True)
-        with psycopg.connect(big_url, autocommit=True) as connection:
-            for statement in PROPOSED_INDEXES:
-                connection.execute(statement)
-        again = _measure(big_env, requests=requests, pages=True)
-        big["pages"].update(
-            {f"{label} [proposed indexes]": timing for label, timing in again["pages"].items() if "search" in label}
-        )
     return {
         "demo_seconds": demo_seconds,
         "demo_reported": demo_output.strip().splitlines()[0],
@@ -250,7 +232,6 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--proposed-indexes", action="store_true", help="PostgreSQL: measure the searches again with the proposed indexes.")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--derive-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -263,7 +244,6 @@ def main() -> None:
         for kind in kinds:
             results[kind] = run_database(
                 kind, size=args.size, requests=args.requests, pg_url=args.pg_url, work=Path(work),
-                proposed_indexes=args.proposed_indexes,
             )
     print_table(results, size=args.size, requests=args.requests)
 

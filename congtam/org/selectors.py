@@ -87,10 +87,19 @@ def person_search(*, viewer, query: str) -> QuerySet[Person]:
     start of a word; or whose staff code is the query."""
     _require_viewer(viewer)
     text = search_query(query)
-    if not text:
-        return Person.objects.none()
     code = query.strip()
-    return _directory_queryset().filter(_name_contains(" " + text) | Q(staff_code__in={code, code.upper()}))
+    by_code = Q(staff_code__in={code, code.upper()})
+    if len(text.replace(" ", "")) < SEARCH_MIN_CHARACTERS:
+        # One letter would match a third of the agency and defeat the trigram index.
+        return _directory_queryset().filter(by_code) if code else Person.objects.none()
+    return _directory_queryset().filter(_name_contains(" " + text) | by_code)
+
+
+SEARCH_MIN_CHARACTERS = 2
+
+
+def search_too_short(query: str) -> bool:
+    return 0 < len(search_query(query).replace(" ", "")) < SEARCH_MIN_CHARACTERS
 
 
 def _name_contains(fragment: str) -> Q:
@@ -98,7 +107,11 @@ def _name_contains(fragment: str) -> Q:
     migration org 0002): on SQLite the FTS5 table answers the LIKE; PostgreSQL's planner finds
     its GIN index by itself."""
     if connection.vendor == "sqlite":
-        # search_query() leaves only letters, digits and spaces: nothing to escape in the pattern.
+        # search_query() leaves only letters, digits and spaces: nothing to escape. A trigram
+        # phrase MATCH is a substring match; under three characters it matches nothing, so the
+        # shortest queries fall back to LIKE (a scan of the small FTS table).
+        if len(fragment) >= 3:
+            return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE org_person_search MATCH %s", (f'"{fragment}"',)))
         return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE search_name LIKE %s", (f"%{fragment}%",)))
     return Q(search_name__contains=fragment)
 

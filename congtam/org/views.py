@@ -49,7 +49,7 @@ def person_search_view(request):
     query = request.GET.get("q", "")
     page = _page(request, selectors.person_search(viewer=request.user, query=query)) if query.strip() else None
     template = "org/_search_results.html" if request.htmx else "org/person_search.html"
-    return render(request, template, {"query": query, "page": page})
+    return render(request, template, {"query": query, "page": page, "too_short": selectors.search_too_short(query)})
 
 
 @require_GET

@@ -127,3 +127,11 @@ def test_search_follows_renames_and_ignores_wildcards(client_as, world):
     assert list(client.get(reverse("org:person_search"), {"q": "binh"}).context["page"]) == []
     for wildcard in ("%", "_", "%%"):
         assert list(client.get(reverse("org:person_search"), {"q": wildcard}).context["page"]) == []
+
+
+def test_a_single_letter_asks_for_more_but_a_staff_code_still_works(client_as, world):
+    client = client_as(Role.STAFF)
+    response = client.get(reverse("org:person_search"), {"q": "a"})
+    assert list(response.context["page"]) == []
+    assert "ít nhất hai chữ cái" in response.content.decode()
+    assert [p.staff_code for p in client.get(reverse("org:person_search"), {"q": "NV021"}).context["page"]] == ["NV021"]
