@@ -15,7 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run_congtam(*args, extra_env=None, tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CONGTAM_") and key != "DJANGO_SETTINGS_MODULE"}
+    # A production-like environment: none of the test run's settings (the browser tests lift
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly flags).
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CONGTAM_") and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    }
     env.update({"CONGTAM_DATA_DIR": str(tmp_path), **(extra_env or {})})
     return subprocess.run(
         [sys.executable, "-m", "congtam", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
