@@ -20,6 +20,11 @@ class AuthorityOverrideForm(forms.Form):
             raise forms.ValidationError(_("No person has the staff code %(code)s.") % {"code": code}) from None
 
 
+class AuthorityOverrideEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ends on (dd/mm/yyyy)"), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason (e.g. the decision number)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ImportForm(forms.Form):
     workbook = forms.FileField(label=_("Workbook (.xlsx)"))
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from congtam.accounts import policy
 from congtam.core.vntext import search_query
 from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person, derive_under
-from congtam.org.models import Person, Posting, Unit, UnitRole
+from congtam.org.models import AuthorityOverride, Person, Posting, Unit, UnitRole
 from congtam.org.services import sensitive_read_record
 
 
@@ -114,6 +114,35 @@ def _name_contains(fragment: str) -> Q:
             return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE org_person_search MATCH %s", (f'"{fragment}"',)))
         return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE search_name LIKE %s", (f"%{fragment}%",)))
     return Q(search_name__contains=fragment)
+
+
+def person_get(*, viewer, staff_code: str) -> Person:
+    """A person's directory entry (no sensitive data: nothing to log)."""
+    _require_viewer(viewer)
+    try:
+        return _directory_queryset().get(staff_code=staff_code)
+    except Person.DoesNotExist:
+        raise Http404(staff_code) from None
+
+
+def authority_overrides(*, viewer, person: Person) -> QuerySet[AuthorityOverride]:
+    """HR's decisions on who evaluates or approves ``person``, the latest first, ended ones
+    included: the history stays readable."""
+    _require_viewer(viewer)
+    if not policy.can_manage_org(viewer):
+        raise PermissionError("Only HR manages authority decisions.")
+    return (
+        AuthorityOverride.objects.filter(person=person)
+        .select_related("authority", "created_by")
+        .order_by("ended_on", "-effective_from", "-id")
+    )
+
+
+def authority_override_get(*, viewer, person: Person, override_id: int) -> AuthorityOverride:
+    try:
+        return authority_overrides(viewer=viewer, person=person).get(pk=override_id)
+    except AuthorityOverride.DoesNotExist:
+        raise Http404(override_id) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congtam.audit.services import audit_record, changed_fields
@@ -400,6 +401,12 @@ def authority_override_set(
 
 @transaction.atomic
 def authority_override_end(*, actor, override: AuthorityOverride, on: date, reason: str) -> AuthorityOverride:
+    # Locked, so two HR officers ending the same decision at once cannot both record an end.
+    override = AuthorityOverride.objects.select_for_update().select_related("person", "authority").get(pk=override.pk)
+    if override.ended_on is not None:
+        raise ValidationError(
+            _("This decision already ended on %(date)s.") % {"date": date_format(override.ended_on, "SHORT_DATE_FORMAT")}
+        )
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for this decision.")})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from congtam.accounts import policy
 from congtam.org import selectors, services
-from congtam.org.forms import AuthorityOverrideForm, ImportForm
+from congtam.org.forms import AuthorityOverrideEndForm, AuthorityOverrideForm, ImportForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,13 +76,13 @@ def _require(allowed: bool) -> None:
 @require_http_methods(["GET", "POST"])
 def authority_override_view(request, staff_code):
     _require(policy.can_manage_org(request.user))
-    view = selectors.person_detail(viewer=request.user, staff_code=staff_code)
+    person = selectors.person_get(viewer=request.user, staff_code=staff_code)
     form = AuthorityOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.authority_override_set(
                 actor=request.user,
-                person=view.person,
+                person=person,
                 kind=form.cleaned_data["kind"],
                 authority=form.cleaned_data["authority_code"],
                 effective_from=form.cleaned_data["effective_from"],
@@ -93,11 +93,33 @@ def authority_override_view(request, staff_code):
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("org:person_detail", staff_code=staff_code)
-    return render(request, "org/authority_override.html", {"view": view, "person": view.person, "form": form})
+    overrides = selectors.authority_overrides(viewer=request.user, person=person)
+    return render(request, "org/authority_override.html", {"person": person, "form": form, "overrides": overrides})
+
+
+@require_http_methods(["GET", "POST"])
+def authority_override_end_view(request, staff_code, override_id):
+    _require(policy.can_manage_org(request.user))
+    person = selectors.person_get(viewer=request.user, staff_code=staff_code)
+    override = selectors.authority_override_get(viewer=request.user, person=person, override_id=override_id)
+    form = AuthorityOverrideEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authority_override_end(
+                actor=request.user, override=override, on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("org:authority_override", staff_code=staff_code)
+    return render(
+        request, "org/authority_override_end.html", {"person": person, "override": override, "form": form}
+    )
 
 
 def _attach_errors(form, error: ValidationError) -> None:
-    mapping = {"authority": "authority_code", "on": "effective_from"}
+    mapping = {"authority": "authority_code", "on": "ended_on" if "ended_on" in form.fields else "effective_from"}
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             target = mapping.get(field, field)

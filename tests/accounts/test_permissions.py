@@ -1,6 +1,8 @@
 """Who may open what. Every named route must have a row in ROUTES: a test walks the URL
 configuration and fails on a route nobody decided about."""
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -8,13 +10,23 @@ from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.audit.selectors import AuditFilter, audit_entry_list
 from congtam.org import selectors
+from congtam.org.models import AuthorityOverride
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE = set(Role.values)
 ORG_MANAGERS = {Role.HR, Role.ADMIN}
 
-# route name -> (kwargs, roles allowed). Others get 403 (the admin: a redirect to its login).
+def _an_override(world):
+    override = AuthorityOverride.objects.create(
+        person=world.people["anh"], kind="evaluator", authority=world.people["pho_chu_nhiem"],
+        effective_from=date(2026, 1, 1), reason="QĐ 3",
+    )
+    return {"staff_code": "NV040", "override_id": override.pk}
+
+
+# route name -> (kwargs, or a function of the world giving them; roles allowed). Others get 403
+# (the admin: a redirect to its login).
 ROUTES = {
     "home": ({}, EVERYONE),
     "org:unit_tree": ({}, EVERYONE),
@@ -23,6 +35,7 @@ ROUTES = {
     "org:my_people": ({}, EVERYONE),
     "org:person_detail": ({"staff_code": "NV021"}, EVERYONE),
     "org:authority_override": ({"staff_code": "NV021"}, ORG_MANAGERS),
+    "org:authority_override_end": (_an_override, ORG_MANAGERS),
     "org:authority_problems": ({}, {Role.HR, Role.ADMIN, Role.LEADERSHIP}),
     "org:import": ({}, ORG_MANAGERS),
     "org:import_template": ({}, ORG_MANAGERS),
@@ -47,6 +60,11 @@ def _named_routes(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+def _kwargs(route, world):
+    kwargs, allowed = ROUTES[route]
+    return (kwargs(world) if callable(kwargs) else kwargs), allowed
+
+
 def test_every_route_has_a_permission_entry():
     missing = set(_named_routes()) - set(ROUTES) - PUBLIC
     assert not missing, f"Routes without an entry in the permission table: {sorted(missing)}"
@@ -54,8 +72,8 @@ def test_every_route_has_a_permission_entry():
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
 @pytest.mark.parametrize("role", sorted(Role.values))
-def test_role_access(client_as, route, role):
-    kwargs, allowed = ROUTES[route]
+def test_role_access(client_as, world, route, role):
+    kwargs, allowed = _kwargs(route, world)
     response = client_as(role).get(reverse(route, kwargs=kwargs))
     if role in allowed:
         assert response.status_code in (200, 302), response.status_code
@@ -71,7 +89,7 @@ def test_role_access(client_as, route, role):
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
 def test_anonymous_is_sent_to_sign_in(client, world, route):
-    kwargs, _ = ROUTES[route]
+    kwargs, _ = _kwargs(route, world)
     response = client.get(reverse(route, kwargs=kwargs))
     assert response.status_code == 302
     assert "/login/" in response.url
