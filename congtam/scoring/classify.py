@@ -32,6 +32,9 @@ class Facts:
     months_absent: Decimal = ZERO  # lawful absence other than maternity
     months_maternity: Decimal = ZERO
     discipline: str | None = None  # a code of policy.DISCIPLINE_MEASURES, or None
+    # The violation behind ``discipline`` was already used to classify the person KHTNV in an
+    # earlier year (RULES.md §3.3): the measure is recorded but does not count again.
+    discipline_already_counted: bool = False
     degradation: bool = False  # competent authority's conclusion of degradation
     corruption_in_unit: bool = False  # leaders: corruption or waste in a unit in their direct charge
 
@@ -125,7 +128,7 @@ class CriteriaAssessment:
 @dataclass(frozen=True, slots=True)
 class RuleFiring:
     rule: str  # message key of the rule
-    effect: str  # "not_classified", "set" or "cap"
+    effect: str  # "not_classified", "set", "cap", or "none" (a fact recorded that changes nothing)
     level: Level
     before: Level
     after: Level
@@ -385,12 +388,16 @@ def _apply_facts(band: Level, person: Person, settings: PolicySettings) -> tuple
     def fire(rule: str, effect: str, target: Level, facts_used: tuple[tuple[str, str], ...] = (),
              conditions: tuple[Condition, ...] = ()) -> None:
         nonlocal level
-        after = target if effect == "set" else level.at_most(target)
+        after = target if effect == "set" else level if effect == "none" else level.at_most(target)
         rules.append(RuleFiring(rule, effect, target, level, after, conditions, facts_used))
         level = after
 
     if facts.discipline is not None and DISCIPLINE_MEASURES.index(facts.discipline) >= settings.discipline_rank:
-        fire("rule_discipline", "set", Level.NOT_COMPLETE, (("discipline", facts.discipline),))
+        if facts.discipline_already_counted:
+            # Said, not silently skipped: the inspector sees the measure and why it did not count.
+            fire("rule_discipline_already_counted", "none", level, (("discipline", facts.discipline),))
+        else:
+            fire("rule_discipline", "set", Level.NOT_COMPLETE, (("discipline", facts.discipline),))
     if facts.degradation:
         fire("rule_degradation", "set", Level.NOT_COMPLETE)
     if facts.corruption_in_unit and person.is_leader:

@@ -306,6 +306,7 @@ PEOPLE_COLUMNS = (
     Column("Tháng thai sản", _months, default=ZERO),
     Column("Ngoại lệ tỷ lệ", _text, default=""),
     Column("Tham nhũng, lãng phí", parse_yes_no, required=False, default=False),
+    Column("Kỷ luật đã tính", parse_yes_no, required=False, default=False),
 )
 ITEM_COLUMNS = (
     Column("Mã nhân sự", _required_text, default=MUST),
@@ -510,6 +511,7 @@ def _read_people(sheet: RawSheet, problems: _Collector) -> list[_PersonRow]:
             months_absent=values["Tháng nghỉ"],
             months_maternity=values["Tháng thai sản"],
             discipline=values["Kỷ luật"],
+            discipline_already_counted=values["Kỷ luật đã tính"],
             degradation=values["Suy thoái"],
             corruption_in_unit=values["Tham nhũng, lãng phí"],
         )

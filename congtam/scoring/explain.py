@@ -534,6 +534,8 @@ def recheck_person(tree: Node, check: Recheck) -> None:
                 after = rule["level"]
             elif rule["effect"] == "cap":
                 after = before.at_most(Level(rule["level"])).value
+            elif rule["effect"] == "none":
+                after = before.value
             else:
                 after = Level.NOT_CLASSIFIED.value
             if after != rule["after"]:

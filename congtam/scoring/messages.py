@@ -124,6 +124,9 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
                                   "Worked under 6 months in the year, no maternity leave: not classified (still reviews the time worked)."),
     "reason_rule_discipline": ("Bị kỷ luật (%(measure)s) trong năm: %(level)s, không phụ thuộc điểm.",
                                "Disciplinary measure (%(measure)s) in the year: %(level)s whatever the score."),
+    "reason_rule_discipline_already_counted": (
+        "Bị kỷ luật (%(measure)s) nhưng vi phạm này đã được dùng để xếp loại không hoàn thành nhiệm vụ ở năm trước: không tính lại (giữ %(after)s).",
+        "Disciplinary measure (%(measure)s), but the violation was already used to classify the person as not completing tasks in an earlier year: not counted again (stays %(after)s)."),
     "reason_rule_degradation": ("Có kết luận của cấp có thẩm quyền về suy thoái: %(level)s.",
                                 "A competent authority concluded degradation: %(level)s."),
     "reason_rule_corruption": ("Để xảy ra tham nhũng, lãng phí ở đơn vị trực tiếp phụ trách: %(level)s.",
@@ -143,6 +146,7 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     # --- rule names ---
     "rule_short_service": ("Công tác dưới 6 tháng", "Under 6 months worked"),
     "rule_discipline": ("Bị kỷ luật trong năm", "Disciplinary measure in the year"),
+    "rule_discipline_already_counted": ("Kỷ luật đã được tính ở năm trước", "Disciplinary measure already counted in an earlier year"),
     "rule_degradation": ("Suy thoái", "Degradation"),
     "rule_corruption": ("Tham nhũng, lãng phí ở đơn vị phụ trách", "Corruption or waste in the unit in charge"),
     "rule_absence_cap": ("Vắng mặt có lý do từ 3 đến dưới 6 tháng", "Lawful absence of 3 to under 6 months"),

@@ -160,3 +160,15 @@ def test_quota_rounding_half_up_is_available_for_what_if():
 def test_duplicate_staff_codes_are_rejected():
     with pytest.raises(MethodInputError):
         classify_cohort([scored("A", 90), scored("A", 80)], policy())
+
+
+def test_discipline_already_counted_in_an_earlier_year_does_not_count_again():
+    # RULES.md §3.3: a violation already used to classify someone KHTNV does not count again in
+    # the year its formal decision arrives; the measure is still shown, with why it changes nothing.
+    outcome = level_of(scored("A", 95, discipline="khien_trach", discipline_already_counted=True))
+    assert outcome.level is Level.EXCELLENT
+    (rule,) = outcome.classification.rules
+    assert (rule.rule, rule.effect, rule.before, rule.after) == (
+        "rule_discipline_already_counted", "none", Level.EXCELLENT, Level.EXCELLENT)
+    criteria = criteria_member("B", exceeded=60, discipline="canh_cao", discipline_already_counted=True)
+    assert level_of(criteria, "nd90-vien-chuc").level is Level.EXCELLENT

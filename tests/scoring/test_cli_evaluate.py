@@ -270,3 +270,20 @@ def test_list_shows_presets_versions_and_open_parameters():
 def test_usage_errors_return_two():
     assert run(["--policy", "nd335"])[0] == 2
     assert run(["--bogus"])[0] == 2
+
+
+def test_discipline_already_counted_column_is_read_explained_and_checked(tmp_path: Path):
+    headers = PEOPLE_HEADERS + ["Kỷ luật đã tính", "Điểm kỳ 1", "Điểm kỳ 2"]
+    rows = [headers,
+            person_row("K1", "Phạm Văn K", discipline="Khiển trách") + ["Có", 95, 95],
+            person_row("K2", "Lê Thị K", discipline="Khiển trách") + ["", 95, 95]]
+    cohort = write_xlsx(tmp_path / "cohort.xlsx", {"Nhân sự": rows})
+    output = tmp_path / "r.json"
+    code, out, err = run(["--policy", "nd335", "--input", str(cohort), "--output", str(output), "--explain", "K1",
+                          "--set", "quota_share=1"])
+    assert code == 0, err
+    records = {record["staff_code"]: record for record in json.loads(output.read_text(encoding="utf-8"))}
+    assert records["K1"]["level"] == "HTXSNV" and records["K2"]["level"] == "KHTNV"
+    assert any("không tính lại" in reason for reason in records["K1"]["reasons"])
+    assert "Kỷ luật đã được tính ở năm trước" in out
+    assert explain_check_main([str(output)], io.StringIO(), io.StringIO()) == 0
