@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "congtam.audit",
     "congtam.org",
     "congtam.whatif",
+    "congtam.catalogue",
+    "congtam.jobs",
+    "congtam.monitoring",
 ]
 
 MIDDLEWARE = [
