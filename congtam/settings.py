@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "congtam.catalogue",
     "congtam.jobs",
     "congtam.monitoring",
+    "congtam.notifications",
 ]
 
 MIDDLEWARE = [
