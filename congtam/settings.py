@@ -215,12 +215,58 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # --- Application settings ---------------------------------------------------------------------
 CONGTAM_PAGE_SIZE = 50
+# Evidence of work results: kept in the data folder, never under the web root; served by a view.
+CONGTAM_EVIDENCE_ROOT = Path(os.environ.get("CONGTAM_EVIDENCE_ROOT", DATA_DIR / "evidence"))
+CONGTAM_EVIDENCE_MAX_BYTES = int(os.environ.get("CONGTAM_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 CONGTAM_IMPORT_MAX_BYTES = int(os.environ.get("CONGTAM_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("CONGTAM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CONGTAM_FROM_EMAIL", "congtam@localhost")
+
+# --- Background jobs (Celery on Redis) ------------------------------------------------------
+# With CONGTAM_BROKER_URL (e.g. redis://127.0.0.1:6379/0) background jobs, e-mails and reminders
+# run on Celery workers (`celery -A congtam worker -B`); without it every task runs inline, in the
+# process that starts it, once its transaction has committed.
+CELERY_BROKER_URL = os.environ.get("CONGTAM_BROKER_URL", "").strip()
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False  # inline, a failed e-mail is logged; it never breaks the page
+CELERY_TASK_IGNORE_RESULT = True  # a job's outcome is kept on its Job row, not in a result backend
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CONGTAM_TASK_QUEUE", "congtam")
+# A task is acknowledged when it has finished, and given back to the queue if its worker dies:
+# every task is written to be safe to run again.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+CELERY_TASK_TIME_LIMIT = 11 * 60
+# A long job (opening the periods of 100,000 people) gets longer; the broker must not hand an
+# unacknowledged job to a second worker while the first may still be running it.
+CONGTAM_JOB_TIME_LIMIT = int(os.environ.get("CONGTAM_JOB_TIME_LIMIT_SECONDS", str(3 * 3600)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CONGTAM_JOB_TIME_LIMIT + 15 * 60}
+if os.environ.get("CONGTAM_BROKER_KEY_PREFIX"):
+    # Several installations (or a test run) sharing one Redis keep to their own keys.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["CONGTAM_BROKER_KEY_PREFIX"]
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "congtam.notifications.tasks.send_reminders",
+        "schedule": int(os.environ.get("CONGTAM_REMINDER_INTERVAL_SECONDS", str(15 * 60))),
+    },
+    "fail-interrupted-jobs": {"task": "congtam.jobs.tasks.fail_interrupted_jobs", "schedule": 15 * 60},
+}
+# Links in e-mails point here; e-mails may be written to files (CONGTAM_EMAIL_BACKEND =
+# django.core.mail.backends.filebased.EmailBackend) for a server without a mail relay.
+CONGTAM_SITE_URL = os.environ.get("CONGTAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if os.environ.get("CONGTAM_EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["CONGTAM_EMAIL_FILE_PATH"]
+# --- end of background jobs -----------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "congtam.monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        from congtam.monitoring import events  # registers the monitoring audit events
+
+        del events

@@ -1,0 +1,81 @@
+"""The bridge from a period review to the scoring engine: the engine computes every score; this
+module only turns rows into the engine's plain inputs and keeps its explanation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from congtam.monitoring.models import Cycle, GeneralRating, ItemState, Review, WorkItem
+from congtam.scoring import api as engine
+from congtam.scoring.explain import period_node
+from congtam.scoring.methods import MethodInputError
+from congtam.scoring.methods import WorkItem as EngineItem
+from congtam.scoring.policy import POINTS, Policy
+
+COMPLETED_STATES = (ItemState.REPORTED, ItemState.ACCEPTED)
+
+
+@lru_cache(maxsize=64)
+def _policy(policy_id: str, overrides_json: str) -> Policy:
+    return engine.load_policy(policy_id, sorted(json.loads(overrides_json).items()))
+
+
+def cycle_policy(cycle: Cycle) -> Policy:
+    return _policy(cycle.policy_id, json.dumps(cycle.policy_overrides or {}, sort_keys=True))
+
+
+def policy_is_points(policy: Policy) -> bool:
+    return policy.model == POINTS
+
+
+def engine_item(item: WorkItem) -> EngineItem:
+    """A reported item counts as completed while its check is pending (a provisional score); at
+    submission every item is checked."""
+    return EngineItem(
+        factor=item.factor,
+        completed=item.state in COMPLETED_STATES,
+        quality_failures=item.quality_failures,
+        late_count=item.late_count,
+        objective_cause=item.objective_cause,
+        code=item.code or f"#{item.pk}",
+    )
+
+
+def general_points(rating: GeneralRating, policy: Policy) -> dict[str, Decimal]:
+    return engine.general_points_from_levels({code: int(level) for code, level in rating.levels.items()}, policy)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    score: Decimal | None
+    explanation: dict | None
+    problem: str = ""  # why there is no score yet, in words
+    rater: str = ""  # whose general-criteria rating was used: "manager", "self" or ""
+
+
+def review_score(review: Review, items: list[WorkItem], ratings: list[GeneralRating]) -> ScoreResult:
+    """The engine's score of ``review`` from its items and the manager's rating (the person's own
+    rating stands in, provisionally, until the manager has rated)."""
+    from django.utils.translation import gettext as _
+
+    policy = cycle_policy(review.period.cycle)
+    counted = [engine_item(item) for item in items if item.counts]
+    if not counted:
+        return ScoreResult(None, None, _("No item is assigned in this period yet."))
+    by_role = {rating.rater_role: rating for rating in ratings if rating.levels}
+    rating = by_role.get("manager") or by_role.get("self")
+    if rating is None:
+        return ScoreResult(None, None, _("The general criteria are not rated yet."))
+    try:
+        points = general_points(rating, policy)
+        period = engine.PeriodInput(str(review.period.number), tuple(counted), points)
+        result = engine.period_score(period, policy=policy, is_leader=False)
+    except MethodInputError as error:
+        return ScoreResult(None, None, _("The score cannot be computed yet: %(error)s") % {"error": error})
+    tree = period_node(result, policy)
+    tree["policy"] = {"id": policy.id, "version": policy.version}
+    tree["general_levels"] = {"rater": rating.rater_role, "levels": dict(rating.levels)}
+    return ScoreResult(result.score, tree, "", rating.rater_role)

@@ -1,0 +1,713 @@
+"""Every write of monitoring: one transaction, with its audit entry, through the declared
+workflow transitions. Concurrent edits are refused, never silently overwritten: each service
+that changes an existing row takes the ``version`` the user saw and locks the row."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
+from congtam.catalogue.models import CatalogueItem
+from congtam.core.vntext import clean_text
+from congtam.monitoring import events, rules
+from congtam.monitoring.evidence import check_upload
+from congtam.monitoring.models import (
+    CheckResult,
+    Cycle,
+    DueDateChange,
+    Evidence,
+    Frequency,
+    GeneralRating,
+    ItemState,
+    Observation,
+    Origin,
+    Period,
+    QualityCheck,
+    RaterRole,
+    Review,
+    ReviewState,
+    WorkItem,
+)
+from congtam.monitoring.scoring import cycle_policy, policy_is_points, review_score
+from congtam.monitoring.workflow import perform
+from congtam.org.authority import derive_all
+from congtam.org.models import Person, Unit, UnitRole
+from congtam.org.services import ConcurrentEditError
+from congtam.scoring import api as engine
+from congtam.scoring.methods import MethodInputError
+
+REVIEW_BATCH = 2000
+
+
+def _short(value: date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _concurrent(label: str) -> ConcurrentEditError:
+    return ConcurrentEditError(
+        _("Someone else changed %(what)s while you were working on it. Nothing was overwritten: reload the page "
+          "to see their change, then make yours again.") % {"what": label}
+    )
+
+
+def _lock_review(review: Review, expected_version: int | None = None) -> Review:
+    locked = Review.objects.select_for_update().select_related("period__cycle", "person").get(pk=review.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise _concurrent(_("this period review"))
+    return locked
+
+
+def _lock_item(item: WorkItem, expected_version: int | None) -> WorkItem:
+    locked = (
+        WorkItem.objects.select_for_update()
+        .select_related("review__period__cycle", "review__person")
+        .get(pk=item.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise _concurrent(_("the item “%(name)s”") % {"name": locked.name})
+    return locked
+
+
+def _bump(instance) -> None:
+    instance.version += 1
+
+
+def _require_reason(text: str, field: str = "reason") -> str:
+    text = clean_text(text or "")
+    if not text:
+        raise ValidationError({field: _("Give the reason.")})
+    return text
+
+
+# --- cycles and periods ----------------------------------------------------------------------
+def period_bounds(year: int, frequency: str, number: int) -> tuple[date, date]:
+    if frequency == Frequency.MONTHLY:
+        return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
+    first_month = 3 * (number - 1) + 1
+    last_month = first_month + 2
+    return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+@transaction.atomic
+def cycle_open(
+    *,
+    actor,
+    agency,
+    year: int,
+    frequency: str,
+    staff_group: str,
+    policy_id: str,
+    units: Iterable[Unit],
+    policy_overrides: dict[str, str] | None = None,
+    **deadline_days: int,
+) -> Cycle:
+    """HR opens a year's periods for a staff group in a scope of units. The periods are created
+    here; the people's reviews by :func:`reviews_open` (a background job for large scopes)."""
+    if not rules.is_hr(None, actor):
+        raise PermissionDenied(_("Only the personnel department opens periods."))
+    units = list(units)
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    try:
+        policy = engine.load_policy(policy_id, sorted((policy_overrides or {}).items()))
+    except (MethodInputError, ValueError) as error:
+        raise ValidationError({"policy_id": _("The policy cannot be used: %(error)s") % {"error": error}}) from None
+    if not policy_is_points(policy):
+        raise ValidationError({"policy_id": _("Monthly and quarterly monitoring needs a points-model policy (such as nd335).")})
+    if _scope_overlaps(agency, year, staff_group, units):
+        raise ValidationError(
+            _("Periods of %(year)s are already open for this staff group in one of these units.") % {"year": year}
+        )
+    unknown = set(deadline_days) - {"assignment_days", "reporting_days", "self_rating_days", "manager_rating_days", "approval_days"}
+    if unknown:
+        raise TypeError(f"cycle_open() got unknown deadlines {sorted(unknown)}")
+    cycle = Cycle.objects.create(
+        agency=agency, year=year, frequency=frequency, staff_group=staff_group, policy_id=policy.id,
+        policy_version=policy.version, policy_overrides=dict(policy_overrides or {}), created_by=actor, **deadline_days,
+    )
+    cycle.units.set(units)
+    count = 12 if frequency == Frequency.MONTHLY else 4
+    periods = []
+    for number in range(1, count + 1):
+        starts_on, ends_on = period_bounds(year, frequency, number)
+        periods.append(Period(
+            cycle=cycle, number=number, starts_on=starts_on, ends_on=ends_on,
+            assignment_due=starts_on + timedelta(days=cycle.assignment_days),
+            reporting_due=ends_on + timedelta(days=cycle.reporting_days),
+            self_rating_due=ends_on + timedelta(days=cycle.self_rating_days),
+            manager_rating_due=ends_on + timedelta(days=cycle.manager_rating_days),
+            approval_due=ends_on + timedelta(days=cycle.approval_days),
+        ))
+    Period.objects.bulk_create(periods)
+    audit_record(
+        actor=actor, event=events.CYCLE_OPENED, subject=cycle,
+        new={"year": year, "frequency": frequency, "staff_group": staff_group, "policy": f"{policy.id} {policy.version}",
+             "units": sorted(unit.code for unit in units), "periods": count},
+    )
+    return cycle
+
+
+def _scope_overlaps(agency, year: int, staff_group: str, units: list[Unit]) -> bool:
+    """Whether a cycle of the same year and staff group already covers one of ``units``, or a unit
+    above or below one of them (a person is monitored in one cycle only)."""
+    opened = Unit.objects.filter(
+        pk__in=Cycle.units.through.objects.filter(
+            cycle__agency=agency, cycle__year=year, cycle__staff_group=staff_group
+        ).values("unit_id")
+    ).values_list("path", flat=True)
+    return any(old.startswith(new.path) or new.path.startswith(old) for old in opened for new in units)
+
+
+def cycle_people(cycle: Cycle):
+    """The active people of the cycle's staff group in its units and the units below them."""
+    scope = Q()
+    for path in Unit.objects.filter(pk__in=cycle.units.values("pk")).values_list("path", flat=True):
+        scope |= Q(unit__path__startswith=path)
+    return Person.objects.filter(scope, is_active=True, category=cycle.staff_group)
+
+
+def reviews_open(cycle: Cycle, *, actor=None, progress: Callable[[int, int], None] | None = None,
+                 batch_size: int = REVIEW_BATCH) -> int:
+    """Create every person's review in every period of ``cycle``; people who already have one are
+    skipped, so running it again after an interruption finishes the work without doubles. Each
+    batch is its own transaction with its audit entry. Returns the number created."""
+    people = list(cycle_people(cycle).values_list("id", "unit_id", "position_id", "unit_role"))
+    authorities = {a.person_id: a for a in derive_all(agency=cycle.agency)}
+    periods = list(cycle.periods.order_by("number"))
+    total = len(people) * len(periods)
+    created = done = 0
+    for period in periods:
+        existing = set(period.reviews.values_list("person_id", flat=True))
+        for start in range(0, len(people), batch_size):
+            batch = [row for row in people[start:start + batch_size] if row[0] not in existing]
+            if batch:
+                created += _reviews_create(period, batch, authorities, actor)
+            done += min(batch_size, len(people) - start)
+            if progress is not None:
+                progress(done, total)
+    return created
+
+
+@transaction.atomic
+def _reviews_create(period: Period, rows, authorities, actor) -> int:
+    reviews = []
+    for person_id, unit_id, position_id, unit_role in rows:
+        authority = authorities.get(person_id)
+        evaluator = authority.evaluator.person_id if authority else None
+        approver = authority.approver.person_id if authority else None
+        external = authority.approver.external if authority else ""
+        reviews.append(Review(
+            period=period, person_id=person_id, unit_id=unit_id, position_id=position_id,
+            is_leader=unit_role in (UnitRole.HEAD, UnitRole.DEPUTY),
+            evaluator_id=evaluator if evaluator != person_id else None,
+            approver_id=approver if approver != person_id else None, external_approver=external,
+        ))
+    Review.objects.bulk_create(reviews, ignore_conflicts=True)
+    audit_record(
+        actor=actor, event=events.REVIEWS_CREATED, subject=period,
+        new={"count": len(reviews), "first_person": rows[0][0], "last_person": rows[-1][0]},
+    )
+    return len(reviews)
+
+
+@transaction.atomic
+def period_close(*, actor, period: Period) -> Period:
+    period = Period.objects.select_for_update().select_related("cycle").get(pk=period.pk)
+    perform(period, "close", actor)
+    period.save()
+    audit_record(actor=actor, event=events.PERIOD_CLOSED, subject=period, new={"state": period.state})
+    return period
+
+
+# --- the plan ----------------------------------------------------------------------------------
+def _parse_factor(value) -> Decimal:
+    try:
+        factor = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"factor": _("The conversion factor must be a number.")}) from None
+    if not factor.is_finite() or factor <= 0:
+        raise ValidationError({"factor": _("The conversion factor must be greater than zero.")})
+    if factor.as_tuple().exponent < -4 or factor >= 100000:
+        raise ValidationError({"factor": _("The conversion factor has at most 4 decimals and is under 100,000.")})
+    return factor
+
+
+def _check_in_period(review: Review, value: date, field: str) -> None:
+    period = review.period
+    if not period.starts_on <= value <= period.ends_on:
+        raise ValidationError({field: _("The date must lie within the period, from %(start)s to %(end)s.")
+                               % {"start": _short(period.starts_on), "end": _short(period.ends_on)}})
+
+
+def _plan_changed(review: Review) -> None:
+    """A change to an acknowledged plan opens a new plan version for the person to acknowledge."""
+    if review.acknowledged_version and review.acknowledged_version == review.plan_version:
+        review.plan_version += 1
+    _bump(review)
+    review.save(update_fields=["plan_version", "version"])
+
+
+def item_values(item: WorkItem) -> dict:
+    return {
+        "code": item.code, "name": item.name, "factor": item.factor, "due_on": item.due_on, "state": item.state,
+        "origin": item.origin, "plan_version": item.in_plan_version,
+    }
+
+
+def _catalogue_item(review: Review, code: str) -> CatalogueItem:
+    code = (code or "").strip()
+    item = CatalogueItem.objects.filter(position_id=review.position_id, code__iexact=code, version_to__isnull=True).first()
+    if item is None:
+        raise ValidationError({"catalogue_code": _("“%(code)s” is not in the catalogue of this person's position.") % {"code": code}})
+    return item
+
+
+def _new_item(review: Review, *, actor, origin: str, state: str, catalogue_code: str, name: str, factor, reason: str,
+              due_on: date, unit_of_measure: str, source_system=None, source_id: str = "") -> WorkItem:
+    _check_in_period(review, due_on, "due_on")
+    if catalogue_code:
+        entry = _catalogue_item(review, catalogue_code)
+        values = {"catalogue_item": entry, "code": entry.code, "name": entry.name, "factor": entry.factor,
+                  "unit_of_measure": entry.unit, "quality_requirement": entry.quality_requirement}
+    else:
+        name = clean_text(name or "")
+        if not name:
+            raise ValidationError({"name": _("Name the product or task.")})
+        if factor in (None, ""):
+            raise ValidationError({"factor": _("Give the conversion factor of an item outside the catalogue.")})
+        values = {"name": name[:500], "factor": _parse_factor(factor), "unit_of_measure": clean_text(unit_of_measure or "")[:100],
+                  "ad_hoc_reason": _require_reason(reason, "ad_hoc_reason")}
+    item = WorkItem(review=review, origin=origin, state=state, due_on=due_on, created_by=actor,
+                    in_plan_version=review.plan_version, source_system=source_system, source_id=source_id, **values)
+    item.full_clean(exclude=["review", "catalogue_item", "source_system", "created_by", "state"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_assign(*, actor, review: Review, due_on: date, catalogue_code: str = "", name: str = "", factor=None,
+                ad_hoc_reason: str = "", unit_of_measure: str = "") -> WorkItem:
+    """The evaluator assigns an item from the person's catalogue, or ad hoc with a factor and a reason."""
+    review = _lock_review(review)
+    if not rules.is_evaluator(review, actor):
+        raise PermissionDenied(_("Only the person's evaluator assigns their work."))
+    if review.state not in rules.PLAN_OPEN_STATES:
+        raise ValidationError(str(rules.CONDITION_MESSAGES["plan_open"]))
+    item = _new_item(review, actor=actor, origin=Origin.MANAGER, state=ItemState.ASSIGNED, catalogue_code=catalogue_code,
+                     name=name, factor=factor, reason=ad_hoc_reason, due_on=due_on, unit_of_measure=unit_of_measure)
+    _plan_changed(review)
+    item.in_plan_version = review.plan_version
+    item.save(update_fields=["in_plan_version"])
+    audit_record(actor=actor, event=events.ITEM_ASSIGNED, subject=item, new=item_values(item), reason=item.ad_hoc_reason)
+    return item
+
+
+@transaction.atomic
+def item_propose(*, actor, review: Review, due_on: date, catalogue_code: str = "", name: str = "", factor=None,
+                 ad_hoc_reason: str = "", unit_of_measure: str = "") -> WorkItem:
+    """The person proposes an item for the manager to accept or decline."""
+    review = _lock_review(review)
+    if not rules.is_reviewed_person(review, actor):
+        raise PermissionDenied(_("Only the person proposes items for their own plan."))
+    if review.state not in rules.PLAN_OPEN_STATES:
+        raise ValidationError(str(rules.CONDITION_MESSAGES["plan_open"]))
+    item = _new_item(review, actor=actor, origin=Origin.PERSON, state=ItemState.PROPOSED, catalogue_code=catalogue_code,
+                     name=name, factor=factor, reason=ad_hoc_reason, due_on=due_on, unit_of_measure=unit_of_measure)
+    audit_record(actor=actor, event=events.ITEM_PROPOSED, subject=item, new=item_values(item), reason=item.ad_hoc_reason)
+    return item
+
+
+def _item_transition(item: WorkItem, name: str, actor, *, expected_version: int, event: str, reason: str = "",
+                     change: Callable[[WorkItem], None] | None = None, plan_change: bool = False) -> WorkItem:
+    # Locks in one order everywhere (the review, then its item), so two writers cannot deadlock.
+    review = _lock_review(Review(pk=item.review_id)) if plan_change else None
+    item = _lock_item(item, expected_version)
+    if review is not None:
+        item.review = review
+    before = item_values(item)
+    perform(item, name, actor)
+    if change is not None:
+        change(item)
+    _bump(item)
+    item.save()
+    if review is not None:
+        _plan_changed(review)
+    audit_record(actor=actor, event=event, subject=item, old=before, new=item_values(item), reason=reason)
+    return item
+
+
+@transaction.atomic
+def item_accept(*, actor, item: WorkItem, expected_version: int) -> WorkItem:
+    return _item_transition(item, "accept", actor, expected_version=expected_version, event=events.ITEM_ACCEPTED,
+                            plan_change=True)
+
+
+@transaction.atomic
+def item_decline(*, actor, item: WorkItem, expected_version: int, reason: str) -> WorkItem:
+    reason = _require_reason(reason)
+
+    def change(row: WorkItem) -> None:
+        row.decline_reason = reason
+
+    return _item_transition(item, "decline", actor, expected_version=expected_version, event=events.ITEM_DECLINED,
+                            reason=reason, change=change)
+
+
+@transaction.atomic
+def item_withdraw(*, actor, item: WorkItem, expected_version: int, reason: str) -> WorkItem:
+    reason = _require_reason(reason)
+    return _item_transition(item, "withdraw", actor, expected_version=expected_version, event=events.ITEM_WITHDRAWN,
+                            reason=reason, plan_change=True)
+
+
+@transaction.atomic
+def item_move_due(*, actor, item: WorkItem, expected_version: int, new_due_on: date, reason: str) -> WorkItem:
+    """The evaluator moves a due date, with the reason. A date already missed still counts as late."""
+    reason = _require_reason(reason)
+    item = _lock_item(item, expected_version)
+    review = item.review
+    if not rules.is_evaluator(review, actor):
+        raise PermissionDenied(_("Only the person's evaluator moves a due date."))
+    if item.state != ItemState.ASSIGNED or review.state not in rules.WORK_OPEN_STATES + rules.PLAN_OPEN_STATES:
+        raise ValidationError(_("Only the due date of an assigned item not yet reported can move."))
+    _check_in_period(review, new_due_on, "new_due_on")
+    before = item_values(item)
+    missed = timezone.localdate() > item.due_on
+    DueDateChange.objects.create(item=item, old_due_on=item.due_on, new_due_on=new_due_on, was_missed=missed,
+                                 reason=reason, changed_by=actor)
+    item.missed_deadlines += 1 if missed else 0
+    item.due_on = new_due_on
+    _bump(item)
+    item.save()
+    audit_record(actor=actor, event=events.ITEM_DUE_MOVED, subject=item, old=before,
+                 new={**item_values(item), "old_date_missed": missed}, reason=reason)
+    return item
+
+
+@transaction.atomic
+def plan_acknowledge(*, actor, review: Review, expected_version: int) -> Review:
+    """The person acknowledges the plan as it stands (its current version)."""
+    review = _lock_review(review, expected_version)
+    if review.state == ReviewState.PLANNING:
+        perform(review, "acknowledge_plan", actor)
+    elif not rules.is_reviewed_person(review, actor):
+        raise PermissionDenied(_("Only the person acknowledges their plan."))
+    elif review.acknowledged_version == review.plan_version:
+        raise ValidationError(_("You have already acknowledged this version of the plan."))
+    review.acknowledged_version = review.plan_version
+    review.acknowledged_at = timezone.now()
+    _bump(review)
+    review.save()
+    audit_record(actor=actor, event=events.PLAN_ACKNOWLEDGED, subject=review, new={"plan_version": review.plan_version})
+    return review
+
+
+# --- reporting and checking ------------------------------------------------------------------
+@transaction.atomic
+def item_report(*, actor, item: WorkItem, expected_version: int, completed_on: date, note: str = "") -> WorkItem:
+    """The person reports an item done. The date decides lateness; it cannot be in the future."""
+    locked = _lock_item(item, expected_version)
+    period = locked.review.period
+    today = timezone.localdate()
+    if completed_on > today:
+        raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
+    if completed_on < period.starts_on:
+        raise ValidationError({"completed_on": _("The completion date cannot be before the period starts (%(start)s).")
+                               % {"start": _short(period.starts_on)}})
+    if today > period.reporting_due and rules.is_item_person(locked, actor):
+        raise ValidationError(_("The reporting deadline of this period (%(date)s) has passed. Ask your manager to record "
+                                "the result.") % {"date": _short(period.reporting_due)})
+
+    def change(row: WorkItem) -> None:
+        row.completed_on = completed_on
+        row.report_note = clean_text(note or "")
+
+    return _item_transition(locked, "report", actor, expected_version=locked.version, event=events.ITEM_REPORTED, change=change)
+
+
+@transaction.atomic
+def item_check(*, actor, item: WorkItem, expected_version: int, result: str, comment: str = "") -> WorkItem:
+    """The evaluator's check: passed; or failed for a major error (a comment citing what is wrong
+    is required; the item goes back for correction and one quality deduction counts); or, by the
+    competent authority, an objective cause confirmed (no deduction)."""
+    comment = clean_text(comment or "")
+    if result == CheckResult.PASSED:
+        name = "pass_check"
+    elif result == CheckResult.FAILED:
+        name = "fail_check"
+        if len(comment) < 10:
+            raise ValidationError({"comment": _("Say what is wrong: cite the error found (at least 10 characters).")})
+    elif result == CheckResult.OBJECTIVE_CAUSE:
+        name = "confirm_objective_cause"
+        if not comment:
+            raise ValidationError({"comment": _("Cite the objective cause and its confirmation.")})
+    else:
+        raise ValidationError({"result": _("Choose the result of the check.")})
+
+    def change(row: WorkItem) -> None:
+        if result == CheckResult.FAILED:
+            row.quality_failures += 1
+            row.completed_on = None
+        elif result == CheckResult.OBJECTIVE_CAUSE:
+            row.objective_cause = True
+        QualityCheck.objects.create(item=row, result=result, comment=comment, checked_by=actor)
+
+    return _item_transition(item, name, actor, expected_version=expected_version, event=events.ITEM_CHECKED,
+                            reason=comment, change=change)
+
+
+@transaction.atomic
+def evidence_add(*, actor, item: WorkItem, upload=None, link: str = "", description: str = "") -> Evidence:
+    """The person attaches a document (type and size checked, stored outside the web root) or a
+    link to the document system's record."""
+    item = WorkItem.objects.select_related("review__period", "review__person").get(pk=item.pk)
+    if not rules.is_item_person(item, actor):
+        raise PermissionDenied(_("Only the person attaches evidence to their items."))
+    if item.review.state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
+        raise ValidationError(_("The review is submitted: evidence can no longer be added."))
+    link = (link or "").strip()
+    if bool(upload) == bool(link):
+        raise ValidationError(_("Attach one file or give one link."))
+    evidence = Evidence(item=item, link=link, description=clean_text(description or "")[:500], added_by=actor)
+    if upload:
+        evidence.content_type = check_upload(upload)
+        evidence.original_name = upload.name[-255:]
+        evidence.size = upload.size
+        evidence.file.save(upload.name, upload, save=False)
+    else:
+        evidence.full_clean(exclude=["item", "file", "added_by"])
+    evidence.save()
+    audit_record(actor=actor, event=events.EVIDENCE_ADDED, subject=item,
+                 new={"file": evidence.original_name, "size": evidence.size, "link": evidence.link})
+    return evidence
+
+
+def evidence_viewed(*, actor, evidence: Evidence) -> None:
+    audit_record(actor=actor, event=events.EVIDENCE_VIEWED, subject=evidence.item,
+                 new={"evidence": evidence.pk, "file": evidence.original_name})
+
+
+# --- ratings and the score ---------------------------------------------------------------------
+def _scale(policy) -> dict[str, int]:
+    return {entry["code"]: len(entry["levels"]) for entry in engine.general_levels(policy)}
+
+
+@transaction.atomic
+def rating_save(*, actor, review: Review, role: str, levels: dict[str, int], comments: dict[str, str] | None = None,
+                expected_version: int = 0, submit: bool = False) -> GeneralRating:
+    """Save (and with ``submit`` finish) the self-rating or the manager's rating of the general
+    criteria. A manager's level at either end of the scale, or two levels or more from the
+    person's own, must come with a comment citing what was observed."""
+    review = _lock_review(review)
+    if role == RaterRole.SELF:
+        allowed = rules.is_reviewed_person(review, actor) and review.state == ReviewState.IN_PROGRESS
+    elif role == RaterRole.MANAGER:
+        allowed = rules.is_evaluator(review, actor) and review.state in (
+            ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED)
+    else:
+        raise ValueError(role)
+    if not allowed:
+        raise PermissionDenied(_("You may not rate this review now."))
+    policy = cycle_policy(review.period.cycle)
+    scale = _scale(policy)
+    comments = {code: clean_text(text or "") for code, text in (comments or {}).items() if code in scale}
+    clean_levels: dict[str, int] = {}
+    errors: dict[str, list[str]] = {}
+    for code, top in scale.items():
+        raw = levels.get(code)
+        if raw in (None, ""):
+            if submit:
+                errors.setdefault(code, []).append(_("Choose a level."))
+            continue
+        try:
+            level = int(raw)
+        except (TypeError, ValueError):
+            level = 0
+        if not 1 <= level <= top:
+            errors.setdefault(code, []).append(_("Choose a level from 1 to %(top)s.") % {"top": top})
+            continue
+        clean_levels[code] = level
+    if role == RaterRole.MANAGER:
+        own = review.ratings.filter(rater_role=RaterRole.SELF).values_list("levels", flat=True).first() or {}
+        for code, level in clean_levels.items():
+            extreme = level in (1, scale[code])
+            apart = code in own and abs(level - int(own[code])) >= 2
+            if (extreme or apart) and len(comments.get(code, "")) < 10:
+                errors.setdefault(code, []).append(
+                    _("This level is at the end of the scale or two levels or more from the self-rating: cite what "
+                      "you observed (at least 10 characters).")
+                )
+    if errors:
+        raise ValidationError(errors)
+    rating = GeneralRating.objects.select_for_update().filter(review=review, rater_role=role).first()
+    if rating is None:
+        if expected_version:
+            raise _concurrent(_("this rating"))
+        rating = GeneralRating(review=review, rater_role=role, version=0)
+    elif rating.version != expected_version:
+        raise _concurrent(_("this rating"))
+    elif rating.submitted_at is not None and role == RaterRole.SELF:
+        raise ValidationError(_("The self-assessment is already submitted."))
+    before = {"levels": rating.levels, "comments": rating.comments} if rating.pk else None
+    rating.levels, rating.comments, rating.rated_by = clean_levels, comments, actor
+    rating.submitted_at = timezone.now() if submit else None
+    rating.version += 1
+    rating.save()
+    audit_record(actor=actor, event=events.RATING_SAVED, subject=review, old=before,
+                 new={"role": role, "levels": clean_levels, "comments": comments, "submitted": submit})
+    if submit and role == RaterRole.SELF:
+        perform(review, "submit_self_assessment", actor)
+        _bump(review)
+        review.save()
+        audit_record(actor=actor, event=events.REVIEW_SELF_ASSESSED, subject=review, new={"state": review.state})
+    return rating
+
+
+def score_preview(review: Review):
+    """The engine's score of a review as it stands (for the page, as the manager works)."""
+    items = list(review.items.all())
+    ratings = list(review.ratings.all())
+    return review_score(review, items, ratings)
+
+
+@transaction.atomic
+def review_submit(*, actor, review: Review, expected_version: int) -> Review:
+    """The evaluator submits: the score is computed again on the server, from the rows, and kept
+    with its explanation for the approver."""
+    review = _lock_review(review, expected_version)
+    perform(review, "submit_rating", actor)
+    result = score_preview(review)
+    if result.score is None or result.rater != RaterRole.MANAGER:
+        raise ValidationError(result.problem or str(rules.CONDITION_MESSAGES["manager_rating_complete"]))
+    review.score, review.explanation, review.scored_at = result.score, result.explanation, timezone.now()
+    review.return_comment = ""
+    _bump(review)
+    review.save()
+    audit_record(actor=actor, event=events.REVIEW_SUBMITTED, subject=review, new={"score": review.score, "state": review.state})
+    return review
+
+
+@transaction.atomic
+def review_return(*, actor, review: Review, expected_version: int, comment: str) -> Review:
+    comment = _require_reason(comment, "comment")
+    review = _lock_review(review, expected_version)
+    perform(review, "return_to_evaluator", actor)
+    review.return_comment = comment
+    _bump(review)
+    review.save()
+    audit_record(actor=actor, event=events.REVIEW_RETURNED, subject=review, new={"state": review.state}, reason=comment)
+    return review
+
+
+@transaction.atomic
+def review_approve(*, actor, review: Review, expected_version: int | None) -> Review:
+    review = _lock_review(review, expected_version)
+    perform(review, "approve", actor)
+    review.approved_by, review.approved_at = actor, timezone.now()
+    _bump(review)
+    review.save()
+    audit_record(actor=actor, event=events.REVIEW_APPROVED, subject=review, new={"score": review.score, "state": review.state})
+    return review
+
+
+@transaction.atomic
+def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
+    """Approve several reviews at once (a whole unit): each must be one the actor approves and
+    awaiting approval; the others are left as they are. Returns how many were approved."""
+    ids = [review.pk for review in reviews]
+    locked = list(Review.objects.select_for_update().select_related("period__cycle", "person").filter(pk__in=ids))
+    now = timezone.now()
+    drafts = []
+    for review in locked:
+        if review.state != ReviewState.SUBMITTED or not rules.is_approver(review, actor):
+            continue
+        perform(review, "approve", actor)
+        review.approved_by, review.approved_at = actor, now
+        _bump(review)
+        review.save()
+        drafts.append(AuditDraft(event=events.REVIEW_APPROVED, subject=Subject.of(review),
+                                 new={"score": review.score, "state": review.state}))
+    if drafts:
+        audit_record_many(actor=actor, drafts=drafts)
+    return len(drafts)
+
+
+@transaction.atomic
+def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[int, dict] | None = None) -> Review:
+    """HR corrects a locked review: item facts (quality failures, objective cause, completion
+    date) with a reason; the score is computed again and the original stays readable."""
+    from congtam.monitoring.models import Amendment
+
+    reason = _require_reason(reason)
+    if not rules.is_hr(review, actor):
+        raise PermissionDenied(_("Only the personnel department corrects a locked review."))
+    review = _lock_review(review)
+    if review.state != ReviewState.APPROVED:
+        raise ValidationError(_("Only an approved, locked review is corrected by amendment; before that, the evaluator changes it."))
+    allowed = {"quality_failures", "objective_cause", "completed_on"}
+    changes = []
+    for item in WorkItem.objects.select_for_update().filter(review=review, pk__in=list(item_corrections or {})):
+        correction = item_corrections[item.pk]
+        if set(correction) - allowed:
+            raise ValidationError(_("Only an item's quality failures, objective cause or completion date can be corrected."))
+        before = {field: getattr(item, field) for field in correction}
+        for field, value in correction.items():
+            setattr(item, field, value)
+        _bump(item)
+        item.save()
+        changes.append({"item": item.pk, "before": before, "after": correction})
+    old_score, old_explanation = review.score, review.explanation
+    result = score_preview(review)
+    if result.score is None:
+        raise ValidationError(result.problem)
+    Amendment.objects.create(review=review, old_score=old_score, new_score=result.score, old_explanation=old_explanation,
+                             reason=reason, amended_by=actor)
+    review.score, review.explanation, review.scored_at = result.score, result.explanation, timezone.now()
+    _bump(review)
+    review.save()
+    audit_record(actor=actor, event=events.REVIEW_AMENDED, subject=review,
+                 old={"score": old_score}, new={"score": review.score, "changes": changes}, reason=reason)
+    return review
+
+
+# --- observations ------------------------------------------------------------------------------
+@transaction.atomic
+def observation_write(*, actor, review: Review, observed_on: date, text: str) -> Observation:
+    review = _lock_review(review)
+    if not rules.is_evaluator(review, actor):
+        raise PermissionDenied(_("Only the person's evaluator writes observations."))
+    text = clean_text(text or "")
+    if len(text) < 10:
+        raise ValidationError({"text": _("Describe what you observed (at least 10 characters).")})
+    if observed_on > timezone.localdate():
+        raise ValidationError({"observed_on": _("An observation cannot be dated in the future.")})
+    _check_in_period(review, observed_on, "observed_on")
+    observation = Observation.objects.create(review=review, observed_on=observed_on, text=text, author=actor)
+    audit_record(actor=actor, event=events.OBSERVATION_WRITTEN, subject=review,
+                 new={"observed_on": observed_on, "text": text})
+    return observation
+
+
+@transaction.atomic
+def observation_answer(*, actor, observation: Observation, answer: str) -> Observation:
+    observation = Observation.objects.select_for_update().select_related("review__person", "review__period__cycle").get(pk=observation.pk)
+    if not rules.is_reviewed_person(observation.review, actor):
+        raise PermissionDenied(_("Only the person observed answers an observation."))
+    answer = clean_text(answer or "")
+    if not answer:
+        raise ValidationError({"answer": _("Write your answer.")})
+    before = {"answer": observation.answer}
+    observation.answer, observation.answered_at = answer, timezone.now()
+    observation.save(update_fields=["answer", "answered_at"])
+    audit_record(actor=actor, event=events.OBSERVATION_ANSWERED, subject=observation.review, old=before, new={"answer": answer})
+    return observation
