@@ -230,7 +230,7 @@ def period_close(*, actor, period: Period) -> Period:
 
 
 # --- the plan ----------------------------------------------------------------------------------
-def _parse_factor(value) -> Decimal:
+def parse_factor(value) -> Decimal:
     try:
         factor = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
@@ -242,7 +242,7 @@ def _parse_factor(value) -> Decimal:
     return factor
 
 
-def _check_in_period(review: Review, value: date, field: str) -> None:
+def check_in_period(review: Review, value: date, field: str) -> None:
     period = review.period
     if not period.starts_on <= value <= period.ends_on:
         raise ValidationError({field: _("The date must lie within the period, from %(start)s to %(end)s.")
@@ -264,7 +264,7 @@ def item_values(item: WorkItem) -> dict:
     }
 
 
-def _catalogue_item(review: Review, code: str) -> CatalogueItem:
+def catalogue_item_for(review: Review, code: str) -> CatalogueItem:
     code = (code or "").strip()
     item = CatalogueItem.objects.filter(position_id=review.position_id, code__iexact=code, version_to__isnull=True).first()
     if item is None:
@@ -274,9 +274,9 @@ def _catalogue_item(review: Review, code: str) -> CatalogueItem:
 
 def _new_item(review: Review, *, actor, origin: str, state: str, catalogue_code: str, name: str, factor, reason: str,
               due_on: date, unit_of_measure: str, source_system=None, source_id: str = "") -> WorkItem:
-    _check_in_period(review, due_on, "due_on")
+    check_in_period(review, due_on, "due_on")
     if catalogue_code:
-        entry = _catalogue_item(review, catalogue_code)
+        entry = catalogue_item_for(review, catalogue_code)
         values = {"catalogue_item": entry, "code": entry.code, "name": entry.name, "factor": entry.factor,
                   "unit_of_measure": entry.unit, "quality_requirement": entry.quality_requirement}
     else:
@@ -285,7 +285,7 @@ def _new_item(review: Review, *, actor, origin: str, state: str, catalogue_code:
             raise ValidationError({"name": _("Name the product or task.")})
         if factor in (None, ""):
             raise ValidationError({"factor": _("Give the conversion factor of an item outside the catalogue.")})
-        values = {"name": name[:500], "factor": _parse_factor(factor), "unit_of_measure": clean_text(unit_of_measure or "")[:100],
+        values = {"name": name[:500], "factor": parse_factor(factor), "unit_of_measure": clean_text(unit_of_measure or "")[:100],
                   "ad_hoc_reason": _require_reason(reason, "ad_hoc_reason")}
     item = WorkItem(review=review, origin=origin, state=state, due_on=due_on, created_by=actor,
                     in_plan_version=review.plan_version, source_system=source_system, source_id=source_id, **values)
@@ -380,7 +380,7 @@ def item_move_due(*, actor, item: WorkItem, expected_version: int, new_due_on: d
         raise PermissionDenied(_("Only the person's evaluator moves a due date."))
     if item.state != ItemState.ASSIGNED or review.state not in rules.WORK_OPEN_STATES + rules.PLAN_OPEN_STATES:
         raise ValidationError(_("Only the due date of an assigned item not yet reported can move."))
-    _check_in_period(review, new_due_on, "new_due_on")
+    check_in_period(review, new_due_on, "new_due_on")
     before = item_values(item)
     missed = timezone.localdate() > item.due_on
     DueDateChange.objects.create(item=item, old_due_on=item.due_on, new_due_on=new_due_on, was_missed=missed,
@@ -691,7 +691,7 @@ def observation_write(*, actor, review: Review, observed_on: date, text: str) ->
         raise ValidationError({"text": _("Describe what you observed (at least 10 characters).")})
     if observed_on > timezone.localdate():
         raise ValidationError({"observed_on": _("An observation cannot be dated in the future.")})
-    _check_in_period(review, observed_on, "observed_on")
+    check_in_period(review, observed_on, "observed_on")
     observation = Observation.objects.create(review=review, observed_on=observed_on, text=text, author=actor)
     audit_record(actor=actor, event=events.OBSERVATION_WRITTEN, subject=review,
                  new={"observed_on": observed_on, "text": text})
