@@ -5,6 +5,9 @@
 - :func:`classify_cohort` — yearly levels for a cohort: score or criteria, overriding facts,
   quota per unit and per group; the result explains each person on demand.
 - :func:`load_policy` — a shipped preset by id, or an agency's own preset file, with overrides.
+- :func:`general_levels` — each general sub-criterion's anchored scale (the behaviour and the
+  points of every level), for the pages where people rate; :func:`general_points_from_levels` —
+  the points of the levels chosen.
 
 Everything runs in the engine's own Decimal context, whatever the caller's.
 """
@@ -35,9 +38,11 @@ from congtam.scoring.methods import (
     MethodInputError,
     UnitInput,
     WorkItem,
+    general_criteria_from_levels,
     general_criteria_points,
     leader_task_points,
     remaining_share,
+    subcriterion_level_points,
     task_points,
     task_result,
     unit_component,
@@ -70,23 +75,88 @@ def load_policy(policy_id_or_path: str, overrides: Iterable[tuple[str, str]] = (
 
 @dataclass(frozen=True, slots=True)
 class PeriodInput:
-    """One person's period (Decree 335): work items, general-criteria points, and for a leader
-    the unit in their charge. ``general_points`` maps sub-criterion code to points, or is a single
-    total for all general criteria."""
+    """One person's period (Decree 335): work items, general criteria, and for a leader the unit
+    in their charge.
+
+    The general criteria come either as points — ``general_points`` maps sub-criterion code to
+    points, or is a single total — or as levels: ``general_levels`` maps each sub-criterion code
+    to the level (1..N) chosen on its anchored scale, and the engine converts them to points (the
+    explanation then shows each level and its scale). With levels, ``general_points`` is best
+    left out; if given, it must equal the converted points, or the period is refused.
+    """
 
     period: str
     items: tuple[WorkItem, ...]
-    general_points: Mapping[str, Decimal] | Decimal
+    general_points: Mapping[str, Decimal] | Decimal | None = None
     unit: UnitInput | None = None
+    general_levels: Mapping[str, int] | None = None
 
 
-def _general(points: Mapping[str, Decimal] | Decimal, policy: Policy) -> GeneralCriteriaResult:
+def _general(period: PeriodInput, policy: Policy) -> GeneralCriteriaResult:
+    if period.general_levels is not None:
+        result = general_criteria_from_levels(period.general_levels, policy.subcriteria)
+        if period.general_points is not None:
+            _check_points_match_levels(period.general_points, result)
+        return result
+    points = period.general_points
+    if points is None:
+        raise MethodInputError("general_criteria_missing", period=period.period)
     if isinstance(points, Decimal):
         maximum = policy.settings.decimal("general_criteria_max_points")
         if not ZERO <= points <= maximum:
             raise MethodInputError("points_out_of_range", code="total", value=points, maximum=maximum)
         return GeneralCriteriaResult(points=(("total", points),), total=points)
     return general_criteria_points(points, policy.subcriteria)
+
+
+def _check_points_match_levels(given: Mapping[str, Decimal] | Decimal, converted: GeneralCriteriaResult) -> None:
+    """Points given alongside levels must be the levels' own points (per code, or their total)."""
+    if isinstance(given, Decimal):
+        if given != converted.total:
+            raise MethodInputError("general_points_disagree_with_levels", code="total", given=given,
+                                   expected=converted.total)
+        return
+    expected = dict(converted.points)
+    for code in given:
+        if code not in expected:
+            raise MethodInputError("unknown_subcriterion", code=code)
+    for code, points in converted.points:
+        if given.get(code) != points:
+            raise MethodInputError("general_points_disagree_with_levels", code=code, given=given.get(code, "—"),
+                                   expected=points)
+
+
+def general_points_from_levels(levels: Mapping[str, int], policy: Policy) -> dict[str, Decimal]:
+    """Points per sub-criterion from the level chosen on each anchored scale:
+    ``max_points × anchored_rating_percent(level) / 100`` — level 1 earns 0, level N the maximum.
+
+    Every sub-criterion of the policy must be rated; raises :class:`MethodInputError`
+    (``unknown_subcriterion``, ``missing_subcriterion_level``, ``subcriterion_without_levels``,
+    ``subcriterion_level_out_of_range``) otherwise."""
+    if policy.model != POINTS:
+        raise MethodInputError("policy_not_points", policy=policy.id)
+    with localcontext(ENGINE_CONTEXT):
+        return dict(general_criteria_from_levels(levels, policy.subcriteria).points)
+
+
+def general_levels(policy: Policy) -> list[dict[str, object]]:
+    """Each general sub-criterion with its anchored scale, in preset order, for the rating pages::
+
+        {"code", "name_vi", "name_en", "max_points",
+         "levels": [{"level": 1, "points": Decimal("0"), "vi": …, "en": …}, …]}
+
+    ``levels`` is empty for a sub-criterion the preset gives no levels (rated in points only)."""
+    if policy.model != POINTS:
+        raise MethodInputError("policy_not_points", policy=policy.id)
+    with localcontext(ENGINE_CONTEXT):
+        return [
+            {"code": criterion.code, "name_vi": criterion.name_vi, "name_en": criterion.name_en,
+             "max_points": criterion.max_points,
+             "levels": [{"level": level, "points": subcriterion_level_points(criterion, level),
+                         "vi": vietnamese, "en": english}
+                        for level, (vietnamese, english) in enumerate(criterion.anchors, start=1)]}
+            for criterion in policy.subcriteria
+        ]
 
 
 def period_score(period: PeriodInput, *, policy: Policy, is_leader: bool = False) -> PeriodScore:
@@ -195,7 +265,9 @@ def _fast_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Decimal
     values = policy.settings.values
     points = period.general_points
     try:
-        if isinstance(points, Decimal):
+        if period.general_levels is not None:
+            general_total = _general(period, policy).total
+        elif isinstance(points, Decimal):
             if not ZERO <= points <= values["general_criteria_max_points"]:
                 return None
             general_total = points
@@ -240,7 +312,7 @@ def _fast_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Decimal
 def _period_score(period: PeriodInput, policy: Policy, is_leader: bool) -> PeriodScore:
     settings = policy.settings
     values = settings.values
-    general = _general(period.general_points, policy)
+    general = _general(period, policy)
     task = task_result(
         period.items,
         quality_deduction=values["quality_failure_deduction"],  # type: ignore[arg-type]

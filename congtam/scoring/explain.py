@@ -42,7 +42,13 @@ from congtam.scoring.decimals import (
 )
 from congtam.scoring.levels import Level, level_name
 from congtam.scoring.messages import message
-from congtam.scoring.methods import GeneralCriteriaResult, TaskResult, WorkItem
+from congtam.scoring.methods import (
+    GeneralCriteriaResult,
+    SubCriterion,
+    TaskResult,
+    WorkItem,
+    subcriterion_level_points,
+)
 from congtam.scoring.policy import Policy, PolicySettings
 from congtam.scoring.quota import Outcome, QuotaScope
 
@@ -152,13 +158,36 @@ def task_points_node(detail: PeriodDetail, settings: PolicySettings) -> Node:
     return _formula("task_points", detail.task_points, "tmax * combined / 100", {"tmax": task_max, "combined": combined})
 
 
+# Level r of an N-level anchored scale: max_points × anchored_rating_percent(r, N) / 100, written
+# in the order methods.subcriterion_level_points computes it (same digits on recomputation).
+LEVEL_POINTS_FORMULA = "m * (100 * (r - 1) / (n - 1)) / 100"
+
+
+def _level_node(criterion: SubCriterion, level: int, points: Decimal) -> Node:
+    """A sub-criterion rated by level: its points as a formula, the behaviour of the level chosen,
+    and the points of every level of its scale (the scale shown under it)."""
+    top = len(criterion.anchors)
+    vietnamese, english = criterion.anchors[level - 1]
+    return _formula(
+        "subcriterion", points, LEVEL_POINTS_FORMULA,
+        {"m": _leaf("subcriterion_maximum", criterion.max_points), "r": _leaf("subcriterion_level", Decimal(level)),
+         "n": _leaf("subcriterion_levels", Decimal(top))},
+        code=criterion.code, maximum=exact_text(criterion.max_points), level=level, levels=top,
+        anchor={"vi": vietnamese, "en": english},
+        scale=[exact_text(subcriterion_level_points(criterion, each)) for each in range(1, top + 1)])
+
+
 def general_node(general: GeneralCriteriaResult, policy: Policy) -> Node:
     maxima = {criterion.code: criterion.max_points for criterion in policy.subcriteria}
     maxima["total"] = policy.settings.values["general_criteria_max_points"]  # type: ignore[assignment]
-    return _formula(
-        "general_criteria", general.total, "sum(points)",
-        {"points": [_leaf("subcriterion", value, code=code, maximum=exact_text(maxima[code]))
-                    for code, value in general.points]})
+    if general.levels:
+        criteria = {criterion.code: criterion for criterion in policy.subcriteria}
+        levels = dict(general.levels)
+        nodes = [_level_node(criteria[code], levels[code], value) for code, value in general.points]
+    else:
+        nodes = [_leaf("subcriterion", value, code=code, maximum=exact_text(maxima[code]))
+                 for code, value in general.points]
+    return _formula("general_criteria", general.total, "sum(points)", {"points": nodes})
 
 
 def period_node(period: PeriodScore, policy: Policy) -> Node:
@@ -444,8 +473,11 @@ class Recheck:
 
 def _recompute_node(node: Node, path: str, check: Recheck) -> Decimal:
     stated = to_decimal(node["value"])
-    if node.get("key") == "subcriterion" and not ZERO <= stated <= to_decimal(node["maximum"]):
-        check.problem(path, f"{node['value']} outside 0..{node['maximum']}")
+    if node.get("key") == "subcriterion":
+        if not ZERO <= stated <= to_decimal(node["maximum"]):
+            check.problem(path, f"{node['value']} outside 0..{node['maximum']}")
+        if "scale" in node:
+            _recheck_level_scale(node, path, check)
     formula = node.get("formula")
     if formula is None:
         return stated
@@ -464,6 +496,26 @@ def _recompute_node(node: Node, path: str, check: Recheck) -> Decimal:
     if value != stated:
         check.problem(path, f"{formula} = {exact_text(value)}, stated {node['value']}")
     return value
+
+
+def _recheck_level_scale(node: Node, path: str, check: Recheck) -> None:
+    """A sub-criterion rated by level: the level lies on its scale, the maximum is the criterion's,
+    every point of the scale follows the level formula, and the points are those of the level."""
+    inputs = node["inputs"]
+    maximum, level, top = (to_decimal(inputs[name]["value"]) for name in ("m", "r", "n"))
+    scale = node["scale"]
+    if maximum != to_decimal(node["maximum"]):
+        check.problem(path, f"scale maximum {inputs['m']['value']}, criterion maximum {node['maximum']}")
+    if not (top >= 2 and top == len(scale) and level == level.to_integral_value() and 1 <= level <= top):
+        check.problem(path, f"level {inputs['r']['value']} is not on a scale of {len(scale)} levels")
+        return
+    for index, stated in enumerate(scale, start=1):
+        expected = evaluate_formula(LEVEL_POINTS_FORMULA, {"m": maximum, "r": Decimal(index), "n": top})
+        check.numbers += 1
+        if expected != to_decimal(stated):
+            check.problem(f"{path}.scale[{index - 1}]", f"level {index} gives {exact_text(expected)}, stated {stated}")
+    if to_decimal(scale[int(level) - 1]) != to_decimal(node["value"]):
+        check.problem(path, f"points {node['value']} differ from level {int(level)} of the scale")
 
 
 def _recheck_condition(condition: Node, path: str, check: Recheck) -> bool:
@@ -665,7 +717,24 @@ def _worth_a_line(node: Node) -> bool:
     return True
 
 
+def _render_level(node: Node, lang: str, depth: int, lines: list[str]) -> None:
+    """Level r of N → points, with the formula; under it the behaviour of that level and the scale."""
+    indent = "  " * depth
+    level = node["level"]
+    lines.append(indent + message("node_subcriterion_level", lang, code=node["code"],
+                                  maximum=_shown(node["maximum"], lang), level=level, levels=node["levels"],
+                                  points=_shown(node["value"], lang))
+                 + f" ({_substituted(node, lang)})")
+    anchor = node["anchor"]["en" if lang == "en" else "vi"]
+    lines.append(f"{indent}  " + message("render_level_anchor", lang, level=level, text=anchor))
+    scale = "; ".join(f"{index} → {_shown(points, lang)}" for index, points in enumerate(node["scale"], start=1))
+    lines.append(f"{indent}  " + message("render_level_scale", lang, scale=scale))
+
+
 def _render_node(node: Node, lang: str, depth: int, lines: list[str]) -> None:
+    if "scale" in node and node.get("key") == "subcriterion":
+        _render_level(node, lang, depth, lines)
+        return
     indent = "  " * depth
     label = _node_label(node, lang)
     shown = _shown(node["value"], lang)

@@ -204,21 +204,56 @@ def leader_task_points(
     return own_percent, combined, task_max * combined / HUNDRED
 
 
+# --- Anchored rating scale -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnchoredScale:
+    """Levels 1..N, each with the observable behaviour that earns it."""
+
+    anchors: tuple[str, ...]  # anchors[0] describes level 1
+
+    @property
+    def top(self) -> int:
+        return len(self.anchors)
+
+
+def anchored_rating_percent(rating: int, scale: AnchoredScale) -> Decimal:
+    """Level 1 is 0%, level N is 100%, linear in between: ``100 × (r − 1) / (N − 1)``."""
+    if scale.top < 2:
+        raise MethodInputError("scale_too_short", levels=scale.top)
+    if not 1 <= rating <= scale.top:
+        raise MethodInputError("rating_out_of_range", value=rating, maximum=scale.top)
+    return HUNDRED * (rating - 1) / (scale.top - 1)
+
+
 # --- General criteria: points per sub-criterion, bounded -------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class SubCriterion:
+    """A share of the general-criteria points; with ``anchors``, rated on an anchored scale.
+
+    ``anchors[0]`` is the (Vietnamese, English) observable behaviour that earns level 1, the last
+    one level N. A sub-criterion without anchors is given in points only.
+    """
+
     code: str
     max_points: Decimal
     name_vi: str
     name_en: str
+    anchors: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def scale(self) -> AnchoredScale:
+        return AnchoredScale(tuple(vietnamese for vietnamese, _ in self.anchors))
 
 
 @dataclass(frozen=True, slots=True)
 class GeneralCriteriaResult:
     points: tuple[tuple[str, Decimal], ...]  # (sub-criterion code, points) in preset order
     total: Decimal
+    levels: tuple[tuple[str, int], ...] = ()  # (code, level) when the points came from levels
 
 
 def general_criteria_points(
@@ -244,27 +279,42 @@ def general_criteria_points(
     return GeneralCriteriaResult(points=tuple(kept), total=total)
 
 
-# --- Anchored rating scale -------------------------------------------------------------------
+def subcriterion_level_points(criterion: SubCriterion, level: object) -> Decimal:
+    """Points earned at ``level`` of the sub-criterion's anchored scale:
+    ``max_points × anchored_rating_percent(level) / 100`` (level 1 = 0, level N = max_points)."""
+    if len(criterion.anchors) < 2:
+        raise MethodInputError("subcriterion_without_levels", code=criterion.code)
+    top = len(criterion.anchors)
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= top:
+        raise MethodInputError("subcriterion_level_out_of_range", code=criterion.code, value=level, maximum=top)
+    return criterion.max_points * anchored_rating_percent(level, criterion.scale) / HUNDRED
 
 
-@dataclass(frozen=True, slots=True)
-class AnchoredScale:
-    """Levels 1..N, each with the observable behaviour that earns it."""
+def general_criteria_from_levels(
+    levels: Mapping[str, object], subcriteria: Sequence[SubCriterion]
+) -> GeneralCriteriaResult:
+    """Every sub-criterion rated on its anchored scale: the points of each level, and their sum.
 
-    anchors: tuple[str, ...]  # anchors[0] describes level 1
-
-    @property
-    def top(self) -> int:
-        return len(self.anchors)
-
-
-def anchored_rating_percent(rating: int, scale: AnchoredScale) -> Decimal:
-    """Level 1 is 0%, level N is 100%, linear in between: ``100 × (r − 1) / (N − 1)``."""
-    if scale.top < 2:
-        raise MethodInputError("scale_too_short", levels=scale.top)
-    if not 1 <= rating <= scale.top:
-        raise MethodInputError("rating_out_of_range", value=rating, maximum=scale.top)
-    return HUNDRED * (rating - 1) / (scale.top - 1)
+    Checked like :func:`general_criteria_points`: an unknown code first, then each sub-criterion
+    in preset order (it must have levels, be rated, and the level lie within 1..N).
+    """
+    known = {criterion.code for criterion in subcriteria}
+    for code in levels:
+        if code not in known:
+            raise MethodInputError("unknown_subcriterion", code=code)
+    kept: list[tuple[str, Decimal]] = []
+    rated: list[tuple[str, int]] = []
+    total = ZERO
+    for criterion in subcriteria:
+        if criterion.code not in levels:
+            missing = "missing_subcriterion_level" if criterion.anchors else "subcriterion_without_levels"
+            raise MethodInputError(missing, code=criterion.code)
+        level = levels[criterion.code]
+        points = subcriterion_level_points(criterion, level)
+        kept.append((criterion.code, points))
+        rated.append((criterion.code, level))  # type: ignore[arg-type]  # checked to be an int above
+        total += points
+    return GeneralCriteriaResult(points=tuple(kept), total=total, levels=tuple(rated))
 
 
 # --- Target versus actual --------------------------------------------------------------------

@@ -430,9 +430,36 @@ def _read_subcriteria(
                                            "choices": ""}))
             continue
         name_vi, name_en = _text_pair(entry, "name", f"{source}: {where}", problems)
+        anchors = _read_levels(entry.get("levels"), f"{where}.levels", source, problems)
         assert isinstance(max_points, Decimal)
-        subcriteria.append(SubCriterion(code=code, max_points=max_points, name_vi=name_vi, name_en=name_en))
+        subcriteria.append(SubCriterion(code=code, max_points=max_points, name_vi=name_vi, name_en=name_en,
+                                        anchors=anchors))
     return tuple(subcriteria)
+
+
+def _read_levels(
+    raw: object, where: str, source: str, problems: list[PolicyProblem]
+) -> tuple[tuple[str, str], ...]:
+    """A sub-criterion's optional anchored scale: ``[{"vi": …, "en": …}, …]``, index 0 = level 1.
+
+    Each level describes observable behaviour in both languages; N ≥ 2, and N may differ from one
+    sub-criterion to another."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(PolicyProblem(source, where, "policy_levels_expected_list", {}))
+        return ()
+    if len(raw) < 2:
+        problems.append(PolicyProblem(source, where, "policy_levels_too_few", {"count": len(raw)}))
+        return ()
+    anchors: list[tuple[str, str]] = []
+    for index, entry in enumerate(raw):
+        texts = [entry.get(lang) if isinstance(entry, Mapping) else None for lang in ("vi", "en")]
+        if not all(isinstance(text, str) and text.strip() for text in texts):
+            problems.append(PolicyProblem(source, f"{where}[{index}]", "policy_level_text_pair", {"level": index + 1}))
+            continue
+        anchors.append((texts[0].strip(), texts[1].strip()))  # type: ignore[union-attr]
+    return tuple(anchors) if len(anchors) == len(raw) else ()
 
 
 def _read_parameters(

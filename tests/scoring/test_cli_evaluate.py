@@ -260,8 +260,9 @@ def test_explain_check_detects_a_quota_breach(tmp_path: Path):
 def test_list_shows_presets_versions_and_open_parameters():
     code, out, _ = run(["--list", "--lang", "en"])
     assert code == 0
-    for preset in ("nd335", "nd90-cong-chuc", "nd90-vien-chuc", "nd90-can-bo"):
-        assert f"{preset} — version 2026.1" in out
+    versions = {"nd335": "2026.2", "nd90-cong-chuc": "2026.1", "nd90-vien-chuc": "2026.1", "nd90-can-bo": "2026.1"}
+    for preset, version in versions.items():
+        assert f"{preset} — version {version}" in out
     for parameter in ("quota_base", "quota_exception_share", "task_weight_quality", "leader_unit_weight",
                       "leave_rules_apply", "criteria_gap_level", "not_complete_short_over_percent"):
         assert parameter in out
