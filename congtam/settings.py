@@ -229,8 +229,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("CONGTAM_FROM_EMAIL", "congtam@localhost")
 # With CONGTAM_BROKER_URL (e.g. redis://127.0.0.1:6379/0) background jobs, e-mails and reminders
 # run on Celery workers (`celery -A congtam worker -B`); without it every task runs inline, in the
 # process that starts it, once its transaction has committed.
-CELERY_BROKER_URL = os.environ.get("CONGTAM_BROKER_URL", "").strip()
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CONGTAM_BROKER_URL", "").strip()
+# (Inline, Celery still sets up a producer it never uses: an in-process transport, no network.)
+CELERY_BROKER_URL = os.environ.get("CONGTAM_BROKER_URL", "").strip() or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False  # inline, a failed e-mail is logged; it never breaks the page
 CELERY_TASK_IGNORE_RESULT = True  # a job's outcome is kept on its Job row, not in a result backend
 CELERY_RESULT_BACKEND = None

@@ -12,5 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("org/", include("congtam.org.urls")),
     path("audit/", include("congtam.audit.urls")),
+    path("jobs/", include("congtam.jobs.urls")),
+    path("notifications/", include("congtam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,15 @@ def _an_override(world):
     return {"staff_code": "NV040", "override_id": override.pk}
 
 
+def _a_job_of_the_staff_member(world):
+    from congtam.jobs.models import Job
+
+    job = Job.objects.create(kind="tests.count_to", label="Đếm", created_by=world.users[Role.STAFF])
+    return {"job_id": job.pk}
+
+
+JOB_VIEWERS = {Role.STAFF, Role.HR, Role.ADMIN}  # the job's creator (the staff login), HR, the administrator
+
 # route name -> (kwargs, or a function of the world giving them; roles allowed). Others get 403
 # (the admin: a redirect to its login).
 ROUTES = {
@@ -42,6 +51,10 @@ ROUTES = {
     "org:export": ({}, ORG_MANAGERS),
     "audit:log": ({}, {Role.INSPECTOR, Role.ADMIN}),
     "admin:index": ({}, ORG_MANAGERS),
+    "jobs:list": ({}, EVERYONE),
+    "jobs:detail": (_a_job_of_the_staff_member, JOB_VIEWERS),
+    "jobs:progress": (_a_job_of_the_staff_member, JOB_VIEWERS),
+    "notifications:list": ({}, EVERYONE),
 }
 # Routes every visitor may open, signed in or not.
 PUBLIC = {"login", "set_language", "logout"}
