@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "congtam.jobs",
     "congtam.monitoring",
     "congtam.notifications",
+    "rest_framework",
+    "drf_spectacular",
+    "congtam.api",
 ]
 
 MIDDLEWARE = [

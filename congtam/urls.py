@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", account_views.CongTamLogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("org/", include("congtam.org.urls")),
+    path("catalogue/", include("congtam.catalogue.urls")),
+    path("monitoring/", include("congtam.monitoring.urls")),
     path("audit/", include("congtam.audit.urls")),
     path("jobs/", include("congtam.jobs.urls")),
     path("notifications/", include("congtam.notifications.urls")),

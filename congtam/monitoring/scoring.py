@@ -11,6 +11,7 @@ from functools import lru_cache
 from congtam.monitoring.models import Cycle, GeneralRating, ItemState, Review, WorkItem
 from congtam.scoring import api as engine
 from congtam.scoring.explain import period_node
+from congtam.scoring.messages import message
 from congtam.scoring.methods import MethodInputError
 from congtam.scoring.methods import WorkItem as EngineItem
 from congtam.scoring.policy import POINTS, Policy
@@ -44,10 +45,6 @@ def engine_item(item: WorkItem) -> EngineItem:
     )
 
 
-def general_points(rating: GeneralRating, policy: Policy) -> dict[str, Decimal]:
-    return engine.general_points_from_levels({code: int(level) for code, level in rating.levels.items()}, policy)
-
-
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
     score: Decimal | None
@@ -59,6 +56,7 @@ class ScoreResult:
 def review_score(review: Review, items: list[WorkItem], ratings: list[GeneralRating]) -> ScoreResult:
     """The engine's score of ``review`` from its items and the manager's rating (the person's own
     rating stands in, provisionally, until the manager has rated)."""
+    from django.utils.translation import get_language
     from django.utils.translation import gettext as _
 
     policy = cycle_policy(review.period.cycle)
@@ -70,12 +68,13 @@ def review_score(review: Review, items: list[WorkItem], ratings: list[GeneralRat
     if rating is None:
         return ScoreResult(None, None, _("The general criteria are not rated yet."))
     try:
-        points = general_points(rating, policy)
-        period = engine.PeriodInput(str(review.period.number), tuple(counted), points)
+        levels = {code: int(level) for code, level in rating.levels.items()}
+        period = engine.PeriodInput(str(review.period.number), tuple(counted), general_levels=levels)
         result = engine.period_score(period, policy=policy, is_leader=False)
     except MethodInputError as error:
-        return ScoreResult(None, None, _("The score cannot be computed yet: %(error)s") % {"error": error})
+        text = message(error.message_key, "en" if get_language() == "en" else "vi", **error.params)
+        return ScoreResult(None, None, _("The score cannot be computed yet: %(error)s") % {"error": text})
     tree = period_node(result, policy)
     tree["policy"] = {"id": policy.id, "version": policy.version}
-    tree["general_levels"] = {"rater": rating.rater_role, "levels": dict(rating.levels)}
+    tree["rater"] = rating.rater_role
     return ScoreResult(result.score, tree, "", rating.rater_role)

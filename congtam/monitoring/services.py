@@ -510,14 +510,17 @@ def rating_save(*, actor, review: Review, role: str, levels: dict[str, int], com
     person's own, must come with a comment citing what was observed."""
     review = _lock_review(review)
     if role == RaterRole.SELF:
-        allowed = rules.is_reviewed_person(review, actor) and review.state == ReviewState.IN_PROGRESS
+        is_rater, open_states = rules.is_reviewed_person(review, actor), (ReviewState.IN_PROGRESS,)
     elif role == RaterRole.MANAGER:
-        allowed = rules.is_evaluator(review, actor) and review.state in (
-            ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED)
+        is_rater = rules.is_evaluator(review, actor)
+        open_states = (ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED)
     else:
         raise ValueError(role)
-    if not allowed:
-        raise PermissionDenied(_("You may not rate this review now."))
+    if not is_rater:
+        raise PermissionDenied(_("You may not rate this review."))
+    if review.state not in open_states:
+        raise ValidationError(_("The general criteria cannot be rated in the state “%(state)s”.")
+                              % {"state": review.get_state_display()})
     policy = cycle_policy(review.period.cycle)
     scale = _scale(policy)
     comments = {code: clean_text(text or "") for code, text in (comments or {}).items() if code in scale}

@@ -34,6 +34,45 @@ def _a_job_of_the_staff_member(world):
 
 JOB_VIEWERS = {Role.STAFF, Role.HR, Role.ADMIN}  # the job's creator (the staff login), HR, the administrator
 
+
+def _a_catalogue_item(world):
+    from congtam.catalogue.services import catalogue_item_create
+
+    item = catalogue_item_create(actor=None, position=world.positions["CV"], code="BC01", name="Báo cáo thẩm tra", factor="4")
+    return {"code": "CV", "item_id": item.pk}
+
+
+def _binh_review(world):
+    """A review of Đặng Thị Bình (no login): evaluated by the manager (son), approved by the unit
+    head (lan); the staff login (an) is not part of it."""
+    from congtam.monitoring import services
+    from congtam.monitoring.models import Review
+
+    cycle = services.cycle_open(actor=world.users[Role.HR], agency=world.agency, year=2026, frequency="monthly",
+                                staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL-P1"]])
+    services.reviews_open(cycle)
+    return Review.objects.get(period__cycle=cycle, period__number=1, person=world.people["binh"])
+
+
+def _a_review(world):
+    return {"pk": _binh_review(world).pk}
+
+
+def _an_evidence(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from congtam.monitoring.models import Evidence, WorkItem
+
+    review = _binh_review(world)
+    item = WorkItem.objects.create(review=review, name="Báo cáo", factor=1, origin="manager", due_on=review.period.ends_on)
+    evidence = Evidence(item=item, original_name="bao-cao.pdf", size=9, content_type="application/pdf")
+    evidence.file.save("bao-cao.pdf", SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n"), save=True)
+    return {"pk": evidence.pk}
+
+
+REVIEW_SEERS = EVERYONE - {Role.STAFF}
+REVIEW_PARTIES = {Role.MANAGER, Role.UNIT_HEAD}
+
 # route name -> (kwargs, or a function of the world giving them; roles allowed). Others get 403
 # (the admin: a redirect to its login).
 ROUTES = {
@@ -49,13 +88,42 @@ ROUTES = {
     "org:import": ({}, ORG_MANAGERS),
     "org:import_template": ({}, ORG_MANAGERS),
     "org:export": ({}, ORG_MANAGERS),
+    "catalogue:positions": ({}, EVERYONE),
+    "catalogue:position": ({"code": "CV"}, EVERYONE),
+    "catalogue:item_create": ({"code": "CV"}, ORG_MANAGERS),
+    "catalogue:item_update": (_a_catalogue_item, ORG_MANAGERS),
+    "catalogue:item_retire": (_a_catalogue_item, ORG_MANAGERS),
+    "catalogue:import": ({}, ORG_MANAGERS),
+    "catalogue:import_template": ({}, ORG_MANAGERS),
+    "catalogue:export": ({}, ORG_MANAGERS),
     "audit:log": ({}, {Role.INSPECTOR, Role.ADMIN}),
     "admin:index": ({}, ORG_MANAGERS),
+    "monitoring:review": (_a_review, REVIEW_SEERS),
+    "monitoring:evidence": (_an_evidence, REVIEW_SEERS - {Role.LEADERSHIP}),
     "jobs:list": ({}, EVERYONE),
     "jobs:detail": (_a_job_of_the_staff_member, JOB_VIEWERS),
     "jobs:progress": (_a_job_of_the_staff_member, JOB_VIEWERS),
     "notifications:list": ({}, EVERYONE),
 }
+
+# Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other
+# role gets 403 before its input is read — HR and the inspector included.
+def _review_kwargs(**extra):
+    return lambda world: {"pk": _binh_review(world).pk, **extra}
+
+
+POST_ROUTES = {
+    "monitoring:plan_item": (_review_kwargs(kind="assign"), {Role.MANAGER}),
+    "monitoring:item_action": (_review_kwargs(item_id=1, action="check"), REVIEW_PARTIES),
+    "monitoring:evidence_add": (_review_kwargs(item_id=1), set()),
+    "monitoring:acknowledge": (_review_kwargs(), set()),
+    "monitoring:rating": (_review_kwargs(role="manager"), {Role.MANAGER}),
+    "monitoring:observation": (_review_kwargs(), {Role.MANAGER}),
+    "monitoring:observation_answer": (_review_kwargs(observation_id=1), set()),
+    "monitoring:score_preview": (_review_kwargs(), {Role.MANAGER}),
+    "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
+}
+
 # Routes every visitor may open, signed in or not.
 PUBLIC = {"login", "set_language", "logout"}
 
@@ -79,7 +147,7 @@ def _kwargs(route, world):
 
 
 def test_every_route_has_a_permission_entry():
-    missing = set(_named_routes()) - set(ROUTES) - PUBLIC
+    missing = set(_named_routes()) - set(ROUTES) - set(POST_ROUTES) - PUBLIC
     assert not missing, f"Routes without an entry in the permission table: {sorted(missing)}"
 
 
@@ -171,3 +239,17 @@ def test_selectors_refuse_anonymous(world):
 
     with pytest.raises(PermissionError):
         selectors.unit_tree(viewer=AnonymousUser())
+
+
+@pytest.mark.parametrize("route", sorted(POST_ROUTES))
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_action_access(client_as, world, route, role):
+    make_kwargs, parties = POST_ROUTES[route]
+    url = reverse(route, kwargs=make_kwargs(world))
+    client = client_as(role)
+    assert client.get(url).status_code == 405
+    status = client.post(url, {}).status_code
+    if role in parties:
+        assert status != 403, status
+    else:
+        assert status == 403, status

@@ -40,13 +40,13 @@ def test_only_hr_opens_periods_and_a_scope_is_not_opened_twice(year):
     with pytest.raises(PermissionDenied):
         services.cycle_open(actor=world.users[Role.MANAGER], agency=world.agency, year=2027, frequency="monthly",
                             staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL"]])
-    with pytest.raises(ValidationError, match="already open"):
+    with pytest.raises(ValidationError, match="đã được mở"):
         services.cycle_open(actor=world.users[Role.HR], agency=world.agency, year=2026, frequency="quarterly",
                             staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL-P1"]])
     with pytest.raises(ValidationError) as refused:
         services.cycle_open(actor=world.users[Role.HR], agency=world.agency, year=2027, frequency="monthly",
                             staff_group="vien_chuc", policy_id="nd90-vien-chuc", units=[world.units["VPL"]])
-    assert "points-model" in str(refused.value)
+    assert "bộ chính sách chấm điểm" in str(refused.value)
 
 
 def _plan(year):
@@ -66,7 +66,7 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
     proposed = services.item_propose(actor=staff, review=review, catalogue_code="TT", due_on=date(2026, 11, 19))
     declined = services.item_propose(actor=staff, review=review, name="Đọc sách", factor=1, ad_hoc_reason="Tự học",
                                      due_on=date(2026, 11, 19))
-    with pytest.raises(ValidationError, match="await the manager"):
+    with pytest.raises(ValidationError, match="chờ quản lý trả lời"):
         services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
     services.item_accept(actor=manager, item=proposed, expected_version=proposed.version)
     services.item_decline(actor=manager, item=declined, expected_version=declined.version, reason="Không thuộc nhiệm vụ")
@@ -109,7 +109,7 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
         services.review_approve(actor=manager, review=review, expected_version=review.version)
     review = services.review_approve(actor=head, review=review, expected_version=review.version)
     assert review.state == ReviewState.APPROVED and review.is_locked
-    with pytest.raises(ValidationError, match="not possible in the state"):
+    with pytest.raises(ValidationError, match="Không thể thực hiện"):
         services.review_return(actor=head, review=review, expected_version=review.version, comment="Xem lại")
     events = list(AuditEntry.objects.filter(subject_type="monitoring.review", subject_id=str(review.pk))
                   .order_by("seq").values_list("event", flat=True))
@@ -118,7 +118,7 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
 
 def test_reporting_before_the_plan_is_acknowledged_is_refused_with_its_reason(year):
     review, report, *_ = _plan(year)
-    with pytest.raises(ValidationError, match="after the plan is acknowledged"):
+    with pytest.raises(ValidationError, match="sau khi đã xác nhận kế hoạch"):
         services.item_report(actor=year.user(Role.STAFF), item=report, expected_version=report.version,
                              completed_on=date(2026, 11, 5))
 

@@ -20,3 +20,22 @@ def event_label(code):
         return events.label(code)
     except events.UnknownEvent:
         return code
+
+
+@register.filter
+def score_display(value) -> str:
+    """A score or a point value for people: two decimals, half up, with the language's decimal
+    mark (the engine's own display rounding; the stored value stays exact)."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.formats import get_format
+
+    from congtam.scoring.decimals import format_display
+
+    if value in (None, ""):
+        return ""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return format_display(number, get_format("DECIMAL_SEPARATOR"))

@@ -1,0 +1,182 @@
+"""Reads of monitoring, with who may see what decided here.
+
+A person sees their own reviews; an evaluator those they evaluate; an approver those they
+approve; HR and the admin all of the agency's; the inspector everything, read-only. Leadership
+sees all, read-only, for the dashboards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import get_language
+
+from congtam.accounts.models import Role
+from congtam.monitoring import workflow
+from congtam.monitoring.models import (
+    Evidence,
+    GeneralRating,
+    ItemState,
+    Observation,
+    QualityCheck,
+    RaterRole,
+    Review,
+    WorkItem,
+)
+from congtam.monitoring.scoring import ScoreResult, cycle_policy, review_score
+from congtam.scoring import api as engine
+
+SEE_ALL_ROLES = frozenset({Role.HR, Role.ADMIN, Role.INSPECTOR, Role.LEADERSHIP})
+
+
+def _require_viewer(viewer) -> None:
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        raise PermissionDenied
+
+
+def reviews_visible(viewer) -> QuerySet[Review]:
+    _require_viewer(viewer)
+    reviews = Review.objects.all()
+    if viewer.role in SEE_ALL_ROLES:
+        return reviews
+    if viewer.person_id is None:
+        return reviews.none()
+    me = viewer.person_id
+    return reviews.filter(Q(person_id=me) | Q(evaluator_id=me) | Q(approver_id=me))
+
+
+def can_see_review(viewer, review: Review) -> bool:
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.role in SEE_ALL_ROLES:
+        return True
+    me = viewer.person_id
+    return me is not None and me in (review.person_id, review.evaluator_id, review.approver_id)
+
+
+def can_see_evidence(viewer, review: Review) -> bool:
+    """Evidence is for the people in the review, HR and the inspector (not leadership browsing)."""
+    if not can_see_review(viewer, review):
+        return False
+    if viewer.role == Role.LEADERSHIP:
+        return viewer.person_id is not None and viewer.person_id in (review.person_id, review.evaluator_id, review.approver_id)
+    return True
+
+
+def review_get(*, viewer, pk: int) -> Review:
+    _require_viewer(viewer)
+    try:
+        review = Review.objects.select_related(
+            "period__cycle", "person", "unit", "position", "evaluator", "approver"
+        ).get(pk=pk)
+    except Review.DoesNotExist:
+        raise Http404(pk) from None
+    if not can_see_review(viewer, review):
+        raise PermissionDenied
+    return review
+
+
+@dataclass
+class ItemRow:
+    item: WorkItem
+    actions: set[str]
+
+
+@dataclass
+class ReviewPage:
+    review: Review
+    items: list[ItemRow]
+    other_items: list[ItemRow]  # proposed, declined, withdrawn
+    ratings: dict[str, GeneralRating]
+    observations: list[Observation]
+    scale: list[dict]
+    scale_names: dict[str, str]
+    score: ScoreResult
+    actions: set[str]
+    is_person: bool
+    is_evaluator: bool
+    is_approver: bool
+    totals: dict = field(default_factory=dict)
+
+
+def review_page(*, viewer, pk: int) -> ReviewPage:
+    """Everything the review page shows, in a fixed number of queries."""
+    review = review_get(viewer=viewer, pk=pk)
+    items = list(
+        review.items.select_related("catalogue_item").prefetch_related(
+            Prefetch("checks", queryset=QualityCheck.objects.select_related("checked_by__person")),
+            Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "id")),
+        ).order_by("due_on", "id")
+    )
+    for item in items:
+        item.review = review  # the conditions read the review's state: no query per item
+    ratings = {rating.rater_role: rating for rating in review.ratings.all()}
+    observations = list(review.observations.select_related("author__person"))
+    rows = [ItemRow(item, workflow.action_names(item, viewer)) for item in items]
+    me = viewer.person_id
+    counted = [row for row in rows if row.item.counts]
+    policy = cycle_policy(review.period.cycle)
+    scale = engine.general_levels(policy)
+    english = get_language() == "en"
+    for entry in scale:
+        entry["name"] = entry["name_en"] if english else entry["name_vi"]
+        for level in entry["levels"]:
+            level["text"] = level["en"] if english else level["vi"]
+    return ReviewPage(
+        review=review,
+        items=counted,
+        other_items=[row for row in rows if not row.item.counts],
+        ratings=ratings,
+        observations=observations,
+        scale=scale,
+        scale_names={entry["code"]: entry["name"] for entry in scale},
+        score=review_score(review, items, list(ratings.values())),
+        actions=workflow.action_names(review, viewer),
+        is_person=me is not None and me == review.person_id,
+        is_evaluator=me is not None and me == review.evaluator_id,
+        is_approver=me is not None and me == review.approver_id,
+        totals={
+            "assigned": sum(row.item.factor for row in counted),
+            "late": sum(1 for row in counted if row.item.late_count),
+            "failed": sum(row.item.quality_failures for row in counted),
+            "awaiting_check": sum(1 for row in counted if row.item.state == ItemState.REPORTED),
+        },
+    )
+
+
+def evidence_get(*, viewer, pk: int) -> Evidence:
+    _require_viewer(viewer)
+    try:
+        evidence = Evidence.objects.select_related("item__review").get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404(pk) from None
+    if not can_see_evidence(viewer, evidence.item.review):
+        raise PermissionDenied
+    return evidence
+
+
+def rating_for(review: Review, role: str) -> GeneralRating | None:
+    return review.ratings.filter(rater_role=role).first()
+
+
+SELF, MANAGER = RaterRole.SELF, RaterRole.MANAGER
+
+
+def score_with_levels(page: ReviewPage, *, role: str, levels: dict[str, str]) -> ScoreResult:
+    """The engine's score of the page's review if the ``role``'s rating had these levels (nothing
+    is saved: the manager sees the effect of each choice as they make it)."""
+    chosen = {}
+    for code, value in levels.items():
+        try:
+            chosen[code] = int(value)
+        except (TypeError, ValueError):
+            continue
+    ratings = [rating for other, rating in page.ratings.items() if other != role]
+    ratings.append(GeneralRating(review=page.review, rater_role=role, levels=chosen))
+    items = [row.item for row in page.items + page.other_items]
+    if role == RaterRole.SELF:
+        ratings = [rating for rating in ratings if rating.rater_role == RaterRole.SELF]
+    return review_score(page.review, items, ratings)

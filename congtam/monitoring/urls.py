@@ -1,0 +1,19 @@
+from django.urls import path
+
+from congtam.monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("reviews/<int:pk>/", views.review_view, name="review"),
+    path("reviews/<int:pk>/items/<str:kind>/", views.plan_item_view, name="plan_item"),
+    path("reviews/<int:pk>/items/<int:item_id>/evidence/", views.evidence_add_view, name="evidence_add"),
+    path("reviews/<int:pk>/items/<int:item_id>/<str:action>/", views.item_action_view, name="item_action"),
+    path("reviews/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
+    path("reviews/<int:pk>/ratings/<str:role>/", views.rating_view, name="rating"),
+    path("reviews/<int:pk>/observations/", views.observation_view, name="observation"),
+    path("reviews/<int:pk>/observations/<int:observation_id>/answer/", views.observation_answer_view, name="observation_answer"),
+    path("reviews/<int:pk>/score-preview/", views.score_preview_view, name="score_preview"),
+    path("reviews/<int:pk>/<str:action>/", views.review_action_view, name="review_action"),
+    path("evidence/<int:pk>/", views.evidence_download_view, name="evidence"),
+]

@@ -1,0 +1,350 @@
+"""The review page and its actions. Thin: each action parses its form, calls one service, and on
+a refusal shows the page again with the message and what the user typed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from congtam.catalogue.models import CatalogueItem
+from congtam.monitoring import selectors, services
+from congtam.monitoring.forms import (
+    AnswerForm,
+    CheckForm,
+    CommentForm,
+    EvidenceForm,
+    ItemForm,
+    MoveDueForm,
+    ObservationForm,
+    ReasonForm,
+    ReportForm,
+    VersionedForm,
+)
+from congtam.monitoring.models import Observation, RaterRole, WorkItem
+from congtam.monitoring.evidence import private_storage
+
+
+def _party(request, review, *parties: str) -> None:
+    """Only the review's person, evaluator or approver (as named) may post this action; everyone
+    else — HR and the inspector included — is refused before any input is read."""
+    me = request.user.person_id
+    ids = {"person": review.person_id, "evaluator": review.evaluator_id, "approver": review.approver_id}
+    if me is None or not any(ids[party] == me for party in parties):
+        raise PermissionDenied(_("You may not take this action."))
+
+
+def _catalogue(review):
+    return list(CatalogueItem.objects.filter(position_id=review.position_id, version_to__isnull=True).order_by("code"))
+
+
+ITEM_FORMS = {"accept": VersionedForm, "decline": ReasonForm, "withdraw": ReasonForm, "report": ReportForm,
+              "check": CheckForm, "move_due": MoveDueForm}
+CHECK_TRANSITIONS = {"pass_check": "passed", "fail_check": "failed", "confirm_objective_cause": "objective_cause"}
+
+
+def _item_forms(page, item_forms) -> None:
+    """Attach to each item row the forms of the actions its viewer may take now (a bound form
+    where the last attempt was refused, so what was typed stays)."""
+    for row in page.items + page.other_items:
+        item = row.item
+        names = set(row.actions)
+        checks = [CHECK_TRANSITIONS[name] for name in CHECK_TRANSITIONS if name in names]
+        if checks:
+            names.add("check")
+        if page.is_evaluator and item.state == "assigned" and page.review.state in ("planning", "in_progress", "self_assessed", "returned"):
+            names.add("move_due")
+        row.forms = {}
+        for action in ("accept", "decline", "withdraw", "report", "check", "move_due"):
+            if action not in names:
+                continue
+            form = item_forms.get((item.pk, action)) or ITEM_FORMS[action](
+                prefix=f"item{item.pk}-{action}", initial={"version": item.version})
+            if action == "check":
+                form.fields["result"].choices = [c for c in form.fields["result"].choices if c[0] in checks]
+            row.forms[action] = form
+        if page.is_person and item.counts and page.review.state not in ("submitted", "approved"):
+            row.forms["evidence"] = item_forms.get((item.pk, "evidence")) or EvidenceForm(prefix=f"item{item.pk}-evidence")
+
+
+def _rating_blocks(page, rating_input) -> list[dict]:
+    """For the self-rating and the manager's rating: the scale with the chosen level and comment of
+    each criterion (what was typed, after a refusal), and whether the viewer may edit it now."""
+    review, blocks = page.review, []
+    editable = {
+        RaterRole.SELF: page.is_person and review.state == "in_progress",
+        RaterRole.MANAGER: page.is_evaluator and review.state in ("in_progress", "self_assessed", "returned"),
+    }
+    for role, label in RaterRole.choices:
+        rating = page.ratings.get(role)
+        typed = rating_input if rating_input.get("role") == role else {}
+        levels = typed.get("levels") or (rating.levels if rating else {})
+        comments = typed.get("comments") or (rating.comments if rating else {})
+        errors = typed.get("errors", {})
+        may_edit = editable[role] and not (role == RaterRole.SELF and rating and rating.submitted_at)
+        if not may_edit and not (rating and rating.submitted_at):  # a draft is its author's alone
+            blocks.append({"role": role, "label": label, "editable": False, "rating": None, "criteria": []})
+            continue
+        criteria = [{
+            "code": entry["code"], "name": entry["name"], "max_points": entry["max_points"],
+            "levels": entry["levels"], "chosen": str(levels.get(entry["code"], "")),
+            "comment": comments.get(entry["code"], ""), "errors": errors.get(entry["code"], []),
+        } for entry in page.scale]
+        blocks.append({"role": role, "label": label, "editable": may_edit, "rating": rating, "criteria": criteria,
+                       "version": rating.version if rating else 0, "errors": errors.get("__all__", [])})
+    return blocks
+
+
+def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_input=None):
+    page = selectors.review_page(viewer=request.user, pk=pk)
+    review = page.review
+    _item_forms(page, item_forms or {})
+    page.rating_blocks = _rating_blocks(page, rating_input or {})
+    context = {
+        "page": page,
+        "review": review,
+        "assign_form": ItemForm(prefix="assign", catalogue=_catalogue(review)) if page.is_evaluator else None,
+        "propose_form": ItemForm(prefix="propose", catalogue=_catalogue(review)) if page.is_person else None,
+        "observation_form": ObservationForm(prefix="observation") if page.is_evaluator else None,
+        "return_form": CommentForm(prefix="return", initial={"version": review.version}),
+        "item_forms": item_forms or {},
+        "rating_input": rating_input or {},
+    }
+    if bound:
+        context.update(bound)
+    template = "monitoring/_score.html" if request.htmx and request.GET.get("part") == "score" else "monitoring/review.html"
+    return render(request, template, context, status=status)
+
+
+def _errors(form, error: ValidationError, mapping: dict[str, str] | None = None) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            target = (mapping or {}).get(field, field)
+            for message in messages_:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@require_GET
+def review_view(request, pk):
+    return _render(request, pk)
+
+
+@require_POST
+def plan_item_view(request, pk, kind):
+    """Assign (the evaluator) or propose (the person) an item."""
+    if kind not in ("assign", "propose"):
+        raise Http404(kind)
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "evaluator" if kind == "assign" else "person")
+    form = ItemForm(request.POST, prefix=kind, catalogue=_catalogue(review))
+    if form.is_valid():
+        service = services.item_assign if kind == "assign" else services.item_propose
+        try:
+            service(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The item was added to the plan.") if kind == "assign"
+                             else _("Your proposal was sent to your manager."))
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, bound={f"{kind}_form": form})
+
+
+ITEM_ACTIONS = {
+    "accept": (VersionedForm, lambda user, item, data: services.item_accept(
+        actor=user, item=item, expected_version=data["version"]), _("The proposal was accepted.")),
+    "decline": (ReasonForm, lambda user, item, data: services.item_decline(
+        actor=user, item=item, expected_version=data["version"], reason=data["reason"]), _("The proposal was declined.")),
+    "withdraw": (ReasonForm, lambda user, item, data: services.item_withdraw(
+        actor=user, item=item, expected_version=data["version"], reason=data["reason"]), _("The item was withdrawn.")),
+    "report": (ReportForm, lambda user, item, data: services.item_report(
+        actor=user, item=item, expected_version=data["version"], completed_on=data["completed_on"], note=data["note"]),
+        _("The result was reported.")),
+    "check": (CheckForm, lambda user, item, data: services.item_check(
+        actor=user, item=item, expected_version=data["version"], result=data["result"], comment=data["comment"]),
+        _("The check was recorded.")),
+    "move_due": (MoveDueForm, lambda user, item, data: services.item_move_due(
+        actor=user, item=item, expected_version=data["version"], new_due_on=data["new_due_on"], reason=data["reason"]),
+        _("The due date was moved.")),
+}
+
+
+ITEM_ACTION_PARTIES = {"accept": ("evaluator",), "decline": ("evaluator",), "withdraw": ("evaluator",),
+                       "report": ("person",), "check": ("evaluator", "approver"), "move_due": ("evaluator",)}
+
+
+@require_POST
+def item_action_view(request, pk, item_id, action):
+    if action not in ITEM_ACTIONS:
+        raise Http404(action)
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, *ITEM_ACTION_PARTIES[action])
+    item = get_object_or_404(WorkItem, pk=item_id, review=review)
+    form_class, call, done = ITEM_ACTIONS[action]
+    form = form_class(request.POST, prefix=f"item{item.pk}-{action}")
+    if form.is_valid():
+        try:
+            call(request.user, item, form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error, {"on": "completed_on"})
+        else:
+            messages.success(request, done)
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, item_forms={(item.pk, action): form})
+
+
+@require_POST
+def evidence_add_view(request, pk, item_id):
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "person")
+    item = get_object_or_404(WorkItem, pk=item_id, review=review)
+    form = EvidenceForm(request.POST, request.FILES, prefix=f"item{item.pk}-evidence")
+    if form.is_valid():
+        try:
+            services.evidence_add(actor=request.user, item=item, upload=form.cleaned_data["file"],
+                                  link=form.cleaned_data["link"], description=form.cleaned_data["description"])
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The evidence was attached."))
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, item_forms={(item.pk, "evidence"): form})
+
+
+@require_GET
+def evidence_download_view(request, pk):
+    evidence = selectors.evidence_get(viewer=request.user, pk=pk)
+    if not evidence.file:
+        return redirect(evidence.link)
+    services.evidence_viewed(actor=request.user, evidence=evidence)
+    handle = private_storage().open(evidence.file.name, "rb")
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+
+
+@require_POST
+def acknowledge_view(request, pk):
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "person")
+    form = VersionedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_acknowledge(actor=request.user, review=review, expected_version=form.cleaned_data["version"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("You acknowledged the plan."))
+    return redirect("monitoring:review", pk=pk)
+
+
+@require_POST
+def rating_view(request, pk, role):
+    if role not in RaterRole.values:
+        raise Http404(role)
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "person" if role == RaterRole.SELF else "evaluator")
+    levels = {key.removeprefix("level-"): value for key, value in request.POST.items() if key.startswith("level-")}
+    comments = {key.removeprefix("comment-"): value for key, value in request.POST.items() if key.startswith("comment-")}
+    submit = "submit" in request.POST
+    try:
+        version = int(request.POST.get("version") or 0)
+    except ValueError:
+        version = 0
+    try:
+        services.rating_save(actor=request.user, review=review, role=role, levels=levels, comments=comments,
+                             expected_version=version, submit=submit)
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return _render(request, pk, status=400,
+                       rating_input={"role": role, "levels": levels, "comments": comments, "errors": errors})
+    messages.success(request, _("The rating was submitted.") if submit else _("The rating was saved."))
+    return redirect("monitoring:review", pk=pk)
+
+
+@require_POST
+def score_preview_view(request, pk):
+    """The engine's score with the levels being chosen, before anything is saved (htmx)."""
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "evaluator", "person")
+    page = selectors.review_page(viewer=request.user, pk=pk)
+    levels = {key.removeprefix("level-"): value for key, value in request.POST.items() if key.startswith("level-")}
+    role = RaterRole.MANAGER if page.is_evaluator else RaterRole.SELF
+    page.score = selectors.score_with_levels(page, role=role, levels=levels)
+    return render(request, "monitoring/_score.html", {"page": page, "review": page.review})
+
+
+@require_POST
+def review_action_view(request, pk, action):
+    if action not in ("submit", "approve", "return"):
+        raise Http404(action)
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "evaluator" if action == "submit" else "approver")
+    if action == "return":
+        form = CommentForm(request.POST, prefix="return")
+        if form.is_valid():
+            try:
+                services.review_return(actor=request.user, review=review, expected_version=form.cleaned_data["version"],
+                                       comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                _errors(form, error)
+            else:
+                messages.success(request, _("The review was returned to the evaluator."))
+                return redirect("monitoring:review", pk=pk)
+        return _render(request, pk, status=400, bound={"return_form": form})
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was changed. Reload the page and try again."))
+        return redirect("monitoring:review", pk=pk)
+    version = form.cleaned_data["version"]
+    try:
+        if action == "submit":
+            services.review_submit(actor=request.user, review=review, expected_version=version)
+            done = _("The score was submitted to the approver.")
+        elif action == "approve":
+            services.review_approve(actor=request.user, review=review, expected_version=version)
+            done = _("The score was approved; the review is locked.")
+        else:
+            raise Http404(action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("monitoring:review", pk=pk)
+
+
+@require_POST
+def observation_view(request, pk):
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "evaluator")
+    form = ObservationForm(request.POST, prefix="observation")
+    if form.is_valid():
+        try:
+            services.observation_write(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The observation was recorded; the person can see and answer it."))
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, bound={"observation_form": form})
+
+
+@require_POST
+def observation_answer_view(request, pk, observation_id):
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    _party(request, review, "person")
+    observation = get_object_or_404(Observation, pk=observation_id, review=review)
+    form = AnswerForm(request.POST, prefix=f"answer{observation.pk}")
+    if form.is_valid():
+        try:
+            services.observation_answer(actor=request.user, observation=observation, answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("Your answer was recorded."))
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, item_forms={("answer", observation.pk): form})

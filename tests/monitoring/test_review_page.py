@@ -1,0 +1,98 @@
+"""The review page through the test client: each party sees their actions, a refusal keeps the
+input, and the page's query count does not grow with the number of items."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from congtam.accounts.models import Role
+from congtam.monitoring import services
+from congtam.monitoring.models import ItemState, ReviewState
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(review, name="monitoring:review", **kwargs):
+    return reverse(name, kwargs={"pk": review.pk, **kwargs})
+
+
+def test_each_party_sees_the_page_and_only_their_actions(year, client_as):
+    review = year.review("an")
+    manager_page = client_as(Role.MANAGER).get(_url(review))
+    assert manager_page.status_code == 200
+    assert 'data-testid="assign"' in manager_page.content.decode()
+    staff_page = client_as(Role.STAFF).get(_url(review)).content.decode()
+    assert 'data-testid="propose"' in staff_page and 'data-testid="assign"' not in staff_page
+    # Someone outside the review (another unit's staff) is refused; the inspector reads.
+    assert client_as(Role.INSPECTOR).get(_url(review)).status_code == 200
+    binh = year.review("binh")
+    assert client_as(Role.STAFF).get(_url(binh)).status_code == 403
+
+
+def test_assigning_with_a_bad_factor_keeps_the_input_and_says_why(year, client_as):
+    review = year.review("an")
+    response = client_as(Role.MANAGER).post(_url(review, "monitoring:plan_item", kind="assign"), {
+        "assign-name": "Tổng hợp báo cáo", "assign-factor": "0", "assign-ad_hoc_reason": "Đột xuất",
+        "assign-due_on": "10/11/2026",
+    })
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Tổng hợp báo cáo" in content and "lớn hơn 0" in content
+    assert not review.items.exists()
+
+
+def test_the_manager_assigns_and_the_person_reports_through_the_pages(year, client_as):
+    review = year.review("an")
+    manager = client_as(Role.MANAGER)
+    response = manager.post(_url(review, "monitoring:plan_item", kind="assign"),
+                            {"assign-catalogue_code": "BC", "assign-due_on": "10/11/2026"})
+    assert response.status_code == 302
+    item = review.items.get()
+    staff = client_as(Role.STAFF)
+    staff.post(_url(review, "monitoring:acknowledge"), {"version": year.review("an").version})
+    assert year.review("an").state == ReviewState.IN_PROGRESS
+    prefix = f"item{item.pk}-report"
+    response = staff.post(_url(review, "monitoring:item_action", item_id=item.pk, action="report"),
+                          {f"{prefix}-version": item.version, f"{prefix}-completed_on": "25/12/2026", f"{prefix}-note": "Đã gửi"})
+    assert response.status_code == 400 and "tương lai" in response.content.decode()
+    response = staff.post(_url(review, "monitoring:item_action", item_id=item.pk, action="report"),
+                          {f"{prefix}-version": item.version, f"{prefix}-completed_on": "09/11/2026", f"{prefix}-note": "Đã gửi"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == ItemState.REPORTED and item.completed_on == date(2026, 11, 9)
+
+
+def test_a_stale_form_is_refused_and_nothing_is_overwritten(year, client_as):
+    manager = year.user(Role.MANAGER)
+    review = year.review("an")
+    item = services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
+    services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
+    stale = item.version
+    services.item_move_due(actor=manager, item=item, expected_version=stale, new_due_on=date(2026, 11, 14), reason="Chờ số liệu")
+    prefix = f"item{item.pk}-report"
+    response = client_as(Role.STAFF).post(
+        _url(review, "monitoring:item_action", item_id=item.pk, action="report"),
+        {f"{prefix}-version": stale, f"{prefix}-completed_on": "13/11/2026", f"{prefix}-note": "Ghi chú của tôi"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Ghi chú của tôi" in content and "tải lại trang" in content
+    item.refresh_from_db()
+    assert item.state == ItemState.ASSIGNED
+
+
+def test_the_review_page_query_count_does_not_grow_with_items(year, client_as, count_queries):
+    manager = year.user(Role.MANAGER)
+    review = year.review("an")
+    client = client_as(Role.MANAGER)
+
+    def queries():
+        with count_queries() as counter:
+            assert client.get(_url(review)).status_code == 200
+        return len(counter)
+
+    services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
+    few = queries()
+    for day in range(1, 21):
+        services.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, 11, day))
+    assert queries() == few
