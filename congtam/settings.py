@@ -258,6 +258,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CONGTAM_JOB_TIME_LIMIT 
 if os.environ.get("CONGTAM_BROKER_KEY_PREFIX"):
     # Several installations (or a test run) sharing one Redis keep to their own keys.
     CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["CONGTAM_BROKER_KEY_PREFIX"]
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")  # the scheduler's memory of its last runs
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "congtam.notifications.tasks.send_reminders",
