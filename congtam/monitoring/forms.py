@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congtam.monitoring.models import CheckResult
+from congtam.monitoring.models import CheckResult, Frequency
+from congtam.org.models import Category, Unit
 
 DATE_HELP = _("dd/mm/yyyy")
 
@@ -70,3 +71,34 @@ class ObservationForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CycleForm(forms.Form):
+    """HR opens a year's periods for a staff group in a scope of units."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2026, max_value=2100)
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices)
+    staff_group = forms.ChoiceField(label=_("Staff group"), choices=Category.choices, initial=Category.CONG_CHUC)
+    policy_id = forms.ChoiceField(label=_("Policy preset"))
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units (with the units below them)"), queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    assignment_days = forms.IntegerField(label=_("Plan of work: days after the period starts"), min_value=0, max_value=60, initial=5)
+    reporting_days = forms.IntegerField(label=_("Reporting: days after the period ends"), min_value=0, max_value=60, initial=3)
+    self_rating_days = forms.IntegerField(label=_("Self-rating: days after the period ends"), min_value=0, max_value=60, initial=5)
+    manager_rating_days = forms.IntegerField(label=_("Manager's rating: days after the period ends"), min_value=0, max_value=60, initial=8)
+    approval_days = forms.IntegerField(label=_("Approval: days after the period ends"), min_value=0, max_value=90, initial=10)
+
+    def __init__(self, *args, presets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy_id"].choices = list(presets)
+        self.fields["units"].queryset = Unit.objects.filter(depth__lte=1).order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        order = ["reporting_days", "self_rating_days", "manager_rating_days", "approval_days"]
+        values = [data.get(name) for name in order]
+        if None not in values and values != sorted(values):
+            raise forms.ValidationError(_("The steps must follow one another: reporting, self-rating, manager's rating, approval."))
+        return data

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
 from congtam.accounts.models import Role
 from congtam.monitoring import workflow
 from congtam.monitoring.models import (
+    Cycle,
     Evidence,
     GeneralRating,
     ItemState,
@@ -180,3 +181,33 @@ def score_with_levels(page: ReviewPage, *, role: str, levels: dict[str, str]) ->
     if role == RaterRole.SELF:
         ratings = [rating for rating in ratings if rating.rater_role == RaterRole.SELF]
     return review_score(page.review, items, ratings)
+
+
+def cycles_visible(*, viewer):
+    """Every signed-in person may see which periods are open (dates and deadlines are not secret)."""
+    _require_viewer(viewer)
+    return Cycle.objects.select_related("agency", "created_by").annotate(
+        period_count=Count("periods", distinct=True)
+    ).order_by("-year", "staff_group", "-created_at")
+
+
+def cycle_detail(*, viewer, pk: int):
+    _require_viewer(viewer)
+    try:
+        cycle = Cycle.objects.select_related("agency").prefetch_related("units").get(pk=pk)
+    except Cycle.DoesNotExist:
+        raise Http404(pk) from None
+    periods = list(cycle.periods.annotate(
+        review_count=Count("reviews"),
+        approved_count=Count("reviews", filter=Q(reviews__state="approved")),
+    ).order_by("number"))
+    return cycle, periods
+
+
+def my_reviews(*, viewer) -> list[Review]:
+    """The viewer's own reviews, the latest period first."""
+    _require_viewer(viewer)
+    if viewer.person_id is None:
+        return []
+    return list(Review.objects.filter(person_id=viewer.person_id).select_related("period__cycle", "unit")
+                .order_by("-period__starts_on"))

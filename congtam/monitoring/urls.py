@@ -5,6 +5,10 @@ from congtam.monitoring import views
 app_name = "monitoring"
 
 urlpatterns = [
+    path("cycles/", views.cycle_list_view, name="cycles"),
+    path("cycles/open/", views.cycle_open_view, name="cycle_open"),
+    path("cycles/<int:pk>/", views.cycle_view, name="cycle"),
+    path("my-reviews/", views.my_reviews_view, name="my_reviews"),
     path("reviews/<int:pk>/", views.review_view, name="review"),
     path("reviews/<int:pk>/items/<str:kind>/", views.plan_item_view, name="plan_item"),
     path("reviews/<int:pk>/items/<int:item_id>/evidence/", views.evidence_add_view, name="evidence_add"),

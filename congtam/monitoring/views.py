@@ -4,11 +4,18 @@ a refusal shows the page again with the message and what the user typed."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from congtam.accounts import policy
+from congtam.jobs.services import job_start
+from congtam.scoring.api import load_policy as engine_load
 
 from congtam.catalogue.models import CatalogueItem
 from congtam.monitoring import selectors, services
@@ -16,6 +23,7 @@ from congtam.monitoring.forms import (
     AnswerForm,
     CheckForm,
     CommentForm,
+    CycleForm,
     EvidenceForm,
     ItemForm,
     MoveDueForm,
@@ -348,3 +356,55 @@ def observation_answer_view(request, pk, observation_id):
             messages.success(request, _("Your answer was recorded."))
             return redirect("monitoring:review", pk=pk)
     return _render(request, pk, status=400, item_forms={("answer", observation.pk): form})
+
+
+# --- HR: the year's periods ------------------------------------------------------------------
+def _presets():
+    from congtam.scoring.policy import shipped_preset_ids
+
+    choices = []
+    for preset_id in shipped_preset_ids():
+        policy = engine_load(preset_id)
+        if policy.model == "points":
+            title = policy.title_en if get_language() == "en" else policy.title_vi
+            choices.append((preset_id, f"{preset_id} {policy.version} — {title}"))
+    return choices
+
+
+@require_GET
+def cycle_list_view(request):
+    cycles = selectors.cycles_visible(viewer=request.user)
+    return render(request, "monitoring/cycle_list.html", {"cycles": cycles, "can_open": policy.can_manage_org(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def cycle_open_view(request):
+    if not policy.can_manage_org(request.user):
+        raise PermissionDenied
+    form = CycleForm(request.POST or None, presets=_presets(), initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agency = data["units"][0].agency
+        try:
+            with transaction.atomic():
+                cycle = services.cycle_open(actor=request.user, agency=agency, **data)
+                job = job_start(actor=request.user, kind="monitoring.open_reviews", params={"cycle_id": cycle.pk},
+                                key=f"monitoring.open_reviews:{cycle.pk}")
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The periods are open; the reviews are being created in the background."))
+            return redirect("jobs:detail", job_id=job.pk)
+    return render(request, "monitoring/cycle_open.html", {"form": form})
+
+
+@require_GET
+def cycle_view(request, pk):
+    cycle, periods = selectors.cycle_detail(viewer=request.user, pk=pk)
+    return render(request, "monitoring/cycle.html", {"cycle": cycle, "periods": periods})
+
+
+@require_GET
+def my_reviews_view(request):
+    reviews = selectors.my_reviews(viewer=request.user)
+    return render(request, "monitoring/my_reviews.html", {"reviews": reviews})

@@ -96,3 +96,41 @@ def test_the_review_page_query_count_does_not_grow_with_items(year, client_as, c
     for day in range(1, 21):
         services.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, 11, day))
     assert queries() == few
+
+
+def test_hr_opens_a_year_and_the_reviews_are_created_by_the_background_job(
+    world, client_as, today, django_capture_on_commit_callbacks
+):
+    from congtam.jobs.models import Job
+
+    client = client_as(Role.HR)
+    form = client.get(reverse("monitoring:cycle_open"))
+    assert "nd335" in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:cycle_open"), {
+            "year": 2026, "frequency": "quarterly", "staff_group": "cong_chuc", "policy_id": "nd335",
+            "units": [world.units["VPL"].pk], "assignment_days": 5, "reporting_days": 3, "self_rating_days": 5,
+            "manager_rating_days": 8, "approval_days": 10,
+        })
+    job = Job.objects.get(kind="monitoring.open_reviews")
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", kwargs={"job_id": job.pk})
+    job.refresh_from_db()
+    assert job.state == "succeeded" and job.result["created"] == 4 * 5
+    page = client.get(reverse("monitoring:cycle", kwargs={"pk": job.params["cycle_id"]})).content.decode()
+    assert "Quý 4/2026" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("monitoring:cycle_open"), {
+            "year": 2026, "frequency": "monthly", "staff_group": "cong_chuc", "policy_id": "nd335",
+            "units": [world.units["VPL"].pk], "assignment_days": 5, "reporting_days": 3, "self_rating_days": 5,
+            "manager_rating_days": 8, "approval_days": 10,
+        })
+    assert again.status_code == 200 and "đã được mở" in again.content.decode()
+
+
+def test_deadlines_out_of_order_are_refused(world, client_as):
+    response = client_as(Role.HR).post(reverse("monitoring:cycle_open"), {
+        "year": 2026, "frequency": "monthly", "staff_group": "cong_chuc", "policy_id": "nd335",
+        "units": [world.units["VPL"].pk], "assignment_days": 5, "reporting_days": 9, "self_rating_days": 5,
+        "manager_rating_days": 8, "approval_days": 10,
+    })
+    assert response.status_code == 200 and not response.context["form"].is_valid()
