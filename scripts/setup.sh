@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Công Tâm needs on a fresh Debian machine, and is harmless to run again:
 # a Python 3.11+ virtualenv in .venv with the package (and, with --test, its test tools),
-# gettext for the translations, and with --test Debian's Chromium for the browser tests.
+# gettext for the translations, and with --test Debian's Chromium for the browser tests and
+# Redis for the background-job tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ if (( want_test )); then
   [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
   # Vietnamese glyphs for the browser's screenshots and PDF output.
   dpkg -s fonts-dejavu-core >/dev/null 2>&1 || apt_packages+=(fonts-dejavu-core)
+  # The background-job tests run a real Celery worker against a local Redis.
+  command -v redis-server >/dev/null 2>&1 || apt_packages+=(redis-server)
 fi
 if (( ${#apt_packages[@]} )); then
   echo "== Installing Debian packages: ${apt_packages[*]}"
