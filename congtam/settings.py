@@ -273,6 +273,34 @@ if os.environ.get("CONGTAM_EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["CONGTAM_EMAIL_FILE_PATH"]
 # --- end of background jobs -----------------------------------------------------------------
 
+# --- REST API (congtam.api) ----------------------------------------------------------------
+# Only source systems' tokens open the API (a person's session does not); JSON in and out;
+# errors name the field, in Vietnamese unless the caller sends Accept-Language: en.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["congtam.api.authentication.SourceSystemAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["congtam.api.authentication.IsSourceSystem"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "congtam.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Công Tâm API",
+    "DESCRIPTION": (
+        "Work items from task-assignment and document systems, and period scores. Each system has a token "
+        "issued by HR, limited to its units; every call is recorded in the audit trail."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The description of the API is public; its data needs a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# --- end of REST API ------------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

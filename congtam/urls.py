@@ -16,5 +16,6 @@ urlpatterns = [
     path("audit/", include("congtam.audit.urls")),
     path("jobs/", include("congtam.jobs.urls")),
     path("notifications/", include("congtam.notifications.urls")),
+    path("api/", include("congtam.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -70,6 +70,16 @@ def _an_evidence(world):
     return {"pk": evidence.pk}
 
 
+def _a_source_system(world):
+    from congtam.api.services import source_system_issue
+
+    system, _token = source_system_issue(actor=world.users[Role.HR], name="Hệ thống giao việc", units=[world.units["VPL"]])
+    return {"system_id": system.pk}
+
+
+ITEM_IMPORTERS = {Role.HR, Role.ADMIN, Role.MANAGER, Role.UNIT_HEAD, Role.LEADERSHIP}  # HR, and evaluators for their people
+
+
 REVIEW_SEERS = EVERYONE - {Role.STAFF}
 REVIEW_PARTIES = {Role.MANAGER, Role.UNIT_HEAD}
 
@@ -108,6 +118,11 @@ ROUTES = {
     "jobs:detail": (_a_job_of_the_staff_member, JOB_VIEWERS),
     "jobs:progress": (_a_job_of_the_staff_member, JOB_VIEWERS),
     "notifications:list": ({}, EVERYONE),
+    "api:system_list": ({}, ORG_MANAGERS),
+    "api:system_issue": ({}, ORG_MANAGERS),
+    "api:system_revoke": (_a_source_system, ORG_MANAGERS),
+    "api:item_import": ({}, ITEM_IMPORTERS),
+    "api:item_import_template": ({}, ITEM_IMPORTERS),
 }
 
 # Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other
@@ -128,8 +143,14 @@ POST_ROUTES = {
     "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
 }
 
-# Routes every visitor may open, signed in or not.
+# Routes every visitor may open, signed in or not. The API's description is public; its data
+# routes answer a source system's token only, never a session (tests/api/test_access.py).
 PUBLIC = {"login", "set_language", "logout"}
+API_ROUTES = {
+    "api:schema", "api:work_items_batch", "api:work_items", "api:work_item", "api:work_item_completion",
+    "api:work_item_documents", "api:period_scores",
+}
+PUBLIC |= API_ROUTES
 
 
 def _named_routes(resolver=None, namespace=""):
