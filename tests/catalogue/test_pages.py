@@ -258,3 +258,15 @@ def test_page_queries_do_not_grow_with_the_products(browse, world, catalogues, c
     if url_name == "position" and not params:
         assert len(response.context["items"]) == 63 and len(response.context["versions"]) == 63
     assert len(few.captured_queries) == len(many.captured_queries), many.report()
+
+
+def test_the_administration_shows_catalogues_read_only(browse, world, catalogues):
+    client = browse(Role.ADMIN)
+    item = catalogues["CV"]["BC01"]
+    for model in ("catalogueitem", "catalogueversion"):
+        assert client.get(reverse(f"admin:catalogue_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:catalogue_{model}_add")).status_code == 403
+    assert client.post(reverse("admin:catalogue_catalogueitem_delete", args=[item.pk]), {"post": "yes"}).status_code == 403
+    detail = client.get(reverse("admin:catalogue_catalogueitem_change", args=[item.pk]))
+    assert detail.status_code == 200 and 'name="factor"' not in detail.content.decode()
+    assert selectors.catalogue_item_current(world.positions["CV"], "BC01").pk == item.pk
