@@ -28,3 +28,4 @@ OBSERVATION_WRITTEN = register("monitoring.observation.written", _("Observation 
 OBSERVATION_ANSWERED = register("monitoring.observation.answered", _("Observation answered"))
 SOURCE_SYSTEM_ISSUED = register("monitoring.api.token_issued", _("API token issued"))
 SOURCE_SYSTEM_REVOKED = register("monitoring.api.token_revoked", _("API token revoked"))
+DEMO_HISTORY = register("monitoring.demo.history", _("Demo history of a closed month generated"))

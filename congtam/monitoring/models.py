@@ -8,6 +8,8 @@ declared in :mod:`congtam.monitoring.workflow`, which the services call and the 
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from congtam.catalogue.models import CatalogueItem
 from congtam.monitoring import rules
 from congtam.org.models import Agency, Category, Person, Position, Unit
+from congtam.scoring.decimals import exact_text
 
 
 class Frequency(models.TextChoices):
@@ -130,6 +133,9 @@ class Review(FSMModelMixin, models.Model):
     plan_version = models.PositiveIntegerField(_("plan version"), default=1)
     acknowledged_version = models.PositiveIntegerField(_("plan version acknowledged"), default=0)
     acknowledged_at = models.DateTimeField(_("plan acknowledged at"), null=True, blank=True)
+    # The engine's exact score as text (SQLite keeps decimals as floats), and the same rounded to
+    # 8 places for sorting and sums in queries; only the exact one is ever used in a computation.
+    score_exact = models.CharField(_("score (exact)"), max_length=80, blank=True)
     score = models.DecimalField(_("score"), max_digits=12, decimal_places=8, null=True, blank=True)
     explanation = models.JSONField(_("explanation"), null=True, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
@@ -158,6 +164,14 @@ class Review(FSMModelMixin, models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == ReviewState.APPROVED
+
+    @property
+    def exact_score(self) -> Decimal | None:
+        return Decimal(self.score_exact) if self.score_exact else None
+
+    def set_score(self, value: Decimal | None) -> None:
+        self.score_exact = "" if value is None else exact_text(value)
+        self.score = None if value is None else value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP)
 
     @property
     def plan_changed_since_acknowledged(self) -> bool:
@@ -426,8 +440,8 @@ class Amendment(models.Model):
     """HR's correction of an approved, locked period score, with its reason; the original stays."""
 
     review = models.ForeignKey(Review, verbose_name=_("period review"), on_delete=models.PROTECT, related_name="amendments")
-    old_score = models.DecimalField(_("score before"), max_digits=12, decimal_places=8, null=True)
-    new_score = models.DecimalField(_("score after"), max_digits=12, decimal_places=8, null=True)
+    old_score = models.CharField(_("score before"), max_length=80, blank=True)  # exact text
+    new_score = models.CharField(_("score after"), max_length=80, blank=True)
     old_explanation = models.JSONField(_("explanation before"), null=True)
     reason = models.TextField(_("reason"))
     amended_by = models.ForeignKey(

@@ -592,11 +592,12 @@ def review_submit(*, actor, review: Review, expected_version: int) -> Review:
     result = score_preview(review)
     if result.score is None or result.rater != RaterRole.MANAGER:
         raise ValidationError(result.problem or str(rules.CONDITION_MESSAGES["manager_rating_complete"]))
-    review.score, review.explanation, review.scored_at = result.score, result.explanation, timezone.now()
+    review.set_score(result.score)
+    review.explanation, review.scored_at = result.explanation, timezone.now()
     review.return_comment = ""
     _bump(review)
     review.save()
-    audit_record(actor=actor, event=events.REVIEW_SUBMITTED, subject=review, new={"score": review.score, "state": review.state})
+    audit_record(actor=actor, event=events.REVIEW_SUBMITTED, subject=review, new={"score": review.score_exact, "state": review.state})
     return review
 
 
@@ -619,7 +620,7 @@ def review_approve(*, actor, review: Review, expected_version: int | None) -> Re
     review.approved_by, review.approved_at = actor, timezone.now()
     _bump(review)
     review.save()
-    audit_record(actor=actor, event=events.REVIEW_APPROVED, subject=review, new={"score": review.score, "state": review.state})
+    audit_record(actor=actor, event=events.REVIEW_APPROVED, subject=review, new={"score": review.score_exact, "state": review.state})
     return review
 
 
@@ -639,7 +640,7 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
         _bump(review)
         review.save()
         drafts.append(AuditDraft(event=events.REVIEW_APPROVED, subject=Subject.of(review),
-                                 new={"score": review.score, "state": review.state}))
+                                 new={"score": review.score_exact, "state": review.state}))
     if drafts:
         audit_record_many(actor=actor, drafts=drafts)
     return len(drafts)
@@ -669,17 +670,18 @@ def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[i
         _bump(item)
         item.save()
         changes.append({"item": item.pk, "before": before, "after": correction})
-    old_score, old_explanation = review.score, review.explanation
+    old_score, old_explanation = review.score_exact, review.explanation
     result = score_preview(review)
     if result.score is None:
         raise ValidationError(result.problem)
-    Amendment.objects.create(review=review, old_score=old_score, new_score=result.score, old_explanation=old_explanation,
-                             reason=reason, amended_by=actor)
-    review.score, review.explanation, review.scored_at = result.score, result.explanation, timezone.now()
+    review.set_score(result.score)
+    Amendment.objects.create(review=review, old_score=old_score, new_score=review.score_exact,
+                             old_explanation=old_explanation, reason=reason, amended_by=actor)
+    review.explanation, review.scored_at = result.explanation, timezone.now()
     _bump(review)
     review.save()
     audit_record(actor=actor, event=events.REVIEW_AMENDED, subject=review,
-                 old={"score": old_score}, new={"score": review.score, "changes": changes}, reason=reason)
+                 old={"score": old_score}, new={"score": review.score_exact, "changes": changes}, reason=reason)
     return review
 
 

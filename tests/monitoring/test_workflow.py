@@ -102,7 +102,7 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
         EngineItem(Decimal(4), True, 1, 1, False, "BC"), EngineItem(Decimal(1), True, 0, 0, False, "GY"),
         EngineItem(Decimal("1.5"), False, 0, 0, False, "x"), EngineItem(Decimal(2), True, 0, 0, False, "TT"),
     ), engine.general_points_from_levels({**LEVELS, "doi_moi_sang_tao": 5}, policy)), policy=policy).score
-    assert review.score == expected
+    assert review.exact_score == expected
     assert review.explanation["formula"] == "g + t"
 
     with pytest.raises(PermissionDenied):

@@ -24,6 +24,9 @@ from congtam.org.demo import (
 from congtam.org.models import Agency
 
 
+YEAR_UP_TO = 3000  # people: beyond that, a year of demo data takes minutes; ask for it with --year yes
+
+
 class Command(BaseCommand):
     help = "Load a realistic demo agency (the National Assembly Office) and print a login for every role."
 
@@ -31,10 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="Number of people (default %(default)s).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="The same seed gives the same agency.")
         parser.add_argument(
+            "--year", choices=["auto", "yes", "no"], default="auto",
+            help="Also load a year of monitoring in progress (closed months and an open one); auto: up to %d people." % YEAR_UP_TO,
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing (but print the logins) when an agency is already loaded."
         )
 
-    def handle(self, *args, size, seed, if_empty, **options):
+    def handle(self, *args, size, seed, if_empty, year="auto", **options):
         translation.activate(settings.LANGUAGE_CODE)
         agency = Agency.objects.order_by("id").first()
         if agency is not None:
@@ -71,7 +78,23 @@ class Command(BaseCommand):
                 % {"people": result.people, "units": result.units, "seed": seed, "seconds": elapsed}
             )
         )
+        if year == "yes" or (year == "auto" and size <= YEAR_UP_TO):
+            self.load_year(result.agency_id, seed)
         self.print_logins()
+
+    def load_year(self, agency_id: int, seed: int) -> None:
+        # Monitoring builds on the organisation; imported here so that the organisation's demo
+        # stays usable on its own.
+        from congtam.monitoring.demo import demo_year
+
+        started = time.perf_counter()
+        loaded = demo_year(agency=Agency.objects.get(pk=agency_id), seed=seed)
+        self.stdout.write(self.style.SUCCESS(
+            _("Monitoring year loaded: %(closed)d closed months and month %(open)d in progress; %(reviews)d period "
+              "reviews, %(items)d work items (%(seconds).1f s).") % {
+                "closed": loaded.closed_months, "open": loaded.open_month, "reviews": loaded.reviews,
+                "items": loaded.items, "seconds": time.perf_counter() - started}
+        ))
 
     def print_logins(self) -> None:
         users = {
