@@ -49,7 +49,7 @@ from congtam.catalogue.workbook import (
     PositionOutcome,
 )
 from congtam.core.vntext import clean_text
-from congtam.org.importer import _open_workbook, _SheetReader, cell_text, insert_rows, matching_key
+from congtam.org.importer import SheetReader, cell_text, insert_rows, matching_key, open_workbook
 from congtam.org.models import Agency, Position
 from congtam.org.services import clean_multiline, default_agency
 
@@ -82,12 +82,12 @@ def read_workbook(source) -> tuple[list[CatalogueRow], list[ImportIssue], bool]:
     issues: list[ImportIssue] = []
     rows: list[CatalogueRow] = []
     try:
-        workbook = _open_workbook(source)
+        workbook = open_workbook(source)
     except Exception:  # calamine raises its own errors (and zip/XML ones) for files it cannot read
         issues.append(_unreadable())
         return rows, issues, False
     try:
-        sheet = _SheetReader(workbook, SHEET, COLUMNS, issues)
+        sheet = SheetReader(workbook, SHEET, COLUMNS, issues)
         for number, values in sheet.rows():
             quality = values[QUALITY]
             rows.append(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
 from congtam.catalogue.models import CatalogueItem
+from congtam.catalogue.selectors import catalogue_item_current
 from congtam.core.vntext import clean_text
 from congtam.monitoring import events, rules
 from congtam.monitoring.evidence import check_upload
@@ -266,7 +267,7 @@ def item_values(item: WorkItem) -> dict:
 
 def catalogue_item_for(review: Review, code: str) -> CatalogueItem:
     code = (code or "").strip()
-    item = CatalogueItem.objects.filter(position_id=review.position_id, code__iexact=code, version_to__isnull=True).first()
+    item = catalogue_item_current(review.position, code) if review.position_id else None
     if item is None:
         raise ValidationError({"catalogue_code": _("“%(code)s” is not in the catalogue of this person's position.") % {"code": code}})
     return item

@@ -198,7 +198,7 @@ def cell_date(value) -> date | None:
         raise UnreadableDate(text) from None
 
 
-class _SheetReader:
+class SheetReader:
     """The rows of one sheet as dicts of raw cells by canonical column name, with the row number
     as Excel shows it. Problems with the sheet or its header go to ``issues``."""
 
@@ -294,7 +294,7 @@ class _SheetReader:
             return None
 
 
-def _open_workbook(source):
+def open_workbook(source):
     from python_calamine import CalamineWorkbook
 
     if isinstance(source, (str, Path)):
@@ -324,7 +324,7 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
     issues: list[ImportIssue] = []
     data = OrgData()
     try:
-        workbook = _open_workbook(source)
+        workbook = open_workbook(source)
     except Exception:  # calamine raises its own errors (and zip/XML ones) for files it cannot read
         issues.append(
             ImportIssue("", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported."))
@@ -332,7 +332,7 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
         return data, issues, False
 
     try:
-        units = _SheetReader(workbook, SHEET_UNITS, UNIT_COLUMNS, issues)
+        units = SheetReader(workbook, SHEET_UNITS, UNIT_COLUMNS, issues)
         for number, values in units.rows():
             data.units.append(
                 UnitRow(
@@ -343,7 +343,7 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
                 )
             )
 
-        positions = _SheetReader(workbook, SHEET_POSITIONS, POSITION_COLUMNS, issues)
+        positions = SheetReader(workbook, SHEET_POSITIONS, POSITION_COLUMNS, issues)
         for number, values in positions.rows():
             leadership = positions.choice(number, values, POSITION_LEADERSHIP, _YES_NO_BY_WORD, (YES, NO))
             data.positions.append(
@@ -358,7 +358,7 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
                 )
             )
 
-        people = _SheetReader(workbook, SHEET_PEOPLE, PEOPLE_COLUMNS, issues)
+        people = SheetReader(workbook, SHEET_PEOPLE, PEOPLE_COLUMNS, issues)
         for number, values in people.rows():
             gender = people.choice(number, values, PERSON_GENDER, _GENDER_BY_WORD, _GENDER_CHOICES)
             category = people.choice(number, values, PERSON_CATEGORY, _CATEGORY_BY_WORD, CATEGORY_WORDS)
@@ -1292,3 +1292,8 @@ def _sqlite_page_cache(kibibytes: int = 256 * 1024):
 
 def _failed(report: ImportReport, message: str) -> ImportReport:
     return ImportReport(errors=[ImportIssue("", None, "", message)], missing_people=report.missing_people)
+
+
+# Former private names, kept until every caller imports the public ones.
+_SheetReader = SheetReader
+_open_workbook = open_workbook
