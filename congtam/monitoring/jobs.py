@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congtam.jobs.registry import job_kind
 from congtam.monitoring import services
-from congtam.monitoring.models import Cycle
+from congtam.monitoring.models import Cycle, Period
 
 
 @job_kind("monitoring.open_reviews", label=_("Create the period reviews of a cycle"))
@@ -18,3 +18,18 @@ def open_reviews(job, *, cycle_id: int) -> dict:
     job.set_message(str(_("Creating the period reviews…")))
     created = services.reviews_open(cycle, actor=job.created_by, progress=job.progress)
     return {"url": reverse("monitoring:cycle", kwargs={"pk": cycle.pk}), "created": created}
+
+
+@job_kind("monitoring.close_period", label=_("Check the scores and close a period"))
+def close_period(job, *, period_id: int) -> dict:
+    """Every score of the period computed again by the engine from its rows and compared with the
+    approved one; the period locks only if all are approved and equal. Nothing is written before
+    the lock, so a retry simply checks again."""
+    period = Period.objects.select_related("cycle").get(pk=period_id)
+    job.set_message(str(_("Computing every score again…")))
+    check = services.period_close(actor=job.created_by, period=period, progress=job.progress)
+    return {
+        "url": reverse("monitoring:cycle", kwargs={"pk": period.cycle_id}),
+        "checked": check.checked, "not_approved": len(check.not_approved), "differing": check.differing[:100],
+        "closed": not check.not_approved and not check.differing,
+    }

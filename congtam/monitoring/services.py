@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -221,13 +222,89 @@ def _reviews_create(period: Period, rows, authorities, actor) -> int:
     return len(reviews)
 
 
-@transaction.atomic
-def period_close(*, actor, period: Period) -> Period:
-    period = Period.objects.select_for_update().select_related("cycle").get(pk=period.pk)
-    perform(period, "close", actor)
-    period.save()
-    audit_record(actor=actor, event=events.PERIOD_CLOSED, subject=period, new={"state": period.state})
-    return period
+@dataclass(frozen=True, slots=True)
+class _ItemRow:
+    """A work item read as plain values (scoring a whole month reads millions of them)."""
+
+    pk: int
+    code: str
+    factor: Decimal
+    state: str
+    due_on: date
+    completed_on: date | None
+    missed_deadlines: int
+    quality_failures: int
+    objective_cause: bool
+
+    counts = WorkItem.counts
+    late_count = WorkItem.late_count
+
+
+@dataclass(frozen=True, slots=True)
+class _RatingRow:
+    rater_role: str
+    levels: dict
+
+
+@dataclass
+class PeriodCheck:
+    checked: int = 0
+    not_approved: list[int] = field(default_factory=list)  # review ids
+    differing: list[int] = field(default_factory=list)  # review ids whose stored score is not the engine's
+
+
+def period_check_scores(period: Period, *, progress: Callable[[int, int], None] | None = None,
+                        batch_size: int = 2000) -> PeriodCheck:
+    """Compute again, with the engine and from the rows, the score of every review of the period,
+    and compare it with the score stored at submission. Nothing is written: a difference means a
+    row changed behind the services' back, and is reported, never silently corrected."""
+    result = PeriodCheck()
+    ids = list(period.reviews.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start:start + batch_size]
+        reviews = list(Review.objects.filter(pk__in=batch).select_related("period__cycle").only(
+            "pk", "state", "score_exact", "period__number", "period__cycle__policy_id",
+            "period__cycle__policy_overrides").order_by("pk"))
+        items: dict[int, list[_ItemRow]] = {}
+        for row in WorkItem.objects.filter(review_id__in=batch).values_list(
+            "review_id", "pk", "code", "factor", "state", "due_on", "completed_on", "missed_deadlines",
+            "quality_failures", "objective_cause",
+        ).order_by("review_id", "due_on", "pk").iterator(chunk_size=10_000):
+            items.setdefault(row[0], []).append(_ItemRow(*row[1:]))
+        ratings: dict[int, list[_RatingRow]] = {}
+        for review_id, role, levels in GeneralRating.objects.filter(review_id__in=batch).values_list(
+            "review_id", "rater_role", "levels"
+        ):
+            ratings.setdefault(review_id, []).append(_RatingRow(role, levels))
+        for review in reviews:
+            if review.state != ReviewState.APPROVED:
+                result.not_approved.append(review.pk)
+                continue
+            computed = review_score(review, items.get(review.pk, []), ratings.get(review.pk, [])).score
+            if computed != review.exact_score:
+                result.differing.append(review.pk)
+            result.checked += 1
+        if progress is not None:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return result
+
+
+def period_close(*, actor, period: Period, progress: Callable[[int, int], None] | None = None) -> PeriodCheck:
+    """HR closes a month: every review must be approved and its stored score must be the engine's,
+    computed again from the rows; then the period locks. Otherwise nothing changes and the check
+    says which reviews stand in the way."""
+    if not rules.is_hr(period, actor):
+        raise PermissionDenied(_("Only the personnel department closes a period."))
+    check = period_check_scores(period, progress=progress)
+    if check.not_approved or check.differing:
+        return check
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().select_related("cycle").get(pk=period.pk)
+        perform(locked, "close", actor)
+        locked.save()
+        audit_record(actor=actor, event=events.PERIOD_CLOSED, subject=locked,
+                     new={"state": locked.state, "reviews_checked": check.checked})
+    return check
 
 
 # --- the plan ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congtam.monitoring import rules
@@ -211,7 +212,7 @@ def _observation_task(observation: Observation, today: date) -> Task:
     due_on = review.period.self_rating_due
     return Task(
         kind=ANSWER_OBSERVATION,
-        what=_("Answer the observation of %(date)s") % {"date": observation.observed_on.strftime("%d/%m/%Y")},
+        what=_("Answer the observation of %(date)s") % {"date": date_format(observation.observed_on, "SHORT_DATE_FORMAT")},
         key=f"{ANSWER_OBSERVATION}:{observation.pk}", review_id=review.pk, period_label=review.period.label,
         person_name=review.person.full_name, due_on=due_on, overdue=due_on < today, url=review_url(review.pk),
         actor_person_id=review.person_id,

@@ -32,7 +32,7 @@ from congtam.monitoring.forms import (
     ReportForm,
     VersionedForm,
 )
-from congtam.monitoring.models import Observation, RaterRole, WorkItem
+from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
 from congtam.monitoring.evidence import private_storage
 
 
@@ -401,10 +401,22 @@ def cycle_open_view(request):
 @require_GET
 def cycle_view(request, pk):
     cycle, periods = selectors.cycle_detail(viewer=request.user, pk=pk)
-    return render(request, "monitoring/cycle.html", {"cycle": cycle, "periods": periods})
+    return render(request, "monitoring/cycle.html",
+                  {"cycle": cycle, "periods": periods, "can_close": policy.can_manage_org(request.user)})
 
 
 @require_GET
 def my_reviews_view(request):
     reviews = selectors.my_reviews(viewer=request.user)
     return render(request, "monitoring/my_reviews.html", {"reviews": reviews})
+
+
+@require_POST
+def period_close_view(request, pk):
+    """HR closes a month: a background job checks every score again, then locks the period."""
+    if not policy.can_manage_org(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, pk=pk)
+    job = job_start(actor=request.user, kind="monitoring.close_period", params={"period_id": period.pk},
+                    key=f"monitoring.close_period:{period.pk}:{timezone.now():%Y%m%d%H%M%S}")
+    return redirect("jobs:detail", job_id=job.pk)

@@ -141,6 +141,7 @@ POST_ROUTES = {
     "monitoring:observation_answer": (_review_kwargs(observation_id=1), set()),
     "monitoring:score_preview": (_review_kwargs(), {Role.MANAGER}),
     "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
+    "monitoring:period_close": (lambda world: {"pk": _binh_review(world).period_id}, ORG_MANAGERS),
 }
 
 # Routes every visitor may open, signed in or not. The API's description is public; its data

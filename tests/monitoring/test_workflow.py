@@ -197,3 +197,41 @@ def test_a_change_after_acknowledgement_is_a_new_plan_version(year):
     assert review.plan_changed_since_acknowledged
     review = services.plan_acknowledge(actor=staff, review=review, expected_version=review.version)
     assert not review.plan_changed_since_acknowledged
+
+
+def _approved_month(year):
+    staff, manager, head = year.user(Role.STAFF), year.user(Role.MANAGER), year.user(Role.UNIT_HEAD)
+    review, report, opinion, special = _plan(year)
+    services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
+    for item in (report, opinion):
+        item = services.item_report(actor=staff, item=item, expected_version=item.version, completed_on=date(2026, 11, 11))
+        services.item_check(actor=manager, item=item, expected_version=item.version, result="passed")
+    services.rating_save(actor=staff, review=review, role="self", levels=LEVELS, submit=True)
+    services.rating_save(actor=manager, review=year.review("an"), role="manager", levels=LEVELS, submit=True)
+    review = services.review_submit(actor=manager, review=year.review("an"), expected_version=year.review("an").version)
+    return services.review_approve(actor=head, review=review, expected_version=review.version), report
+
+
+def test_closing_a_month_checks_every_score_again_and_locks_only_when_all_are_approved_and_equal(year):
+    from congtam.monitoring.models import WorkItem
+
+    hr = year.user(Role.HR)
+    review, report = _approved_month(year)
+    with pytest.raises(PermissionDenied):
+        services.period_close(actor=year.user(Role.MANAGER), period=year.november)
+    check = services.period_close(actor=hr, period=year.november)
+    assert check.checked == 1 and len(check.not_approved) == 4
+    year.november.refresh_from_db()
+    assert year.november.state == "open"
+    # Only the approved review remains: the month closes.
+    Review.objects.filter(period=year.november).exclude(pk=review.pk).delete()
+    # A row changed behind the services' back is found, and nothing closes.
+    WorkItem.objects.filter(pk=report.pk).update(quality_failures=2)
+    check = services.period_close(actor=hr, period=year.november)
+    assert check.differing == [review.pk]
+    WorkItem.objects.filter(pk=report.pk).update(quality_failures=0)
+    check = services.period_close(actor=hr, period=year.november)
+    assert (check.checked, check.differing, check.not_approved) == (1, [], [])
+    year.november.refresh_from_db()
+    assert year.november.state == "closed"
+    assert AuditEntry.objects.filter(event="monitoring.period.closed").count() == 1
