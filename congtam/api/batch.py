@@ -318,8 +318,8 @@ class _Batch:
                 if item.source_id in seen:
                     self.issue(item.index, "source_id", _("The same source id is already used by item %(index)s of this batch.")
                                % {"index": seen[item.source_id]})
-                    continue
-                seen[item.source_id] = item.index
+                else:
+                    seen[item.source_id] = item.index
             row = self.existing.get(item.source_id) if item.source_id else None
             if row is None:
                 self._check_new(item)

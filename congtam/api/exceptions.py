@@ -18,8 +18,6 @@ def _message(exc) -> str | None:
         return _("The method %(method)s is not allowed here.") % {"method": exc.args[0] if exc.args else ""}
     if isinstance(exc, exceptions.NotAcceptable):
         return _("This API answers in JSON only.")
-    if isinstance(exc, exceptions.NotFound) and str(exc.detail) in ("Not found.", _("Not found.")):
-        return _("Not found.")
     return None
 
 

@@ -64,3 +64,11 @@ def item(source_id="GV-1", staff_code="NV021", period="2026-11", **fields):
         body["catalogue_code"] = "BC"
     body.update(fields)
     return {key: value for key, value in body.items() if value is not None}
+
+
+def vi(message) -> str:
+    """A message of another app (monitoring's rules), as the API says it: in Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        return str(message)
