@@ -179,10 +179,11 @@ def _subcriterion_names(cycle) -> dict[str, str]:
     return {entry["code"]: entry["name_en"] if english else entry["name_vi"] for entry in entries}
 
 
-def _item_names(review_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Per review, the item names by the code the engine was given (catalogue code or ``#id``)."""
+def _item_names(reviews) -> dict[int, dict[str, str]]:
+    """Per review of the ``reviews`` queryset, the item names by the code the engine was given
+    (catalogue code or ``#id``): one query, whatever the number of reviews."""
     names: dict[int, dict[str, str]] = defaultdict(dict)
-    for review_id, item_id, code, name in WorkItem.objects.filter(review_id__in=review_ids).values_list(
+    for review_id, item_id, code, name in WorkItem.objects.filter(review__in=reviews.values("pk")).order_by().values_list(
         "review_id", "id", "code", "name"
     ):
         names[review_id][code or f"#{item_id}"] = name
@@ -219,19 +220,20 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
     _require_viewer(viewer)
     is_self = viewer.person_id is not None and viewer.person_id == person.pk
     visible = reviews_visible(viewer).filter(person=person)
-    years = sorted(set(visible.values_list("period__cycle__year", flat=True)), reverse=True)
+    years = sorted(set(visible.order_by().values_list("period__cycle__year", flat=True).distinct()), reverse=True)
     if not years and not is_self and not sees_everything(viewer):
         raise PermissionDenied
     year = _chosen_year(year, years, timezone.localdate())
+    of_year = visible.filter(period__cycle__year=year)
     reviews = list(
-        visible.filter(period__cycle__year=year)
+        of_year
         .select_related("period__cycle", "unit")
         .only("id", "state", "score", "explanation", "person_id", "evaluator_id", "approver_id", "unit__name", "unit__code",
               "period__id", "period__number", "period__starts_on", "period__cycle__id", "period__cycle__year",
               "period__cycle__frequency", "period__cycle__policy_id", "period__cycle__policy_overrides")
         .order_by("period__starts_on", "period__cycle_id")
     )
-    item_names = _item_names([review.pk for review in reviews if review.explanation])
+    item_names = _item_names(of_year.filter(explanation__isnull=False).order_by())
     names_by_cycle: dict[int, dict[str, str]] = {}
     rows = []
     for review in reviews:
@@ -459,7 +461,7 @@ def completion(*, viewer, today: date, year: int | None = None, period_id: int |
     are still due and how many are overdue; with ``period_id``, the same per unit (each unit
     counting the units below it). Three queries, four with the drill-down."""
     _require_completion_viewer(viewer)
-    years = sorted(set(Period.objects.values_list("cycle__year", flat=True)), reverse=True)
+    years = sorted(set(Period.objects.order_by().values_list("cycle__year", flat=True).distinct()), reverse=True)
     year = _chosen_year(year, years, today)
     periods = {
         period.pk: period
