@@ -53,7 +53,7 @@ def monitoring_reminders(now: datetime) -> Iterator:
     for the person who must do it (if they have an active login), in the product's language."""
     from congtam.notifications.reminders import Reminder
 
-    today = timezone.localdate(now)
+    today = timezone.localtime(now).date()  # the agency's day, whatever the server's clock zone
     due_by = today + timedelta(days=reminder_days())
     with translation.override(settings.LANGUAGE_CODE):
         batch: dict[int, list[todo.Task]] = defaultdict(list)
