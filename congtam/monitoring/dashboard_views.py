@@ -33,7 +33,7 @@ def _chart_frame() -> dict:
     bands = [{"score": score, "y": chart_y(score)} for score in (50, 70, 90)]
     return {
         "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_WIDTH - 20,
-        "top": CHART_TOP, "bottom": CHART_HEIGHT - CHART_BOTTOM, "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
+        "top": CHART_TOP, "axis_label_x": CHART_LEFT - 6, "bottom": CHART_HEIGHT - CHART_BOTTOM, "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
         "bands": bands, "zero": chart_y(0), "hundred": chart_y(100),
     }
 

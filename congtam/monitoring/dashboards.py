@@ -107,6 +107,10 @@ class ChartPoint:
     label: str
     score: Decimal
 
+    @property
+    def value_y(self) -> float:
+        return round(self.y - 8, 1)  # where the score is written, above its point
+
 
 @dataclass
 class PersonScores:
