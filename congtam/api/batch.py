@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congtam.api.periods import PeriodKey, period_key
+from congtam.api.periods import PeriodKey
 from congtam.catalogue.models import CatalogueItem
 from congtam.monitoring import rules
 from congtam.monitoring.models import DueDateChange, Evidence, ItemState, Review, ReviewState, WorkItem
@@ -127,16 +127,6 @@ class BatchResult:
     updated: list[dict] = field(default_factory=list)  # {"index", "source_id", "id", "old", "new"}
     unchanged: list[tuple[int, str, int]] = field(default_factory=list)
     documents_added: int = 0
-
-    def item_id(self, index: int) -> int | None:
-        for rows in (self.created, self.unchanged):
-            for row_index, _source_id, item_id in rows:
-                if row_index == index:
-                    return item_id
-        for change in self.updated:
-            if change["index"] == index:
-                return change["id"]
-        return None
 
     def audit_summary(self) -> dict:
         return {
@@ -621,6 +611,3 @@ def items_write(items: list[ItemInput], *, source: BatchSource, issues: Iterable
         raise BatchRejected(sorted(batch.issues, key=lambda issue: (issue.index is not None, issue.index or 0)))
     return _write(batch)
 
-
-def review_period_key(review: Review) -> str:
-    return period_key(review.period.cycle.year, review.period.cycle.frequency, review.period.number)
