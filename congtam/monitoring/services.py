@@ -49,7 +49,7 @@ from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine
 from congtam.scoring.methods import MethodInputError
 
-REVIEW_BATCH = 2000
+REVIEW_BATCH = 10_000
 
 
 def _short(value: date) -> str:
