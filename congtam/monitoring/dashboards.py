@@ -296,6 +296,7 @@ class UnitReviewRow:
     late_items: int
     failed_checks: int
     waiting: list[WaitingStep]
+    url: str
 
 
 @dataclass
@@ -367,7 +368,7 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
         review.period = period
         waiting = _waiting(review, today) if review.state != ReviewState.APPROVED else []
         rows.append(UnitReviewRow(review=review, late_items=review.late_items, failed_checks=review.failed_checks,
-                                  waiting=waiting))
+                                  waiting=waiting, url=todo.review_url(review.pk)))
         counts["reviews"] += 1
         counts[review.state] += 1
         counts["late_items"] += review.late_items

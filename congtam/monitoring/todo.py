@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from congtam.monitoring import rules
 from congtam.monitoring.models import (
@@ -131,32 +132,37 @@ def review_steps(review: Review, today: date) -> list[Step]:
     return steps
 
 
+STEP_LABELS = {
+    ASSIGN_WORK: gettext_lazy("Assign the period's work"),
+    ANSWER_PROPOSAL: gettext_lazy("Accept or decline the proposals"),
+    ACKNOWLEDGE_PLAN: gettext_lazy("Acknowledge the plan"),
+    ACKNOWLEDGE_CHANGED_PLAN: gettext_lazy("Acknowledge the changed plan"),
+    REPORT_ITEM: gettext_lazy("Report the items"),
+    CHECK_ITEM: gettext_lazy("Check the reported items"),
+    SELF_RATE: gettext_lazy("Self-rate"),
+    RATE: gettext_lazy("Rate and submit"),
+    RATE_AGAIN: gettext_lazy("Rate again (returned by the approver)"),
+    APPROVE: gettext_lazy("Approve the score"),
+}
+
+REVIEW_TASK_TEXTS = {
+    ASSIGN_WORK: gettext_lazy("Assign the work of %(name)s"),
+    ACKNOWLEDGE_PLAN: gettext_lazy("Acknowledge the plan"),
+    ACKNOWLEDGE_CHANGED_PLAN: gettext_lazy("Acknowledge the changed plan"),
+    SELF_RATE: gettext_lazy("Self-rate"),
+    RATE: gettext_lazy("Rate %(name)s"),
+    RATE_AGAIN: gettext_lazy("Rate %(name)s again (returned by the approver)"),
+    APPROVE: gettext_lazy("Approve %(name)s's score"),
+}
+
+
 def step_label(kind: str) -> str:
     """A step in words, without names (the unit page says whose step it is)."""
-    return {
-        ASSIGN_WORK: _("Assign the period's work"),
-        ANSWER_PROPOSAL: _("Accept or decline the proposals"),
-        ACKNOWLEDGE_PLAN: _("Acknowledge the plan"),
-        ACKNOWLEDGE_CHANGED_PLAN: _("Acknowledge the changed plan"),
-        REPORT_ITEM: _("Report the items"),
-        CHECK_ITEM: _("Check the reported items"),
-        SELF_RATE: _("Self-rate"),
-        RATE: _("Rate and submit"),
-        RATE_AGAIN: _("Rate again (returned by the approver)"),
-        APPROVE: _("Approve the score"),
-    }[kind]
+    return str(STEP_LABELS[kind])
 
 
 def _review_task_text(kind: str, name: str) -> str:
-    return {
-        ASSIGN_WORK: _("Assign the work of %(name)s"),
-        ACKNOWLEDGE_PLAN: _("Acknowledge the plan"),
-        ACKNOWLEDGE_CHANGED_PLAN: _("Acknowledge the changed plan"),
-        SELF_RATE: _("Self-rate"),
-        RATE: _("Rate %(name)s"),
-        RATE_AGAIN: _("Rate %(name)s again (returned by the approver)"),
-        APPROVE: _("Approve %(name)s's score"),
-    }[kind] % {"name": name}
+    return str(REVIEW_TASK_TEXTS[kind]) % {"name": name}
 
 
 # Review-level steps that become a task as they are; the others are listed item by item.
@@ -275,7 +281,8 @@ def todo_for(user, today: date) -> list[Task]:
         return []
     mine = Q(person_id=me) | Q(evaluator_id=me) | Q(approver_id=me)
     reviews = _with_review(_open_reviews().filter(mine)).only(*_REVIEW_FIELDS)
-    items = _items_waiting(Q(review__person_id=me) | Q(review__evaluator_id=me))
+    items = _items_waiting(Q(review__person_id=me, state=ItemState.ASSIGNED)
+                           | Q(review__evaluator_id=me, state__in=(ItemState.REPORTED, ItemState.PROPOSED)))
     observations = _observations_unanswered(Q(review__person_id=me))
     tasks = [task for task in _collect(reviews, items, observations, today) if task.actor_person_id == me]
     return sorted(tasks, key=lambda task: task.sort_key)
