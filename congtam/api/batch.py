@@ -208,8 +208,9 @@ def _short(value: date) -> str:
 
 
 def _declared_report() -> tuple[str, list]:
-    """The target and conditions of the declared ``report`` transition from ASSIGNED."""
-    meta = WorkItem.report._django_fsm
+    """The target and conditions of the declared ``report_from_system`` transition from ASSIGNED
+    (its permission, a valid source system, is the API's authentication)."""
+    meta = WorkItem.report_from_system._django_fsm
     transition = meta.get_transition(ItemState.ASSIGNED)
     return transition.target, list(transition.conditions or ())
 

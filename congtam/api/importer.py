@@ -27,7 +27,7 @@ from congtam.api.periods import PeriodKey, parse_period_key
 from congtam.audit.services import AuditDraft, Subject, audit_record_many
 from congtam.monitoring.models import Frequency, Origin
 from congtam.monitoring.services import parse_factor
-from congtam.org.importer import _open_workbook, _SheetReader, cell_text
+from congtam.org.importer import SheetReader, cell_text, open_workbook
 from congtam.org.orgdata import ImportIssue
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class _Reading:
     def __init__(self, workbook):
         self.issues: list[ImportIssue] = []
         self.items: list[ItemInput] = []
-        self.sheet = _SheetReader(workbook, SHEET_ITEMS, ITEM_COLUMNS, self.issues)
+        self.sheet = SheetReader(workbook, SHEET_ITEMS, ITEM_COLUMNS, self.issues)
 
     def bad(self, item: ItemInput, row: int, column: str, message: str) -> None:
         item.bad.add(FIELD_OF_COLUMN[column])
@@ -148,7 +148,7 @@ def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport
     if not policy.can_import_work_items(actor):
         raise PermissionError("not allowed to import work items")
     try:
-        workbook = _open_workbook(upload)
+        workbook = open_workbook(upload)
         reading = _Reading(workbook)
         reading.read()
     except Exception:  # calamine raises its own errors (and zip/XML ones) for files it cannot read

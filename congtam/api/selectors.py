@@ -59,7 +59,7 @@ def period_scores(*, system, period: PeriodKey, unit: Unit | None = None) -> Que
         reviews = reviews.filter(unit__path__startswith=unit.path)
     return (
         reviews.select_related("person", "unit", "period__cycle")
-        .only("id", "state", "score", "approved_at", "scored_at", "person__staff_code", "person__full_name", "unit__code",
+        .only("id", "state", "score_exact", "approved_at", "scored_at", "person__staff_code", "person__full_name", "unit__code",
               "period__number", "period__cycle__year", "period__cycle__frequency")
         .order_by("id")
     )

@@ -114,8 +114,9 @@ class PeriodScoreSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.code")
     period = serializers.SerializerMethodField()
     state = serializers.ChoiceField(choices=[ReviewState.SUBMITTED, ReviewState.APPROVED])
-    score = serializers.DecimalField(max_digits=12, decimal_places=8, coerce_to_string=True, allow_null=True,
-                                     help_text="Exact, as kept (round half up to two decimals for display).")
+    score = serializers.CharField(source="score_exact", allow_blank=True,
+                                  help_text="The engine's exact score as a decimal string (round half up to two "
+                                            "decimals for display); empty before submission.")
     scored_at = serializers.DateTimeField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
 

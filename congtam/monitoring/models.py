@@ -298,6 +298,12 @@ class WorkItem(FSMModelMixin, models.Model):
     def report(self) -> None:
         """The person reports the item done, with the date and evidence."""
 
+    @transition(field=state, source=ItemState.ASSIGNED, target=ItemState.REPORTED, permission=rules.is_source_system,
+                conditions=[rules.work_open])
+    def report_from_system(self) -> None:
+        """The task-assignment system reports the item done (through the API, within its scope);
+        the manager still checks it."""
+
     @transition(field=state, source=ItemState.REPORTED, target=ItemState.ACCEPTED, permission=rules.is_item_evaluator,
                 conditions=[rules.checks_open])
     def pass_check(self) -> None:

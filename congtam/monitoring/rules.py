@@ -43,6 +43,13 @@ def is_approver(review, user) -> bool:
     return person_id is not None and person_id == review.approver_id and person_id != review.person_id
 
 
+def is_source_system(_item, user) -> bool:
+    """A task-assignment system's token (the API checks its scope of units)."""
+    from congtam.monitoring.models import SourceSystem
+
+    return isinstance(user, SourceSystem) and user.revoked_at is None
+
+
 def is_item_person(item, user) -> bool:
     return is_reviewed_person(item.review, user)
 

@@ -1292,8 +1292,3 @@ def _sqlite_page_cache(kibibytes: int = 256 * 1024):
 
 def _failed(report: ImportReport, message: str) -> ImportReport:
     return ImportReport(errors=[ImportIssue("", None, "", message)], missing_people=report.missing_people)
-
-
-# Former private names, kept until every caller imports the public ones.
-_SheetReader = SheetReader
-_open_workbook = open_workbook

@@ -102,9 +102,10 @@ def test_the_item_list_pages_with_a_cursor(api):
     assert [row["source_id"] for row in second["results"]] == ["GV-02", "GV-03"]
 
 
-def _scored(year, keys, state=ReviewState.APPROVED, score="87.12345678"):
+def _scored(year, keys, state=ReviewState.APPROVED, score="87.123456789012345678"):
     ids = [year.review(key).pk for key in keys]
-    Review.objects.filter(pk__in=ids).update(state=state, score=Decimal(score), scored_at=timezone.now(),
+    Review.objects.filter(pk__in=ids).update(state=state, score=Decimal(score).quantize(Decimal("0.00000001")),
+                                             score_exact=score, scored_at=timezone.now(),
                                              approved_at=timezone.now() if state == ReviewState.APPROVED else None)
 
 
@@ -116,7 +117,7 @@ def test_period_scores_are_exact_and_within_the_systems_units(api, issue, year):
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [(row["staff_code"], row["state"], row["score"]) for row in rows] == [
-        ("NV021", "approved", "87.12345678"), ("NV022", "submitted", "70.00000000")]
+        ("NV021", "approved", "87.123456789012345678"), ("NV022", "submitted", "70")]
     assert rows[0]["unit"] == "VPL-P1" and rows[0]["approved_at"] and rows[1]["approved_at"] is None
     department = issue("Hệ thống Vụ", units=("VPL",))
     everyone = department.get("/api/v1/period-scores", {"period": "2026-11"}).json()["results"]
