@@ -51,6 +51,8 @@ APPROVE = "approve"
 ANSWER_OBSERVATION = "answer_observation"
 
 REVIEW_BATCH = 1000
+# States in which a review may wait for its evaluator (assigning, answering, checking, rating).
+EVALUATOR_STATES = (ReviewState.PLANNING, ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +281,10 @@ def todo_for(user, today: date) -> list[Task]:
     me = getattr(user, "person_id", None) if user is not None and user.is_authenticated and user.is_active else None
     if me is None:
         return []
-    mine = Q(person_id=me) | Q(evaluator_id=me) | Q(approver_id=me)
+    # Only the reviews where a step may be the viewer's: an approver's reviews wait for them only
+    # once submitted, an evaluator's until then (a head approving a whole department reads a few rows).
+    mine = (Q(person_id=me) | Q(evaluator_id=me, state__in=EVALUATOR_STATES)
+            | Q(approver_id=me, state=ReviewState.SUBMITTED))
     reviews = _with_review(_open_reviews().filter(mine)).only(*_REVIEW_FIELDS)
     items = _items_waiting(Q(review__person_id=me, state=ItemState.ASSIGNED)
                            | Q(review__evaluator_id=me, state__in=(ItemState.REPORTED, ItemState.PROPOSED)))

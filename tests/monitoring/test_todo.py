@@ -315,3 +315,16 @@ def test_reviews_without_an_evaluator_give_nobody_a_task(year, today):
     Review.objects.filter(period=year.november, person=year.world.people["an"]).update(evaluator=None)
     assert not [task for task in november(todo.todo_for(year.user(Role.MANAGER), today), year)
                 if task.person_name == "Nguyễn Văn An"]
+
+
+def test_ones_list_is_exactly_ones_share_of_everyones_tasks(year, today):
+    """The page's narrower reads give the same tasks as the reminders' reading of everything."""
+    binh_user(year)
+    _busy_month(year, "binh")
+    _busy_month(year, "an")
+    everyone = list(todo.tasks_for_everyone(today))
+    for user in year.world.users.values():
+        mine = sorted((task for task in everyone if task.actor_person_id == user.person_id), key=lambda task: task.sort_key)
+        assert todo.todo_for(user, today) == (mine if user.person_id else []), user.username
+    assert {task.kind for task in everyone} >= {todo.REPORT_ITEM, todo.CHECK_ITEM, todo.ANSWER_PROPOSAL,
+                                                 todo.ANSWER_OBSERVATION, todo.ASSIGN_WORK, todo.SELF_RATE}
