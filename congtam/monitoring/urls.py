@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from congtam.monitoring import views
+from congtam.monitoring import dashboard_urls, views
 
 app_name = "monitoring"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("reviews/<int:pk>/score-preview/", views.score_preview_view, name="score_preview"),
     path("reviews/<int:pk>/<str:action>/", views.review_action_view, name="review_action"),
     path("evidence/<int:pk>/", views.evidence_download_view, name="evidence"),
+    path("", include(dashboard_urls)),
 ]
