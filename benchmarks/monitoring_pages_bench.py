@@ -13,10 +13,12 @@ done for some; a few observations to answer), December not begun. "Today" is fix
 Then, through Django's test client (the whole request: session, middleware, selector, template),
 50 requests each after 3 of warm-up, and the median, 90th percentile and queries of each page:
 
-* “Việc cần làm” of the demo manager (truongphong: the people of a division to check and rate,
-  the approvals of none) and of the demo staff member (nhanvien);
+* “Việc cần làm” of the demo manager (truongphong: the people of a division to check and rate),
+  of the demo staff member (nhanvien) and of the demo head of department (vutruong, who approves
+  the whole department);
 * the November page of a unit of about 50 people (the unit whose subtree has the number of
-  reviews closest to 50), read by HR (sees every row) and by that unit's head.
+  reviews closest to 50), read by HR (sees every row) and by that unit's head;
+* for information (no target): the reminders' pass over the whole agency.
 
 Usage (from the repository's root)::
 
@@ -341,7 +343,7 @@ def measure(size: int, build: bool) -> None:
         print("the dashboard routes are not included in congtam.monitoring.urls yet; using the test urlconf")
         settings.ROOT_URLCONF = "tests.monitoring.test_todo"
     client = Client()
-    for username in ("truongphong", "nhanvien"):
+    for username in ("truongphong", "nhanvien", "vutruong"):
         user = _login(username)
         client.force_login(user)
         tasks = todo_for(user, TODAY)
@@ -359,6 +361,14 @@ def measure(size: int, build: bool) -> None:
             _report(f"unit period page, {unit.code}, read by its head", _time(client, url))
         except AssertionError as refused:
             print(f"unit period page read by its head: refused ({refused})")
+    # Not a target of the issue, for information: the reminders' pass over the whole agency.
+    from datetime import datetime, time as day_time
+
+    from congtam.monitoring.reminders import monitoring_reminders
+
+    started = time.perf_counter()
+    count = sum(1 for _ in monitoring_reminders(timezone.make_aware(datetime.combine(TODAY, day_time(8)))))
+    print(f"reminders due on {TODAY:%d/%m/%Y} across the agency: {count:,} in {time.perf_counter() - started:.1f} s")
 
 
 def main() -> int:

@@ -295,18 +295,27 @@ def todo_for(user, today: date) -> list[Task]:
 
 def tasks_for_everyone(today: date, *, due_by: date | None = None, batch_size: int = REVIEW_BATCH) -> Iterator[Task]:
     """Every pending task of the agency (due on or before ``due_by`` when given), reviews read in
-    batches of ``batch_size`` (three queries a batch), for the reminders."""
+    batches of ``batch_size`` (three queries a batch), for the reminders.
+
+    With ``due_by``, what cannot be due by then is not read: the periods not begun by then (every
+    deadline of a period falls after its first day), the items due later, the checks and the
+    observations whose period deadline is later."""
+    reviews, items_due, observations_due = _open_reviews(), Q(), Q()
+    if due_by is not None:
+        reviews = reviews.filter(period__starts_on__lte=due_by)
+        items_due = (Q(state=ItemState.ASSIGNED, due_on__lte=due_by)
+                     | Q(state=ItemState.REPORTED, review__period__manager_rating_due__lte=due_by)
+                     | Q(state=ItemState.PROPOSED, review__period__assignment_due__lte=due_by))
+        observations_due = Q(review__period__self_rating_due__lte=due_by)
     last_id = 0
     while True:
-        batch = list(
-            _with_review(_open_reviews().filter(pk__gt=last_id)).only(*_REVIEW_FIELDS).order_by("pk")[:batch_size]
-        )
+        batch = list(_with_review(reviews.filter(pk__gt=last_id)).only(*_REVIEW_FIELDS).order_by("pk")[:batch_size])
         if not batch:
             return
         last_id = batch[-1].pk
         ids = [review.pk for review in batch]
-        items = _items_waiting(Q(review_id__in=ids))
-        observations = _observations_unanswered(Q(review_id__in=ids))
+        items = _items_waiting(Q(review_id__in=ids) & items_due)
+        observations = _observations_unanswered(Q(review_id__in=ids) & observations_due)
         for task in _collect(batch, items, observations, today):
             if due_by is None or task.due_on <= due_by:
                 yield task

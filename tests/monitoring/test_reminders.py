@@ -134,3 +134,16 @@ def test_the_reminders_start_from_the_days_deadlines_in_the_agencys_time_zone(ye
     evening = datetime.combine(date(2026, 11, 19), time(23, 30), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     assert not _by_user(reminders.monitoring_reminders(evening.astimezone(ZoneInfo("UTC"))), year.user(Role.STAFF))
     assert _by_user(reminders.monitoring_reminders(evening + timedelta(hours=1)), year.user(Role.STAFF))
+
+
+@pytest.mark.parametrize("due_by", [date(2026, 11, 6), date(2026, 11, 12), date(2026, 11, 22), date(2026, 12, 5),
+                                    date(2026, 12, 8), date(2026, 12, 31)])
+def test_reading_only_what_can_be_due_leaves_out_nothing_that_is(year, today, due_by):
+    from tests.monitoring.test_todo import _busy_month
+
+    binh_user(year)
+    _busy_month(year, "binh")
+    _busy_month(year, "an")
+    everything = [task for task in todo.tasks_for_everyone(today) if task.due_on <= due_by]
+    assert everything
+    assert sorted(task.key for task in todo.tasks_for_everyone(today, due_by=due_by)) == sorted(task.key for task in everything)
