@@ -102,3 +102,17 @@ class CycleForm(forms.Form):
         if None not in values and values != sorted(values):
             raise forms.ValidationError(_("The steps must follow one another: reporting, self-rating, manager's rating, approval."))
         return data
+
+
+class AmendmentForm(forms.Form):
+    """HR corrects one item of a locked review; the score is computed again and the original kept."""
+
+    item = forms.TypedChoiceField(label=_("Item"), coerce=int)
+    quality_failures = forms.IntegerField(label=_("Quality checks failed"), min_value=0, max_value=15)
+    objective_cause = forms.BooleanField(label=_("Objective cause confirmed"), required=False)
+    completed_on = forms.DateField(label=_("Completed on"), required=False, help_text=DATE_HELP)
+    reason = forms.CharField(label=_("Reason (e.g. the decision number)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(item.pk, f"{item.code} — {item.name}" if item.code else item.name) for item in items]

@@ -22,6 +22,7 @@ from congtam.monitoring import selectors, services
 from congtam.monitoring.forms import (
     AnswerForm,
     CheckForm,
+    AmendmentForm,
     CommentForm,
     CycleForm,
     EvidenceForm,
@@ -114,6 +115,8 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
     context = {
         "page": page,
         "review": review,
+        "amend_form": (AmendmentForm(prefix="amend", items=[row.item for row in page.items])
+                       if review.is_locked and policy.can_manage_org(request.user) else None),
         "assign_form": ItemForm(prefix="assign", catalogue=_catalogue(review)) if page.is_evaluator else None,
         "propose_form": ItemForm(prefix="propose", catalogue=_catalogue(review)) if page.is_person else None,
         "observation_form": ObservationForm(prefix="observation") if page.is_evaluator else None,
@@ -420,3 +423,26 @@ def period_close_view(request, pk):
     job = job_start(actor=request.user, kind="monitoring.close_period", params={"period_id": period.pk},
                     key=f"monitoring.close_period:{period.pk}:{timezone.now():%Y%m%d%H%M%S}")
     return redirect("jobs:detail", job_id=job.pk)
+
+
+@require_POST
+def amend_view(request, pk):
+    """HR corrects a locked review, with a reason; the original score and explanation stay readable."""
+    if not policy.can_manage_org(request.user):
+        raise PermissionDenied
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    items = list(review.items.all())
+    form = AmendmentForm(request.POST, prefix="amend", items=items)
+    if form.is_valid():
+        data = form.cleaned_data
+        correction = {"quality_failures": data["quality_failures"], "objective_cause": data["objective_cause"],
+                      "completed_on": data["completed_on"]}
+        try:
+            services.review_amend(actor=request.user, review=review, reason=data["reason"],
+                                  item_corrections={data["item"]: correction})
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The amendment was recorded; the original score stays readable."))
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, bound={"amend_form": form})

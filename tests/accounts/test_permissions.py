@@ -146,6 +146,7 @@ POST_ROUTES = {
     "monitoring:score_preview": (_review_kwargs(), {Role.MANAGER}),
     "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
     "monitoring:period_close": (lambda world: {"pk": _binh_review(world).period_id}, ORG_MANAGERS),
+    "monitoring:amend": (_review_kwargs(), ORG_MANAGERS),
 }
 
 # Routes every visitor may open, signed in or not. The API's description is public; its data

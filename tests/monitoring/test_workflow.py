@@ -235,3 +235,24 @@ def test_closing_a_month_checks_every_score_again_and_locks_only_when_all_are_ap
     year.november.refresh_from_db()
     assert year.november.state == "closed"
     assert AuditEntry.objects.filter(event="monitoring.period.closed").count() == 1
+
+
+def test_hr_amends_a_locked_review_and_the_original_stays_readable(year, client_as):
+    from django.urls import reverse
+
+    review, report = _approved_month(year)
+    original, original_tree = review.score_exact, review.explanation
+    url = reverse("monitoring:amend", kwargs={"pk": review.pk})
+    refused = client_as(Role.HR).post(url, {"amend-item": report.pk, "amend-quality_failures": 1, "amend-reason": ""})
+    assert refused.status_code == 400
+    response = client_as(Role.HR).post(url, {"amend-item": report.pk, "amend-quality_failures": 1,
+                                             "amend-completed_on": "11/11/2026", "amend-reason": "QĐ 45 về kết quả phúc tra"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    amendment = review.amendments.get()
+    assert (amendment.old_score, amendment.new_score) == (original, review.score_exact)
+    assert amendment.old_explanation == original_tree and review.exact_score < Decimal(original)
+    page = client_as(Role.STAFF).get(reverse("monitoring:review", kwargs={"pk": review.pk})).content.decode()
+    assert "QĐ 45 về kết quả phúc tra" in page
+    with pytest.raises(PermissionDenied):
+        services.review_amend(actor=year.user(Role.MANAGER), review=review, reason="x", item_corrections={})
