@@ -60,5 +60,5 @@ def unit_period_view(request, period, code):
 @require_GET
 def completion_view(request):
     result = dashboards.completion(viewer=request.user, today=timezone.localdate(), year=_int(request.GET.get("year")),
-                                   period_id=_int(request.GET.get("period")))
+                                   period_id=_int(request.GET.get("period")), unit_code=request.GET.get("unit") or None)
     return render(request, "monitoring/dash/completion.html", {"result": result})

@@ -416,6 +416,7 @@ class CompletionRow:
     unit: Unit | None
     reviews: int
     steps: list[StepCompletion]
+    has_children: bool = False
 
 
 @dataclass
@@ -424,23 +425,37 @@ class Completion:
     years: list[int]
     periods: list[CompletionRow]
     period: Period | None = None  # the period drilled into, if any
+    unit: Unit | None = None  # the unit drilled into (its own row first, then one row per unit below it)
+    ancestors: list[Unit] = field(default_factory=list)
     units: list[CompletionRow] = field(default_factory=list)
 
 
-def _done_counts(reviews, group_by: str):
-    self_rated = Exists(GeneralRating.objects.filter(review=OuterRef("pk"), rater_role=RaterRole.SELF,
-                                                     submitted_at__isnull=False))
-    return (
-        reviews.order_by().values(group_by).annotate(
-            reviews=Count("id"),
-            **{
-                STEP_PLAN: Count("id", filter=Q(acknowledged_version__gt=0)),
-                STEP_SELF: Count("id", filter=Q(self_rated)),
-                STEP_RATING: Count("id", filter=Q(state__in=RATED_STATES)),
-                STEP_APPROVAL: Count("id", filter=Q(state=ReviewState.APPROVED)),
-            },
-        )
+COUNTED_KEYS = ("reviews", *STEP_DEADLINES)
+
+
+def _done_counts(filters: dict, group_by: str) -> dict[int, dict[str, int]]:
+    """Per value of ``group_by`` (a column of the review), the reviews matching ``filters`` and
+    how many have done each step. Two grouped queries, no subquery per review: the self-ratings
+    are counted from their own table."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED_KEYS, 0))
+    rows = Review.objects.filter(**filters).order_by().values(group_by).annotate(
+        reviews=Count("id"),
+        **{
+            STEP_PLAN: Count("id", filter=Q(acknowledged_version__gt=0)),
+            STEP_RATING: Count("id", filter=Q(state__in=RATED_STATES)),
+            STEP_APPROVAL: Count("id", filter=Q(state=ReviewState.APPROVED)),
+        },
     )
+    for row in rows:
+        counts[row[group_by]].update({key: value for key, value in row.items() if key != group_by})
+    self_rated = (
+        GeneralRating.objects.filter(rater_role=RaterRole.SELF, submitted_at__isnull=False,
+                                     **{f"review__{name}": value for name, value in filters.items()})
+        .order_by().values(f"review__{group_by}").annotate(done=Count("id"))
+    )
+    for row in self_rated:
+        counts[row[f"review__{group_by}"]][STEP_SELF] = row["done"]
+    return counts
 
 
 def _steps(counts: dict, period: Period, today: date) -> list[StepCompletion]:
@@ -461,10 +476,12 @@ def _require_completion_viewer(viewer) -> None:
         raise PermissionDenied
 
 
-def completion(*, viewer, today: date, year: int | None = None, period_id: int | None = None) -> Completion:
+def completion(*, viewer, today: date, year: int | None = None, period_id: int | None = None,
+               unit_code: str | None = None) -> Completion:
     """Per period of ``year`` that has started, how many reviews have done each step, how many
-    are still due and how many are overdue; with ``period_id``, the same per unit (each unit
-    counting the units below it). Three queries, four with the drill-down."""
+    are still due and how many are overdue. With ``period_id``, the same for a unit (the top of
+    the organisation by default) and for each unit directly below it, each counting the units
+    below it: a drill-down, one level at a time. Four queries, eight with the drill-down."""
     _require_completion_viewer(viewer)
     years = sorted(set(Period.objects.order_by().values_list("cycle__year", flat=True).distinct()), reverse=True)
     year = _chosen_year(year, years, today)
@@ -472,12 +489,11 @@ def completion(*, viewer, today: date, year: int | None = None, period_id: int |
         period.pk: period
         for period in Period.objects.filter(cycle__year=year, starts_on__lte=today).select_related("cycle")
     }
-    rows = _done_counts(Review.objects.filter(period_id__in=list(periods)), "period_id")
-    by_period = {row["period_id"]: row for row in rows}
+    by_period = _done_counts({"period_id__in": list(periods)}, "period_id")
     period_rows = [
         CompletionRow(period=period, unit=None, reviews=by_period[pk]["reviews"], steps=_steps(by_period[pk], period, today))
         for pk, period in sorted(periods.items(), key=lambda entry: (entry[1].starts_on, entry[1].cycle_id))
-        if pk in by_period
+        if by_period.get(pk, {}).get("reviews")
     ]
     result = Completion(year=year, years=years, periods=period_rows)
     if period_id is not None:
@@ -485,18 +501,37 @@ def completion(*, viewer, today: date, year: int | None = None, period_id: int |
         if period is None:
             raise Http404(period_id)
         result.period = period
-        result.units = _unit_completion(period, today)
+        _unit_completion(result, period, unit_code, today)
     return result
 
 
-def _unit_completion(period: Period, today: date) -> list[CompletionRow]:
-    own = {row["unit_id"]: row for row in _done_counts(Review.objects.filter(period=period), "unit_id")}
+def _unit_completion(result: Completion, period: Period, unit_code: str | None, today: date) -> None:
+    units = Unit.objects.only("id", "code", "name", "path", "depth", "parent_id")
+    try:
+        top = units.get(code=unit_code) if unit_code else units.filter(parent__isnull=True).order_by("path").first()
+    except Unit.DoesNotExist:
+        raise Http404(unit_code) from None
+    if top is None:
+        return
+    own = _done_counts({"period_id": period.pk, "unit__path__startswith": top.path}, "unit_id")
     paths = dict(Unit.objects.filter(pk__in=list(own)).values_list("pk", "path"))
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for unit_id, row in own.items():
-        for ancestor in [int(part) for part in paths[unit_id].split("/") if part]:
-            for key in ("reviews", *STEP_DEADLINES):
-                totals[ancestor][key] += row[key]
-    units = Unit.objects.filter(pk__in=list(totals)).only("id", "code", "name", "path", "depth").order_by("path")
-    return [CompletionRow(period=period, unit=unit, reviews=totals[unit.pk]["reviews"],
-                          steps=_steps(totals[unit.pk], period, today)) for unit in units]
+    level = len([part for part in top.path.split("/") if part])
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED_KEYS, 0))
+    deeper: set[int] = set()  # units below the top with units below them holding reviews
+    for unit_id, counts in own.items():
+        parts = [int(part) for part in paths[unit_id].split("/") if part]
+        targets = [top.pk] + ([parts[level]] if len(parts) > level else [])
+        if len(parts) > level + 1:
+            deeper.add(parts[level])
+        for target in targets:
+            for key in COUNTED_KEYS:
+                totals[target][key] += counts[key]
+    children = {unit.pk: unit for unit in units.filter(pk__in=[pk for pk in totals if pk != top.pk]).order_by("path")}
+    result.unit = top
+    result.ancestors = list(units.filter(pk__in=top.ancestor_ids()).order_by("path"))
+    result.units = [CompletionRow(period=period, unit=top, reviews=totals[top.pk]["reviews"],
+                                  steps=_steps(totals[top.pk], period, today))] + [
+        CompletionRow(period=period, unit=unit, reviews=totals[pk]["reviews"], steps=_steps(totals[pk], period, today),
+                      has_children=pk in deeper)
+        for pk, unit in children.items()
+    ]

@@ -72,14 +72,14 @@ def _report(user, item, completed_on):
     return services.item_report(actor=user, item=item, expected_version=item.version, completed_on=completed_on)
 
 
-def add_people(year, count, *, unit="VPL-P1"):
+def add_people(year, count, *, unit="VPL-P1", code_prefix="NV9"):
     """``count`` more civil servants in ``unit``, with their reviews of the year."""
     world = year.world
     given = ["Mai", "Hùng", "Lan", "Tuấn", "Hà", "Dũng", "Thảo", "Quân", "Ngọc", "Phúc"]
     people = []
     for number in range(count):
         people.append(org_services.person_create(
-            actor=None, staff_code=f"NV9{number:02d}", full_name=f"Lê Văn {given[number % 10]} {chr(65 + number // 10)}",
+            actor=None, staff_code=f"{code_prefix}{number:02d}", full_name=f"Lê Văn {given[number % 10]} {chr(65 + number // 10)}",
             category=Category.CONG_CHUC, unit=world.units[unit], position=world.positions["CV"], unit_role=UnitRole.MEMBER,
         ))
     services.reviews_open(year.cycle, actor=year.user(Role.HR))
@@ -278,11 +278,16 @@ def test_hr_sees_each_step_done_due_and_overdue_per_period_and_per_unit(year, mo
     }
     assert _steps(result.periods[0]) == {"plan": (0, 0, 5), "self_rating": (0, 0, 5), "manager_rating": (0, 0, 5),
                                          "approval": (0, 0, 5)}
+    # the drill-down, one level at a time: a unit, then each unit directly below it (with its own)
     result = dashboards.completion(viewer=year.user(Role.HR), today=TODAY, period_id=year.november.pk)
-    units = {row.unit.code: row for row in result.units}
-    assert list(units) == ["VPQH", "VPL", "VPL-P1"]  # tree order; each counts the units below it
-    assert (units["VPQH"].reviews, units["VPL"].reviews, units["VPL-P1"].reviews) == (5, 5, 3)
-    assert _steps(units["VPL-P1"])["approval"] == (1, 2, 0)
+    assert [(row.unit.code, row.reviews, row.has_children) for row in result.units] == [
+        ("VPQH", 5, False), ("VPL", 5, True)]
+    result = dashboards.completion(viewer=year.user(Role.HR), today=TODAY, period_id=year.november.pk, unit_code="VPL")
+    assert [(row.unit.code, row.reviews, row.has_children) for row in result.units] == [
+        ("VPL", 5, False), ("VPL-P1", 3, False)]
+    assert [unit.code for unit in result.ancestors] == ["VPQH"]
+    assert _steps(result.units[1])["approval"] == (1, 2, 0) and _steps(result.units[1])["self_rating"] == (1, 2, 0)
+    assert _steps(result.units[0])["plan"] == (1, 0, 4)
 
 
 @pytest.mark.parametrize("role", sorted(Role.values))
@@ -301,11 +306,18 @@ def test_the_completion_page_and_its_queries_do_not_grow_with_the_people(year, c
     with count_queries() as few:
         client.get(url, {"period": year.november.pk})
     busy(year, add_people(year, 30))
+    world = year.world
+    world.units["VPL-P2"] = org_services.unit_create(actor=None, agency=world.agency, code="VPL-P2",
+                                                     name="Phòng Luật Kinh tế", parent=world.units["VPL"])
+    add_people(year, 4, unit="VPL-P2", code_prefix="NV8")
     with count_queries() as many:
         response = client.get(url, {"period": year.november.pk})
     content = response.content.decode()
-    assert content.count('data-testid="period-row"') == 11 and content.count('data-testid="unit-row"') == 3
+    assert content.count('data-testid="period-row"') == 11 and content.count('data-testid="unit-row"') == 2
     assert len(few) == len(many), many.report()
     assert client.get(url, {"period": 999999}).status_code == 404
+    assert client.get(url, {"period": year.november.pk, "unit": "NOPE"}).status_code == 404
+    drilled = client.get(url, {"period": year.november.pk, "unit": "VPL"}).content.decode()
+    assert drilled.count('data-testid="unit-row"') == 3 and 'data-unit="VPL-P2"' in drilled
     client.force_login(year.user(Role.MANAGER))
     assert client.get(url).status_code == 403
