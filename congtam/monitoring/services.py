@@ -85,6 +85,18 @@ def _bump(instance) -> None:
     instance.version += 1
 
 
+def _tell(person_ids, *, kind: str, title: str, body: str, review: Review) -> None:
+    """Notify the people concerned (in the app, and by e-mail after the commit)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from congtam.notifications.services import notify
+
+    users = list(get_user_model().objects.filter(person_id__in=[pk for pk in person_ids if pk], is_active=True))
+    if users:
+        notify(users, kind=kind, title=title, body=body, url=reverse("monitoring:review", kwargs={"pk": review.pk}))
+
+
 def _require_reason(text: str, field: str = "reason") -> str:
     text = clean_text(text or "")
     if not text:
@@ -445,8 +457,11 @@ def item_decline(*, actor, item: WorkItem, expected_version: int, reason: str) -
     def change(row: WorkItem) -> None:
         row.decline_reason = reason
 
-    return _item_transition(item, "decline", actor, expected_version=expected_version, event=events.ITEM_DECLINED,
+    item = _item_transition(item, "decline", actor, expected_version=expected_version, event=events.ITEM_DECLINED,
                             reason=reason, change=change)
+    _tell([item.review.person_id], kind="monitoring.proposal_declined", review=item.review,
+          title=_("Your proposal “%(name)s” was declined") % {"name": item.name}, body=reason)
+    return item
 
 
 @transaction.atomic
@@ -548,8 +563,12 @@ def item_check(*, actor, item: WorkItem, expected_version: int, result: str, com
             row.objective_cause = True
         QualityCheck.objects.create(item=row, result=result, comment=comment, checked_by=actor)
 
-    return _item_transition(item, name, actor, expected_version=expected_version, event=events.ITEM_CHECKED,
+    item = _item_transition(item, name, actor, expected_version=expected_version, event=events.ITEM_CHECKED,
                             reason=comment, change=change)
+    if result == CheckResult.FAILED:
+        _tell([item.review.person_id], kind="monitoring.check_failed", review=item.review,
+              title=_("“%(name)s” did not pass the quality check") % {"name": item.name}, body=comment)
+    return item
 
 
 @transaction.atomic
@@ -684,6 +703,9 @@ def review_submit(*, actor, review: Review, expected_version: int) -> Review:
     _bump(review)
     review.save()
     audit_record(actor=actor, event=events.REVIEW_SUBMITTED, subject=review, new={"score": review.score_exact, "state": review.state})
+    _tell([review.approver_id], kind="monitoring.review_submitted", review=review,
+          title=_("%(name)s's score for %(period)s awaits your approval") % {"name": review.person.full_name,
+                                                                              "period": review.period.label}, body="")
     return review
 
 
@@ -696,6 +718,9 @@ def review_return(*, actor, review: Review, expected_version: int, comment: str)
     _bump(review)
     review.save()
     audit_record(actor=actor, event=events.REVIEW_RETURNED, subject=review, new={"state": review.state}, reason=comment)
+    _tell([review.evaluator_id], kind="monitoring.review_returned", review=review, body=comment,
+          title=_("%(name)s's score for %(period)s was returned to you") % {"name": review.person.full_name,
+                                                                             "period": review.period.label})
     return review
 
 
@@ -707,6 +732,8 @@ def review_approve(*, actor, review: Review, expected_version: int | None) -> Re
     _bump(review)
     review.save()
     audit_record(actor=actor, event=events.REVIEW_APPROVED, subject=review, new={"score": review.score_exact, "state": review.state})
+    _tell([review.person_id], kind="monitoring.review_approved", review=review, body="",
+          title=_("Your score for %(period)s was approved") % {"period": review.period.label})
     return review
 
 
@@ -729,6 +756,20 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
                                  new={"score": review.score_exact, "state": review.state}))
     if drafts:
         audit_record_many(actor=actor, drafts=drafts)
+        approved = [review for review in locked if review.state == ReviewState.APPROVED and review.approved_at == now]
+        if approved:
+            from django.contrib.auth import get_user_model
+            from django.urls import reverse
+
+            from congtam.notifications.services import notify
+
+            users = {user.person_id: user for user in get_user_model().objects.filter(
+                person_id__in=[review.person_id for review in approved], is_active=True)}
+            for review in approved:
+                if review.person_id in users:
+                    notify([users[review.person_id]], kind="monitoring.review_approved",
+                           title=_("Your score for %(period)s was approved") % {"period": review.period.label},
+                           url=reverse("monitoring:review", kwargs={"pk": review.pk}))
     return len(drafts)
 
 
@@ -786,6 +827,8 @@ def observation_write(*, actor, review: Review, observed_on: date, text: str) ->
     observation = Observation.objects.create(review=review, observed_on=observed_on, text=text, author=actor)
     audit_record(actor=actor, event=events.OBSERVATION_WRITTEN, subject=review,
                  new={"observed_on": observed_on, "text": text})
+    _tell([review.person_id], kind="monitoring.observation", review=review, body=text,
+          title=_("Your manager recorded an observation; you may answer it"))
     return observation
 
 

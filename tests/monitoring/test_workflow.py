@@ -256,3 +256,13 @@ def test_hr_amends_a_locked_review_and_the_original_stays_readable(year, client_
     assert "QĐ 45 về kết quả phúc tra" in page
     with pytest.raises(PermissionDenied):
         services.review_amend(actor=year.user(Role.MANAGER), review=review, reason="x", item_corrections={})
+
+
+def test_the_people_concerned_are_notified_in_the_app_and_by_email(year, django_capture_on_commit_callbacks, mailoutbox):
+    from congtam.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review, report = _approved_month(year)
+    kinds = set(Notification.objects.values_list("user__username", "kind"))
+    assert ("lan", "monitoring.review_submitted") in kinds and ("an", "monitoring.review_approved") in kinds
+    assert any("được phê duyệt" in message.subject for message in mailoutbox)
