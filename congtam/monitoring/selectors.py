@@ -211,3 +211,14 @@ def my_reviews(*, viewer) -> list[Review]:
         return []
     return list(Review.objects.filter(person_id=viewer.person_id).select_related("period__cycle", "unit")
                 .order_by("-period__starts_on"))
+
+
+def reviews_awaiting_approval(*, viewer, period, unit) -> list[Review]:
+    """The reviews of ``unit`` (and the units below it) in ``period`` that await ``viewer``'s
+    approval: never anyone else's, never the viewer's own."""
+    _require_viewer(viewer)
+    if viewer.person_id is None:
+        return []
+    return list(Review.objects.filter(
+        period=period, unit__path__startswith=unit.path, approver_id=viewer.person_id, state="submitted",
+    ).exclude(person_id=viewer.person_id).only("pk"))

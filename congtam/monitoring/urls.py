@@ -8,6 +8,7 @@ urlpatterns = [
     path("cycles/", views.cycle_list_view, name="cycles"),
     path("cycles/open/", views.cycle_open_view, name="cycle_open"),
     path("cycles/<int:pk>/", views.cycle_view, name="cycle"),
+    path("periods/<int:period>/units/<str:code>/approve/", views.approve_unit_view, name="approve_unit"),
     path("periods/<int:pk>/close/", views.period_close_view, name="period_close"),
     path("my-reviews/", views.my_reviews_view, name="my_reviews"),
     path("reviews/<int:pk>/", views.review_view, name="review"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +34,7 @@ from congtam.monitoring.forms import (
     VersionedForm,
 )
 from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
+from congtam.org.models import Unit
 from congtam.monitoring.evidence import private_storage
 
 
@@ -446,3 +447,18 @@ def amend_view(request, pk):
             messages.success(request, _("The amendment was recorded; the original score stays readable."))
             return redirect("monitoring:review", pk=pk)
     return _render(request, pk, status=400, bound={"amend_form": form})
+
+
+@require_POST
+def approve_unit_view(request, period, code):
+    """The approver approves, at once, every score of a unit's period that awaits their approval."""
+    unit = get_object_or_404(Unit, code=code)
+    period_row = get_object_or_404(Period, pk=period)
+    waiting = selectors.reviews_awaiting_approval(viewer=request.user, period=period_row, unit=unit)
+    if not waiting:
+        messages.error(request, _("No score of this unit awaits your approval."))
+    else:
+        count = services.reviews_approve(actor=request.user, reviews=waiting)
+        messages.success(request, ngettext("%(count)d score was approved and locked.",
+                                           "%(count)d scores were approved and locked.", count) % {"count": count})
+    return redirect("monitoring:unit_period", period=period_row.pk, code=unit.code)

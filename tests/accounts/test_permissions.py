@@ -147,6 +147,8 @@ POST_ROUTES = {
     "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
     "monitoring:period_close": (lambda world: {"pk": _binh_review(world).period_id}, ORG_MANAGERS),
     "monitoring:amend": (_review_kwargs(), ORG_MANAGERS),
+    # Anyone may post; only the reviews awaiting the poster's own approval are approved (tested apart).
+    "monitoring:approve_unit": (lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1"}, EVERYONE),
 }
 
 # Routes every visitor may open, signed in or not. The API's description is public; its data

@@ -266,3 +266,22 @@ def test_the_people_concerned_are_notified_in_the_app_and_by_email(year, django_
     kinds = set(Notification.objects.values_list("user__username", "kind"))
     assert ("lan", "monitoring.review_submitted") in kinds and ("an", "monitoring.review_approved") in kinds
     assert any("được phê duyệt" in message.subject for message in mailoutbox)
+
+
+def test_the_approver_approves_a_whole_unit_at_once_and_only_their_own(year, client_as):
+    from django.urls import reverse
+
+    from congtam.monitoring.models import Period
+
+    staff, manager = year.user(Role.STAFF), year.user(Role.MANAGER)
+    review, *_ = _plan(year)
+    services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
+    # The person lets the self-rating deadline pass: the manager rates and submits anyway.
+    Period.objects.filter(pk=year.november.pk).update(self_rating_due=date(2026, 11, 1))
+    services.rating_save(actor=manager, review=year.review("an"), role="manager", levels=LEVELS, submit=True)
+    services.review_submit(actor=manager, review=year.review("an"), expected_version=year.review("an").version)
+    url = reverse("monitoring:approve_unit", kwargs={"period": year.november.pk, "code": "VPL"})
+    client_as(Role.HR).post(url)  # not HR's to approve: nothing happens
+    assert year.review("an").state == ReviewState.SUBMITTED
+    response = client_as(Role.UNIT_HEAD).post(url)
+    assert response.status_code == 302 and year.review("an").state == ReviewState.APPROVED
