@@ -17,9 +17,8 @@ from congtam.org import services as org_services
 from congtam.org.models import Category, UnitRole
 from tests.monitoring.conftest import TODAY
 from tests.monitoring.test_todo import LEVELS, binh_user
-from tests.monitoring.test_todo import urlpatterns as urlpatterns  # the site's routes with the dashboards
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 AGENCY_WIDE = {Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR}
 

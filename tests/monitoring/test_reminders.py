@@ -14,9 +14,8 @@ from congtam.notifications import reminders as registry
 from congtam.notifications import services as notifications
 from congtam.notifications.models import Notification
 from tests.monitoring.test_todo import acknowledge, assign, binh_user
-from tests.monitoring.test_todo import urlpatterns as urlpatterns  # the site's routes with the dashboards
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 NOW = datetime.combine(date(2026, 11, 20), time(8, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 

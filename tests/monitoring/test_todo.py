@@ -4,33 +4,13 @@ only one's own; a fixed number of queries whatever the data."""
 from datetime import date
 
 import pytest
-from django.urls import URLResolver, include, path, reverse
+from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.monitoring import services, todo
 from congtam.monitoring.models import Review
 
-
-
-def _site_with_dashboards():
-    """The site's routes, with the dashboard routes inside the ``monitoring`` namespace if
-    ``congtam.monitoring.urls`` does not include them yet (it is to include them)."""
-    from congtam import urls as site
-    from congtam.monitoring import dashboard_urls
-    from congtam.monitoring import urls as monitoring_urls
-
-    if any(getattr(pattern, "urlconf_module", None) is dashboard_urls for pattern in monitoring_urls.urlpatterns):
-        return list(site.urlpatterns)
-    merged = (monitoring_urls.urlpatterns + dashboard_urls.urlpatterns, "monitoring")
-    return [
-        path(str(pattern.pattern), include(merged)) if isinstance(pattern, URLResolver) and pattern.namespace == "monitoring"
-        else pattern
-        for pattern in site.urlpatterns
-    ]
-
-
-urlpatterns = _site_with_dashboards()
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 LEVELS = {"chinh_tri_dao_duc": 4, "van_hoa_ky_luat": 4, "trach_nhiem_phuc_vu": 3, "doi_moi_sang_tao": 4}
 
