@@ -218,6 +218,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # --- Application settings ---------------------------------------------------------------------
 CONGTAM_PAGE_SIZE = 50
+# Reminders go this many days before a step's deadline (and again when it is overdue).
+CONGTAM_REMINDER_DAYS = int(os.environ.get("CONGTAM_REMINDER_DAYS", "2"))
 # Evidence of work results: kept in the data folder, never under the web root; served by a view.
 CONGTAM_EVIDENCE_ROOT = Path(os.environ.get("CONGTAM_EVIDENCE_ROOT", DATA_DIR / "evidence"))
 CONGTAM_EVIDENCE_MAX_BYTES = int(os.environ.get("CONGTAM_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

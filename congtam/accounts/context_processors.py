@@ -1,4 +1,5 @@
 from congtam.accounts import policy
+from congtam.monitoring.dashboards import sees_everything
 
 
 def navigation(request):
@@ -8,4 +9,5 @@ def navigation(request):
         "can_view_audit": policy.can_view_audit(user),
         "can_view_authority_report": policy.can_view_authority_report(user),
         "can_use_admin": policy.can_use_admin(user),
+        "can_see_all_reviews": sees_everything(user),
     }

@@ -8,5 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from congtam.monitoring import events  # registers the monitoring audit events
+        from congtam.monitoring.reminders import register as register_reminders
 
         del events
+        register_reminders()  # "Việc cần làm" drives the reminders before each deadline

@@ -54,7 +54,10 @@ def my_scores_view(request):
 @require_GET
 def unit_period_view(request, period, code):
     page = dashboards.unit_period(viewer=request.user, period_id=period, unit_code=code, today=timezone.localdate())
-    return render(request, "monitoring/dash/unit_period.html", {"page": page})
+    me = request.user.person_id
+    awaiting_mine = sum(1 for row in page.rows if row.review.state == "submitted" and me is not None
+                        and row.review.approver_id == me and row.review.person_id != me)
+    return render(request, "monitoring/dash/unit_period.html", {"page": page, "awaiting_mine": awaiting_mine})
 
 
 @require_GET

@@ -232,7 +232,7 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
     reviews = list(
         of_year
         .select_related("period__cycle", "unit")
-        .only("id", "state", "score", "explanation", "person_id", "evaluator_id", "approver_id", "unit__name", "unit__code",
+        .only("id", "state", "score", "score_exact", "explanation", "person_id", "evaluator_id", "approver_id", "unit__name", "unit__code",
               "period__id", "period__number", "period__starts_on", "period__cycle__id", "period__cycle__year",
               "period__cycle__frequency", "period__cycle__policy_id", "period__cycle__policy_overrides")
         .order_by("period__starts_on", "period__cycle_id")
@@ -244,7 +244,7 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
         cycle = review.period.cycle
         if cycle.pk not in names_by_cycle:
             names_by_cycle[cycle.pk] = _subcriterion_names(cycle)
-        rows.append(ScoreRow(review=review, score=review.score, breakdown=breakdown(
+        rows.append(ScoreRow(review=review, score=review.exact_score, breakdown=breakdown(
             review.explanation, names=names_by_cycle[cycle.pk], item_names=item_names.get(review.pk, {}))))
     slots = 4 if reviews and reviews[0].period.cycle.frequency == "quarterly" else 12
     return PersonScores(person=person, year=year, years=years, rows=rows, is_self=is_self, chart=_chart(rows, slots))
@@ -354,7 +354,7 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
     reviews = list(
         _reviews_with_facts(today).filter(pk__in=visible_ids)
         .select_related("person", "unit", "evaluator", "approver")
-        .only("id", "state", "score", "plan_version", "acknowledged_version", "external_approver", "period_id",
+        .only("id", "state", "score", "score_exact", "plan_version", "acknowledged_version", "external_approver", "period_id",
               "person_id", "evaluator_id", "approver_id", "person__full_name", "person__staff_code", "person__sort_key",
               "unit__code", "unit__name", "unit__path", "evaluator__full_name", "approver__full_name")
         .order_by("unit__path", "person__sort_key", "person__staff_code")

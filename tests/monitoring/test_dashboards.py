@@ -110,7 +110,7 @@ def test_a_persons_scores_month_by_month_with_where_each_point_came_from(year, m
     assert scores.year == 2026 and scores.is_self
     scored = [row for row in scores.rows if row.score is not None]
     assert [row.review.pk for row in scored] == [october.pk, november.pk]
-    assert [row.score for row in scored] == [october.score, november.score]
+    assert [row.score for row in scored] == [october.exact_score, november.exact_score]
     assert october.score < november.score  # the failure and the lateness cost points
     for row in scored:
         parts = row.breakdown
