@@ -6,45 +6,34 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congtam.api import importer, policy, services
+from congtam.core.views import XLSX, attach_errors, require
 from congtam.api.forms import SourceSystemIssueForm, SourceSystemRevokeForm
 from congtam.monitoring.models import SourceSystem
 from congtam.org.forms import ImportForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_GET
 def system_list_view(request):
-    _require(policy.can_manage_source_systems(request.user))
+    require(policy.can_manage_source_systems(request.user))
     systems = SourceSystem.objects.select_related("created_by").prefetch_related("units").order_by("revoked_at", "name")
     return render(request, "api/system_list.html", {"systems": systems})
 
 
 @require_http_methods(["GET", "POST"])
 def system_issue_view(request):
-    _require(policy.can_manage_source_systems(request.user))
+    require(policy.can_manage_source_systems(request.user))
     form = SourceSystemIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +41,7 @@ def system_issue_view(request):
                 actor=request.user, name=form.cleaned_data["name"], units=form.cleaned_data["units"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(form, error)
         else:
             # Rendered, never redirected: the token is shown this once and kept nowhere.
             response = render(request, "api/system_issued.html", {"system": system, "token": token})
@@ -63,14 +52,14 @@ def system_issue_view(request):
 
 @require_http_methods(["GET", "POST"])
 def system_revoke_view(request, system_id: int):
-    _require(policy.can_manage_source_systems(request.user))
+    require(policy.can_manage_source_systems(request.user))
     system = get_object_or_404(SourceSystem, pk=system_id)
     form = SourceSystemRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.source_system_revoke(actor=request.user, system=system, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The token of %(name)s is revoked.") % {"name": system.name})
             return redirect("api:system_list")
@@ -79,7 +68,7 @@ def system_revoke_view(request, system_id: int):
 
 @require_http_methods(["GET", "POST"])
 def item_import_view(request):
-    _require(policy.can_import_work_items(request.user))
+    require(policy.can_import_work_items(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -95,7 +84,7 @@ def item_import_view(request):
 
 @require_GET
 def item_import_template_view(request):
-    _require(policy.can_import_work_items(request.user))
+    require(policy.can_import_work_items(request.user))
     buffer = io.BytesIO()
     importer.write_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

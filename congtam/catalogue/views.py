@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,26 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congtam.accounts import policy
+from congtam.core.views import XLSX, attach_errors, require
 from congtam.catalogue import selectors, services
 from congtam.catalogue.forms import CatalogueImportForm, CatalogueItemForm, CatalogueItemRetireForm
 from congtam.catalogue.rules import factor_display
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_GET
@@ -84,14 +73,14 @@ def position_catalogue_view(request, code):
 
 @require_http_methods(["GET", "POST"])
 def item_create_view(request, code):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     form = CatalogueItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.catalogue_item_create(actor=request.user, position=position, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(code)s was added to the catalogue.") % {"code": item.code})
             return redirect("catalogue:position", code=position.code)
@@ -100,7 +89,7 @@ def item_create_view(request, code):
 
 @require_http_methods(["GET", "POST"])
 def item_update_view(request, code, item_id):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     initial = {
@@ -114,7 +103,7 @@ def item_update_view(request, code, item_id):
         try:
             new_row = services.catalogue_item_update(actor=request.user, item=item, reason=reason, **values)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             if new_row.pk == item.pk:
                 messages.info(request, _("Nothing was changed."))
@@ -126,7 +115,7 @@ def item_update_view(request, code, item_id):
 
 @require_http_methods(["GET", "POST"])
 def item_retire_view(request, code, item_id):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     form = CatalogueItemRetireForm(request.POST or None)
@@ -134,7 +123,7 @@ def item_retire_view(request, code, item_id):
         try:
             services.catalogue_item_retire(actor=request.user, item=item, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(code)s was retired from the catalogue.") % {"code": item.code})
             return redirect("catalogue:position", code=position.code)
@@ -149,7 +138,7 @@ def _item_context(position, item, form) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -166,7 +155,7 @@ def import_view(request):
 
 @require_GET
 def template_download_view(request):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     from congtam.catalogue.exporter import write_template
 
     response = HttpResponse(content_type=XLSX)
@@ -177,7 +166,7 @@ def template_download_view(request):
 
 @require_GET
 def export_view(request):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     position = None
     if request.GET.get("position"):
         position = selectors.catalogue_position_get(viewer=request.user, code=request.GET["position"])

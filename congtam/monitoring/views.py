@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congtam.accounts import policy
+from congtam.core.views import attach_errors
 from congtam.jobs.services import job_start
 from congtam.scoring.api import load_policy as engine_load
 
@@ -131,15 +132,6 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
     return render(request, template, context, status=status)
 
 
-def _errors(form, error: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = (mapping or {}).get(field, field)
-            for message in messages_:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_GET
@@ -160,7 +152,7 @@ def plan_item_view(request, pk, kind):
         try:
             service(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The item was added to the plan.") if kind == "assign"
                              else _("Your proposal was sent to your manager."))
@@ -204,7 +196,7 @@ def item_action_view(request, pk, item_id, action):
         try:
             call(request.user, item, form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error, {"on": "completed_on"})
+            attach_errors(form, error, {"on": "completed_on"})
         else:
             messages.success(request, done)
             return redirect("monitoring:review", pk=pk)
@@ -222,7 +214,7 @@ def evidence_add_view(request, pk, item_id):
             services.evidence_add(actor=request.user, item=item, upload=form.cleaned_data["file"],
                                   link=form.cleaned_data["link"], description=form.cleaned_data["description"])
         except ValidationError as error:
-            _errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The evidence was attached."))
             return redirect("monitoring:review", pk=pk)
@@ -303,7 +295,7 @@ def review_action_view(request, pk, action):
                 services.review_return(actor=request.user, review=review, expected_version=form.cleaned_data["version"],
                                        comment=form.cleaned_data["comment"])
             except ValidationError as error:
-                _errors(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The review was returned to the evaluator."))
                 return redirect("monitoring:review", pk=pk)
@@ -338,7 +330,7 @@ def observation_view(request, pk):
         try:
             services.observation_write(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The observation was recorded; the person can see and answer it."))
             return redirect("monitoring:review", pk=pk)
@@ -355,7 +347,7 @@ def observation_answer_view(request, pk, observation_id):
         try:
             services.observation_answer(actor=request.user, observation=observation, answer=form.cleaned_data["answer"])
         except ValidationError as error:
-            _errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Your answer was recorded."))
             return redirect("monitoring:review", pk=pk)
@@ -395,7 +387,7 @@ def cycle_open_view(request):
                 job = job_start(actor=request.user, kind="monitoring.open_reviews", params={"cycle_id": cycle.pk},
                                 key=f"monitoring.open_reviews:{cycle.pk}")
         except ValidationError as error:
-            _errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The periods are open; the reviews are being created in the background."))
             return redirect("jobs:detail", job_id=job.pk)
@@ -442,7 +434,7 @@ def amend_view(request, pk):
             services.review_amend(actor=request.user, review=review, reason=data["reason"],
                                   item_corrections={data["item"]: correction})
         except ValidationError as error:
-            _errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The amendment was recorded; the original score stays readable."))
             return redirect("monitoring:review", pk=pk)

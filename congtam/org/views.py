@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congtam.accounts import policy
+from congtam.core.views import XLSX, attach_errors, require
 from congtam.org import selectors, services
 from congtam.org.forms import AuthorityOverrideEndForm, AuthorityOverrideForm, ImportForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(request, queryset):
@@ -68,14 +68,11 @@ def my_people_view(request):
     return render(request, "org/my_people.html", {"page": _page(request, people)})
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 @require_http_methods(["GET", "POST"])
 def authority_override_view(request, staff_code):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     person = selectors.person_get(viewer=request.user, staff_code=staff_code)
     form = AuthorityOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +96,7 @@ def authority_override_view(request, staff_code):
 
 @require_http_methods(["GET", "POST"])
 def authority_override_end_view(request, staff_code, override_id):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     person = selectors.person_get(viewer=request.user, staff_code=staff_code)
     override = selectors.authority_override_get(viewer=request.user, person=person, override_id=override_id)
     form = AuthorityOverrideEndForm(request.POST or None)
@@ -119,20 +116,14 @@ def authority_override_end_view(request, staff_code, override_id):
 
 
 def _attach_errors(form, error: ValidationError) -> None:
-    mapping = {"authority": "authority_code", "on": "ended_on" if "ended_on" in form.fields else "effective_from"}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = mapping.get(field, field)
-            for message in errors:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    """The authority services name their fields after the model; the forms, after what HR types."""
+    on = "ended_on" if "ended_on" in form.fields else "effective_from"
+    attach_errors(form, error, {"authority": "authority_code", "on": on})
 
 
 @require_GET
 def authority_problems_view(request):
-    _require(policy.can_view_authority_report(request.user))
+    require(policy.can_view_authority_report(request.user))
     problems = selectors.authority_problems(viewer=request.user)
     paginator = Paginator(problems, 50)
     return render(request, "org/authority_problems.html", {"page": paginator.get_page(request.GET.get("page")), "total": len(problems)})
@@ -140,7 +131,7 @@ def authority_problems_view(request):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     from congtam.org.importer import import_workbook
 
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -154,7 +145,7 @@ def import_view(request):
 
 @require_GET
 def template_download_view(request):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     from congtam.org.exporter import write_template
 
     response = HttpResponse(content_type=XLSX)
@@ -165,7 +156,7 @@ def template_download_view(request):
 
 @require_GET
 def export_view(request):
-    _require(policy.can_manage_org(request.user))
+    require(policy.can_manage_org(request.user))
     from congtam.org.exporter import export_workbook
 
     response = HttpResponse(content_type=XLSX)
