@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "congtam.api",
+    "congtam.yearend",
 ]
 
 MIDDLEWARE = [
