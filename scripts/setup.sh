@@ -11,6 +11,7 @@ want_test=0
 
 apt_packages=()
 command -v msgfmt >/dev/null 2>&1 || apt_packages+=(gettext)
+dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || apt_packages+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF forms)
 if (( want_test )); then
   [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
   # Vietnamese glyphs for the browser's screenshots and PDF output.
