@@ -5,6 +5,7 @@ these functions, in a request or in a background job.
 """
 
 from .archive import archive, archive_to, safe_filename
+from .bundles import evaluation_forms_archive_to
 from .data import (
     Category,
     EvaluationFormData,
@@ -32,6 +33,7 @@ __all__ = [
     "evaluation_form_docx",
     "evaluation_form_filename",
     "evaluation_form_pdf",
+    "evaluation_forms_archive_to",
     "meeting_minutes_docx",
     "meeting_minutes_filename",
     "safe_filename",

@@ -6,9 +6,18 @@ import io
 import unicodedata
 import zipfile
 
-from congtam.documents import archive, evaluation_form_docx, evaluation_form_filename, safe_filename
+import pytest
 
-from .reading import docx_text
+from congtam.documents import (
+    Category,
+    archive,
+    evaluation_form_docx,
+    evaluation_form_filename,
+    evaluation_forms_archive_to,
+    safe_filename,
+)
+
+from .reading import docx_text, pdf_text
 from .samples import evaluation_form
 
 
@@ -46,3 +55,34 @@ def test_decomposed_vietnamese_is_stored_composed():
     assert decomposed != "Nguyễn Thị Hương.pdf"
     with zipfile.ZipFile(io.BytesIO(archive([(decomposed, b"x")]))) as bundle:
         assert bundle.namelist() == ["Nguyễn Thị Hương.pdf"]
+
+
+def test_a_scope_of_forms_streams_into_one_archive_with_progress(tmp_path):
+    forms = (
+        evaluation_form(Category.CONG_CHUC),
+        evaluation_form(Category.VIEN_CHUC, person_name="Đỗ Đức Cường"),
+        evaluation_form(Category.CONG_CHUC),  # a namesake in the same scope
+    )
+    progress = []
+    target = tmp_path / "Biểu mẫu năm 2025.zip"
+    with target.open("wb") as output:
+        names = evaluation_forms_archive_to(output, (form for form in forms), on_progress=progress.append)
+    assert progress == [1, 2, 3]
+    with zipfile.ZipFile(target) as bundle:
+        assert bundle.namelist() == names == [
+            "Mẫu số 02 - Nguyễn Thị Hương - 2025.docx",
+            "Mẫu số 02 - Nguyễn Thị Hương - 2025.pdf",
+            "Mẫu số 03 - Đỗ Đức Cường - 2025.docx",
+            "Mẫu số 03 - Đỗ Đức Cường - 2025.pdf",
+            "Mẫu số 02 - Nguyễn Thị Hương - 2025 (2).docx",
+            "Mẫu số 02 - Nguyễn Thị Hương - 2025 (2).pdf",
+        ]
+        assert "Họ và tên: Đỗ Đức Cường" in pdf_text(bundle.read("Mẫu số 03 - Đỗ Đức Cường - 2025.pdf"))
+        assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC" in docx_text(bundle.read("Mẫu số 03 - Đỗ Đức Cường - 2025.docx"))
+
+
+def test_an_unknown_format_is_refused_before_anything_is_written():
+    output = io.BytesIO()
+    with pytest.raises(ValueError, match="odt"):
+        evaluation_forms_archive_to(output, [evaluation_form()], formats=("pdf", "odt"))
+    assert output.getvalue() == b""
