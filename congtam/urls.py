@@ -13,6 +13,7 @@ urlpatterns = [
     path("org/", include("congtam.org.urls")),
     path("catalogue/", include("congtam.catalogue.urls")),
     path("monitoring/", include("congtam.monitoring.urls")),
+    path("year-end/", include("congtam.yearend.urls")),
     path("audit/", include("congtam.audit.urls")),
     path("jobs/", include("congtam.jobs.urls")),
     path("notifications/", include("congtam.notifications.urls")),

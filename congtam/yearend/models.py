@@ -252,7 +252,7 @@ class Classification(FSMModelMixin, models.Model):
 
     @transition(field=state, source=ClassificationState.ANNOUNCED, target=ClassificationState.APPEALED,
                 permission=rules.is_classified_person)
-    def appeal(self) -> None:
+    def submit_appeal(self) -> None:
         """The person appeals, within the deadline, to the level above the approver."""
 
     @transition(field=state, source=ClassificationState.APPEALED, target=ClassificationState.FINAL,

@@ -1,0 +1,184 @@
+"""Reads of the year-end classification, with visibility per viewer.
+
+Facts are sensitive personal data (DESIGN §6): only HR, the competent authority (the person's
+approver) and the person see them, and every read is logged in the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+
+from congtam.accounts.models import Role
+from congtam.audit.services import Subject, audit_record
+from congtam.org.authority import derive_for_person
+from congtam.org.models import Person, Unit, UnitRole
+from congtam.yearend import events, rules
+from congtam.yearend.models import Appeal, Classification, ClassificationState, Fact, LevelCode, Year, YearState
+from congtam.yearend.quota import GROUP, UNIT, Row, ScopeStatus, quota_check
+from congtam.yearend.services import year_policy
+
+LEVEL_ORDER = [code for code, _label in LevelCode.choices]
+ANNOUNCED_STATES = (ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED, ClassificationState.APPEALED,
+                    ClassificationState.FINAL)
+
+
+def _active(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
+
+
+def is_hr(viewer) -> bool:
+    return rules.is_hr(None, viewer)
+
+
+# --- facts ------------------------------------------------------------------------------------
+def may_see_facts(viewer, year: Year, person: Person) -> bool:
+    if not _active(viewer):
+        return False
+    if is_hr(viewer) or viewer.person_id == person.pk:
+        return True
+    if viewer.person_id is None:
+        return False
+    approver = (Classification.objects.filter(year=year, person=person).values_list("approver_id", flat=True).first())
+    if approver is None:
+        approver = derive_for_person(person).approver.person_id
+    return approver == viewer.person_id
+
+
+def facts_for(*, viewer, year: Year, person: Person) -> list[Fact]:
+    """The person's facts of the year; the read is logged. Raises PermissionError for anyone else."""
+    if not may_see_facts(viewer, year, person):
+        raise PermissionError("facts are visible to HR, the competent authority and the person only")
+    facts = list(year.facts.filter(person=person).select_related("old_unit", "recorded_by"))
+    with transaction.atomic():
+        audit_record(actor=viewer, event=events.FACTS_VIEWED,
+                     subject=Subject("org.person", str(person.pk), str(person)),
+                     new={"year": year.year, "facts": len(facts)})
+    return facts
+
+
+# --- calibration -------------------------------------------------------------------------------
+def may_calibrate_view(viewer, unit: Unit) -> bool:
+    """HR, and the heads of the unit and of the units above it."""
+    if not _active(viewer):
+        return False
+    if is_hr(viewer):
+        return True
+    return viewer.person_id is not None and Person.objects.filter(
+        pk=viewer.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
+    ).exists()
+
+
+@dataclass
+class RaterAverage:
+    evaluator: str
+    people: int
+    average: Decimal
+
+
+@dataclass
+class GroupView:
+    group: str
+    rows: list[Classification]
+    distribution: list[tuple[str, int]]
+    quota: ScopeStatus
+    candidates: int  # qualified for HTXSNV before the quota
+    average: Decimal | None
+    raters: list[RaterAverage] = field(default_factory=list)
+
+
+@dataclass
+class CalibrationView:
+    year: Year
+    unit: Unit
+    unit_quota: ScopeStatus | None
+    groups: list[GroupView]
+    exceptions: dict[str, str]
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def calibration_view(*, viewer, year: Year, unit: Unit) -> CalibrationView:
+    """Per group of the unit: the distribution of levels, the quota (who qualifies, the cap, who
+    fits and who is over, in rank order), and each rater's average against the group's. A fixed
+    number of queries whatever the number of people."""
+    if not may_calibrate_view(viewer, unit):
+        raise PermissionError("calibration is for HR and the heads of the unit")
+    rows = list(year.classifications.filter(unit=unit).select_related("person", "evaluator")
+                .order_by("group", "rank_in_group", "person__sort_key", "pk"))
+    exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
+    # The quota counts the whole unit and the whole group (a group spans units): all rows of the year.
+    all_rows = [Row(pk, unit_id, group, amended or approved or calibrated or proposed, over, rank, "")
+                for pk, unit_id, group, proposed, calibrated, approved, amended, over, rank in
+                year.classifications.values_list("pk", "unit_id", "group", "proposed_level", "calibrated_level",
+                                                 "approved_level", "amended_level", "over_quota", "rank_in_group")]
+    scopes = quota_check(all_rows, year_policy(year), exceptions) if all_rows else {}
+    by_group: dict[str, list[Classification]] = defaultdict(list)
+    for row in rows:
+        by_group[row.group].append(row)
+    groups = []
+    for group, members in by_group.items():
+        counts = Counter(member.level for member in members)
+        scored = [member.exact_score for member in members if member.exact_score is not None]
+        raters: dict[str, list[Decimal]] = defaultdict(list)
+        for member in members:
+            if member.exact_score is not None:
+                raters[str(member.evaluator) if member.evaluator else "—"].append(member.exact_score)
+        groups.append(GroupView(
+            group=group, rows=members,
+            distribution=[(code, counts.get(code, 0)) for code in LEVEL_ORDER],
+            quota=scopes.get((GROUP, group)) or ScopeStatus(GROUP, group),
+            candidates=sum(1 for member in members if member.qualified_level == LevelCode.EXCELLENT),
+            average=_mean(scored),
+            raters=[RaterAverage(name, len(values), _mean(values)) for name, values in sorted(raters.items())],
+        ))
+    return CalibrationView(year, unit, scopes.get((UNIT, unit.pk)), groups, exceptions)
+
+
+# --- approval, results, appeals ----------------------------------------------------------------
+def awaiting_approval(*, viewer, year: Year):
+    """The levels the viewer approves, not yet approved (never their own)."""
+    if not _active(viewer) or viewer.person_id is None:
+        return Classification.objects.none()
+    return (year.classifications.filter(approver_id=viewer.person_id,
+                                        state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED])
+            .exclude(person_id=viewer.person_id).select_related("person", "unit")
+            .order_by("unit__path", "group", "rank_in_group", "person__sort_key"))
+
+
+def my_result(*, viewer, year: Year) -> Classification | None:
+    """The viewer's own classification, once announced."""
+    if not _active(viewer) or viewer.person_id is None:
+        return None
+    return (Classification.objects.filter(year=year, person_id=viewer.person_id, state__in=ANNOUNCED_STATES)
+            .select_related("year", "person", "unit").first())
+
+
+def public_list(*, viewer, year: Year):
+    """The announced results, public inside the agency: names, units and levels only."""
+    if not _active(viewer) or year.state not in (YearState.ANNOUNCED, YearState.CLOSED):
+        return Classification.objects.none()
+    return (year.classifications.filter(state__in=ANNOUNCED_STATES).select_related("person", "unit")
+            .only("pk", "state", "proposed_level", "calibrated_level", "approved_level", "amended_level",
+                  "person__full_name", "person__staff_code", "person__sort_key", "unit__name", "unit__path")
+            .order_by("unit__path", "person__sort_key"))
+
+
+def appeals_awaiting(*, viewer):
+    if not _active(viewer) or viewer.person_id is None:
+        return Appeal.objects.none()
+    return (Appeal.objects.filter(decider_id=viewer.person_id, decided_at__isnull=True)
+            .select_related("classification__person", "classification__unit", "classification__year")
+            .order_by("submitted_at"))
+
+
+def years_list(*, viewer):
+    if not _active(viewer):
+        return Year.objects.none()
+    return Year.objects.all().order_by("-year", "staff_group")

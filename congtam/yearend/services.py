@@ -1,0 +1,716 @@
+"""Every write of the year-end classification: one transaction, with its audit entry, through the
+declared transitions (:func:`congtam.monitoring.workflow.perform`). A change to an existing
+classification takes the ``version`` the user saw and locks the row: no lost update."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
+from congtam.core.vntext import clean_text
+from congtam.monitoring.models import Review, ReviewState
+from congtam.monitoring.scoring import cycle_policy
+from congtam.monitoring.workflow import perform
+from congtam.org.authority import derive_all, derive_for_person
+from congtam.org.models import Person, Unit
+from congtam.org.services import ConcurrentEditError
+from congtam.scoring import api as engine
+from congtam.scoring.classify import CriteriaInput, Facts, PeriodScore
+from congtam.scoring.classify import Person as EnginePerson
+from congtam.scoring.methods import MethodInputError
+from congtam.scoring.policy import CRITERIA, DISCIPLINE_MEASURES, POINTS, Policy
+from congtam.yearend import events, rules
+from congtam.yearend.models import (
+    Appeal,
+    AppealDecision,
+    ChangeKind,
+    Classification,
+    ClassificationState,
+    CriteriaSelfAssessment,
+    Fact,
+    FactKind,
+    LevelChange,
+    LevelCode,
+    QuotaException,
+    Year,
+    YearState,
+)
+from congtam.yearend.quota import GROUP, UNIT, Row, ScopeStatus, quota_check
+
+TWELVE = Decimal(12)
+
+
+# --- small helpers ---------------------------------------------------------------------------
+def _require_hr(actor, message: str) -> None:
+    if not rules.is_hr(None, actor):
+        raise PermissionDenied(message)
+
+
+def _reason(text: str, field_name: str = "reason") -> str:
+    text = clean_text(text or "")
+    if not text:
+        raise ValidationError({field_name: _("Give the reason.")})
+    return text
+
+
+def _level(code: str, field_name: str = "level") -> str:
+    if code not in LevelCode.values:
+        raise ValidationError({field_name: _("Choose a level.")})
+    return code
+
+
+def _concurrent() -> ConcurrentEditError:
+    return ConcurrentEditError(
+        _("Someone else changed this classification while you were working on it. Nothing was overwritten: "
+          "reload the page to see their change, then make yours again.")
+    )
+
+
+def _lock(classification: Classification, expected_version: int | None) -> Classification:
+    locked = (Classification.objects.select_for_update().select_related("year", "person", "unit")
+              .get(pk=classification.pk))
+    if expected_version is not None and locked.version != expected_version:
+        raise _concurrent()
+    return locked
+
+
+def _bump(instance) -> None:
+    instance.version += 1
+
+
+def _require_year_state(year: Year, *states: str) -> Year:
+    """The year as it is in the database now, if at one of ``states``."""
+    year = Year.objects.get(pk=year.pk)
+    if year.state not in states:
+        raise ValidationError(_("This is not possible while the year is at the step “%(state)s”.")
+                              % {"state": year.get_state_display()})
+    return year
+
+
+def year_policy(year: Year) -> Policy:
+    """The year's policy, refused if the preset changed since the year was opened."""
+    policy = cycle_policy(year)  # reads only policy_id and policy_overrides
+    if policy.version != year.policy_version:
+        raise ValidationError(
+            _("The policy preset %(policy)s is now at version %(now)s, but this year was opened under version "
+              "%(then)s. A finished year keeps the rules it used: restore that version first.")
+            % {"policy": year.policy_id, "now": policy.version, "then": year.policy_version})
+    return policy
+
+
+def _notify(person_ids: Iterable[int], *, kind: str, title: str, url: str, body: str = "") -> None:
+    from django.contrib.auth import get_user_model
+
+    from congtam.notifications.services import notify
+
+    users = list(get_user_model().objects.filter(person_id__in=[pk for pk in person_ids if pk], is_active=True))
+    if users:
+        notify(users, kind=kind, title=title, body=body, url=url)
+
+
+def year_people(year: Year):
+    """The active people of the year's staff group in its units and the units below them."""
+    scope = Q(pk__in=[])
+    for path in Unit.objects.filter(pk__in=year.units.values("pk")).values_list("path", flat=True):
+        scope |= Q(unit__path__startswith=path)
+    return Person.objects.filter(scope, is_active=True, category=year.staff_group)
+
+
+# --- opening the year ------------------------------------------------------------------------
+@transaction.atomic
+def year_open(*, actor, agency, year: int, staff_group: str, policy_id: str, units: Iterable[Unit],
+              policy_overrides: dict[str, str] | None = None, appeal_days: int = 15) -> Year:
+    """HR opens a year's classification for a staff group in a scope of units."""
+    _require_hr(actor, _("Only the personnel department opens a year's classification."))
+    units = list(units)
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    try:
+        policy = engine.load_policy(policy_id, sorted((policy_overrides or {}).items()))
+    except (MethodInputError, ValueError) as error:
+        raise ValidationError({"policy_id": _("The policy cannot be used: %(error)s") % {"error": error}}) from None
+    paths = list(Unit.objects.filter(pk__in=Year.units.through.objects.filter(
+        year__agency=agency, year__year=year, year__staff_group=staff_group).values("unit_id")).values_list("path", flat=True))
+    if any(old.startswith(new.path) or new.path.startswith(old) for old in paths for new in units):
+        raise ValidationError(_("The classification of %(year)s is already open for this staff group in one of these "
+                                "units.") % {"year": year})
+    opened = Year.objects.create(
+        agency=agency, year=year, staff_group=staff_group, policy_id=policy.id, policy_version=policy.version,
+        policy_overrides=dict(policy_overrides or {}), model=POINTS if policy.model == POINTS else CRITERIA,
+        appeal_days=appeal_days, created_by=actor)
+    opened.units.set(units)
+    audit_record(actor=actor, event=events.YEAR_OPENED, subject=opened,
+                 new={"year": year, "staff_group": staff_group, "policy": f"{policy.id} {policy.version}",
+                      "model": opened.model, "units": sorted(unit.code for unit in units), "appeal_days": appeal_days})
+    return opened
+
+
+def _year_step(actor, year: Year, transition: str) -> tuple[Year, str]:
+    locked = Year.objects.select_for_update().get(pk=year.pk)
+    before = locked.state
+    perform(locked, transition, actor)
+    _bump(locked)
+    return locked, before
+
+
+# --- facts -----------------------------------------------------------------------------------
+FACT_FIELDS = ("discipline_measure", "decision_number", "decision_date", "violation", "already_counted", "months",
+               "old_unit", "old_unit_opinion")
+
+
+def _fact_values(fact: Fact) -> dict:
+    return {"person": fact.person.staff_code, "kind": fact.kind, "discipline_measure": fact.discipline_measure,
+            "decision_number": fact.decision_number,
+            "decision_date": fact.decision_date.isoformat() if fact.decision_date else "",
+            "violation": fact.violation, "already_counted": fact.already_counted,
+            "months": str(fact.months) if fact.months is not None else "",
+            "old_unit": fact.old_unit.code if fact.old_unit else "", "old_unit_opinion": fact.old_unit_opinion,
+            "document_reference": fact.document_reference}
+
+
+def _check_fact(fact: Fact) -> None:
+    errors: dict[str, str] = {}
+    if not fact.document_reference:
+        errors["document_reference"] = _("Give the document that backs this fact.")
+    if fact.kind == FactKind.DISCIPLINE:
+        if fact.discipline_measure not in DISCIPLINE_MEASURES:
+            errors["discipline_measure"] = _("Choose the disciplinary measure.")
+        if not fact.decision_number:
+            errors["decision_number"] = _("Give the number of the disciplinary decision.")
+        if fact.decision_date is None:
+            errors["decision_date"] = _("Give the date of the disciplinary decision.")
+        elif fact.decision_date.year > fact.year.year:
+            errors["decision_date"] = _("The decision is dated after the year being classified.")
+        if not fact.violation:
+            errors["violation"] = _("Describe the violation.")
+    if fact.kind in (FactKind.ABSENCE, FactKind.MATERNITY, FactKind.WORKED):
+        if fact.months is None or not Decimal(0) <= fact.months <= TWELVE:
+            errors["months"] = _("Give a number of months from 0 to 12.")
+    if fact.kind == FactKind.TRANSFER and fact.old_unit is None:
+        errors["old_unit"] = _("Choose the unit the person came from.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def fact_record(*, actor, year: Year, person: Person, kind: str, document_reference: str, **values) -> Fact:
+    """HR records a fact that overrides a score, with its document. Audited like every write."""
+    _require_hr(actor, _("Only the personnel department records the facts of the year."))
+    year = _require_year_state(year, YearState.OPEN, YearState.CALIBRATING)
+    if kind not in FactKind.values:
+        raise ValidationError({"kind": _("Choose the kind of fact.")})
+    unknown = set(values) - set(FACT_FIELDS)
+    if unknown:
+        raise TypeError(f"fact_record() got unknown fields {sorted(unknown)}")
+    for name in ("decision_number", "violation", "old_unit_opinion"):
+        if name in values:
+            values[name] = clean_text(values[name] or "")
+    fact = Fact(year=year, person=person, kind=kind, document_reference=clean_text(document_reference or ""),
+                recorded_by=actor, **values)
+    _check_fact(fact)
+    fact.save()
+    audit_record(actor=actor, event=events.FACT_RECORDED, subject=Subject("org.person", str(person.pk), str(person)),
+                 new={"year": year.year, **_fact_values(fact)})
+    return fact
+
+
+@transaction.atomic
+def fact_remove(*, actor, fact: Fact, reason: str) -> None:
+    """HR withdraws a fact recorded by mistake; the audit trail keeps what it said."""
+    _require_hr(actor, _("Only the personnel department records the facts of the year."))
+    _require_year_state(fact.year, YearState.OPEN, YearState.CALIBRATING)
+    reason = _reason(reason)
+    old = _fact_values(fact)
+    person = fact.person
+    fact.delete()
+    audit_record(actor=actor, event=events.FACT_REMOVED, subject=Subject("org.person", str(person.pk), str(person)),
+                 old=old, reason=reason)
+
+
+def engine_facts(facts: Iterable[Fact]) -> Facts:
+    """The engine's facts from the recorded ones: months added up; of several disciplinary
+    measures, the heaviest that still counts (or, if every one was already counted, the heaviest)."""
+    absent = maternity = Decimal(0)
+    worked: Decimal | None = None
+    measures: list[tuple[int, bool, str]] = []
+    degradation = corruption = False
+    for fact in facts:
+        if fact.kind == FactKind.ABSENCE:
+            absent += fact.months
+        elif fact.kind == FactKind.MATERNITY:
+            maternity += fact.months
+        elif fact.kind == FactKind.WORKED:
+            worked = fact.months if worked is None else min(worked, fact.months)
+        elif fact.kind == FactKind.DISCIPLINE:
+            measures.append((DISCIPLINE_MEASURES.index(fact.discipline_measure), not fact.already_counted,
+                             fact.discipline_measure))
+        elif fact.kind == FactKind.DEGRADATION:
+            degradation = True
+        elif fact.kind == FactKind.CORRUPTION:
+            corruption = True
+    if worked is None:
+        worked = max(TWELVE - absent - maternity, Decimal(0))
+    discipline, already_counted = None, False
+    if measures:
+        counting = [m for m in measures if m[1]]
+        _, still_counts, discipline = max(counting or measures)
+        already_counted = not still_counts
+    return Facts(months_worked=worked, months_absent=absent, months_maternity=maternity, discipline=discipline,
+                 discipline_already_counted=already_counted, degradation=degradation, corruption_in_unit=corruption)
+
+
+# --- criteria model: the self-assessment ------------------------------------------------------
+def _percent(value, field_name: str) -> Decimal:
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
+        raise ValidationError({field_name: _("Give a percentage from 0 to 100.")})
+    return number
+
+
+@transaction.atomic
+def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: bool, completion_percent,
+                    exceeded_percent, short_percent, proposed_level: str = "") -> CriteriaSelfAssessment:
+    """The person (or HR for them) records the self-assessment against the criteria."""
+    if not (rules.is_hr(None, actor) or getattr(actor, "person_id", None) == person.pk):
+        raise PermissionDenied(_("Only the person or the personnel department records the self-assessment."))
+    if year.model != CRITERIA:
+        raise ValidationError(_("This year is classified by points: there is no criteria self-assessment."))
+    year = _require_year_state(year, YearState.OPEN)
+    if proposed_level:
+        _level(proposed_level, "proposed_level")
+    values = {"shared_criteria_met": bool(shared_criteria_met),
+              "completion_percent": _percent(completion_percent, "completion_percent"),
+              "exceeded_percent": _percent(exceeded_percent, "exceeded_percent"),
+              "short_percent": _percent(short_percent, "short_percent"),
+              "proposed_level": proposed_level, "recorded_by": actor}
+    assessment, _created = CriteriaSelfAssessment.objects.update_or_create(year=year, person=person, defaults=values)
+    audit_record(actor=actor, event=events.CRITERIA_RECORDED, subject=Subject("org.person", str(person.pk), str(person)),
+                 new={"year": year.year, **{k: str(v) for k, v in values.items() if k != "recorded_by"}})
+    return assessment
+
+
+# --- the engine's proposals ------------------------------------------------------------------
+@dataclass
+class ProposalRun:
+    classified: int = 0
+    missing: list[Person] = field(default_factory=list)  # no approved period score / no self-assessment
+
+
+def _period_scores(year: Year, person_ids: list[int]) -> dict[int, list[PeriodScore]]:
+    scores: dict[int, list[PeriodScore]] = defaultdict(list)
+    rows = (Review.objects.filter(person_id__in=person_ids, state=ReviewState.APPROVED,
+                                  period__cycle__agency=year.agency, period__cycle__year=year.year)
+            .order_by("person_id", "period__starts_on", "pk")
+            .values_list("person_id", "period__cycle__frequency", "period__number", "score_exact"))
+    for person_id, frequency, number, score in rows.iterator(chunk_size=10_000):
+        scores[person_id].append(PeriodScore(f"{frequency[0].upper()}{number}", Decimal(score)))
+    return scores
+
+
+def _criteria_inputs(year: Year) -> dict[int, CriteriaInput]:
+    return {row.person_id: CriteriaInput(row.shared_criteria_met, row.completion_percent, row.exceeded_percent,
+                                         row.short_percent)
+            for row in year.self_assessments.all()}
+
+
+@transaction.atomic
+def proposals_compute(*, actor, year: Year) -> ProposalRun:
+    """The engine proposes each person's level, with the facts and the quota per unit and group.
+
+    Points model: the mean of the person's approved period scores of the year (exact Decimals;
+    a transferred person's periods in the old unit count). Criteria model: the recorded
+    self-assessment. Run again during calibration, it refreshes the proposals and keeps HR's
+    calibrated levels and groups. People without scores or self-assessment are listed, not guessed."""
+    year = Year.objects.select_for_update().get(pk=year.pk)
+    perform(year, "propose", actor)
+    policy = year_policy(year)
+    people = list(year_people(year).select_related("unit", "position"))
+    ids = [person.pk for person in people]
+    existing = {c.person_id: c for c in year.classifications.all()}
+    authorities = {a.person_id: a for a in derive_all(agency=year.agency)}
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    for fact in year.facts.all():
+        facts[fact.person_id].append(fact)
+    exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
+    scores = _period_scores(year, ids) if year.model == POINTS else {}
+    criteria = _criteria_inputs(year) if year.model == CRITERIA else {}
+    run = ProposalRun()
+    members, by_code = [], {}
+    for person in people:
+        group = existing[person.pk].group if person.pk in existing and existing[person.pk].group_set_by_hr else (
+            person.position.code if person.position else "")
+        engine_person = EnginePerson(person.staff_code, person.full_name, person.unit.code, group,
+                                     is_leader=person.unit_role in ("head", "deputy"), facts=engine_facts(facts[person.pk]),
+                                     quota_exception=exceptions.get(group, ""))
+        member = engine.CohortMember(engine_person, periods=tuple(scores.get(person.pk, ())),
+                                     criteria=criteria.get(person.pk))
+        if (year.model == POINTS and not member.periods or year.model == CRITERIA and member.criteria is None) \
+                and engine_person.facts.months_worked >= TWELVE / 2:
+            run.missing.append(person)
+            continue
+        members.append(member)
+        by_code[person.staff_code] = person
+    try:
+        result = engine.classify_cohort(members, policy)
+    except MethodInputError as error:
+        raise ValidationError(_("The engine refused the data: %(error)s") % {"error": error}) from None
+    creates, updates = [], []
+    for outcome in result.outcomes:
+        person = by_code[outcome.staff_code]
+        authority = authorities.get(person.pk)
+        classification = existing.get(person.pk) or Classification(year=year, person=person)
+        if classification.state not in (ClassificationState.PROPOSED, ClassificationState.CALIBRATED):
+            continue
+        score = outcome.classification.score
+        classification.unit = person.unit
+        classification.group = outcome.classification.person.group
+        classification.evaluator_id = authority.evaluator.person_id if authority else None
+        classification.approver_id = authority.approver.person_id if authority else None
+        if classification.approver_id == person.pk:
+            classification.approver_id = None
+        classification.score_exact = "" if score is None else str(score)
+        classification.proposed_level = outcome.level.value
+        classification.qualified_level = outcome.classification.qualified.value
+        classification.over_quota = outcome.over_quota
+        classification.rank_in_group = outcome.rank_in_group
+        classification.explanation = {"tree": result.explanation(outcome),
+                                      "reasons": {"vi": result.reasons(outcome, "vi"),
+                                                  "en": result.reasons(outcome, "en")}}
+        (updates if classification.pk else creates).append(classification)
+    Classification.objects.bulk_create(creates, batch_size=1000)
+    for classification in updates:
+        _bump(classification)
+    Classification.objects.bulk_update(updates, [
+        "unit", "group", "evaluator", "approver", "score_exact", "proposed_level", "qualified_level", "over_quota",
+        "rank_in_group", "explanation", "version"], batch_size=1000)
+    year.save()
+    run.classified = len(creates) + len(updates)
+    audit_record(actor=actor, event=events.PROPOSALS_COMPUTED, subject=year,
+                 new={"classified": run.classified, "missing": [p.staff_code for p in run.missing],
+                      "policy": f"{policy.id} {policy.version}", "state": year.state})
+    return run
+
+
+# --- quota after a change --------------------------------------------------------------------
+@dataclass
+class QuotaReport:
+    """What a change did to the quota: the scopes touched, and those over quota who now fit."""
+
+    scopes: list[ScopeStatus]
+    now_fit: list[Row]
+
+
+def _rows(year: Year) -> list[Row]:
+    rows = []
+    for pk, unit_id, group, proposed, calibrated, approved, amended, over, rank, name in (
+        year.classifications.values_list("pk", "unit_id", "group", "proposed_level", "calibrated_level",
+                                         "approved_level", "amended_level", "over_quota", "rank_in_group",
+                                         "person__full_name")):
+        rows.append(Row(pk, unit_id, group, amended or approved or calibrated or proposed, over, rank, name))
+    return rows
+
+
+def _quota_after_change(year: Year, classification: Classification) -> QuotaReport:
+    """Recount the quota of the classification's unit and group; refuse (roll back) if either is
+    now over its cap, naming the scope; otherwise say who, over quota before, now fits."""
+    policy = year_policy(year)
+    exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
+    scopes = quota_check(_rows(year), policy, exceptions)
+    touched = [scopes[key] for key in ((UNIT, classification.unit_id), (GROUP, classification.group)) if key in scopes]
+    for status in touched:
+        if status.exceeded:
+            what = (_("the group “%(group)s”") % {"group": status.key} if status.kind == GROUP
+                    else _("the unit %(unit)s") % {"unit": classification.unit})
+            raise ValidationError(
+                _("This change would put %(count)s people at HTXSNV in %(what)s, over its cap of %(cap)s. Lower "
+                  "someone else first, or record a quota exception for the group with its decision.")
+                % {"count": status.excellent, "what": what, "cap": status.cap})
+    unit_status = scopes.get((UNIT, classification.unit_id))
+    group_status = scopes.get((GROUP, classification.group))
+    now_fit = []
+    if group_status is not None:
+        for row in group_status.next_in_line:
+            unit = scopes[(UNIT, row.unit_id)]
+            if row.pk != classification.pk and (unit.free_places > 0 or row.group in exceptions):
+                now_fit.append(row)
+    if unit_status is not None:
+        for row in unit_status.next_in_line:
+            if row.pk != classification.pk and row not in now_fit and scopes[(GROUP, row.group)].free_places > 0:
+                now_fit.append(row)
+    return QuotaReport(touched, now_fit)
+
+
+def _change(actor, classification: Classification, *, kind: str, before: str, after: str, reason: str) -> None:
+    LevelChange.objects.create(classification=classification, kind=kind, from_level=before, to_level=after,
+                               reason=reason, changed_by=actor)
+
+
+@transaction.atomic
+def level_change(*, actor, classification: Classification, expected_version: int, level: str, reason: str) -> QuotaReport:
+    """Calibration: HR changes a proposed level, with a reason. The quota of the person's unit and
+    group is checked again; a change that would exceed a cap is refused."""
+    classification = _lock(classification, expected_version)
+    _require_year_state(classification.year, YearState.CALIBRATING)
+    level, reason = _level(level), _reason(reason)
+    before = classification.level
+    if level == before:
+        raise ValidationError({"level": _("The level is already %(level)s.") % {"level": level}})
+    perform(classification, "calibrate", actor)
+    classification.calibrated_level = "" if level == classification.proposed_level else level
+    classification.calibration_reason = reason
+    _bump(classification)
+    classification.save()
+    _change(actor, classification, kind=ChangeKind.CALIBRATION, before=before, after=level, reason=reason)
+    report = _quota_after_change(classification.year, classification)
+    audit_record(actor=actor, event=events.LEVEL_CHANGED, subject=classification, old={"level": before},
+                 new={"level": level, "now_fit": [row.name for row in report.now_fit]}, reason=reason)
+    return report
+
+
+@transaction.atomic
+def group_set(*, actor, classification: Classification, expected_version: int, group: str, reason: str) -> Classification:
+    """HR puts a person in another group with similar duties (the default is the position code)."""
+    _require_hr(actor, _("Only the personnel department sets the groups."))
+    classification = _lock(classification, expected_version)
+    _require_year_state(classification.year, YearState.OPEN, YearState.CALIBRATING)
+    group, reason = clean_text(group or ""), _reason(reason)
+    if not group:
+        raise ValidationError({"group": _("Give the group.")})
+    before = classification.group
+    classification.group, classification.group_set_by_hr = group, True
+    _bump(classification)
+    classification.save()
+    audit_record(actor=actor, event=events.GROUP_SET, subject=classification, old={"group": before},
+                 new={"group": group}, reason=reason)
+    return classification
+
+
+@transaction.atomic
+def quota_exception_record(*, actor, year: Year, group: str, decision_reference: str, reason: str) -> QuotaException:
+    """HR records an authorised exception to the quota for one group, with its decision. It takes
+    effect when the proposals are computed again."""
+    _require_hr(actor, _("Only the personnel department records a quota exception."))
+    year = _require_year_state(year, YearState.OPEN, YearState.CALIBRATING)
+    group, decision, reason = clean_text(group or ""), clean_text(decision_reference or ""), _reason(reason)
+    errors = {}
+    if not group:
+        errors["group"] = _("Give the group.")
+    if not decision:
+        errors["decision_reference"] = _("Give the decision that authorises the exception.")
+    if errors:
+        raise ValidationError(errors)
+    if year.quota_exceptions.filter(group=group).exists():
+        raise ValidationError({"group": _("An exception is already recorded for this group.")})
+    exception = QuotaException.objects.create(year=year, group=group, decision_reference=decision, reason=reason,
+                                              recorded_by=actor)
+    audit_record(actor=actor, event=events.QUOTA_EXCEPTION_RECORDED, subject=year,
+                 new={"group": group, "decision_reference": decision}, reason=reason)
+    return exception
+
+
+# --- approval and announcement -----------------------------------------------------------------
+@transaction.atomic
+def year_submit_for_approval(*, actor, year: Year) -> Year:
+    """Calibration ends: HR hands the levels to the competent authorities."""
+    year, before = _year_step(actor, year, "submit_for_approval")
+    year.save()
+    audit_record(actor=actor, event=events.YEAR_STATE_CHANGED, subject=year, old={"state": before},
+                 new={"state": year.state})
+    return year
+
+
+def _approve_one(classification: Classification, actor, now) -> AuditDraft:
+    perform(classification, "approve", actor)
+    classification.approved_level = classification.calibrated_level or classification.proposed_level
+    classification.approved_by, classification.approved_at = actor, now
+    _bump(classification)
+    classification.save()
+    return AuditDraft(event=events.LEVEL_APPROVED, subject=Subject.of(classification),
+                      new={"level": classification.approved_level, "state": classification.state})
+
+
+@transaction.atomic
+def approve(*, actor, classification: Classification, expected_version: int) -> Classification:
+    """The competent authority approves one person's level; nobody approves their own."""
+    classification = _lock(classification, expected_version)
+    _require_year_state(classification.year, YearState.APPROVING)
+    audit_record_many(actor=actor, drafts=[_approve_one(classification, actor, timezone.now())])
+    return classification
+
+
+@transaction.atomic
+def approve_unit(*, actor, year: Year, unit: Unit) -> int:
+    """The competent authority approves, at once, every level of a unit that awaits their own
+    approval; the others are left as they are. Returns how many were approved."""
+    year = _require_year_state(year, YearState.APPROVING)
+    person_id = getattr(actor, "person_id", None)
+    locked = list(Classification.objects.select_for_update().filter(
+        year=year, unit=unit, approver_id=person_id,
+        state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED]).exclude(person_id=person_id))
+    now = timezone.now()
+    drafts = [_approve_one(classification, actor, now) for classification in locked]
+    if drafts:
+        audit_record_many(actor=actor, drafts=drafts)
+    return len(drafts)
+
+
+@transaction.atomic
+def announce(*, actor, year: Year) -> int:
+    """Every level approved: the results are announced. Each person is told in the app and by
+    e-mail; the list is public inside the agency."""
+    year, before = _year_step(actor, year, "announce")
+    pending = year.classifications.exclude(state=ClassificationState.APPROVED).count()
+    if pending:
+        raise ValidationError(_("%(count)s levels are not approved yet.") % {"count": pending})
+    classifications = list(year.classifications.all())
+    for classification in classifications:
+        perform(classification, "announce", actor)
+        _bump(classification)
+    Classification.objects.bulk_update(classifications, ["state", "version"], batch_size=1000)
+    year.announced_at = timezone.now()
+    year.save()
+    audit_record(actor=actor, event=events.RESULTS_ANNOUNCED, subject=year, old={"state": before},
+                 new={"state": year.state, "announced": len(classifications)})
+    url = reverse("yearend:my_result", kwargs={"pk": year.pk})
+    _notify([c.person_id for c in classifications], kind="yearend.announced", url=url,
+            title=_("Your classification for %(year)s is announced") % {"year": year.year},
+            body=_("See your level and its explanation; acknowledge it or appeal within %(days)s days.")
+            % {"days": year.appeal_days})
+    return len(classifications)
+
+
+def appeal_deadline(year: Year):
+    return timezone.localtime(year.announced_at).date() + timedelta(days=year.appeal_days)
+
+
+@transaction.atomic
+def acknowledge(*, actor, classification: Classification, expected_version: int) -> Classification:
+    classification = _lock(classification, expected_version)
+    perform(classification, "acknowledge", actor)
+    classification.acknowledged_at = timezone.now()
+    _bump(classification)
+    classification.save()
+    audit_record(actor=actor, event=events.RESULT_ACKNOWLEDGED, subject=classification,
+                 new={"state": classification.state})
+    return classification
+
+
+@transaction.atomic
+def appeal_submit(*, actor, classification: Classification, expected_version: int, reason: str,
+                  documents: str = "") -> Appeal:
+    """The person appeals within the deadline; the appeal goes to the level above the approver
+    (the approver's own competent authority)."""
+    classification = _lock(classification, expected_version)
+    if rules.is_classified_person(classification, actor) and timezone.localdate() > appeal_deadline(classification.year):
+        raise ValidationError(_("The deadline to appeal was %(date)s.")
+                              % {"date": appeal_deadline(classification.year).strftime("%d/%m/%Y")})
+    reason = _reason(reason)
+    perform(classification, "submit_appeal", actor)
+    decider = None
+    if classification.approver_id:
+        decider = derive_for_person(classification.approver).approver.person_id
+    if decider is None or decider in (classification.person_id, classification.approver_id):
+        raise ValidationError(_("No one above the approver can decide this appeal: ask the personnel department to "
+                                "set the authority."))
+    appeal = Appeal.objects.create(classification=classification, reason=reason, documents=clean_text(documents or ""),
+                                   deadline=appeal_deadline(classification.year), decider_id=decider)
+    _bump(classification)
+    classification.save()
+    audit_record(actor=actor, event=events.APPEAL_SUBMITTED, subject=classification,
+                 new={"state": classification.state, "decider": decider}, reason=reason)
+    _notify([decider], kind="yearend.appeal", url=reverse("yearend:appeals"),
+            title=_("An appeal against a classification awaits your decision"))
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, actor, appeal: Appeal, expected_version: int, decision: str, reason: str,
+                  new_level: str = "") -> QuotaReport | None:
+    """The level above the approver upholds or changes the level, with a reason. A changed level
+    is checked against the quota of the unit and group (refused if it would exceed a cap) and the
+    report says who, over quota before, now fits."""
+    classification = _lock(appeal.classification, expected_version)
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    classification.appeal = appeal
+    if decision not in AppealDecision.values:
+        raise ValidationError({"decision": _("Choose whether the level is upheld or changed.")})
+    reason = _reason(reason)
+    perform(classification, "decide_appeal", actor)
+    before = classification.level
+    report = None
+    if decision == AppealDecision.CHANGED:
+        new_level = _level(new_level, "new_level")
+        if new_level == before:
+            raise ValidationError({"new_level": _("The level is already %(level)s.") % {"level": new_level}})
+        classification.approved_level = new_level
+        _change(actor, classification, kind=ChangeKind.APPEAL, before=before, after=new_level, reason=reason)
+    else:
+        new_level = ""
+    appeal.decision, appeal.new_level, appeal.decision_reason = decision, new_level, reason
+    appeal.decided_by, appeal.decided_at = actor, timezone.now()
+    appeal.save()
+    _bump(classification)
+    classification.save()
+    if decision == AppealDecision.CHANGED:
+        report = _quota_after_change(classification.year, classification)
+    audit_record(actor=actor, event=events.APPEAL_DECIDED, subject=classification, old={"level": before},
+                 new={"decision": decision, "level": classification.level,
+                      "now_fit": [row.name for row in report.now_fit] if report else []}, reason=reason)
+    _notify([classification.person_id], kind="yearend.appeal_decided",
+            url=reverse("yearend:my_result", kwargs={"pk": classification.year_id}),
+            title=_("Your appeal has been decided"))
+    return report
+
+
+@transaction.atomic
+def year_close(*, actor, year: Year) -> Year:
+    """No appeal pending: every result becomes final and the year locks."""
+    year, before = _year_step(actor, year, "close")
+    pending = year.classifications.filter(state=ClassificationState.APPEALED).count()
+    if pending:
+        raise ValidationError(_("%(count)s appeals are not decided yet.") % {"count": pending})
+    classifications = list(year.classifications.filter(
+        state__in=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED]))
+    for classification in classifications:
+        perform(classification, "finalise", actor)
+        _bump(classification)
+    Classification.objects.bulk_update(classifications, ["state", "version"], batch_size=1000)
+    year.save()
+    audit_record(actor=actor, event=events.YEAR_CLOSED, subject=year, old={"state": before},
+                 new={"state": year.state, "finalised": len(classifications)})
+    return year
+
+
+@transaction.atomic
+def amend_after_close(*, actor, classification: Classification, expected_version: int, level: str,
+                      reason: str) -> Classification:
+    """After closing, only HR corrects a level, with a reason, as a visible amendment: the
+    approved level stays readable and the change is kept."""
+    _require_hr(actor, _("Only the personnel department amends a closed year."))
+    classification = _lock(classification, expected_version)
+    _require_year_state(classification.year, YearState.CLOSED)
+    level, reason = _level(level), _reason(reason)
+    before = classification.level
+    if level == before:
+        raise ValidationError({"level": _("The level is already %(level)s.") % {"level": level}})
+    classification.amended_level = level
+    _bump(classification)
+    classification.save()
+    _change(actor, classification, kind=ChangeKind.AMENDMENT, before=before, after=level, reason=reason)
+    audit_record(actor=actor, event=events.LEVEL_AMENDED, subject=classification, old={"level": before},
+                 new={"level": level, "approved_level": classification.approved_level}, reason=reason)
+    return classification

@@ -1,0 +1,341 @@
+"""Year-end pages. Thin: each parses its form, calls one service or selector, and on a refusal
+shows the page again with the message and what the user typed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from congtam.core.views import attach_errors, require
+from congtam.org.models import Person, Unit
+from congtam.yearend import rules, selectors, services
+from congtam.yearend.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    FactForm,
+    LevelChangeForm,
+    QuotaExceptionForm,
+    VersionedForm,
+    YearForm,
+)
+from congtam.yearend.models import Appeal, Classification, Year
+
+YEAR_STEPS = {"propose": services.proposals_compute, "submit": services.year_submit_for_approval,
+              "announce": services.announce, "close": services.year_close}
+
+
+def _hr(request) -> None:
+    require(selectors.is_hr(request.user))
+
+
+def _report_quota(request, report) -> None:
+    if report is not None and report.now_fit:
+        messages.info(request, _("A place within the quota is free: %(names)s, over quota before, now fit.")
+                      % {"names": ", ".join(row.name for row in report.now_fit)})
+
+
+@require_GET
+def years_view(request):
+    return render(request, "yearend/years.html", {"years": selectors.years_list(viewer=request.user),
+                                                  "is_hr": selectors.is_hr(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def year_open_view(request):
+    _hr(request)
+    form = YearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            year = services.year_open(actor=request.user, agency=data["units"][0].agency, year=data["year"],
+                                      staff_group=data["staff_group"], policy_id=data["policy_id"],
+                                      units=data["units"], appeal_days=data["appeal_days"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("yearend:year", pk=year.pk)
+    return render(request, "yearend/year_open.html", {"form": form})
+
+
+@require_GET
+def year_view(request, pk):
+    _hr(request)
+    year = get_object_or_404(Year, pk=pk)
+    units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
+    return render(request, "yearend/year.html", {
+        "year": year, "units": units, "steps": YEAR_STEPS, "exception_form": QuotaExceptionForm(),
+        "exceptions": year.quota_exceptions.order_by("group"),
+        "missing": request.session.pop(f"yearend-missing-{year.pk}", [])})
+
+
+@require_POST
+def year_action_view(request, pk, action):
+    _hr(request)
+    year = get_object_or_404(Year, pk=pk)
+    if action not in YEAR_STEPS:
+        raise Http404
+    try:
+        result = YEAR_STEPS[action](actor=request.user, year=year)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if action == "propose":
+            messages.success(request, ngettext("%(count)s person classified.", "%(count)s people classified.",
+                                               result.classified) % {"count": result.classified})
+            request.session[f"yearend-missing-{year.pk}"] = [f"{p.staff_code} {p.full_name}" for p in result.missing]
+        else:
+            messages.success(request, _("Done."))
+    return redirect("yearend:year", pk=year.pk)
+
+
+@require_POST
+def quota_exception_view(request, pk):
+    _hr(request)
+    year = get_object_or_404(Year, pk=pk)
+    form = QuotaExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.quota_exception_record(actor=request.user, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The exception is recorded; compute the proposals again to apply it."))
+            return redirect("yearend:year", pk=year.pk)
+    units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
+    return render(request, "yearend/year.html", {"year": year, "units": units, "steps": YEAR_STEPS,
+                                                 "exception_form": form, "exceptions": year.quota_exceptions.all(),
+                                                 "missing": []}, status=400)
+
+
+def _calibration_page(request, year, unit, forms=None, status=200):
+    try:
+        view = selectors.calibration_view(viewer=request.user, year=year, unit=unit)
+    except PermissionError:
+        raise PermissionDenied from None
+    forms = forms or {}
+    can_change = selectors.is_hr(request.user) and year.state == "calibrating"
+    can_amend = selectors.is_hr(request.user) and year.state == "closed"
+    if can_change or can_amend:
+        for group in view.groups:
+            for row in group.rows:
+                row.form = forms.get(row.pk) or LevelChangeForm(prefix=f"c{row.pk}", initial={
+                    "version": row.version, "level": row.level})
+    return render(request, "yearend/calibration.html", {"view": view, "can_change": can_change, "can_amend": can_amend}, status=status)
+
+
+@require_GET
+def calibration_view(request, pk, code):
+    year = get_object_or_404(Year, pk=pk)
+    unit = get_object_or_404(Unit, code=code)
+    return _calibration_page(request, year, unit)
+
+
+@require_POST
+def level_change_view(request, pk):
+    _hr(request)
+    classification = get_object_or_404(Classification.objects.select_related("year", "unit"), pk=pk)
+    form = LevelChangeForm(request.POST, prefix=f"c{classification.pk}")
+    if form.is_valid():
+        try:
+            report = services.level_change(actor=request.user, classification=classification,
+                                           expected_version=form.cleaned_data["version"],
+                                           level=form.cleaned_data["level"], reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The level is changed."))
+            _report_quota(request, report)
+            return redirect("yearend:calibration", pk=classification.year_id, code=classification.unit.code)
+    return _calibration_page(request, classification.year, classification.unit, {classification.pk: form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def facts_view(request, pk, staff_code):
+    year = get_object_or_404(Year, pk=pk)
+    person = get_object_or_404(Person, staff_code=staff_code)
+    if request.method == "POST":
+        _hr(request)
+    require(selectors.may_see_facts(request.user, year, person))
+    form = FactForm(request.POST or None) if selectors.is_hr(request.user) else None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+            try:
+                services.fact_record(actor=request.user, year=year, person=person, **data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The fact is recorded."))
+                return redirect("yearend:facts", pk=year.pk, staff_code=staff_code)
+        status = 400
+    facts = selectors.facts_for(viewer=request.user, year=year, person=person)
+    return render(request, "yearend/facts.html", {"year": year, "person": person, "facts": facts, "form": form},
+                  status=status)
+
+
+@require_GET
+def approval_view(request, pk):
+    year = get_object_or_404(Year, pk=pk)
+    rows = list(selectors.awaiting_approval(viewer=request.user, year=year))
+    for row in rows:
+        row.form = VersionedForm(initial={"version": row.version})
+    units = sorted({row.unit for row in rows}, key=lambda unit: unit.path)
+    return render(request, "yearend/approval.html", {"year": year, "rows": rows, "units": units})
+
+
+@require_POST
+def approve_view(request, pk):
+    classification = get_object_or_404(Classification, pk=pk)
+    require(rules.is_competent_authority(classification, request.user))
+    form = VersionedForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Reload the page and try again."))
+        services.approve(actor=request.user, classification=classification,
+                         expected_version=form.cleaned_data["version"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The level is approved."))
+    return redirect("yearend:approval", pk=classification.year_id)
+
+
+@require_POST
+def approve_unit_view(request, pk, code):
+    year = get_object_or_404(Year, pk=pk)
+    unit = get_object_or_404(Unit, code=code)
+    try:
+        count = services.approve_unit(actor=request.user, year=year, unit=unit)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, ngettext("%(count)s level approved.", "%(count)s levels approved.", count)
+                         % {"count": count})
+    return redirect("yearend:approval", pk=year.pk)
+
+
+@require_GET
+def my_result_view(request, pk):
+    year = get_object_or_404(Year, pk=pk)
+    classification = selectors.my_result(viewer=request.user, year=year)
+    return _result_page(request, year, classification)
+
+
+def _result_page(request, year, classification, appeal_form=None, status=200):
+    context = {"year": year, "classification": classification}
+    if classification is not None:
+        context["deadline"] = services.appeal_deadline(year)
+        context["changes"] = list(classification.changes.order_by("changed_at", "pk"))
+        context["appeal"] = Appeal.objects.filter(classification=classification).first()
+        context["acknowledge_form"] = VersionedForm(initial={"version": classification.version})
+        context["appeal_form"] = appeal_form or AppealForm(initial={"version": classification.version})
+        context["reasons"] = classification.explanation.get("reasons", {}).get(
+            "en" if request.LANGUAGE_CODE == "en" else "vi", [])
+    return render(request, "yearend/my_result.html", context, status=status)
+
+
+def _own(request, pk) -> Classification:
+    classification = get_object_or_404(Classification.objects.select_related("year"), pk=pk)
+    require(rules.is_classified_person(classification, request.user))
+    return classification
+
+
+@require_POST
+def acknowledge_view(request, pk):
+    classification = _own(request, pk)
+    form = VersionedForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Reload the page and try again."))
+        services.acknowledge(actor=request.user, classification=classification,
+                             expected_version=form.cleaned_data["version"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("You have acknowledged your result."))
+    return redirect("yearend:my_result", pk=classification.year_id)
+
+
+@require_POST
+def appeal_view(request, pk):
+    classification = _own(request, pk)
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_submit(actor=request.user, classification=classification,
+                                   expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+                                   documents=form.cleaned_data["documents"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Your appeal is sent to the level above the approver."))
+            return redirect("yearend:my_result", pk=classification.year_id)
+    return _result_page(request, classification.year, classification, appeal_form=form, status=400)
+
+
+@require_GET
+def public_list_view(request, pk):
+    year = get_object_or_404(Year, pk=pk)
+    return render(request, "yearend/public_list.html",
+                  {"year": year, "rows": selectors.public_list(viewer=request.user, year=year)})
+
+
+@require_GET
+def appeals_view(request):
+    appeals = list(selectors.appeals_awaiting(viewer=request.user))
+    for appeal in appeals:
+        appeal.form = AppealDecisionForm(prefix=f"a{appeal.pk}", initial={"version": appeal.classification.version})
+    return render(request, "yearend/appeals.html", {"appeals": appeals})
+
+
+@require_POST
+def appeal_decide_view(request, pk):
+    appeal = get_object_or_404(Appeal.objects.select_related("classification__person", "classification__year"), pk=pk)
+    require(rules.is_appeal_decider(appeal.classification, request.user))
+    form = AppealDecisionForm(request.POST, prefix=f"a{appeal.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.appeal_decide(actor=request.user, appeal=appeal, expected_version=data["version"],
+                                            decision=data["decision"], new_level=data["new_level"],
+                                            reason=data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The appeal is decided."))
+            _report_quota(request, report)
+            return redirect("yearend:appeals")
+    appeal.form = form
+    others = [other for other in selectors.appeals_awaiting(viewer=request.user) if other.pk != appeal.pk]
+    for other in others:
+        other.form = AppealDecisionForm(prefix=f"a{other.pk}", initial={"version": other.classification.version})
+    return render(request, "yearend/appeals.html", {"appeals": [appeal, *others]}, status=400)
+
+
+@require_POST
+def amend_view(request, pk):
+    _hr(request)
+    classification = get_object_or_404(Classification.objects.select_related("year", "unit"), pk=pk)
+    form = LevelChangeForm(request.POST, prefix=f"c{classification.pk}")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a level and give the reason."))
+        services.amend_after_close(actor=request.user, classification=classification,
+                                   expected_version=form.cleaned_data["version"], level=form.cleaned_data["level"],
+                                   reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The amendment is recorded; the approved level stays readable."))
+    return redirect("yearend:calibration", pk=classification.year_id, code=classification.unit.code)
