@@ -77,6 +77,36 @@ def _a_source_system(world):
     return {"system_id": system.pk}
 
 
+def _a_year(world):
+    from congtam.yearend.services import year_open
+
+    return year_open(actor=world.users[Role.HR], agency=world.agency, year=2026, staff_group="cong_chuc",
+                     policy_id="nd335", units=[world.units["VPL"]])
+
+
+def _an_classification(world):
+    """Nguyễn Văn An's classification (the staff login), approved by Lan (the unit head)."""
+    from congtam.yearend.models import Classification
+
+    return Classification.objects.create(
+        year=_a_year(world), person=world.people["an"], unit=world.units["VPL-P1"], group="CV",
+        evaluator=world.people["truong_phong"], approver=world.people["vu_truong"], proposed_level="HTTNV",
+        qualified_level="HTTNV")
+
+
+def _an_appeal(world):
+    from datetime import date
+
+    from congtam.yearend.models import Appeal
+
+    appeal = Appeal.objects.create(classification=_an_classification(world), reason="Xin xem lại",
+                                   deadline=date(2026, 12, 31), decider=world.people["chu_nhiem"])
+    return {"pk": appeal.pk}
+
+
+YEAR_HEADS = {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.MANAGER}  # HR, and the heads of VPL and VPL-P1
+
+
 ITEM_IMPORTERS = {Role.HR, Role.ADMIN, Role.MANAGER, Role.UNIT_HEAD, Role.LEADERSHIP}  # HR, and evaluators for their people
 
 
@@ -127,6 +157,17 @@ ROUTES = {
     "api:system_revoke": (_a_source_system, ORG_MANAGERS),
     "api:item_import": ({}, ITEM_IMPORTERS),
     "api:item_import_template": ({}, ITEM_IMPORTERS),
+    "yearend:years": ({}, EVERYONE),
+    "yearend:year_open": ({}, ORG_MANAGERS),
+    "yearend:appeals": ({}, EVERYONE),
+    "yearend:year": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),
+    "yearend:calibration": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"}, YEAR_HEADS),
+    # Facts of An: HR, the competent authority (Lan) and An himself; nobody else.
+    "yearend:facts": (lambda world: {"pk": _a_year(world).pk, "staff_code": "NV021"},
+                      {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.STAFF}),
+    "yearend:approval": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
+    "yearend:my_result": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
+    "yearend:public_list": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
 }
 
 # Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other
@@ -149,6 +190,16 @@ POST_ROUTES = {
     "monitoring:amend": (_review_kwargs(), ORG_MANAGERS),
     # Anyone may post; only the reviews awaiting the poster's own approval are approved (tested apart).
     "monitoring:approve_unit": (lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1"}, EVERYONE),
+    "yearend:year_action": (lambda world: {"pk": _a_year(world).pk, "action": "propose"}, ORG_MANAGERS),
+    "yearend:quota_exception": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),
+    # Anyone may post; only the levels awaiting the poster's own approval are approved (tested apart).
+    "yearend:approve_unit": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"}, EVERYONE),
+    "yearend:level_change": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
+    "yearend:amend": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
+    "yearend:approve": (lambda world: {"pk": _an_classification(world).pk}, {Role.UNIT_HEAD}),
+    "yearend:acknowledge": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
+    "yearend:appeal": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
+    "yearend:appeal_decide": (_an_appeal, set()),  # the level above Lan (the agency's head) has no login here
 }
 
 # Routes every visitor may open, signed in or not. The API's description is public; its data
