@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
 from congtam.core.vntext import clean_text
@@ -575,7 +576,8 @@ def announce(*, actor, year: Year) -> int:
     year, before = _year_step(actor, year, "announce")
     pending = year.classifications.exclude(state=ClassificationState.APPROVED).count()
     if pending:
-        raise ValidationError(_("%(count)s levels are not approved yet.") % {"count": pending})
+        raise ValidationError(ngettext("%(count)s level is not approved yet.", "%(count)s levels are not approved yet.",
+                                       pending) % {"count": pending})
     classifications = list(year.classifications.all())
     for classification in classifications:
         perform(classification, "announce", actor)
@@ -682,7 +684,8 @@ def year_close(*, actor, year: Year) -> Year:
     year, before = _year_step(actor, year, "close")
     pending = year.classifications.filter(state=ClassificationState.APPEALED).count()
     if pending:
-        raise ValidationError(_("%(count)s appeals are not decided yet.") % {"count": pending})
+        raise ValidationError(ngettext("%(count)s appeal is not decided yet.", "%(count)s appeals are not decided yet.",
+                                       pending) % {"count": pending})
     classifications = list(year.classifications.filter(
         state__in=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED]))
     for classification in classifications:
