@@ -293,11 +293,16 @@ def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: b
     year = _require_year_state(year, YearState.OPEN)
     if proposed_level:
         _level(proposed_level, "proposed_level")
-    values = {"shared_criteria_met": bool(shared_criteria_met),
-              "completion_percent": _percent(completion_percent, "completion_percent"),
-              "exceeded_percent": _percent(exceeded_percent, "exceeded_percent"),
-              "short_percent": _percent(short_percent, "short_percent"),
-              "proposed_level": proposed_level, "recorded_by": actor}
+    values = {"shared_criteria_met": bool(shared_criteria_met), "proposed_level": proposed_level, "recorded_by": actor}
+    errors: dict[str, list[str]] = {}
+    for name, value in (("completion_percent", completion_percent), ("exceeded_percent", exceeded_percent),
+                        ("short_percent", short_percent)):
+        try:
+            values[name] = _percent(value, name)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     assessment, _created = CriteriaSelfAssessment.objects.update_or_create(year=year, person=person, defaults=values)
     audit_record(actor=actor, event=events.CRITERIA_RECORDED, subject=Subject("org.person", str(person.pk), str(person)),
                  new={"year": year.year, **{k: str(v) for k, v in values.items() if k != "recorded_by"}})

@@ -158,3 +158,50 @@ def test_the_public_list_shows_levels_only_once_announced(year_end, client_as, c
     content = client_as(Role.INSPECTOR).get(url).content.decode()
     assert "Nguyễn Văn An" in content and "KHTNV" in content
     assert "Tiết lộ tài liệu mật" not in content and "77/QĐ" not in content
+
+
+def test_hr_opens_a_year_from_the_page_and_a_refusal_keeps_the_input(world, client_as):
+    client = client_as(Role.HR)
+    url = reverse("yearend:year_open")
+    data = {"year": "2026", "staff_group": "cong_chuc", "policy_id": "khong-co", "units": [world.units["VPL"].pk],
+            "appeal_days": "10"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and 'value="khong-co"' in response.content.decode()
+    response = client.post(url, {**data, "policy_id": "nd335"})
+    from congtam.yearend.models import Year
+
+    year = Year.objects.get()
+    assert response.url == reverse("yearend:year", kwargs={"pk": year.pk})
+    assert (year.policy_id, year.appeal_days, year.model) == ("nd335", 10, "points")
+
+
+def test_the_level_above_decides_an_appeal_from_the_page(year_end, client, chairman):
+    _announce_all(year_end, chairman)
+    an = year_end.classification("an")
+    services.appeal_submit(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version,
+                           reason="Chưa tính sản phẩm vượt")
+    an.refresh_from_db()
+    client.force_login(chairman)
+    assert "Chưa tính sản phẩm vượt" in client.get(reverse("yearend:appeals")).content.decode()
+    prefix = f"a{an.appeal.pk}"
+    url = reverse("yearend:appeal_decide", kwargs={"pk": an.appeal.pk})
+    response = client.post(url, {f"{prefix}-version": an.version, f"{prefix}-decision": "changed",
+                                 f"{prefix}-new_level": "", f"{prefix}-reason": "Có sản phẩm vượt"})
+    assert response.status_code == 400 and "Có sản phẩm vượt" in response.content.decode()
+    response = client.post(url, {f"{prefix}-version": an.version, f"{prefix}-decision": "changed",
+                                 f"{prefix}-new_level": "HTNV", f"{prefix}-reason": "Chất lượng quý 4 chưa đạt"})
+    assert response.status_code == 302
+    an.refresh_from_db()
+    assert (an.state, an.level, an.appeal.decision) == ("final", "HTNV", "changed")
+    client.force_login(year_end.user(Role.STAFF))
+    content = client.get(reverse("yearend:my_result", kwargs={"pk": year_end.year.pk})).content.decode()
+    assert 'data-testid="appeal-decision"' in content and "Chất lượng quý 4 chưa đạt" in content
+
+
+def test_the_person_acknowledges_from_the_page(year_end, client_as, chairman):
+    _announce_all(year_end, chairman)
+    an = year_end.classification("an")
+    response = client_as(Role.STAFF).post(reverse("yearend:acknowledge", kwargs={"pk": an.pk}), {"version": an.version})
+    assert response.status_code == 302
+    an.refresh_from_db()
+    assert an.state == "acknowledged" and an.acknowledged_at is not None
