@@ -37,9 +37,24 @@ def refusal(instance, name: str, user) -> ValidationError | PermissionDenied | N
         return PermissionDenied(_("You may not take this action."))
     for condition in transition.conditions or ():
         if not condition(instance):
-            message = CONDITION_MESSAGES.get(condition.__name__, _("A condition of this action is not met."))
+            message = getattr(condition, "refusal_message", None) or CONDITION_MESSAGES.get(
+                condition.__name__, _("A condition of this action is not met."))
             return ValidationError(str(message))
     return None
+
+
+def condition(message):
+    """Declare a transition's condition with the message a refusal gives (for any app's models)::
+
+        @condition(_("Some levels are not approved yet."))
+        def all_approved(year): ...
+    """
+
+    def attach(function):
+        function.refusal_message = message
+        return function
+
+    return attach
 
 
 def perform(instance, name: str, user, *args, **kwargs):

@@ -285,3 +285,13 @@ def test_the_approver_approves_a_whole_unit_at_once_and_only_their_own(year, cli
     assert year.review("an").state == ReviewState.SUBMITTED
     response = client_as(Role.UNIT_HEAD).post(url)
     assert response.status_code == 302 and year.review("an").state == ReviewState.APPROVED
+
+
+def test_a_condition_declared_with_its_message_gives_that_message(year):
+    from congtam.monitoring import workflow
+
+    @workflow.condition("Thông điệp riêng")
+    def never(_instance):
+        return False
+
+    assert never.refusal_message == "Thông điệp riêng" and never(None) is False
