@@ -335,3 +335,6 @@ class Appeal(models.Model):
     class Meta:
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
+
+
+from congtam.yearend.meeting_models import *  # noqa: E402,F401,F403  (the unit meeting and colleague feedback)
