@@ -138,6 +138,27 @@ def _closed_month(cycle: Cycle, period: Period, reviews: list[Review], catalogue
     return len(all_items)
 
 
+def demo_history_year(*, agency, year: int, seed: int) -> int:
+    """A whole year of monthly monitoring, every month closed (the history behind a finished
+    year-end classification). Returns the number of work items written."""
+    rng = random.Random(seed + year)
+    hr = User.objects.filter(role=Role.HR, is_active=True).order_by("pk").first()
+    root = Unit.objects.filter(agency=agency, parent__isnull=True).order_by("path")
+    cycle = services.cycle_open(actor=hr, agency=agency, year=year, frequency="monthly", staff_group=Category.CONG_CHUC,
+                                policy_id="nd335", units=list(root))
+    services.reviews_open(cycle, actor=hr)
+    catalogues: dict[int, list[CatalogueItem]] = {}
+    for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by("position", "code"):
+        catalogues.setdefault(entry.position_id, []).append(entry)
+    users_by_person = {user.person_id: user for user in User.objects.filter(person__isnull=False, is_active=True)}
+    scale = {entry["code"]: len(entry["levels"]) for entry in engine.general_levels(cycle_policy(cycle))}
+    items = 0
+    for period in cycle.periods.order_by("number"):
+        reviews = list(Review.objects.filter(period=period).select_related("period__cycle").order_by("pk"))
+        items += _closed_month(cycle, period, reviews, catalogues, rng, users_by_person, scale)
+    return items
+
+
 def _open_month(period: Period, reviews: list[Review], catalogues: dict, rng: random.Random,
                 users_by_person: dict[int, User], today: date) -> int:
     """The open month of the demo division, through the services, at different steps: some plans

@@ -27,10 +27,22 @@ def test_the_demo_year_has_closed_months_scored_by_the_engine_and_an_open_month(
     assert review_score(sample, list(sample.items.all()), list(sample.ratings.all())).score == sample.exact_score
     # The staff login's November: a plan acknowledged, one item reported and awaiting the check.
     staff = User.objects.get(username="nhanvien")
-    november = Review.objects.get(person=staff.person, period__number=11)
+    november = Review.objects.get(person=staff.person, period__number=11, period__cycle__year=2026)
     assert november.state == ReviewState.IN_PROGRESS
     assert november.items.filter(state=ItemState.REPORTED).count() == 1
     assert november.evaluator_id == User.objects.get(username="truongphong").person_id
+    # Year end: last year finished (every level final, the engine's proposal approved), this year at
+    # calibration for the public employees (criteria model), with the engine's proposals.
+    from congtam.yearend.models import Year
+
+    finished = Year.objects.get(year=2025)
+    assert finished.state == "closed" and finished.model == "points"
+    assert set(finished.classifications.values_list("state", flat=True)) == {"final"}
+    assert all(row.approved_level == row.proposed_level for row in finished.classifications.all())
+    assert Review.objects.filter(period__cycle__year=2025, state=ReviewState.APPROVED).count() == 12 * finished.classifications.count()
+    calibrating = Year.objects.get(year=2026)
+    assert calibrating.state == "calibrating" and calibrating.model == "criteria"
+    assert calibrating.classifications.count() == calibrating.self_assessments.count()
 
 
 @pytest.mark.parametrize("today, shown", [

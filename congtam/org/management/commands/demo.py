@@ -86,14 +86,24 @@ class Command(BaseCommand):
         # Monitoring builds on the organisation; imported here so that the organisation's demo
         # stays usable on its own.
         from congtam.monitoring.demo import demo_year
+        from congtam.yearend.demo import demo_yearend
 
         started = time.perf_counter()
-        loaded = demo_year(agency=Agency.objects.get(pk=agency_id), seed=seed)
+        agency = Agency.objects.get(pk=agency_id)
+        loaded = demo_year(agency=agency, seed=seed)
         self.stdout.write(self.style.SUCCESS(
             _("Monitoring year loaded: %(closed)d closed months and month %(open)d in progress; %(reviews)d period "
               "reviews, %(items)d work items (%(seconds).1f s).") % {
                 "closed": loaded.closed_months, "open": loaded.open_month, "reviews": loaded.reviews,
                 "items": loaded.items, "seconds": time.perf_counter() - started}
+        ))
+        started = time.perf_counter()
+        yearend = demo_yearend(agency=agency, seed=seed)
+        self.stdout.write(self.style.SUCCESS(
+            _("Year-end loaded: last year finished for %(finished)d civil servants; this year at calibration for "
+              "%(calibrating)d public employees (%(seconds).1f s).") % {
+                "finished": yearend.finished_people, "calibrating": yearend.calibrating_people,
+                "seconds": time.perf_counter() - started}
         ))
 
     def print_logins(self) -> None:

@@ -1,0 +1,90 @@
+"""Year-end classification for the demo agency: one finished year and one at the calibration
+step, so that every year-end page has real content.
+
+- The finished year (last year, civil servants, points model): its twelve months of monitoring
+  are written as history (see :mod:`congtam.monitoring.demo`), the year is opened and the engine
+  proposes every level through the services; the approvals, the announcement, the
+  acknowledgements and the closing are then written as the record of what happened (one audit
+  entry says so), as an import of last year's results would be.
+- The year at calibration (this year, public employees, criteria model): opened, each person's
+  self-assessment recorded through the services, the engine's proposals computed; HR and the
+  heads can calibrate, approve and announce it with the demo logins.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from congtam.accounts.models import Role, User
+from congtam.audit.services import audit_record
+from congtam.monitoring.demo import demo_history_year
+from congtam.org.models import Category, Person, Unit, UnitRole
+from congtam.yearend import events, services
+from congtam.yearend.models import Classification, ClassificationState, Year, YearState
+
+
+@dataclass(frozen=True, slots=True)
+class DemoYearEnd:
+    finished_year_id: int
+    finished_people: int
+    calibrating_year_id: int
+    calibrating_people: int
+
+
+def _finish_as_history(year: Year, today: date) -> int:
+    """Approved, announced, acknowledged and final: the record of a finished year."""
+    announced = timezone.make_aware(datetime.combine(date(year.year, 12, 20), time(9)))
+    approvers = {user.person_id: user.pk for user in User.objects.filter(person__isnull=False, is_active=True)}
+    count = 0
+    for classification in year.classifications.only("pk", "approver_id"):
+        Classification.objects.filter(pk=classification.pk).update(
+            state=ClassificationState.FINAL, approved_level=F("proposed_level"), approved_at=announced,
+            approved_by_id=approvers.get(classification.approver_id), acknowledged_at=announced,
+            version=F("version") + 4,
+        )
+        count += 1
+    Year.objects.filter(pk=year.pk).update(state=YearState.CLOSED, announced_at=announced, version=F("version") + 3)
+    audit_record(actor=None, actor_label="demo", event=events.DEMO_HISTORY, subject=year,
+                 new={"classifications": count, "state": YearState.CLOSED})
+    return count
+
+
+@transaction.atomic
+def demo_yearend(*, agency, seed: int = 2026, today: date | None = None, current_year: int | None = None) -> DemoYearEnd:
+    today = today or timezone.localdate()
+    this_year = current_year or today.year
+    rng = random.Random(seed)
+    hr = User.objects.filter(role=Role.HR, is_active=True).order_by("pk").first()
+    root = list(Unit.objects.filter(agency=agency, parent__isnull=True).order_by("path"))
+
+    last_year = this_year - 1
+    demo_history_year(agency=agency, year=last_year, seed=seed)
+    finished = services.year_open(actor=hr, agency=agency, year=last_year, staff_group=Category.CONG_CHUC,
+                                  policy_id="nd335", units=root)
+    services.proposals_compute(actor=hr, year=finished)
+    services.year_submit_for_approval(actor=hr, year=finished)
+    finished_people = _finish_as_history(Year.objects.get(pk=finished.pk), today)
+
+    calibrating = services.year_open(actor=hr, agency=agency, year=this_year, staff_group=Category.VIEN_CHUC,
+                                     policy_id="nd90-vien-chuc", units=root)
+    # Leaders also answer for their unit's targets, which the year-end pages do not record yet: their
+    # self-assessments are left to be made, and the calibration page lists them as missing.
+    people = list(Person.objects.filter(category=Category.VIEN_CHUC, is_active=True, unit__agency=agency,
+                                        unit_role=UnitRole.MEMBER).order_by("pk"))
+    for person in people:
+        roll = rng.random()
+        completion = 100 if roll > 0.1 else rng.choice([85, 90, 95])
+        exceeded = rng.choice([0, 10, 30, 50, 60, 70]) if completion == 100 else 0
+        short = 0 if completion == 100 else rng.choice([5, 10, 15, 25])
+        proposed = "HTXSNV" if exceeded >= 50 else "HTTNV" if completion == 100 else "HTNV"
+        services.criteria_record(actor=hr, year=calibrating, person=person, shared_criteria_met=rng.random() > 0.03,
+                                 completion_percent=completion, exceeded_percent=exceeded, short_percent=short,
+                                 proposed_level=proposed)
+    services.proposals_compute(actor=hr, year=calibrating)
+    return DemoYearEnd(finished.pk, finished_people, calibrating.pk, len(people))
