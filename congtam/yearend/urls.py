@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from congtam.yearend import views
+from congtam.yearend import export_urls, views
 
 app_name = "yearend"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("classifications/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("classifications/<int:pk>/appeal/", views.appeal_view, name="appeal"),
     path("classifications/<int:pk>/amend/", views.amend_view, name="amend"),
+    path("", include(export_urls)),
 ]

@@ -104,6 +104,17 @@ def _an_appeal(world):
     return {"pk": appeal.pk}
 
 
+def _an_archive_of_forms(world):
+    """The archive of Vụ Pháp luật's forms, built by HR's job (its creator)."""
+    from congtam.jobs.services import job_execute, job_start
+
+    year_id = _an_classification(world).year_id
+    job = job_start(actor=world.users[Role.HR], kind="yearend.forms_archive",
+                    params={"year_id": year_id, "unit_code": "VPL"})
+    return {"job_id": job_execute(job_id=job.pk).pk}
+
+
+SUMMARY_READERS = {Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR}
 YEAR_HEADS = {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.MANAGER}  # HR, and the heads of VPL and VPL-P1
 
 
@@ -168,6 +179,15 @@ ROUTES = {
     "yearend:approval": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:my_result": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:public_list": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
+    # An's evaluation form: An, his evaluator (Sơn), his approver (Lan), HR, the admin; the inspector reads.
+    "yearend:form_download": (lambda world: {"pk": _an_classification(world).pk, "extension": "pdf"},
+                              {Role.STAFF, Role.MANAGER, Role.UNIT_HEAD, Role.HR, Role.ADMIN, Role.INSPECTOR}),
+    "yearend:exports": (lambda world: {"pk": _a_year(world).pk}, SUMMARY_READERS),
+    "yearend:agency_summary": (lambda world: {"pk": _a_year(world).pk}, SUMMARY_READERS),
+    # A unit's summary: also the heads of the unit (Sơn) and of the units above it (Lan).
+    "yearend:unit_summary": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"},
+                             SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
+    "yearend:forms_archive_download": (_an_archive_of_forms, ORG_MANAGERS),  # its creator (HR), HR, the admin
 }
 
 # Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other
@@ -200,6 +220,7 @@ POST_ROUTES = {
     "yearend:acknowledge": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
     "yearend:appeal": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
     "yearend:appeal_decide": (_an_appeal, set()),  # the level above Lan (the agency's head) has no login here
+    "yearend:forms_archive_start": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),
 }
 
 # Routes every visitor may open, signed in or not. The API's description is public; its data

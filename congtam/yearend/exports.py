@@ -1,0 +1,242 @@
+"""The official year-end documents built from the classification (issue 6, part 8).
+
+This module turns the year-end models into the plain dataclasses of :mod:`congtam.documents`, in a
+fixed number of queries per batch of people, and decides who may download what. The documents are
+filed with the decree's Vietnamese wording, so the texts written here are Vietnamese whatever the
+language of the page (as in :mod:`congtam.documents.wording`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+
+from congtam.accounts.models import Role
+from congtam.audit.services import audit_record
+from congtam.documents import Category, EvaluationFormData, SelfAssessment, Signature, UnitSummaryRow
+from congtam.org.models import Person, Unit, UnitRole
+from congtam.org.models import Category as StaffCategory
+from congtam.scoring.levels import Level
+from congtam.yearend import export_events, rules
+from congtam.yearend.models import Classification, CriteriaSelfAssessment, LevelChange, Model, Year
+
+BATCH = 200
+FORM_FORMATS = ("docx", "pdf")
+# A contract worker files the form of a public employee (the form of a working contract).
+FORM_CATEGORY = {StaffCategory.CAN_BO: Category.CAN_BO, StaffCategory.CONG_CHUC: Category.CONG_CHUC,
+                 StaffCategory.VIEN_CHUC: Category.VIEN_CHUC, StaffCategory.HOP_DONG: Category.VIEN_CHUC}
+SUMMARY_ROLES = frozenset({Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR})
+FORM_READERS = frozenset({Role.HR, Role.ADMIN, Role.INSPECTOR})
+CHANGE_WORDS = {"calibration": "Điều chỉnh khi cân đối", "appeal": "Quyết định giải quyết kiến nghị",
+                "amendment": "Điều chỉnh sau khi khóa sổ"}
+
+
+def _active(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+# --- who may download ----------------------------------------------------------------------------
+def may_download_form(user, classification: Classification) -> bool:
+    """The person, their evaluator and their approver; HR and the administrator; the inspector (reading)."""
+    if not _active(user):
+        return False
+    if user.role in FORM_READERS:
+        return True
+    person_id = getattr(user, "person_id", None)
+    return person_id is not None and person_id in (
+        classification.person_id, classification.evaluator_id, classification.approver_id)
+
+
+def may_download_summary(user, unit: Unit | None) -> bool:
+    """HR, the administrator, the leadership and the inspector; a unit's heads (and the heads above it)
+    for that unit."""
+    if not _active(user):
+        return False
+    if user.role in SUMMARY_ROLES:
+        return True
+    if unit is None or getattr(user, "person_id", None) is None:
+        return False
+    return Person.objects.filter(pk=user.person_id, is_active=True, unit_role=UnitRole.HEAD,
+                                 unit_id__in=[*unit.ancestor_ids(), unit.pk]).exists()
+
+
+def may_build_archive(user) -> bool:
+    return rules.is_hr(None, user)
+
+
+# --- what is in scope ------------------------------------------------------------------------------
+def scope(year: Year, unit: Unit | None = None):
+    """The year's classifications of the unit and the units below it (of the whole year without one),
+    in the order of the unit tree, then by name."""
+    rows = Classification.objects.filter(year=year)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    return rows.order_by("unit__path", "group", "person__sort_key", "pk")
+
+
+def _with_relations(rows):
+    return rows.select_related("year__agency", "person__position", "unit", "evaluator", "approver")
+
+
+def _level(code: str) -> Level | None:
+    return Level(code) if code else None
+
+
+def _reasons(classification: Classification) -> list[str]:
+    return list((classification.explanation or {}).get("reasons", {}).get("vi", []))
+
+
+# --- the evaluation form -------------------------------------------------------------------------
+def _percent(value) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _criteria_text(assessment: CriteriaSelfAssessment | None) -> str:
+    if assessment is None:
+        return ""
+    shared = "Đạt" if assessment.shared_criteria_met else "Chưa đạt"
+    return (f"{shared} các tiêu chí chung. Hoàn thành {_percent(assessment.completion_percent)}% nhiệm vụ; "
+            f"vượt {_percent(assessment.exceeded_percent)}%; "
+            f"{_percent(assessment.short_percent)}% chưa bảo đảm chất lượng, tiến độ, hiệu quả.")
+
+
+def _points_text(classification: Classification) -> str:
+    lines = []
+    if classification.exact_score is not None:
+        lines.append(f"Điểm bình quân năm: {classification.exact_score:.2f}".replace(".", ","))
+    lines.extend(f"- {reason}" for reason in _reasons(classification))
+    return "\n".join(lines)
+
+
+def _comments(changes: Iterable[LevelChange]) -> str:
+    return "\n".join(f"{CHANGE_WORDS.get(change.kind, change.kind)}: {change.reason}" for change in changes)
+
+
+def _proposed(classification: Classification, assessment: CriteriaSelfAssessment | None) -> Level | None:
+    if assessment is not None and assessment.proposed_level:
+        return _level(assessment.proposed_level)
+    return _level(classification.proposed_level)
+
+
+def _result(classification: Classification) -> Level | None:
+    return _level(classification.amended_level or classification.approved_level)
+
+
+def _form(classification: Classification, assessment: CriteriaSelfAssessment | None,
+          changes: list[LevelChange]) -> EvaluationFormData:
+    year, person = classification.year, classification.person
+    criteria = year.model == Model.CRITERIA
+    position = person.position
+    evaluator, approver = classification.evaluator, classification.approver
+    return EvaluationFormData(
+        agency=year.agency.name,
+        unit=classification.unit.name,
+        person_name=person.full_name,
+        position=position.title if position else person.get_unit_role_display(),
+        category=FORM_CATEGORY.get(person.category, Category.CONG_CHUC),
+        year=year.year,
+        self_assessment=SelfAssessment(
+            task_results=_criteria_text(assessment) if criteria else _points_text(classification)),
+        rank=position.rank if position else "",
+        is_leader=person.unit_role in (UnitRole.HEAD, UnitRole.DEPUTY),
+        proposed_level=_proposed(classification, assessment),
+        authority_comments=_comments(changes),
+        result_level=_result(classification),
+        score=None if criteria else classification.exact_score,
+        person_signature=Signature(title="NGƯỜI TỰ NHẬN XÉT", name=person.full_name),
+        manager_signature=(Signature(title="NGƯỜI QUẢN LÝ TRỰC TIẾP", name=evaluator.full_name)
+                           if evaluator and evaluator.pk != (approver.pk if approver else None) else None),
+        authority_signature=Signature(title="NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ",
+                                      name=approver.full_name if approver else ""),
+    )
+
+
+def _forms_of(classifications: list[Classification]) -> list[EvaluationFormData]:
+    """The forms of one batch: three queries whatever its size."""
+    if not classifications:
+        return []
+    year_id = classifications[0].year_id
+    people = [row.person_id for row in classifications]
+    assessments = {row.person_id: row for row in
+                   CriteriaSelfAssessment.objects.filter(year_id=year_id, person_id__in=people)}
+    changes: dict[int, list[LevelChange]] = defaultdict(list)
+    for change in LevelChange.objects.filter(classification__in=classifications).order_by("changed_at", "pk"):
+        changes[change.classification_id].append(change)
+    return [_form(row, assessments.get(row.person_id), changes[row.pk]) for row in classifications]
+
+
+def form_data(classification: Classification) -> EvaluationFormData:
+    """One person's form (a fixed number of queries)."""
+    row = _with_relations(Classification.objects.filter(pk=classification.pk)).get()
+    return _forms_of([row])[0]
+
+
+def _batched(items: list, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def forms(year: Year, unit: Unit | None = None, *, batch: int = BATCH) -> Iterator[EvaluationFormData]:
+    """Every form of the scope, a batch at a time, so a scope of thousands never sits in memory."""
+    ids = list(scope(year, unit).values_list("pk", flat=True))
+    for chunk in _batched(ids, batch):
+        rows = {row.pk: row for row in _with_relations(Classification.objects.filter(pk__in=chunk))}
+        yield from _forms_of([rows[pk] for pk in chunk if pk in rows])
+
+
+# --- the summary -----------------------------------------------------------------------------------
+def _note(row: Classification) -> str:
+    parts = [f"Nhóm: {row.group}"]
+    if row.over_quota:
+        parts.append("Vượt tỷ lệ")
+    parts.extend(_reasons(row))
+    return "; ".join(parts)
+
+
+def summary_rows(year: Year, unit: Unit | None = None) -> Iterator[UnitSummaryRow]:
+    """One row per person of the scope in one query: name, unit, group, score, proposed and approved
+    level, over quota, reasons (the group, over quota and the reasons go in the note column)."""
+    rows = scope(year, unit).select_related("person__position", "unit").only(
+        "pk", "group", "score_exact", "proposed_level", "approved_level", "amended_level", "over_quota",
+        "explanation", "person__full_name", "person__category", "person__unit_role", "person__position__title",
+        "unit__name", "unit__path")
+    for row in rows.iterator(chunk_size=BATCH):
+        person = row.person
+        yield UnitSummaryRow(
+            person_name=person.full_name, unit=row.unit.name,
+            position=person.position.title if person.position else person.get_unit_role_display(),
+            category=FORM_CATEGORY.get(person.category), score=row.exact_score,
+            proposed_level=_level(row.proposed_level), result_level=_result(row), note=_note(row))
+
+
+def summary_title(year: Year, unit: Unit | None) -> str:
+    scope_name = unit.name if unit is not None else year.agency.name
+    return f"Tổng hợp kết quả đánh giá, xếp loại chất lượng năm {year.year} — {scope_name}"
+
+
+def archive_title(year: Year, unit: Unit | None) -> str:
+    scope_name = unit.name if unit is not None else year.agency.name
+    return f"Phiếu đánh giá, xếp loại chất lượng năm {year.year} — {scope_name}"
+
+
+# --- each download in the audit trail --------------------------------------------------------------
+@transaction.atomic
+def form_downloaded(*, actor, classification: Classification, extension: str) -> None:
+    audit_record(actor=actor, event=export_events.FORM_DOWNLOADED, subject=classification,
+                 new={"year": classification.year.year, "person": classification.person.staff_code,
+                      "format": extension})
+
+
+@transaction.atomic
+def summary_downloaded(*, actor, year: Year, unit: Unit | None) -> None:
+    audit_record(actor=actor, event=export_events.SUMMARY_DOWNLOADED, subject=year,
+                 new={"year": year.year, "unit": unit.code if unit is not None else ""})
+
+
+@transaction.atomic
+def archive_downloaded(*, actor, job) -> None:
+    audit_record(actor=actor, event=export_events.ARCHIVE_DOWNLOADED, subject=job, new={"params": job.params})
