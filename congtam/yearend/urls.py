@@ -24,4 +24,5 @@ urlpatterns = [
     path("classifications/<int:pk>/appeal/", views.appeal_view, name="appeal"),
     path("classifications/<int:pk>/amend/", views.amend_view, name="amend"),
     path("", include(export_urls)),
+    path("", include("congtam.yearend.meeting_urls")),
 ]

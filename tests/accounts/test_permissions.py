@@ -118,6 +118,20 @@ SUMMARY_READERS = {Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR}
 YEAR_HEADS = {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.MANAGER}  # HR, and the heads of VPL and VPL-P1
 
 
+def _binh_in_a_feedback_round(world):
+    """Colleague feedback open for VPL-P1: its people (An, the staff login; Sơn, the manager) may
+    answer about Bình; nobody else."""
+    from congtam.yearend.meeting_services import feedback_open
+
+    year = _a_year(world)
+    feedback_open(actor=world.users[Role.HR], year=year, unit=world.units["VPL-P1"])
+    return {"pk": year.pk, "staff_code": "NV022"}
+
+
+def _vpl_p1_meeting(world):
+    return {"pk": _a_year(world).pk, "code": "VPL-P1"}
+
+
 ITEM_IMPORTERS = {Role.HR, Role.ADMIN, Role.MANAGER, Role.UNIT_HEAD, Role.LEADERSHIP}  # HR, and evaluators for their people
 
 
@@ -179,6 +193,11 @@ ROUTES = {
     "yearend:approval": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:my_result": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:public_list": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
+    # The minutes of VPL-P1: HR, the heads of VPL and VPL-P1, and its people (An).
+    "yearend:meeting": (_vpl_p1_meeting, YEAR_HEADS | {Role.STAFF}),
+    "yearend:unit_feedback": (_vpl_p1_meeting, YEAR_HEADS),
+    "yearend:my_feedback": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
+    "yearend:feedback_answer": (_binh_in_a_feedback_round, {Role.STAFF, Role.MANAGER}),
     # An's evaluation form: An, his evaluator (Sơn), his approver (Lan), HR, the admin; the inspector reads.
     "yearend:form_download": (lambda world: {"pk": _an_classification(world).pk, "extension": "pdf"},
                               {Role.STAFF, Role.MANAGER, Role.UNIT_HEAD, Role.HR, Role.ADMIN, Role.INSPECTOR}),
@@ -218,6 +237,11 @@ POST_ROUTES = {
     "yearend:amend": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
     "yearend:approve": (lambda world: {"pk": _an_classification(world).pk}, {Role.UNIT_HEAD}),
     "yearend:acknowledge": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
+    "yearend:meeting_record": (_vpl_p1_meeting, YEAR_HEADS),
+    "yearend:meeting_discussion": (_vpl_p1_meeting, YEAR_HEADS),
+    "yearend:meeting_adopt": (_vpl_p1_meeting, YEAR_HEADS),
+    "yearend:meeting_amend": (_vpl_p1_meeting, YEAR_HEADS),
+    "yearend:feedback_open": (_vpl_p1_meeting, ORG_MANAGERS),
     "yearend:appeal": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
     "yearend:appeal_decide": (_an_appeal, set()),  # the level above Lan (the agency's head) has no login here
     "yearend:forms_archive_start": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),

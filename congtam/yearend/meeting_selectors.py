@@ -1,0 +1,158 @@
+"""Reads of the unit meeting and of colleague feedback, with visibility per viewer.
+
+The minutes are seen by HR, the heads of the unit (and of the units above it) and the people of the
+unit. Colleague feedback is seen only as aggregates: the mean of each question and the number of
+answers, and only where at least :data:`~congtam.yearend.meetings.MIN_ANSWERS` colleagues answered —
+enforced here, so no page can show less. The person sees their own aggregate; HR and the heads see
+the unit's. Nothing here returns an answer or its author.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count
+
+from congtam.org.models import Person, Unit
+from congtam.yearend import meetings, rules
+from congtam.yearend.meeting_models import FeedbackAnswer, FeedbackRound, MeetingAmendment, UnitMeeting
+from congtam.yearend.models import Year
+
+CENTS = Decimal("0.01")
+
+
+def _active(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
+
+
+def is_hr(viewer) -> bool:
+    return rules.is_hr(None, viewer)
+
+
+def people_of(unit: Unit) -> list[Person]:
+    """The working people of the unit itself, in Vietnamese order."""
+    return list(Person.objects.filter(unit=unit, is_active=True).order_by("sort_key", "staff_code"))
+
+
+def may_manage_meeting(viewer, unit: Unit) -> bool:
+    """HR, and the heads of the unit and of the units above it."""
+    from congtam.yearend.selectors import may_calibrate_view
+
+    return may_calibrate_view(viewer, unit)
+
+
+def _is_member(viewer, unit: Unit) -> bool:
+    return (_active(viewer) and viewer.person_id is not None
+            and Person.objects.filter(pk=viewer.person_id, unit=unit, is_active=True).exists())
+
+
+def may_see_meeting(viewer, unit: Unit) -> bool:
+    return may_manage_meeting(viewer, unit) or _is_member(viewer, unit)
+
+
+# --- the unit meeting ------------------------------------------------------------------------
+@dataclass
+class Minutes:
+    meeting: UnitMeeting | None
+    present: list[Person]
+    absent: list[Person]
+    discussions: list
+    amendments: list[MeetingAmendment]
+
+
+def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
+    """The meeting of the unit for the year as its minutes read. PermissionError for anyone else."""
+    if not may_see_meeting(viewer, unit):
+        raise PermissionError("the minutes are seen by HR, the unit's heads and its people")
+    meeting = (UnitMeeting.objects.filter(year=year, unit=unit).select_related("chair", "secretary").first())
+    if meeting is None:
+        return Minutes(None, [], [], [], [])
+    attendances = list(meeting.attendances.select_related("person").order_by("person__sort_key", "person__staff_code"))
+    return Minutes(
+        meeting=meeting,
+        present=[row.person for row in attendances if row.present],
+        absent=[row.person for row in attendances if not row.present],
+        discussions=list(meeting.discussions.select_related("person").order_by("person__sort_key",
+                                                                                "person__staff_code")),
+        amendments=list(meeting.amendments.select_related("person", "amended_by")),
+    )
+
+
+# --- colleague feedback ----------------------------------------------------------------------
+@dataclass
+class Aggregate:
+    """One person's feedback: how many colleagues answered and, from MIN_ANSWERS up, the mean of
+    each question (else ``means`` is None: not shown)."""
+
+    person: Person
+    answers: int
+    means: list[tuple[meetings.Question, Decimal]] | None
+
+    @property
+    def shown(self) -> bool:
+        return self.means is not None
+
+
+def feedback_round(year: Year, unit: Unit) -> FeedbackRound | None:
+    return FeedbackRound.objects.filter(year=year, unit=unit).select_related("year", "unit").first()
+
+
+def _aggregates(feedback_round: FeedbackRound, people: list[Person]) -> list[Aggregate]:
+    """One query whatever the number of people or answers."""
+    rows = {
+        row["subject_id"]: row for row in FeedbackAnswer.objects.filter(
+            round=feedback_round, subject__in=[person.pk for person in people]).values("subject_id").annotate(
+            answers=Count("pk"), **{field: Avg(field) for field in meetings.QUESTION_FIELDS}).order_by()
+    }
+    result = []
+    for person in people:
+        row = rows.get(person.pk)
+        count = row["answers"] if row else 0
+        means = None
+        if count >= meetings.MIN_ANSWERS:
+            means = [(question, Decimal(str(row[question.field])).quantize(CENTS)) for question in meetings.QUESTIONS]
+        result.append(Aggregate(person, count, means))
+    return result
+
+
+def may_see_unit_feedback(viewer, unit: Unit) -> bool:
+    return may_manage_meeting(viewer, unit)
+
+
+def feedback_unit_aggregates(*, viewer, feedback_round: FeedbackRound) -> list[Aggregate]:
+    """Every person of the unit's aggregate, for HR and the unit's heads."""
+    if not may_see_unit_feedback(viewer, feedback_round.unit):
+        raise PermissionError("the unit's feedback is seen by HR and its heads")
+    return _aggregates(feedback_round, people_of(feedback_round.unit))
+
+
+def feedback_own_aggregate(*, viewer, feedback_round: FeedbackRound) -> Aggregate | None:
+    """The viewer's own aggregate, if the viewer is a person of the round's unit."""
+    if not may_answer(viewer, feedback_round):
+        return None
+    person = Person.objects.get(pk=viewer.person_id)
+    return _aggregates(feedback_round, [person])[0]
+
+
+def may_answer(viewer, feedback_round: FeedbackRound) -> bool:
+    return _is_member(viewer, feedback_round.unit)
+
+
+def feedback_colleagues(*, viewer, feedback_round: FeedbackRound) -> list[tuple[Person, bool]]:
+    """The viewer's colleagues in the round's unit, each with whether the viewer has answered about
+    them (the viewer's own answers only)."""
+    if not may_answer(viewer, feedback_round):
+        return []
+    answered = set(FeedbackAnswer.objects.filter(round=feedback_round, author_id=viewer.person_id)
+                   .values_list("subject_id", flat=True))
+    return [(person, person.pk in answered) for person in people_of(feedback_round.unit)
+            if person.pk != viewer.person_id]
+
+
+def feedback_rounds_of(*, viewer, year: Year) -> list[FeedbackRound]:
+    """The rounds the viewer takes part in (their own unit's) for the year."""
+    if not _active(viewer) or viewer.person_id is None:
+        return []
+    return list(FeedbackRound.objects.filter(year=year, unit__people__pk=viewer.person_id,
+                                             unit__people__is_active=True).select_related("year", "unit"))
