@@ -9,7 +9,7 @@ the unit's. Nothing here returns an answer or its author.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count
@@ -17,7 +17,7 @@ from django.db.models import Avg, Count
 from congtam.org.models import Person, Unit
 from congtam.yearend import meetings, rules
 from congtam.yearend.meeting_models import FeedbackAnswer, FeedbackRound, MeetingAmendment, UnitMeeting
-from congtam.yearend.models import Year
+from congtam.yearend.models import CriteriaSelfAssessment, Year
 
 CENTS = Decimal("0.01")
 
@@ -59,6 +59,7 @@ class Minutes:
     absent: list[Person]
     discussions: list
     amendments: list[MeetingAmendment]
+    self_proposed: dict[int, str] = field(default_factory=dict)  # person id -> the level they proposed
 
 
 def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
@@ -76,6 +77,8 @@ def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
         discussions=list(meeting.discussions.select_related("person").order_by("person__sort_key",
                                                                                 "person__staff_code")),
         amendments=list(meeting.amendments.select_related("person", "amended_by")),
+        self_proposed=dict(CriteriaSelfAssessment.objects.filter(year=year, person__unit=unit)
+                           .exclude(proposed_level="").values_list("person_id", "proposed_level")),
     )
 
 

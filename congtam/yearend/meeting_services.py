@@ -14,6 +14,7 @@ from datetime import date as Date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from congtam.yearend.meeting_models import (
     UnitMeeting,
 )
 from congtam.yearend.models import LevelCode, Year, YearState
+from congtam.yearend.services import _notify as notify_people
 
 OPEN_STATES = (YearState.OPEN, YearState.CALIBRATING)
 LEADERS = (UnitRole.HEAD, UnitRole.DEPUTY)
@@ -248,6 +250,10 @@ def feedback_open(*, actor, year: Year, unit: Unit) -> FeedbackRound:
     audit_record(actor=actor, event=meetings.FEEDBACK_OPENED,
                  subject=Subject("yearend.feedbackround", str(feedback_round.pk), f"{unit} — {year.year}"),
                  new={"year": year.year, "unit": unit.code})
+    notify_people([person.pk for person in seen.people_of(unit)], kind="yearend.feedback",
+                  url=reverse("yearend:my_feedback", kwargs={"pk": year.pk}),
+                  title=_("Colleague feedback %(year)s is open for %(unit)s: tell what you have seen of each "
+                          "colleague's work. Your name is never shown.") % {"year": year.year, "unit": unit.name})
     return feedback_round
 
 

@@ -252,3 +252,12 @@ def test_the_unit_page_query_count_is_flat(feedback, year_end, client_as, count_
     with count_queries() as many:
         client.get(url)
     assert len(few) == len(many), many.report()
+
+
+def test_opening_a_round_tells_the_people_of_the_unit(feedback, year_end):
+    from congtam.notifications.models import Notification
+
+    _feedback_round, users = feedback
+    told = set(Notification.objects.filter(kind="yearend.feedback").values_list("user__username", flat=True))
+    assert told == {"son", "an", "binh", "kha", "yen"}
+    assert year_end.world.users[Role.HR].username not in told

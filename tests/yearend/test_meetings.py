@@ -210,3 +210,17 @@ def test_the_meeting_page_query_count_is_flat(year_end, client_as, count_queries
     with count_queries() as many:
         client.get(url)
     assert len(few) == len(many), many.report()
+
+
+def test_the_minutes_show_the_level_the_person_proposed_for_themselves(year_end, client_as):
+    from congtam.yearend.models import CriteriaSelfAssessment
+
+    CriteriaSelfAssessment.objects.create(
+        year=year_end.year, person=year_end.world.people["binh"], shared_criteria_met=True, completion_percent=100,
+        exceeded_percent=0, short_percent=0, proposed_level="HTXSNV")
+    discuss(year_end, record(year_end), key="binh", level="HTTNV")
+    content = client_as(Role.STAFF).get(
+        reverse("yearend:meeting", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    block = content.split('data-testid="discussion-NV022"')[1].split("</article>")[0]
+    assert "<strong>HTTNV</strong>" in block
+    assert 'data-testid="self-proposed"' in block and "HTXSNV" in block
