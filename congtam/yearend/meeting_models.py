@@ -115,6 +115,11 @@ class FeedbackRound(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    # Aggregates appear only once the round is closed: while answers still arrive, the change of a
+    # mean between two reads would give away the answer that came in between.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("colleague feedback round")

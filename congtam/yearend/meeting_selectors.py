@@ -85,11 +85,13 @@ def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
 # --- colleague feedback ----------------------------------------------------------------------
 @dataclass
 class Aggregate:
-    """One person's feedback: how many colleagues answered and, from MIN_ANSWERS up, the mean of
-    each question (else ``means`` is None: not shown)."""
+    """One person's feedback once the round is closed: how many colleagues answered and, from
+    MIN_ANSWERS up, the mean of each question (else ``means`` is None: not shown). While the round
+    is open nothing per person is shown (``answers`` is None): a count or a mean that moves between
+    two reads would tell who answered about whom, and what."""
 
     person: Person
-    answers: int
+    answers: int | None
     means: list[tuple[meetings.Question, Decimal]] | None
 
     @property
@@ -102,7 +104,9 @@ def feedback_round(year: Year, unit: Unit) -> FeedbackRound | None:
 
 
 def _aggregates(feedback_round: FeedbackRound, people: list[Person]) -> list[Aggregate]:
-    """One query whatever the number of people or answers."""
+    """One query whatever the number of people or answers; none while the round is open."""
+    if feedback_round.closed_at is None:
+        return [Aggregate(person, None, None) for person in people]
     rows = {
         row["subject_id"]: row for row in FeedbackAnswer.objects.filter(
             round=feedback_round, subject__in=[person.pk for person in people]).values("subject_id").annotate(
@@ -117,6 +121,11 @@ def _aggregates(feedback_round: FeedbackRound, people: list[Person]) -> list[Agg
             means = [(question, Decimal(str(row[question.field])).quantize(CENTS)) for question in meetings.QUESTIONS]
         result.append(Aggregate(person, count, means))
     return result
+
+
+def feedback_answer_total(feedback_round: FeedbackRound) -> int:
+    """How many answers the round has in all: the progress HR follows while it is open."""
+    return feedback_round.answers.count()
 
 
 def may_see_unit_feedback(viewer, unit: Unit) -> bool:

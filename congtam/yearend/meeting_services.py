@@ -257,6 +257,25 @@ def feedback_open(*, actor, year: Year, unit: Unit) -> FeedbackRound:
     return feedback_round
 
 
+@transaction.atomic
+def feedback_close(*, actor, feedback_round: FeedbackRound) -> FeedbackRound:
+    """No more answers: the aggregates appear (from MIN_ANSWERS answers up)."""
+    if not seen.is_hr(actor):
+        raise PermissionDenied(_("Only HR closes a round of colleague feedback."))
+    feedback_round = FeedbackRound.objects.select_for_update().select_related("year", "unit").get(
+        pk=feedback_round.pk)
+    if feedback_round.closed_at is not None:
+        raise ValidationError(_("This round of colleague feedback is already closed."))
+    feedback_round.closed_at = timezone.now()
+    feedback_round.closed_by = actor
+    feedback_round.save(update_fields=["closed_at", "closed_by"])
+    audit_record(actor=actor, event=meetings.FEEDBACK_CLOSED,
+                 subject=Subject("yearend.feedbackround", str(feedback_round.pk),
+                                 f"{feedback_round.unit} — {feedback_round.year.year}"),
+                 new={"answers": feedback_round.answers.count()})
+    return feedback_round
+
+
 def _levels(answers: Mapping[str, object]) -> dict[str, int]:
     levels, errors = {}, {}
     for field in meetings.QUESTION_FIELDS:
@@ -281,6 +300,8 @@ def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person,
     if not seen.may_answer(actor, feedback_round):
         raise PermissionDenied(_("Only the people of the unit give feedback on their colleagues."))
     _require_year_open(feedback_round.year)
+    if FeedbackRound.objects.filter(pk=feedback_round.pk, closed_at__isnull=False).exists():
+        raise ValidationError(_("This round of colleague feedback is closed."))
     if subject.pk == author_id:
         raise ValidationError(_("You give feedback on your colleagues, not on yourself."))
     if subject.unit_id != feedback_round.unit_id or not subject.is_active:

@@ -205,7 +205,9 @@ def unit_feedback_view(request, pk, code):
     return render(request, "yearend/meetings/unit_feedback.html", {
         "year": year, "unit": unit, "round": feedback_round, "aggregates": aggregates,
         "questions": meetings.QUESTIONS, "minimum": meetings.MIN_ANSWERS,
-        "can_open": selectors.is_hr(request.user) and feedback_round is None})
+        "can_open": selectors.is_hr(request.user) and feedback_round is None,
+        "can_close": selectors.is_hr(request.user) and feedback_round is not None and feedback_round.closed_at is None,
+        "total": selectors.feedback_answer_total(feedback_round) if feedback_round else 0})
 
 
 @require_POST
@@ -219,6 +221,23 @@ def feedback_open_view(request, pk, code):
             messages.error(request, message)
     else:
         messages.success(request, _("Colleague feedback is open for %(unit)s.") % {"unit": unit.name})
+    return redirect("yearend:unit_feedback", pk=year.pk, code=unit.code)
+
+
+@require_POST
+def feedback_close_view(request, pk, code):
+    require(selectors.is_hr(request.user))
+    year, unit = _year_and_unit(pk, code)
+    feedback_round = selectors.feedback_round(year, unit)
+    if feedback_round is None:
+        raise Http404
+    try:
+        services.feedback_close(actor=request.user, feedback_round=feedback_round)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The round is closed: the aggregates are shown."))
     return redirect("yearend:unit_feedback", pk=year.pk, code=unit.code)
 
 

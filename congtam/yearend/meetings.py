@@ -25,6 +25,7 @@ MEETING_DISCUSSION_RECORDED = register("yearend.meeting.discussion_recorded",
 MEETING_ADOPTED = register("yearend.meeting.adopted", _("Unit meeting minutes adopted"))
 MEETING_AMENDED = register("yearend.meeting.amended", _("Adopted unit meeting minutes amended"))
 FEEDBACK_OPENED = register("yearend.feedback.opened", _("Colleague feedback round opened"))
+FEEDBACK_CLOSED = register("yearend.feedback.closed", _("Colleague feedback round closed"))
 FEEDBACK_ANSWERED = register("yearend.feedback.answered", _("Colleague feedback given"))
 
 

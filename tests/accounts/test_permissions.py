@@ -242,6 +242,7 @@ POST_ROUTES = {
     "yearend:meeting_adopt": (_vpl_p1_meeting, YEAR_HEADS),
     "yearend:meeting_amend": (_vpl_p1_meeting, YEAR_HEADS),
     "yearend:feedback_open": (_vpl_p1_meeting, ORG_MANAGERS),
+    "yearend:feedback_close": (_vpl_p1_meeting, ORG_MANAGERS),
     "yearend:appeal": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
     "yearend:appeal_decide": (_an_appeal, set()),  # the level above Lan (the agency's head) has no login here
     "yearend:forms_archive_start": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),

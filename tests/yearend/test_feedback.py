@@ -59,6 +59,11 @@ def answer(feedback_round, users, author, subject_key, levels):
                              subject=users[subject_key].person, answers=levels)
 
 
+def close(feedback_round, year_end):
+    services.feedback_close(actor=year_end.world.users[Role.HR], feedback_round=feedback_round)
+    feedback_round.refresh_from_db()
+
+
 def binh_aggregate(feedback_round, viewer):
     rows = selectors.feedback_unit_aggregates(viewer=viewer, feedback_round=feedback_round)
     return next(row for row in rows if row.person.staff_code == "NV022")
@@ -131,30 +136,60 @@ def test_two_answers_show_nothing_three_show_the_means(feedback, year_end):
     hr = year_end.world.users[Role.HR]
     answer(feedback_round, users, "an", "binh", answers(1, 2, 3, 4))
     answer(feedback_round, users, "son", "binh", answers(2, 2, 3, 5))
-    two = binh_aggregate(feedback_round, hr)
-    assert (two.answers, two.shown, two.means) == (2, False, None)
-
+    answer(feedback_round, users, "an", "kha", answers(1, 2, 3, 4))
+    answer(feedback_round, users, "son", "kha", answers(2, 2, 3, 5))
+    answer(feedback_round, users, "yen", "kha", answers(5, 2, 4, 5))
     answer(feedback_round, users, "kha", "binh", answers(5, 2, 4, 5))
-    three = binh_aggregate(feedback_round, hr)
-    assert three.answers == 3 and three.shown
-    assert [str(mean) for _question, mean in three.means] == ["2.67", "2.00", "3.33", "4.67"]
+    answer(feedback_round, users, "binh", "yen", answers(4, 4, 4, 4))
+    answer(feedback_round, users, "kha", "yen", answers(2, 2, 2, 2))
+    close(feedback_round, year_end)
+    rows = {row.person.staff_code: row for row in
+            selectors.feedback_unit_aggregates(viewer=hr, feedback_round=feedback_round)}
+    assert (rows["NV024"].answers, rows["NV024"].shown, rows["NV024"].means) == (2, False, None)  # Yến: 2
+    for three in ("NV022", "NV023"):  # Bình and Kha: 3 answers each
+        assert rows[three].answers == 3 and rows[three].shown
+        assert [str(mean) for _question, mean in rows[three].means] == ["2.67", "2.00", "3.33", "4.67"]
+    assert (rows["NV021"].answers, rows["NV021"].shown) == (0, False)
 
 
-def test_the_page_of_the_unit_says_fewer_than_3_and_shows_the_means_from_3(feedback, year_end, client_as):
+def test_nothing_per_person_is_shown_while_the_round_is_open(feedback, year_end, client_as):
     feedback_round, users = feedback
-    url = reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
-    answer(feedback_round, users, "an", "binh", answers(1))
-    answer(feedback_round, users, "son", "binh", answers(2))
-    content = client_as(Role.HR).get(url).content.decode()
-    row = content.split('data-testid="aggregate-NV022"')[1].split("</tr>")[0]
-    assert "Ít hơn 3 câu trả lời: không hiển thị" in row or "Fewer than 3 answers: not shown" in row
-    assert "1.00" not in row and "2.00" not in row and "1,00" not in row
+    for author in ("an", "son", "kha"):
+        answer(feedback_round, users, author, "binh", answers(4))
+    aggregate = binh_aggregate(feedback_round, year_end.world.users[Role.HR])
+    assert (aggregate.answers, aggregate.means) == (None, None)
+    content = client_as(Role.HR).get(
+        reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    assert 'data-testid="round-open"' in content and 'data-testid="aggregates"' not in content
+    assert "4,00" not in content and "4.00" not in content
 
-    answer(feedback_round, users, "kha", "binh", answers(5))
-    content = client_as(Role.HR).get(url).content.decode()
+
+def test_no_answer_once_the_round_is_closed_and_only_hr_closes(feedback, year_end):
+    feedback_round, users = feedback
+    with pytest.raises(PermissionDenied):
+        services.feedback_close(actor=year_end.world.users[Role.UNIT_HEAD], feedback_round=feedback_round)
+    close(feedback_round, year_end)
+    with pytest.raises(ValidationError, match="closed"):
+        answer(feedback_round, users, "an", "binh", answers(3))
+    with pytest.raises(ValidationError, match="already closed"):
+        close(feedback_round, year_end)
+    assert AuditEntry.objects.filter(event=meetings.FEEDBACK_CLOSED).count() == 1
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_the_page_of_the_unit_says_fewer_than_3_or_shows_the_means(feedback, year_end, client_as, count):
+    feedback_round, users = feedback
+    for author, level in list(zip(("an", "son", "kha"), (1, 2, 5)))[:count]:
+        answer(feedback_round, users, author, "binh", answers(level))
+    close(feedback_round, year_end)
+    content = client_as(Role.HR).get(
+        reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
     row = content.split('data-testid="aggregate-NV022"')[1].split("</tr>")[0]
-    assert "2,67" in row or "2.67" in row
-    assert 'data-testid="hidden"' not in row
+    if count == 2:
+        assert "Ít hơn 3 câu trả lời: không hiển thị" in row
+        assert "1,00" not in row and "2,00" not in row and "1,50" not in row
+    else:
+        assert "2,67" in row and 'data-testid="hidden"' not in row
 
 
 def test_the_person_sees_their_own_aggregate_and_nobody_elses(feedback, year_end, client):
@@ -162,6 +197,7 @@ def test_the_person_sees_their_own_aggregate_and_nobody_elses(feedback, year_end
     for author in ("an", "son", "kha"):
         answer(feedback_round, users, author, "binh", answers(4, 4, 4, 4))
     answer(feedback_round, users, "binh", "an", answers(1, 1, 1, 1))
+    close(feedback_round, year_end)
     url = reverse("yearend:my_feedback", kwargs={"pk": year_end.year.pk})
 
     client.force_login(users["binh"])
@@ -182,6 +218,7 @@ def test_no_page_shows_an_individual_answer(feedback, year_end, client):
     answer(feedback_round, users, "an", "binh", answers(1, 1, 1, 1))
     answer(feedback_round, users, "son", "binh", answers(2, 2, 2, 2))
     answer(feedback_round, users, "kha", "binh", answers(5, 5, 5, 5))
+    close(feedback_round, year_end)
     pages = [reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
              reverse("yearend:my_feedback", kwargs={"pk": year_end.year.pk}),
              reverse("yearend:meeting", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
@@ -239,16 +276,19 @@ def test_nobody_answers_about_themselves_through_the_page(feedback, year_end, cl
 
 def test_the_unit_page_query_count_is_flat(feedback, year_end, client_as, count_queries):
     feedback_round, users = feedback
+    close(feedback_round, year_end)
     url = reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
     client = client_as(Role.HR)
     client.get(url)
     with count_queries() as few:
         client.get(url)
-    for author in ("an", "son", "kha"):
-        for subject in ("binh", "yen"):
-            answer(feedback_round, users, author, subject, answers(3))
     for number in range(5):
         add_colleague(year_end.world, f"extra{number}", f"NV09{number}", f"Người Thứ {number}")
+    # More answers in the closed round, written directly: the service refuses them once closed.
+    people = list(year_end.world.people[key] for key in ("an", "truong_phong", "kha", "yen"))
+    FeedbackAnswer.objects.bulk_create(
+        FeedbackAnswer(round=feedback_round, subject=subject, author=author, **answers(3))
+        for subject in people for author in people if author != subject)
     with count_queries() as many:
         client.get(url)
     assert len(few) == len(many), many.report()
