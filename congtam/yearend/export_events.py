@@ -8,3 +8,4 @@ from congtam.audit.events import register
 FORM_DOWNLOADED = register("yearend.form.downloaded", _("Evaluation form downloaded"))
 SUMMARY_DOWNLOADED = register("yearend.summary.downloaded", _("Summary of results downloaded"))
 ARCHIVE_DOWNLOADED = register("yearend.forms_archive.downloaded", _("Archive of evaluation forms downloaded"))
+MINUTES_DOWNLOADED = register("yearend.minutes.downloaded", _("Unit meeting minutes downloaded"))

@@ -132,6 +132,25 @@ def _vpl_p1_meeting(world):
     return {"pk": _a_year(world).pk, "code": "VPL-P1"}
 
 
+def _adopted_minutes(world):
+    from congtam.yearend import meeting_services as meetings
+
+    year = _a_year(world)
+    people = world.people
+    meeting = meetings.meeting_record(
+        actor=world.users[Role.MANAGER], year=year, unit=world.units["VPL-P1"], date=date(2026, 1, 5),
+        place="Phòng họp 201", chair=people["truong_phong"], secretary=people["an"], agenda="Kiểm điểm năm",
+        present=[people["truong_phong"].pk, people["an"].pk, people["binh"].pk])
+    meeting.refresh_from_db()
+    meetings.meeting_discussion_record(
+        actor=world.users[Role.MANAGER], meeting=meeting, person=people["binh"], version=meeting.version,
+        presentation="Hoàn thành nhiệm vụ.", comments="", proposed_level="HTTNV", vote_held=False, votes_for=None,
+        votes_against=None, votes_abstain=None, party_committee_opinion="")
+    meeting.refresh_from_db()
+    meetings.meeting_adopt(actor=world.users[Role.MANAGER], meeting=meeting, version=meeting.version)
+    return {"pk": year.pk, "code": "VPL-P1"}
+
+
 ITEM_IMPORTERS = {Role.HR, Role.ADMIN, Role.MANAGER, Role.UNIT_HEAD, Role.LEADERSHIP}  # HR, and evaluators for their people
 
 
@@ -195,6 +214,7 @@ ROUTES = {
     "yearend:public_list": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     # The minutes of VPL-P1: HR, the heads of VPL and VPL-P1, and its people (An).
     "yearend:meeting": (_vpl_p1_meeting, YEAR_HEADS | {Role.STAFF}),
+    "yearend:meeting_minutes": (_adopted_minutes, YEAR_HEADS | {Role.STAFF}),
     "yearend:unit_feedback": (_vpl_p1_meeting, YEAR_HEADS),
     "yearend:my_feedback": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:feedback_answer": (_binh_in_a_feedback_round, {Role.STAFF, Role.MANAGER}),

@@ -224,3 +224,23 @@ def test_the_minutes_show_the_level_the_person_proposed_for_themselves(year_end,
     block = content.split('data-testid="discussion-NV022"')[1].split("</article>")[0]
     assert "<strong>HTTNV</strong>" in block
     assert 'data-testid="self-proposed"' in block and "HTXSNV" in block
+
+
+def test_the_adopted_minutes_download_as_the_official_docx(year_end, client_as):
+    from io import BytesIO
+
+    from docx import Document
+
+    world = year_end.world
+    meeting = record(year_end)
+    url = reverse("yearend:meeting_minutes", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
+    assert client_as(Role.MANAGER).get(url).status_code == 404  # not adopted: no official minutes yet
+    discuss(year_end, meeting, vote_held=True, votes_for=3, votes_against=0, votes_abstain=0)
+    meeting.refresh_from_db()
+    services.meeting_adopt(actor=world.users[Role.MANAGER], meeting=meeting, version=meeting.version)
+    assert client_as(Role.INSPECTOR).get(url).status_code == 403
+    response = client_as(Role.MANAGER).get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    text = "\n".join(paragraph.text for paragraph in Document(BytesIO(response.content)).paragraphs)
+    assert "Đặng Thị Bình" in text and "Phòng họp 201" in text and "3 tán thành" in text
+    assert AuditEntry.objects.filter(event="yearend.minutes.downloaded").count() == 1
