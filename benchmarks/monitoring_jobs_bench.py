@@ -128,7 +128,6 @@ def measure(size: int) -> None:
     import django
 
     django.setup()
-    from django.test.utils import CaptureQueriesContext  # noqa: F401  (Django is ready)
 
     from congtam.accounts.models import Role, User
     from congtam.jobs.models import Job

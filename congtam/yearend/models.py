@@ -337,4 +337,13 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
 
 
-from congtam.yearend.meeting_models import *  # noqa: E402,F401,F403  (the unit meeting and colleague feedback)
+# The unit meeting and colleague feedback live in their own module, imported here so that Django
+# registers them with this app (the names are used through meeting_models).
+from congtam.yearend.meeting_models import (  # noqa: E402, F401
+    FeedbackAnswer,
+    FeedbackRound,
+    MeetingAmendment,
+    MeetingAttendance,
+    MeetingDiscussion,
+    UnitMeeting,
+)
