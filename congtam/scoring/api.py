@@ -31,6 +31,7 @@ from congtam.scoring.classify import (
     classify_criteria,
     classify_points,
 )
+from congtam.scoring.classify import pivotal_periods as _pivotal_periods
 from congtam.scoring.decimals import ENGINE_CONTEXT, HUNDRED, ONE, ZERO
 from congtam.scoring.explain import Node, explanation_tree, reasons
 from congtam.scoring.methods import (
@@ -377,6 +378,11 @@ class CohortResult:
 
     def reasons(self, outcome: Outcome, lang: str = "vi") -> list[str]:
         return reasons(outcome, self.policy, self.scope_map, lang)
+
+
+def pivotal_periods(periods: Sequence[PeriodScore], policy: Policy) -> tuple[PeriodScore, ...]:
+    """The period scores whose omission alone would change the yearly band (points model)."""
+    return _pivotal_periods(periods, policy.settings)
 
 
 def classify_member(member: CohortMember, policy: Policy) -> Classification:

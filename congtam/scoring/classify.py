@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 
 from congtam.scoring.decimals import HUNDRED, ZERO, exact_text
 from congtam.scoring.levels import Level
@@ -157,6 +158,28 @@ class Classification:
 def yearly_score(periods: Sequence[PeriodScore]) -> Decimal:
     """The average of the period scores actually earned (transfers bring theirs along)."""
     return sum((period.score for period in periods), ZERO) / len(periods)
+
+
+def pivotal_periods(periods: Sequence[PeriodScore], settings: PolicySettings) -> tuple[PeriodScore, ...]:
+    """The period scores the yearly band hangs on: leaving out any one of them alone would move the
+    average into another band. A single rater's judgement of one period then decides the year,
+    which calibration should look at. Leaving out x gives (S − x) / (n − 1), falling as x rises:
+    if leaving out neither the lowest nor the highest score moves the band, none does."""
+    if len(periods) < 2:
+        return ()
+    total = sum((period.score for period in periods), ZERO)
+    count = len(periods)
+    band = points_band(total / count, settings)
+    others = count - 1
+
+    def moves(period: PeriodScore) -> bool:
+        return points_band((total - period.score) / others, settings) != band
+
+    lowest = min(periods, key=attrgetter("score"))
+    highest = max(periods, key=attrgetter("score"))
+    if not moves(lowest) and not moves(highest):
+        return ()
+    return tuple(period for period in periods if moves(period))
 
 
 def points_band(score: Decimal, settings: PolicySettings) -> Level:

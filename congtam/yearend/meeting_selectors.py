@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count
 
+from congtam.accounts.policy import is_read_only
 from congtam.org.models import Person, Unit
 from congtam.yearend import meetings, rules
 from congtam.yearend.meeting_models import FeedbackAnswer, FeedbackRound, MeetingAmendment, UnitMeeting
@@ -37,9 +38,9 @@ def people_of(unit: Unit) -> list[Person]:
 
 def may_manage_meeting(viewer, unit: Unit) -> bool:
     """HR, and the heads of the unit and of the units above it."""
-    from congtam.yearend.selectors import may_calibrate_view
+    from congtam.yearend.selectors import is_hr_or_head_above
 
-    return may_calibrate_view(viewer, unit)
+    return is_hr_or_head_above(viewer, unit)
 
 
 def _is_member(viewer, unit: Unit) -> bool:
@@ -48,7 +49,8 @@ def _is_member(viewer, unit: Unit) -> bool:
 
 
 def may_see_meeting(viewer, unit: Unit) -> bool:
-    return may_manage_meeting(viewer, unit) or _is_member(viewer, unit)
+    """Those who run it, the people of the unit, and the inspector (reading only)."""
+    return is_read_only(viewer) or may_manage_meeting(viewer, unit) or _is_member(viewer, unit)
 
 
 # --- the unit meeting ------------------------------------------------------------------------
@@ -129,7 +131,8 @@ def feedback_answer_total(feedback_round: FeedbackRound) -> int:
 
 
 def may_see_unit_feedback(viewer, unit: Unit) -> bool:
-    return may_manage_meeting(viewer, unit)
+    """HR and the unit's heads; the inspector reads it. Only aggregates, as everywhere."""
+    return is_read_only(viewer) or may_manage_meeting(viewer, unit)
 
 
 def feedback_unit_aggregates(*, viewer, feedback_round: FeedbackRound) -> list[Aggregate]:

@@ -142,8 +142,9 @@ class Fact(models.Model):
 
 
 class CriteriaSelfAssessment(models.Model):
-    """Criteria model: the person's results against the criteria for the year (percentages),
-    as written in their self-assessment and accepted by the unit."""
+    """Criteria model: the person's self-assessment report for the year, their results against the
+    criteria (percentages) and the level they propose for themselves (RULES.md §3.1, §3.4). A head
+    or deputy adds the results of the unit in their charge (§3.2)."""
 
     year = models.ForeignKey(Year, verbose_name=_("year"), on_delete=models.CASCADE, related_name="self_assessments")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
@@ -154,8 +155,25 @@ class CriteriaSelfAssessment(models.Model):
                                         decimal_places=2)
     proposed_level = models.CharField(_("level the person proposes"), max_length=6, choices=LevelCode.choices,
                                       blank=True)
+    report = models.TextField(_("self-assessment report"), blank=True)
+    # A leader's unit (RULES.md §3.2); empty for members of staff.
+    targets_completed_percent = models.DecimalField(_("unit's targets completed (%)"), max_digits=5, decimal_places=2,
+                                                    null=True, blank=True)
+    targets_exceeded_percent = models.DecimalField(_("unit's targets exceeded (%)"), max_digits=5, decimal_places=2,
+                                                   null=True, blank=True)
+    on_time_percent = models.DecimalField(_("unit's targets on time and to quality (%)"), max_digits=5,
+                                          decimal_places=2, null=True, blank=True)
+    subunits_complete_or_better_percent = models.DecimalField(
+        _("units directly managed at HTNV or better (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    subunits_good_or_better_percent = models.DecimalField(
+        _("units directly managed at HTTNV or better (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True, null=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    UNIT_FIELDS = ("targets_completed_percent", "targets_exceeded_percent", "on_time_percent",
+                   "subunits_complete_or_better_percent", "subunits_good_or_better_percent")
 
     class Meta:
         verbose_name = _("self-assessment against the criteria")
@@ -195,6 +213,9 @@ class Classification(FSMModelMixin, models.Model):
     over_quota = models.BooleanField(_("over quota"), default=False)
     rank_in_group = models.PositiveIntegerField(_("rank in the group"), null=True, blank=True)
     explanation = models.JSONField(_("explanation"), default=dict)
+    # Points model: the period scores the level hangs on, each of which alone would move the average
+    # into another band if left out ([{"period": "M3", "score": "62.5"}, …]; empty for most).
+    pivotal_periods = models.JSONField(_("period scores the level depends on"), default=list, blank=True)
     calibrated_level = models.CharField(_("calibrated level"), max_length=6, choices=LevelCode.choices, blank=True)
     calibration_reason = models.TextField(_("reason for the calibration"), blank=True)
     approved_level = models.CharField(_("approved level"), max_length=6, choices=LevelCode.choices, blank=True)

@@ -11,16 +11,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from congtam.accounts.models import Role
+from congtam.accounts.policy import is_read_only
 from congtam.audit.services import Subject, audit_record
 from congtam.org.authority import derive_for_person
 from congtam.org.models import Person, Unit, UnitRole
 from congtam.yearend import events, rules
-from congtam.yearend.models import Appeal, Classification, ClassificationState, Fact, LevelCode, Year, YearState
+from congtam.yearend.models import (
+    Appeal,
+    Classification,
+    ClassificationState,
+    CriteriaSelfAssessment,
+    Fact,
+    LevelCode,
+    Year,
+    YearState,
+)
 from congtam.yearend.quota import GROUP, UNIT, Row, ScopeStatus, quota_check
-from congtam.yearend.services import year_policy
+from congtam.yearend.services import year_people, year_policy
 
 LEVEL_ORDER = [code for code, _label in LevelCode.choices]
 ANNOUNCED_STATES = (ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED, ClassificationState.APPEALED,
@@ -62,8 +72,13 @@ def facts_for(*, viewer, year: Year, person: Person) -> list[Fact]:
 
 
 # --- calibration -------------------------------------------------------------------------------
-def may_calibrate_view(viewer, unit: Unit) -> bool:
-    """HR, and the heads of the unit and of the units above it."""
+def is_inspector(viewer) -> bool:
+    """The inspector reads every year-end page and changes nothing."""
+    return is_read_only(viewer)
+
+
+def is_hr_or_head_above(viewer, unit: Unit) -> bool:
+    """HR, and the heads of the unit and of the units above it: those who run its year end."""
     if not _active(viewer):
         return False
     if is_hr(viewer):
@@ -71,6 +86,11 @@ def may_calibrate_view(viewer, unit: Unit) -> bool:
     return viewer.person_id is not None and Person.objects.filter(
         pk=viewer.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
     ).exists()
+
+
+def may_calibrate_view(viewer, unit: Unit) -> bool:
+    """HR and the heads of the unit and above; the inspector reads it."""
+    return is_inspector(viewer) or is_hr_or_head_above(viewer, unit)
 
 
 @dataclass
@@ -89,6 +109,8 @@ class GroupView:
     candidates: int  # qualified for HTXSNV before the quota
     average: Decimal | None
     raters: list[RaterAverage] = field(default_factory=list)
+    # Whose level depends on one rating: leaving out one period score alone would change it.
+    depends_on_one_rating: list[Classification] = field(default_factory=list)
 
 
 @dataclass
@@ -137,6 +159,7 @@ def calibration_view(*, viewer, year: Year, unit: Unit) -> CalibrationView:
             candidates=sum(1 for member in members if member.qualified_level == LevelCode.EXCELLENT),
             average=_mean(scored),
             raters=[RaterAverage(name, len(values), _mean(values)) for name, values in sorted(raters.items())],
+            depends_on_one_rating=[member for member in members if member.pivotal_periods],
         ))
     return CalibrationView(year, unit, scopes.get((UNIT, unit.pk)), groups, exceptions)
 
@@ -182,3 +205,52 @@ def years_list(*, viewer):
     if not _active(viewer):
         return Year.objects.none()
     return Year.objects.all().order_by("-year", "staff_group")
+
+
+# --- self-assessments (criteria model) -------------------------------------------------------
+def in_year(year: Year, person: Person) -> bool:
+    return year_people(year).filter(pk=person.pk).exists()
+
+
+def may_read_self_assessment(viewer, person: Person) -> bool:
+    """The person, HR, the heads of their unit and above (who run the unit meeting), the inspector."""
+    if not _active(viewer):
+        return False
+    return viewer.person_id == person.pk or is_inspector(viewer) or is_hr_or_head_above(viewer, person.unit)
+
+
+def self_assessment(*, viewer, year: Year, person: Person) -> CriteriaSelfAssessment | None:
+    if not may_read_self_assessment(viewer, person):
+        raise PermissionError("a self-assessment is read by the person, HR, the unit's heads and the inspector")
+    return CriteriaSelfAssessment.objects.filter(year=year, person=person).select_related("recorded_by").first()
+
+
+@dataclass
+class AssessmentRow:
+    person: Person
+    assessment: CriteriaSelfAssessment | None
+    leader: bool
+
+
+def self_assessment_list(*, viewer, year: Year, unit: Unit | None = None, missing_only: bool = False):
+    """Everyone of the year with their self-assessment or its absence, for HR and the inspector:
+    a queryset of people annotated with the assessment's id (one query per page, see ``rows``)."""
+    if not (is_hr(viewer) or is_inspector(viewer)):
+        raise PermissionError("the list of self-assessments is for HR and the inspector")
+    people = year_people(year)
+    if unit is not None:
+        people = people.filter(unit__path__startswith=unit.path)
+    assessments = CriteriaSelfAssessment.objects.filter(year=year, person=OuterRef("pk"))
+    people = people.annotate(assessment_id=Subquery(assessments.values("pk")[:1]))
+    if missing_only:
+        people = people.filter(assessment_id__isnull=True)
+    return people.select_related("unit").order_by("unit__path", "sort_key", "staff_code")
+
+
+def assessment_rows(people) -> list[AssessmentRow]:
+    """One page of :func:`self_assessment_list` with the assessments: one more query."""
+    people = list(people)
+    found = {a.pk: a for a in CriteriaSelfAssessment.objects.filter(
+        pk__in=[p.assessment_id for p in people if p.assessment_id]).select_related("recorded_by")}
+    return [AssessmentRow(p, found.get(p.assessment_id), p.unit_role in (UnitRole.HEAD, UnitRole.DEPUTY))
+            for p in people]

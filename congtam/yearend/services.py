@@ -4,14 +4,18 @@ classification takes the ``version`` the user saw and locks the row: no lost upd
 
 from __future__ import annotations
 
+import gc
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,14 +24,15 @@ from django.utils.translation import ngettext
 
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
 from congtam.core.vntext import clean_text
-from congtam.monitoring.models import Review, ReviewState
+from congtam.monitoring.models import Period, Review, ReviewState
 from congtam.monitoring.scoring import cycle_policy
-from congtam.monitoring.workflow import perform
+from congtam.monitoring.workflow import perform, refusal
 from congtam.org.authority import derive_all, derive_for_person
+from congtam.org.importer import insert_rows
 from congtam.org.models import Person, Unit
 from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine
-from congtam.scoring.classify import CriteriaInput, Facts, PeriodScore
+from congtam.scoring.classify import CriteriaInput, Facts, LeaderUnitCriteria, PeriodScore
 from congtam.scoring.classify import Person as EnginePerson
 from congtam.scoring.methods import MethodInputError
 from congtam.scoring.policy import CRITERIA, DISCIPLINE_MEASURES, POINTS, Policy
@@ -282,30 +287,82 @@ def _percent(value, field_name: str) -> Decimal:
     return number
 
 
+def is_leader(person: Person) -> bool:
+    """A head or deputy answers for the unit in their charge too (RULES.md §3.2)."""
+    return person.unit_role in ("head", "deputy")
+
+
 @transaction.atomic
 def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: bool, completion_percent,
-                    exceeded_percent, short_percent, proposed_level: str = "") -> CriteriaSelfAssessment:
-    """The person (or HR for them) records the self-assessment against the criteria."""
-    if not (rules.is_hr(None, actor) or getattr(actor, "person_id", None) == person.pk):
+                    exceeded_percent, short_percent, proposed_level: str = "", report: str = "",
+                    unit_results: dict | None = None, expected_version: int | None = None) -> CriteriaSelfAssessment:
+    """The person writes the self-assessment and proposes their own level; HR may record it for
+    them from a paper report. A head or deputy adds the results of the unit in their charge
+    (``unit_results``: the percentages of :attr:`CriteriaSelfAssessment.UNIT_FIELDS`; the two on
+    units directly managed are given together or not at all). Everything refused is said at once."""
+    own = getattr(actor, "person_id", None) == person.pk
+    if not (rules.is_hr(None, actor) or own):
         raise PermissionDenied(_("Only the person or the personnel department records the self-assessment."))
     if year.model != CRITERIA:
         raise ValidationError(_("This year is classified by points: there is no criteria self-assessment."))
     year = _require_year_state(year, YearState.OPEN)
-    if proposed_level:
-        _level(proposed_level, "proposed_level")
-    values = {"shared_criteria_met": bool(shared_criteria_met), "proposed_level": proposed_level, "recorded_by": actor}
     errors: dict[str, list[str]] = {}
+    report = clean_text(report or "").strip()
+    if own and not report:
+        errors["report"] = [_("Write your self-assessment: what you were assigned, what you delivered, and the "
+                              "evidence.")]
+    if proposed_level:
+        try:
+            _level(proposed_level, "proposed_level")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    elif own:
+        errors["proposed_level"] = [_("Propose your own level.")]
+    values = {"shared_criteria_met": bool(shared_criteria_met), "proposed_level": proposed_level, "report": report,
+              "recorded_by": actor}
     for name, value in (("completion_percent", completion_percent), ("exceeded_percent", exceeded_percent),
                         ("short_percent", short_percent)):
         try:
             values[name] = _percent(value, name)
         except ValidationError as error:
             errors.update(error.message_dict)
+    unit_results = {name: value for name, value in (unit_results or {}).items() if value not in (None, "")}
+    if is_leader(person):
+        for name in CriteriaSelfAssessment.UNIT_FIELDS:
+            if name in unit_results:
+                try:
+                    values[name] = _percent(unit_results[name], name)
+                except ValidationError as error:
+                    errors.update(error.message_dict)
+            elif name in CriteriaSelfAssessment.UNIT_FIELDS[:3]:
+                errors[name] = [_("A head or deputy gives the results of the unit in their charge.")]
+            else:
+                values[name] = None
+        given = [name for name in CriteriaSelfAssessment.UNIT_FIELDS[3:] if name in unit_results]
+        if len(given) == 1:
+            missing = CriteriaSelfAssessment.UNIT_FIELDS[3] if given[0] != CriteriaSelfAssessment.UNIT_FIELDS[3] \
+                else CriteriaSelfAssessment.UNIT_FIELDS[4]
+            errors[missing] = [_("Give both shares of the units directly managed, or neither if there are none.")]
+    elif unit_results:
+        errors["__all__"] = [_("Only a head or deputy gives the results of a unit.")]
+    else:
+        values.update(dict.fromkeys(CriteriaSelfAssessment.UNIT_FIELDS))
     if errors:
         raise ValidationError(errors)
-    assessment, _created = CriteriaSelfAssessment.objects.update_or_create(year=year, person=person, defaults=values)
+    assessment = (CriteriaSelfAssessment.objects.select_for_update().filter(year=year, person=person).first()
+                  or CriteriaSelfAssessment(year=year, person=person, version=0))
+    if expected_version is not None and assessment.version != expected_version:
+        raise ConcurrentEditError(_("Someone else changed this self-assessment while you were working on it. "
+                                    "Nothing was overwritten: reload the page to see their change, then make "
+                                    "yours again."))
+    before = {name: str(getattr(assessment, name)) for name in values if name != "recorded_by"} if assessment.pk \
+        else None
+    for name, value in values.items():
+        setattr(assessment, name, value)
+    assessment.version += 1
+    assessment.save()
     audit_record(actor=actor, event=events.CRITERIA_RECORDED, subject=Subject("org.person", str(person.pk), str(person)),
-                 new={"year": year.year, **{k: str(v) for k, v in values.items() if k != "recorded_by"}})
+                 old=before, new={"year": year.year, **{k: str(v) for k, v in values.items() if k != "recorded_by"}})
     return assessment
 
 
@@ -316,57 +373,160 @@ class ProposalRun:
     missing: list[Person] = field(default_factory=list)  # no approved period score / no self-assessment
 
 
-def _period_scores(year: Year, person_ids: list[int]) -> dict[int, list[PeriodScore]]:
-    scores: dict[int, list[PeriodScore]] = defaultdict(list)
-    rows = (Review.objects.filter(person_id__in=person_ids, state=ReviewState.APPROVED,
-                                  period__cycle__agency=year.agency, period__cycle__year=year.year)
-            .order_by("person_id", "period__starts_on", "pk")
-            .values_list("person_id", "period__cycle__frequency", "period__number", "score_exact"))
-    for person_id, frequency, number, score in rows.iterator(chunk_size=10_000):
-        scores[person_id].append(PeriodScore(f"{frequency[0].upper()}{number}", Decimal(score)))
+def _plain_rows(queryset, size: int = 50_000) -> Iterator[tuple]:
+    """The rows of a ``values_list`` query as plain tuples, a chunk at a time: for the million
+    period scores of a large agency, the ORM's per-row machinery costs more than the database."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+
+
+def _period_scores(year: Year, person_ids: list[int]) -> dict[int, tuple[PeriodScore, ...]]:
+    """Each person's approved period scores of the year, in the order of the periods (then of the
+    reviews). One pass over the reviews of the year's periods: 1.2 million rows for 100,000 people
+    with monthly periods, so the rows are read plainly and sorted here, and the few thousand
+    distinct (period, score) pairs are each made once."""
+    periods = {pk: (starts_on, f"{frequency[0].upper()}{number}") for pk, frequency, number, starts_on in
+               Period.objects.filter(cycle__agency=year.agency, cycle__year=year.year)
+               .values_list("pk", "cycle__frequency", "number", "starts_on")}
+    wanted = set(person_ids)
+    found: dict[int, list[tuple]] = defaultdict(list)
+    reviews = (Review.objects.filter(period_id__in=list(periods), state=ReviewState.APPROVED).order_by()
+               .values_list("person_id", "period_id", "pk", "score_exact"))
+    for person_id, period_id, pk, score in _plain_rows(reviews):
+        if person_id in wanted:
+            found[person_id].append((periods[period_id][0], pk, period_id, score))
+    made: dict[tuple[int, str], PeriodScore] = {}
+    scores = {}
+    for person_id, rows in found.items():
+        rows.sort()
+        scores[person_id] = tuple(
+            made.get((period_id, score)) or made.setdefault(
+                (period_id, score), PeriodScore(periods[period_id][1], Decimal(score)))
+            for _starts_on, _pk, period_id, score in rows)
     return scores
 
 
 def _criteria_inputs(year: Year) -> dict[int, CriteriaInput]:
-    return {row.person_id: CriteriaInput(row.shared_criteria_met, row.completion_percent, row.exceeded_percent,
-                                         row.short_percent)
-            for row in year.self_assessments.all()}
+    """Each self-assessment as the engine's input; a leader's unit results when recorded."""
+    inputs = {}
+    for row in year.self_assessments.all():
+        unit = None
+        if row.targets_completed_percent is not None:
+            unit = LeaderUnitCriteria(row.targets_completed_percent, row.targets_exceeded_percent, row.on_time_percent,
+                                      row.subunits_complete_or_better_percent, row.subunits_good_or_better_percent)
+        inputs[row.person_id] = CriteriaInput(row.shared_criteria_met, row.completion_percent, row.exceeded_percent,
+                                              row.short_percent, unit)
+    return inputs
 
 
-@transaction.atomic
-def proposals_compute(*, actor, year: Year) -> ProposalRun:
-    """The engine proposes each person's level, with the facts and the quota per unit and group.
+def _pivotal(periods, policy: Policy) -> list[dict[str, str]]:
+    """The period scores the level depends on (points model), for the calibration page."""
+    return [{"period": period.period, "score": str(period.score)}
+            for period in engine.pivotal_periods(periods, policy)] if periods else []
 
-    Points model: the mean of the person's approved period scores of the year (exact Decimals;
-    a transferred person's periods in the old unit count). Criteria model: the recorded
-    self-assessment. Run again during calibration, it refreshes the proposals and keeps HR's
-    calibrated levels and groups. People without scores or self-assessment are listed, not guessed."""
-    year = Year.objects.select_for_update().get(pk=year.pk)
-    perform(year, "propose", actor)
-    policy = year_policy(year)
-    people = list(year_people(year).select_related("unit", "position"))
-    ids = [person.pk for person in people]
-    existing = {c.person_id: c for c in year.classifications.all()}
-    authorities = {a.person_id: a for a in derive_all(agency=year.agency)}
+
+# What a run writes on each proposed row; a new row takes every other field's default.
+PROPOSAL_FIELDS = ("unit", "group", "evaluator", "approver", "score_exact", "proposed_level", "qualified_level",
+                   "over_quota", "rank_in_group", "explanation", "pivotal_periods")
+PROGRESS_EVERY = 5_000
+ATTEMPTS = 3
+
+
+class _PersonRow(NamedTuple):
+    pk: int
+    staff_code: str
+    full_name: str
+    unit_id: int
+    unit_code: str
+    position_code: str | None
+    unit_role: str
+
+
+class _Existing(NamedTuple):
+    pk: int
+    person_id: int
+    state: str
+    group: str
+    group_set_by_hr: bool
+    version: int
+
+
+@dataclass
+class _ProposalPlan:
+    """The rows a run will write, computed before its transaction, with what they were computed
+    from that the transaction checks again (the rows themselves by their version)."""
+
+    year: Year
+    policy: Policy
+    fact_ids: list[int]
+    exceptions: dict[str, str]
+    creates: list[tuple] = field(default_factory=list)  # (year, person, *PROPOSAL_FIELDS)
+    updates: list[tuple] = field(default_factory=list)  # (pk, version read, *PROPOSAL_FIELDS)
+    missing: list[int] = field(default_factory=list)  # person ids, in the order of the people
+
+
+class _ProposalsChanged(Exception):
+    """Something the proposals were computed from changed before they were written."""
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The plan of 100,000 people allocates millions of small acyclic objects (the explanation
+    trees): the cyclic collector would run full passes that find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _year_key(year: Year) -> tuple:
+    return year.version, year.model, year.policy_id, year.policy_version, year.policy_overrides
+
+
+def _facts_and_exceptions(year: Year) -> tuple[dict[int, list[Fact]], list[int], dict[str, str]]:
     facts: dict[int, list[Fact]] = defaultdict(list)
-    for fact in year.facts.all():
+    for fact in year.facts.order_by("pk"):
         facts[fact.person_id].append(fact)
-    exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
-    scores = _period_scores(year, ids) if year.model == POINTS else {}
+    fact_ids = [fact.pk for person_facts in facts.values() for fact in person_facts]
+    return facts, sorted(fact_ids), dict(year.quota_exceptions.values_list("group", "decision_reference"))
+
+
+def _proposals_plan(year: Year, progress: Callable[[int, int], None] | None) -> _ProposalPlan:
+    """Read everything, classify the cohort and build each row to write: no write, no lock."""
+    policy = year_policy(year)
+    people = [_PersonRow(*row) for row in year_people(year).values_list(
+        "pk", "staff_code", "full_name", "unit_id", "unit__code", "position__code", "unit_role")]
+    if progress:
+        progress(0, len(people))
+    existing = {row.person_id: row for row in map(_Existing._make, year.classifications.values_list(
+        "pk", "person_id", "state", "group", "group_set_by_hr", "version"))}
+    authorities = {a.person_id: a for a in derive_all(agency=year.agency)}
+    facts, fact_ids, exceptions = _facts_and_exceptions(year)
+    scores = _period_scores(year, [person.pk for person in people]) if year.model == POINTS else {}
     criteria = _criteria_inputs(year) if year.model == CRITERIA else {}
-    run = ProposalRun()
+    plan = _ProposalPlan(year, policy, fact_ids, exceptions)
+    no_facts = engine_facts(())
     members, by_code = [], {}
     for person in people:
-        group = existing[person.pk].group if person.pk in existing and existing[person.pk].group_set_by_hr else (
-            person.position.code if person.position else "")
-        engine_person = EnginePerson(person.staff_code, person.full_name, person.unit.code, group,
-                                     is_leader=person.unit_role in ("head", "deputy"), facts=engine_facts(facts[person.pk]),
+        known = existing.get(person.pk)
+        group = known.group if known is not None and known.group_set_by_hr else (person.position_code or "")
+        person_facts = facts.get(person.pk)
+        engine_person = EnginePerson(person.staff_code, person.full_name, person.unit_code, group,
+                                     is_leader=is_leader(person),
+                                     facts=engine_facts(person_facts) if person_facts else no_facts,
                                      quota_exception=exceptions.get(group, ""))
         member = engine.CohortMember(engine_person, periods=tuple(scores.get(person.pk, ())),
                                      criteria=criteria.get(person.pk))
-        if (year.model == POINTS and not member.periods or year.model == CRITERIA and member.criteria is None) \
+        incomplete = (member.criteria is None or engine_person.is_leader and member.criteria.unit is None)
+        if (year.model == POINTS and not member.periods or year.model == CRITERIA and incomplete) \
                 and engine_person.facts.months_worked >= TWELVE / 2:
-            run.missing.append(person)
+            plan.missing.append(person.pk)
             continue
         members.append(member)
         by_code[person.staff_code] = person
@@ -374,41 +534,128 @@ def proposals_compute(*, actor, year: Year) -> ProposalRun:
         result = engine.classify_cohort(members, policy)
     except MethodInputError as error:
         raise ValidationError(_("The engine refused the data: %(error)s") % {"error": error}) from None
-    creates, updates = [], []
-    for outcome in result.outcomes:
+    editable = (ClassificationState.PROPOSED, ClassificationState.CALIBRATED)
+    for number, outcome in enumerate(result.outcomes, start=1):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(len(plan.missing) + number, len(people))
         person = by_code[outcome.staff_code]
-        authority = authorities.get(person.pk)
-        classification = existing.get(person.pk) or Classification(year=year, person=person)
-        if classification.state not in (ClassificationState.PROPOSED, ClassificationState.CALIBRATED):
+        known = existing.get(person.pk)
+        if known is not None and known.state not in editable:
             continue
+        authority = authorities.get(person.pk)
+        approver_id = authority.approver.person_id if authority else None
         score = outcome.classification.score
-        classification.unit = person.unit
-        classification.group = outcome.classification.person.group
-        classification.evaluator_id = authority.evaluator.person_id if authority else None
-        classification.approver_id = authority.approver.person_id if authority else None
-        if classification.approver_id == person.pk:
-            classification.approver_id = None
-        classification.score_exact = "" if score is None else str(score)
-        classification.proposed_level = outcome.level.value
-        classification.qualified_level = outcome.classification.qualified.value
-        classification.over_quota = outcome.over_quota
-        classification.rank_in_group = outcome.rank_in_group
-        classification.explanation = {"tree": result.explanation(outcome),
-                                      "reasons": {"vi": result.reasons(outcome, "vi"),
-                                                  "en": result.reasons(outcome, "en")}}
-        (updates if classification.pk else creates).append(classification)
-    Classification.objects.bulk_create(creates, batch_size=1000)
-    for classification in updates:
-        _bump(classification)
-    Classification.objects.bulk_update(updates, [
-        "unit", "group", "evaluator", "approver", "score_exact", "proposed_level", "qualified_level", "over_quota",
-        "rank_in_group", "explanation", "version"], batch_size=1000)
+        explanation = {"tree": result.explanation(outcome),
+                       "reasons": {"vi": result.reasons(outcome, "vi"), "en": result.reasons(outcome, "en")}}
+        values = (person.unit_id, outcome.classification.person.group,
+                  authority.evaluator.person_id if authority else None,
+                  None if approver_id == person.pk else approver_id,
+                  "" if score is None else str(score), outcome.level.value, outcome.classification.qualified.value,
+                  outcome.over_quota, outcome.rank_in_group, json.dumps(explanation),
+                  json.dumps(_pivotal(scores.get(person.pk, ()), policy)))
+        if known is None:
+            plan.creates.append((year.pk, person.pk, *values))
+        else:
+            plan.updates.append((known.pk, known.version, *values))
+    return plan
+
+
+def _new_row_defaults() -> tuple[tuple[str, ...], tuple]:
+    """The fields of a new classification that a run does not compute, with their defaults."""
+    names, values = [], []
+    for model_field in Classification._meta.concrete_fields:
+        if model_field.primary_key or model_field.name in ("year", "person", *PROPOSAL_FIELDS):
+            continue
+        default = model_field.get_default()
+        names.append(model_field.name)
+        values.append(json.dumps(default) if isinstance(model_field, models.JSONField) else default)
+    return tuple(names), tuple(values)
+
+
+def _insert_proposals(rows: list[tuple], batch: int = 10_000) -> None:
+    names, defaults = _new_row_defaults()
+    for start in range(0, len(rows), batch):
+        insert_rows(Classification, ("year", "person", *PROPOSAL_FIELDS, *names),
+                    [(*row, *defaults) for row in rows[start:start + batch]])
+
+
+def _update_proposals(rows: list[tuple]) -> int:
+    """Write the proposed fields of rows still at the version read, and bump it; returns how many
+    were written. PostgreSQL: one COPY into a temporary table and one UPDATE from it."""
+    if not rows:
+        return 0
+    meta, quote = Classification._meta, connection.ops.quote_name
+    columns = [quote(meta.get_field(name).column) for name in PROPOSAL_FIELDS]
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = ", ".join(f"{column} {meta.get_field(name).db_type(connection)}"
+                              for name, column in zip(PROPOSAL_FIELDS, columns, strict=True))
+            cursor.execute(f"CREATE TEMPORARY TABLE yearend_proposal_rows (id bigint, version integer, {types})")
+            with cursor.cursor.copy(f"COPY yearend_proposal_rows (id, version, {', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{column} = new.{column}" for column in columns)
+            cursor.execute(f"UPDATE {table} AS old SET {assignments}, version = old.version + 1 "
+                           f"FROM yearend_proposal_rows AS new WHERE old.id = new.id AND old.version = new.version")
+            written = cursor.rowcount
+            cursor.execute("DROP TABLE yearend_proposal_rows")
+            return written
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        cursor.executemany(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = %s AND version = %s",
+                           [(*row[2:], row[0], row[1]) for row in rows])
+        return cursor.rowcount
+
+
+@transaction.atomic
+def _proposals_write(actor, plan: _ProposalPlan) -> ProposalRun:
+    """Write the plan in one transaction, if nothing it was computed from changed meanwhile: the
+    year (locked), its facts and quota exceptions, and each existing row's version."""
+    year = Year.objects.select_for_update().get(pk=plan.year.pk)
+    perform(year, "propose", actor)
+    _facts, fact_ids, exceptions = _facts_and_exceptions(year)
+    if (_year_key(year), fact_ids, exceptions) != (_year_key(plan.year), plan.fact_ids, plan.exceptions):
+        raise _ProposalsChanged
+    _insert_proposals(plan.creates)
+    if _update_proposals(plan.updates) != len(plan.updates):
+        raise _ProposalsChanged
     year.save()
-    run.classified = len(creates) + len(updates)
+    found = Person.objects.in_bulk(plan.missing)
+    run = ProposalRun(classified=len(plan.creates) + len(plan.updates), missing=[found[pk] for pk in plan.missing])
     audit_record(actor=actor, event=events.PROPOSALS_COMPUTED, subject=year,
                  new={"classified": run.classified, "missing": [p.staff_code for p in run.missing],
-                      "policy": f"{policy.id} {policy.version}", "state": year.state})
+                      "policy": f"{plan.policy.id} {plan.policy.version}", "state": year.state})
     return run
+
+
+def proposals_compute(*, actor, year: Year, progress: Callable[[int, int], None] | None = None) -> ProposalRun:
+    """The engine proposes each person's level, with the facts and the quota per unit and group.
+
+    Points model: the mean of the person's approved period scores of the year (exact Decimals;
+    a transferred person's periods in the old unit count). Criteria model: the recorded
+    self-assessment. Run again during calibration, it refreshes the proposals and keeps HR's
+    calibrated levels and groups. People without scores or self-assessment are listed, not guessed.
+
+    The cohort is read and classified first, outside any transaction (``progress(done, total)``
+    reports it, in people), then written in one transaction that locks the year. A change made
+    meanwhile to what the proposals depend on (a calibration, a group, a fact, a quota exception)
+    makes the run compute again, so it is never overwritten; a run again computes the same rows."""
+    for attempt in range(1, ATTEMPTS + 1):
+        year = Year.objects.get(pk=year.pk)
+        problem = refusal(year, "propose", actor)
+        if problem is not None:
+            raise problem
+        with _no_cyclic_gc():
+            plan = _proposals_plan(year, progress)
+        try:
+            return _proposals_write(actor, plan)
+        except _ProposalsChanged:
+            pass
+        except IntegrityError:  # someone else's run created some of the rows meanwhile
+            if attempt == ATTEMPTS:
+                raise
+    raise ValidationError(_("The classifications kept changing while the proposals were computed. Compute them "
+                            "again."))
 
 
 # --- quota after a change --------------------------------------------------------------------

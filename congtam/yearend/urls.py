@@ -19,10 +19,12 @@ urlpatterns = [
     path("<int:pk>/my-result/", views.my_result_view, name="my_result"),
     path("<int:pk>/results/", views.public_list_view, name="public_list"),
     path("classifications/<int:pk>/level/", views.level_change_view, name="level_change"),
+    path("classifications/<int:pk>/group/", views.group_set_view, name="group_set"),
     path("classifications/<int:pk>/approve/", views.approve_view, name="approve"),
     path("classifications/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("classifications/<int:pk>/appeal/", views.appeal_view, name="appeal"),
     path("classifications/<int:pk>/amend/", views.amend_view, name="amend"),
     path("", include(export_urls)),
     path("", include("congtam.yearend.meeting_urls")),
+    path("", include("congtam.yearend.assessment_urls")),
 ]

@@ -18,6 +18,7 @@ from congtam.yearend.forms import (
     AppealDecisionForm,
     AppealForm,
     FactForm,
+    GroupForm,
     LevelChangeForm,
     QuotaExceptionForm,
     VersionedForm,
@@ -34,15 +35,22 @@ def _hr(request) -> None:
 
 
 def _report_quota(request, report) -> None:
-    if report is not None and report.now_fit:
+    """Every change of a level re-checks the quota of the person's unit and group: say what it found."""
+    if report is None:
+        return
+    if report.now_fit:
         messages.info(request, _("A place within the quota is free: %(names)s, over quota before, now fit.")
                       % {"names": ", ".join(row.name for row in report.now_fit)})
+    else:
+        messages.info(request, _("The quota of the unit and of the group was checked again: within the cap, and "
+                                 "nobody else is affected."))
 
 
 @require_GET
 def years_view(request):
     return render(request, "yearend/years.html", {"years": selectors.years_list(viewer=request.user),
-                                                  "is_hr": selectors.is_hr(request.user)})
+                                                  "is_hr": selectors.is_hr(request.user),
+                                                  "is_inspector": selectors.is_inspector(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,11 +72,12 @@ def year_open_view(request):
 
 @require_GET
 def year_view(request, pk):
-    _hr(request)
+    require(selectors.is_hr(request.user) or selectors.is_inspector(request.user))
     year = get_object_or_404(Year, pk=pk)
     units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
     return render(request, "yearend/year.html", {
         "year": year, "units": units, "steps": YEAR_STEPS, "exception_form": QuotaExceptionForm(),
+        "is_hr": selectors.is_hr(request.user),
         "exceptions": year.quota_exceptions.order_by("group"),
         "missing": request.session.pop(f"yearend-missing-{year.pk}", [])})
 
@@ -109,11 +118,11 @@ def quota_exception_view(request, pk):
             return redirect("yearend:year", pk=year.pk)
     units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
     return render(request, "yearend/year.html", {"year": year, "units": units, "steps": YEAR_STEPS,
-                                                 "exception_form": form, "exceptions": year.quota_exceptions.all(),
+                                                 "exception_form": form, "is_hr": True, "exceptions": year.quota_exceptions.all(),
                                                  "missing": []}, status=400)
 
 
-def _calibration_page(request, year, unit, forms=None, status=200):
+def _calibration_page(request, year, unit, forms=None, status=200, group_forms=None):
     try:
         view = selectors.calibration_view(viewer=request.user, year=year, unit=unit)
     except PermissionError:
@@ -126,6 +135,11 @@ def _calibration_page(request, year, unit, forms=None, status=200):
             for row in group.rows:
                 row.form = forms.get(row.pk) or LevelChangeForm(prefix=f"c{row.pk}", initial={
                     "version": row.version, "level": row.level})
+    if can_change or selectors.is_hr(request.user) and year.state == "open":
+        for group in view.groups:
+            for row in group.rows:
+                row.group_form = (group_forms or {}).get(row.pk) or GroupForm(prefix=f"g{row.pk}", initial={
+                    "version": row.version, "group": row.group})
     return render(request, "yearend/calibration.html", {"view": view, "can_change": can_change, "can_amend": can_amend}, status=status)
 
 
@@ -153,6 +167,27 @@ def level_change_view(request, pk):
             _report_quota(request, report)
             return redirect("yearend:calibration", pk=classification.year_id, code=classification.unit.code)
     return _calibration_page(request, classification.year, classification.unit, {classification.pk: form}, status=400)
+
+
+@require_POST
+def group_set_view(request, pk):
+    """HR moves a person to another group with similar duties, with a reason."""
+    _hr(request)
+    classification = get_object_or_404(Classification.objects.select_related("year", "unit"), pk=pk)
+    form = GroupForm(request.POST, prefix=f"g{classification.pk}")
+    if form.is_valid():
+        try:
+            services.group_set(actor=request.user, classification=classification,
+                               expected_version=form.cleaned_data["version"], group=form.cleaned_data["group"],
+                               reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The group is changed. Compute the proposals again to apply the quota of "
+                                        "the new group."))
+            return redirect("yearend:calibration", pk=classification.year_id, code=classification.unit.code)
+    return _calibration_page(request, classification.year, classification.unit, status=400,
+                             group_forms={classification.pk: form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -84,6 +84,14 @@ def _a_year(world):
                      policy_id="nd335", units=[world.units["VPL"]])
 
 
+def _a_criteria_year(world):
+    """The criteria model for the civil servants of VPL, as before 2026: the staff login writes a self-assessment."""
+    from congtam.yearend.services import year_open
+
+    return year_open(actor=world.users[Role.HR], agency=world.agency, year=2025, staff_group="cong_chuc",
+                     policy_id="nd90-cong-chuc", units=[world.units["VPL"]])
+
+
 def _an_classification(world):
     """Nguyễn Văn An's classification (the staff login), approved by Lan (the unit head)."""
     from congtam.yearend.models import Classification
@@ -116,6 +124,7 @@ def _an_archive_of_forms(world):
 
 SUMMARY_READERS = {Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR}
 YEAR_HEADS = {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.MANAGER}  # HR, and the heads of VPL and VPL-P1
+YEAR_READERS = YEAR_HEADS | {Role.INSPECTOR}  # and the inspector, who reads every year-end page
 
 
 def _binh_in_a_feedback_round(world):
@@ -204,8 +213,8 @@ ROUTES = {
     "yearend:years": ({}, EVERYONE),
     "yearend:year_open": ({}, ORG_MANAGERS),
     "yearend:appeals": ({}, EVERYONE),
-    "yearend:year": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),
-    "yearend:calibration": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"}, YEAR_HEADS),
+    "yearend:year": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS | {Role.INSPECTOR}),
+    "yearend:calibration": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"}, YEAR_READERS),
     # Facts of An: HR, the competent authority (Lan) and An himself; nobody else.
     "yearend:facts": (lambda world: {"pk": _a_year(world).pk, "staff_code": "NV021"},
                       {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.STAFF}),
@@ -213,9 +222,15 @@ ROUTES = {
     "yearend:my_result": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:public_list": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     # The minutes of VPL-P1: HR, the heads of VPL and VPL-P1, and its people (An).
-    "yearend:meeting": (_vpl_p1_meeting, YEAR_HEADS | {Role.STAFF}),
-    "yearend:meeting_minutes": (_adopted_minutes, YEAR_HEADS | {Role.STAFF}),
-    "yearend:unit_feedback": (_vpl_p1_meeting, YEAR_HEADS),
+    "yearend:meeting": (_vpl_p1_meeting, YEAR_READERS | {Role.STAFF}),
+    "yearend:meeting_minutes": (_adopted_minutes, YEAR_READERS | {Role.STAFF}),
+    "yearend:unit_feedback": (_vpl_p1_meeting, YEAR_READERS),
+    # One's own: the civil servants of VPL with a login (the staff member and the two heads).
+    "yearend:self_assessment": (lambda world: {"pk": _a_criteria_year(world).pk}, {Role.STAFF, Role.MANAGER,
+                                                                                    Role.UNIT_HEAD}),
+    "yearend:self_assessment_for": (lambda world: {"pk": _a_criteria_year(world).pk, "staff_code": "NV021"},
+                                    YEAR_READERS | {Role.STAFF}),  # NV021 is the staff login's own
+    "yearend:self_assessments": (lambda world: {"pk": _a_criteria_year(world).pk}, ORG_MANAGERS | {Role.INSPECTOR}),
     "yearend:my_feedback": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:feedback_answer": (_binh_in_a_feedback_round, {Role.STAFF, Role.MANAGER}),
     # An's evaluation form: An, his evaluator (Sơn), his approver (Lan), HR, the admin; the inspector reads.
@@ -227,6 +242,7 @@ ROUTES = {
     "yearend:unit_summary": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"},
                              SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
     "yearend:forms_archive_download": (_an_archive_of_forms, ORG_MANAGERS),  # its creator (HR), HR, the admin
+    # Reports: HR, the admin, the leadership, the inspector; a head for the unit and the units below it.
 }
 
 # Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other
@@ -254,6 +270,7 @@ POST_ROUTES = {
     # Anyone may post; only the levels awaiting the poster's own approval are approved (tested apart).
     "yearend:approve_unit": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"}, EVERYONE),
     "yearend:level_change": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
+    "yearend:group_set": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
     "yearend:amend": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
     "yearend:approve": (lambda world: {"pk": _an_classification(world).pk}, {Role.UNIT_HEAD}),
     "yearend:acknowledge": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),

@@ -241,10 +241,16 @@ def test_no_page_shows_an_individual_answer(feedback, year_end, client):
         client.get(pages[1]).content.decode())
 
 
-def test_staff_does_not_see_the_units_feedback(feedback, year_end, client_as):
+def test_staff_does_not_see_the_units_feedback_and_the_inspector_only_reads_it(feedback, year_end, client_as):
     url = reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
     assert client_as(Role.STAFF).get(url).status_code == 403
-    assert client_as(Role.INSPECTOR).get(url).status_code == 403
+    inspector = client_as(Role.INSPECTOR)
+    page = inspector.get(url)
+    assert page.status_code == 200
+    assert reverse("yearend:feedback_close", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}) not in (
+        page.content.decode())
+    assert inspector.post(reverse("yearend:feedback_close", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
+                          ).status_code == 403
     with pytest.raises(PermissionError):
         selectors.feedback_unit_aggregates(viewer=year_end.world.users[Role.STAFF], feedback_round=feedback[0])
 
