@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 
 from congtam.api.periods import PeriodKey
 from congtam.catalogue.models import CatalogueItem
+from congtam.core.bulk import insert_rows
 from congtam.monitoring import rules
 from congtam.monitoring.models import DueDateChange, Evidence, ItemState, Review, ReviewState, WorkItem
 from congtam.monitoring.services import check_in_period
-from congtam.org.importer import insert_rows
 from congtam.org.models import Person
 
 MAX_BATCH = 5000

@@ -25,10 +25,9 @@ from congtam.api.batch import BatchIssue, BatchRejected, BatchResult, BatchScope
 from congtam.api.events import ITEMS_IMPORTED
 from congtam.api.periods import PeriodKey, parse_period_key
 from congtam.audit.services import AuditDraft, Subject, audit_record_many
+from congtam.core.spreadsheets import ImportIssue, SheetReader, cell_text, open_workbook
 from congtam.monitoring.models import Frequency, Origin
 from congtam.monitoring.services import parse_factor
-from congtam.org.importer import SheetReader, cell_text, open_workbook
-from congtam.org.orgdata import ImportIssue
 
 logger = logging.getLogger(__name__)
 

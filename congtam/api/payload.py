@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from congtam.api.batch import BatchIssue, ItemInput
 from congtam.api.periods import parse_period_key
+from congtam.core.spreadsheets import fast_clean_text
 from congtam.monitoring.services import parse_factor
-from congtam.org.importer import fast_clean_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LINK = URLValidator(schemes=["http", "https"])

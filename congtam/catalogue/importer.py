@@ -48,8 +48,9 @@ from congtam.catalogue.workbook import (
     MissingItem,
     PositionOutcome,
 )
+from congtam.core.bulk import insert_rows
+from congtam.core.spreadsheets import SheetReader, cell_text, matching_key, open_workbook
 from congtam.core.vntext import clean_text
-from congtam.org.importer import SheetReader, cell_text, insert_rows, matching_key, open_workbook
 from congtam.org.models import Agency, Position
 from congtam.org.services import clean_multiline, default_agency
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
 from congtam.catalogue.models import CatalogueItem
 from congtam.catalogue.selectors import catalogue_item_current
+from congtam.core.bulk import insert_rows
 from congtam.core.vntext import clean_text
 from congtam.monitoring import events, rules
 from congtam.monitoring.evidence import check_upload
@@ -43,7 +44,6 @@ from congtam.monitoring.models import (
 from congtam.monitoring.scoring import cycle_policy, policy_is_points, review_score
 from congtam.monitoring.workflow import perform
 from congtam.org.authority import derive_all
-from congtam.org.importer import insert_rows
 from congtam.org.models import Person, Unit, UnitRole
 from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine

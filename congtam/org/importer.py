@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from itertools import islice
-from pathlib import Path
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -37,6 +34,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congtam.audit.services import AuditDraft, Subject, audit_record_many
+from congtam.core.bulk import batched, copy_rows, insert_rows, reserve_ids
+from congtam.core.spreadsheets import (
+    YES_NO_BY_WORD,
+    SheetReader,
+    cell_text,
+    matching_key,
+    open_workbook,
+)
 from congtam.core.vntext import clean_text, name_sort_key, search_key
 from congtam.org import events
 from congtam.org.models import Agency, Category, Gender, Person, Position, Posting, Unit, UnitRole
@@ -82,42 +87,23 @@ COLUMN_ORDER = {
 }
 
 
-def matching_key(text: object) -> str:
-    """How names and words are compared: NFC, trimmed, single-spaced, case-folded."""
-    return clean_text(text).casefold()
-
-
 def _max_length(model, field_name: str) -> int:
     return model._meta.get_field(field_name).max_length
 
 
 def _batched(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _display_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return batched(items, size)
 
 
 # =============================================================================================
 # Reading
 # =============================================================================================
-_DATE_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_EXCEL_EPOCH = date(1899, 12, 30)
-_EXCEL_LAST_SERIAL = 2958465  # 31/12/9999
-
 # Empty is allowed in every column (a missing category is reported by the checks as missing).
 _GENDER_BY_WORD = {matching_key(word): value for word, value in GENDER_WORDS.items()} | {"": ""}
 _GENDER_CHOICES = (*GENDER_WORDS, "")
 _CATEGORY_BY_WORD = {matching_key(word): value for word, value in CATEGORY_WORDS.items()} | {"": ""}
 _ROLE_BY_WORD = {matching_key(word): value for word, value in UNIT_ROLE_WORDS.items()}
-_YES_NO_BY_WORD = {matching_key(YES): True, matching_key(NO): False, "": False}
 
-
-_UNKNOWN = object()
 
 
 class _EmailValidator(EmailValidator):
@@ -135,176 +121,6 @@ class _EmailValidator(EmailValidator):
         if valid is None:
             valid = self._domains[domain_part] = super().validate_domain_part(domain_part)
         return valid
-
-
-class UnreadableDate(ValueError):
-    pass
-
-
-def fast_clean_text(text: str) -> str:
-    """:func:`~congtam.core.vntext.clean_text` for a ``str``, about three times faster: a
-    100,000-person workbook has more than a million cells."""
-    text = " ".join(text.split())
-    if text.isascii() or unicodedata.is_normalized("NFC", text):
-        return text
-    return unicodedata.normalize("NFC", text)
-
-
-def cell_text(value) -> str:
-    """A cell as trimmed NFC text; numbers typed into a text column lose Excel's ".0"."""
-    if value.__class__ is str:
-        return fast_clean_text(value) if value else ""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return _display_date(value.date())
-    if isinstance(value, date):
-        return _display_date(value)
-    return clean_text(value)
-
-
-def cell_date(value) -> date | None:
-    """A date typed as ``dd/mm/yyyy`` text or stored as an Excel date (or its serial number)."""
-    if value.__class__ is date:  # what calamine gives for a cell formatted as a date
-        return value
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        raise UnreadableDate(value)
-    if isinstance(value, (int, float)):
-        if 1 <= value <= _EXCEL_LAST_SERIAL and float(value).is_integer():
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise UnreadableDate(value)
-    text = fast_clean_text(value) if isinstance(value, str) else clean_text(value)
-    if not text:
-        return None
-    if match := _DATE_DMY.match(text):
-        day, month, year = (int(part) for part in match.groups())
-    elif match := _DATE_ISO.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        raise UnreadableDate(text)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise UnreadableDate(text) from None
-
-
-class SheetReader:
-    """The rows of one sheet as dicts of raw cells by canonical column name, with the row number
-    as Excel shows it. Problems with the sheet or its header go to ``issues``."""
-
-    def __init__(self, workbook, sheet_name: str, columns: tuple[str, ...], issues: list[ImportIssue]):
-        self.complete = True  # False when the sheet or one of its columns is missing
-        self._choices: dict[tuple[str, object], object] = {}
-        self.sheet_name = sheet_name
-        self.columns = columns
-        self.issues = issues
-        self.positions: dict[str, int] = {}
-        actual = {matching_key(name): name for name in workbook.sheet_names}.get(matching_key(sheet_name))
-        self.sheet = workbook.get_sheet_by_name(actual) if actual is not None else None
-        if self.sheet is None:
-            self.complete = False
-            issues.append(
-                ImportIssue(
-                    sheet_name, None, "",
-                    _("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet_name},
-                )
-            )
-
-    def issue(self, row: int | None, column: str, message: str) -> None:
-        self.issues.append(ImportIssue(self.sheet_name, row, column, message))
-
-    def rows(self) -> Iterator[tuple[int, dict]]:
-        if self.sheet is None:
-            return
-        # calamine yields rows from the sheet's first row (empty rows included), so the index
-        # plus one is the row number Excel shows.
-        rows = enumerate(self.sheet.iter_rows(), start=1)
-        header_row = None
-        for number, cells in rows:
-            if any(cell_text(cell) for cell in cells):
-                header_row = number
-                self._read_header(number, cells)
-                break
-        if header_row is None:
-            self.complete = False
-            for column in self.columns:
-                self.issue(None, column, _("The sheet has no header row; the column “%(column)s” is missing.") % {"column": column})
-            return
-        if len(self.positions) < len(self.columns):
-            return
-        width = max(self.positions.values()) + 1
-        for number, cells in rows:
-            if len(cells) < width:
-                cells = list(cells) + [""] * (width - len(cells))
-            values = {column: cells[index] for column, index in self.positions.items()}
-            if any(value not in ("", None) and cell_text(value) for value in values.values()):
-                yield number, values
-
-    def _read_header(self, number: int, cells: list) -> None:
-        wanted = {matching_key(column): column for column in self.columns}
-        for index, cell in enumerate(cells):
-            column = wanted.get(matching_key(cell_text(cell)))
-            if column is not None and column not in self.positions:
-                self.positions[column] = index
-        for column in self.columns:
-            if column not in self.positions:
-                self.complete = False
-                self.issue(number, column, _("The column “%(column)s” is missing from the header row.") % {"column": column})
-
-    # --- cell conversions: a problem is recorded and a neutral value returned -----------------
-    def date(self, number: int, values: dict, column: str) -> date | None:
-        try:
-            return cell_date(values[column])
-        except UnreadableDate:
-            self.issue(
-                number, column,
-                _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 25/12/1985).")
-                % {"value": cell_text(values[column])},
-            )
-            return None
-
-    def choice(self, number: int, values: dict, column: str, words: dict, allowed: Iterable[str]) -> str | bool | None:
-        value = values[column]
-        if isinstance(value, bool) and words is _YES_NO_BY_WORD:
-            return value
-        # A column of choices holds a handful of different cells: each is looked up once.
-        known = self._choices.get((column, value), _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known
-        text = cell_text(value)
-        try:
-            found = self._choices[(column, value)] = words[matching_key(text)]
-            return found
-        except KeyError:
-            self.issue(
-                number, column,
-                _("“%(value)s” is not one of the allowed values: %(allowed)s.")
-                % {"value": text, "allowed": ", ".join(f"“{word}”" if word else _("(empty)") for word in allowed)},
-            )
-            return None
-
-
-def open_workbook(source):
-    from python_calamine import CalamineWorkbook
-
-    if isinstance(source, (str, Path)):
-        return CalamineWorkbook.from_path(str(source))
-    temporary_path = getattr(source, "temporary_file_path", None)
-    if callable(temporary_path):
-        return CalamineWorkbook.from_path(temporary_path())
-    if hasattr(source, "seek"):
-        source.seek(0)
-    return CalamineWorkbook.from_filelike(source)
 
 
 def read_workbook(source) -> tuple[OrgData, list[ImportIssue]]:
@@ -345,7 +161,7 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
 
         positions = SheetReader(workbook, SHEET_POSITIONS, POSITION_COLUMNS, issues)
         for number, values in positions.rows():
-            leadership = positions.choice(number, values, POSITION_LEADERSHIP, _YES_NO_BY_WORD, (YES, NO))
+            leadership = positions.choice(number, values, POSITION_LEADERSHIP, YES_NO_BY_WORD, (YES, NO))
             data.positions.append(
                 PositionRow(
                     code=cell_text(values[POSITION_CODE]),
@@ -760,85 +576,6 @@ NEW_PERSON_COLUMNS = (
     "position", "unit_role", "start_date", "email", "is_active", "version",
 )
 NEW_POSTING_COLUMNS = ("person", "unit", "position", "unit_role", "start_date", "end_date", "reason")
-
-
-def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    """Insert rows of plain values (in ``fields`` order, foreign keys as ids) and return their new
-    ids, in order.
-
-    This is what ``bulk_create`` does, an order of magnitude faster for the 100,000 people of a
-    large agency: no model instances and no SQL compiled per value.
-    """
-    ids = reserve_ids(model, len(rows))
-    copy_rows(model, fields, ids, rows)
-    return ids
-
-
-def reserve_ids(model, count: int) -> list[int]:
-    """``count`` new ids for ``model``'s table, to be used in the current transaction.
-
-    PostgreSQL takes them from the table's sequence. SQLite numbers them after the largest id:
-    its writer holds the database's lock for the whole transaction (``BEGIN IMMEDIATE``, see the
-    settings), so nobody else can take them meanwhile.
-    """
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
-        first = cursor.fetchone()[0] + 1
-        return list(range(first, first + count))
-
-
-def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple]) -> None:
-    """Insert rows with the given ids: by ``COPY`` on PostgreSQL, one prepared statement on SQLite."""
-    if not rows:
-        return
-    meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in ("id", *fields))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY's text format, built here in one piece per batch: psycopg's write_row() costs
-            # more than the database's own work on these rows.
-            lines = [
-                f"{new_id}\t" + "\t".join(map(_copy_text, row)) + "\n" for new_id, row in zip(ids, rows, strict=True)
-            ]
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                copy.write("".join(lines).encode())
-            return
-        # SQLite keeps dates as ISO text (what Django's backend would write).
-        dates = [index for index, name in enumerate(fields, start=1) if meta.get_field(name).get_internal_type() == "DateField"]
-        placeholders = ", ".join(["%s"] * (len(fields) + 1))
-        values = []
-        for new_id, row in zip(ids, rows, strict=True):
-            row = [new_id, *row]
-            for index in dates:
-                if row[index] is not None:
-                    row[index] = row[index].isoformat()
-            values.append(row)
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 class _StaleRecord(Exception):

@@ -9,6 +9,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from congtam.core.spreadsheets import NO, YES, ImportIssue  # noqa: F401 (the workbook's words and issues)
+
 SHEET_UNITS = "Đơn vị"
 SHEET_POSITIONS = "Vị trí việc làm"
 SHEET_PEOPLE = "Nhân sự"
@@ -21,7 +23,6 @@ PEOPLE_COLUMNS = (
 )
 
 # Workbook words <-> model values.
-YES, NO = "Có", "Không"
 GENDER_WORDS = {"Nam": "male", "Nữ": "female"}
 CATEGORY_WORDS = {"Cán bộ": "can_bo", "Công chức": "cong_chuc", "Viên chức": "vien_chuc", "Hợp đồng lao động": "hop_dong"}
 UNIT_ROLE_WORDS = {"Trưởng": "head", "Phó": "deputy", "": "member"}
@@ -67,14 +68,6 @@ class OrgData:
     units: list[UnitRow] = field(default_factory=list)
     positions: list[PositionRow] = field(default_factory=list)
     people: list[PersonRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportIssue:
-    sheet: str
-    row: int | None
-    column: str
-    message: str
 
 
 @dataclass(slots=True)
