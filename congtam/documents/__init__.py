@@ -14,6 +14,7 @@ from .data import (
     SelfAssessment,
     Signature,
     UnitSummaryRow,
+    Votes,
 )
 from .docx_forms import evaluation_form_docx, meeting_minutes_docx
 from .names import evaluation_form_filename, meeting_minutes_filename
@@ -28,6 +29,7 @@ __all__ = [
     "SelfAssessment",
     "Signature",
     "UnitSummaryRow",
+    "Votes",
     "archive",
     "archive_to",
     "evaluation_form_docx",

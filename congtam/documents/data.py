@@ -101,6 +101,15 @@ class UnitSummaryRow:
 
 
 @dataclass(frozen=True)
+class Votes:
+    """A vote on the level proposed for one person: for, against, and those who did not vote."""
+
+    in_favour: int
+    against: int
+    abstaining: int
+
+
+@dataclass(frozen=True)
 class PersonReview:
     """How one person's review went at the unit meeting."""
 
@@ -109,8 +118,10 @@ class PersonReview:
     presentation: str  # summary of the self-assessment the person presented
     comments: str  # colleagues' comments, as minuted
     proposed_level: Level | None = None
-    # Votes per level where the rules ask for a vote; empty when no vote was counted.
-    votes: tuple[tuple[Level, int], ...] = ()
+    # The vote on the proposed level where the rules ask for one; None when no vote was held.
+    votes: Votes | None = None
+    # For a head or deputy: the Party committee's opinion (RULES.md §3.4).
+    party_committee_opinion: str = ""
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def _time(value: datetime.time | None) -> str:
 def meeting_minutes_context(data: MeetingMinutesData) -> dict:
     reviews = []
     for number, review in enumerate(data.reviews, 1):
-        votes = [{"level": level_name(level), "count": count} for level, count in review.votes]
+        votes = review.votes
         reviews.append({
             "number": number,
             "person_name": review.person_name,
@@ -145,7 +145,9 @@ def meeting_minutes_context(data: MeetingMinutesData) -> dict:
             "presentation": _text(review.presentation),
             "comments": _text(review.comments),
             "proposed_level": level_name(review.proposed_level) if review.proposed_level else "",
-            "votes": votes,
+            "votes": (f"{votes.in_favour} tán thành, {votes.against} không tán thành, "
+                      f"{votes.abstaining} không biểu quyết") if votes is not None else "",
+            "party_committee_opinion": _text(review.party_committee_opinion),
         })
     return {
         "nation": NATION,

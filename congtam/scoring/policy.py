@@ -93,6 +93,8 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
     "quota_tie_break": _choice(BOTH, *TIE_BREAKS),
     "quota_exception_share": _decimal(BOTH, "0", "1"),
     "quota_exception_lifts_unit_cap": ParameterSpec("boolean", BOTH),
+    # Both models: procedure after the announcement.
+    "appeal_days": _decimal(BOTH, "1", "90"),
     # Points model (Decree 335).
     "threshold_excellent": _percent(_P),
     "threshold_good": _percent(_P),

@@ -8,6 +8,6 @@ class YearendConfig(AppConfig):
     verbose_name = _("Year-end classification")
 
     def ready(self):
-        from congtam.yearend import events, export_events  # register the year-end audit events
+        from congtam.yearend import events, export_events, report_events  # register the year-end audit events
 
-        del events, export_events
+        del events, export_events, report_events

@@ -50,8 +50,10 @@ def form_download_view(request, pk, extension):
 
 def _summary(request, year: Year, unit: Unit | None) -> HttpResponse:
     require(exports.may_download_summary(request.user, unit))
-    content = unit_summary_xlsx(exports.summary_rows(year, unit), title=exports.summary_title(year, unit))
-    exports.summary_downloaded(actor=request.user, year=year, unit=unit)
+    facts = exports.SummaryFacts()
+    rows = exports.summary_rows(year, unit, facts_visible=exports.may_see_facts_in_summary(request.user), tally=facts)
+    content = unit_summary_xlsx(rows, title=exports.summary_title(year, unit))
+    exports.summary_downloaded(actor=request.user, year=year, unit=unit, facts=facts)
     scope_name = unit.name if unit is not None else year.agency.name
     return _attachment(content, XLSX, f"Tổng hợp xếp loại - {scope_name} - {year.year}.xlsx")
 

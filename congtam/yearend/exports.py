@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 from django.db import transaction
@@ -189,17 +190,51 @@ def forms(year: Year, unit: Unit | None = None, *, batch: int = BATCH) -> Iterat
 
 
 # --- the summary -----------------------------------------------------------------------------------
-def _note(row: Classification) -> str:
+FACTS_WITHHELD = ("Mức xếp loại theo sự kiện đã ghi nhận (thông tin nhạy cảm: chỉ bộ phận tổ chức cán bộ, "
+                  "cấp có thẩm quyền và người được đánh giá được xem)")
+
+
+def facts_fired(row: Classification) -> bool:
+    """Did an overriding fact (discipline, absence, short service…) decide the level?"""
+    return bool(((row.explanation or {}).get("tree") or {}).get("rules"))
+
+
+def may_see_facts_in_summary(user) -> bool:
+    """Facts are sensitive (DESIGN §6): in a summary, only HR and the administrator read the reasons
+    that name them; others see that a recorded fact decided the level, and where to ask."""
+    return rules.is_hr(None, user)
+
+
+@dataclass
+class SummaryFacts:
+    """How many rows of a summary named an overriding fact: the export is logged with it."""
+
+    shown: int = 0
+    withheld: int = 0
+
+
+def _note(row: Classification, facts_visible: bool, tally: SummaryFacts) -> str:
     parts = [f"Nhóm: {row.group}"]
     if row.over_quota:
         parts.append("Vượt tỷ lệ")
-    parts.extend(_reasons(row))
+    if not facts_fired(row):
+        parts.extend(_reasons(row))
+    elif facts_visible:
+        tally.shown += 1
+        parts.extend(_reasons(row))
+    else:
+        tally.withheld += 1
+        parts.append(FACTS_WITHHELD)
     return "; ".join(parts)
 
 
-def summary_rows(year: Year, unit: Unit | None = None) -> Iterator[UnitSummaryRow]:
+def summary_rows(year: Year, unit: Unit | None = None, *, facts_visible: bool = True,
+                 tally: SummaryFacts | None = None) -> Iterator[UnitSummaryRow]:
     """One row per person of the scope in one query: name, unit, group, score, proposed and approved
-    level, over quota, reasons (the group, over quota and the reasons go in the note column)."""
+    level, over quota, reasons (the group, over quota and the reasons go in the note column). Where a
+    fact decided the level, its reasons are written only if ``facts_visible``; ``tally`` counts
+    those rows for the audit entry of the export."""
+    tally = tally if tally is not None else SummaryFacts()
     rows = scope(year, unit).select_related("person__position", "unit").only(
         "pk", "group", "score_exact", "proposed_level", "approved_level", "amended_level", "over_quota",
         "explanation", "person__full_name", "person__category", "person__unit_role", "person__position__title",
@@ -210,7 +245,8 @@ def summary_rows(year: Year, unit: Unit | None = None) -> Iterator[UnitSummaryRo
             person_name=person.full_name, unit=row.unit.name,
             position=person.position.title if person.position else person.get_unit_role_display(),
             category=FORM_CATEGORY.get(person.category), score=row.exact_score,
-            proposed_level=_level(row.proposed_level), result_level=_result(row), note=_note(row))
+            proposed_level=_level(row.proposed_level), result_level=_result(row),
+            note=_note(row, facts_visible, tally))
 
 
 def summary_title(year: Year, unit: Unit | None) -> str:
@@ -232,9 +268,11 @@ def form_downloaded(*, actor, classification: Classification, extension: str) ->
 
 
 @transaction.atomic
-def summary_downloaded(*, actor, year: Year, unit: Unit | None) -> None:
+def summary_downloaded(*, actor, year: Year, unit: Unit | None, facts: SummaryFacts | None = None) -> None:
+    facts = facts or SummaryFacts()
     audit_record(actor=actor, event=export_events.SUMMARY_DOWNLOADED, subject=year,
-                 new={"year": year.year, "unit": unit.code if unit is not None else ""})
+                 new={"year": year.year, "unit": unit.code if unit is not None else "",
+                      "facts_shown": facts.shown, "facts_withheld": facts.withheld})
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ class YearForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=_("Units (with the units below them)"),
                                            queryset=Unit.objects.order_by("path"))
     appeal_days = forms.IntegerField(label=_("Days to appeal after the announcement"), min_value=1, max_value=90,
-                                     initial=15)
+                                     required=False,
+                                     help_text=_("Leave empty to use the policy preset's (15 days in the presets "
+                                                 "shipped)."))
 
 
 class VersionedForm(forms.Form):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from congtam.audit.services import audit_record
 from congtam.core.views import require
 from congtam.documents import meeting_minutes_docx
-from congtam.documents.data import MeetingMinutesData, PersonReview
+from congtam.documents.data import MeetingMinutesData, PersonReview, Votes
 from congtam.documents.names import meeting_minutes_filename
 from congtam.org.models import Unit
 from congtam.scoring.levels import Level
@@ -21,14 +21,10 @@ from congtam.yearend.models import Year
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _comments(discussion) -> str:
-    parts = [discussion.comments.strip()] if discussion.comments.strip() else []
-    if discussion.vote_held:
-        parts.append(f"Biểu quyết: {discussion.votes_for} tán thành, {discussion.votes_against} không tán thành, "
-                     f"{discussion.votes_abstain} không biểu quyết.")
-    if discussion.party_committee_opinion.strip():
-        parts.append(f"Ý kiến của cấp ủy: {discussion.party_committee_opinion.strip()}")
-    return "\n".join(parts)
+def _votes(discussion) -> Votes | None:
+    if not discussion.vote_held:
+        return None
+    return Votes(discussion.votes_for or 0, discussion.votes_against or 0, discussion.votes_abstain or 0)
 
 
 def minutes_data(minutes: selectors.Minutes, year: Year, unit: Unit) -> MeetingMinutesData:
@@ -39,8 +35,10 @@ def minutes_data(minutes: selectors.Minutes, year: Year, unit: Unit) -> MeetingM
             person_name=discussion.person.full_name,
             position=discussion.person.position.title if discussion.person.position_id else "",
             presentation=discussion.presentation,
-            comments=_comments(discussion),
+            comments=discussion.comments.strip(),
             proposed_level=Level(discussion.proposed_level) if discussion.proposed_level else None,
+            votes=_votes(discussion),
+            party_committee_opinion=discussion.party_committee_opinion.strip(),
         )
         for discussion in minutes.discussions
     )

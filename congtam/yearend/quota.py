@@ -3,14 +3,18 @@ appeal), with the engine's own cap formula (:func:`congtam.scoring.quota.cap_for
 
 The engine placed everyone at proposal time; a later change of level can free a place, take one,
 or change the base of the cap. :func:`quota_check` recounts every unit and group of the year from
-plain rows (one query) and says which scopes are over their cap and who is next in line.
+plain rows (one query) and says which scopes are over their cap and who is next in line;
+:func:`quota_of_unit` has the database count one unit and its groups, for the calibration page.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 
 from congtam.scoring.levels import Level
 from congtam.scoring.policy import Policy
@@ -73,7 +77,7 @@ def _settings(policy: Policy) -> tuple[Decimal, str, str, Decimal, bool]:
 def quota_check(rows: list[Row], policy: Policy, exceptions: dict[str, str]) -> dict[tuple[str, object], ScopeStatus]:
     """Every unit's and group's standing, from the current levels. ``exceptions`` maps a group to
     the reference of its recorded exception decision."""
-    share, base_rule, rounding, exception_share, lifts_unit = _settings(policy)
+    lifts_unit = _settings(policy)[4]
     scopes: dict[tuple[str, object], ScopeStatus] = {}
 
     def scope(kind: str, key: object) -> ScopeStatus:
@@ -96,9 +100,49 @@ def quota_check(rows: list[Row], policy: Policy, exceptions: dict[str, str]) -> 
         elif row.over_quota and row.level == Level.GOOD.value:
             unit.waiting.append(row)
             group.waiting.append(row)
+    _set_caps(scopes, policy)
+    return scopes
+
+
+def quota_of_unit(classifications, unit_id: int, groups: Iterable[str], policy: Policy,
+                  exceptions: dict[str, str]) -> dict[tuple[str, object], ScopeStatus]:
+    """The standing of one unit and of each of its ``groups`` (every group the unit's people are
+    in), as :func:`quota_check` counts them, but counted by the database (per group: its people in
+    the unit and elsewhere), for a page that shows only these scopes — a group spans the agency, and
+    reading its 50,000 rows to count them would cost more than the page. The waiting lists are not
+    filled. ``classifications``: the year's."""
+    lifts_unit = _settings(policy)[4]
+    level = Coalesce(NullIf("amended_level", Value("")), NullIf("approved_level", Value("")),
+                     NullIf("calibrated_level", Value("")), F("proposed_level"))
+    # Every row of the unit is in one of its groups: the rows of those groups are all that count
+    # (named, not a subquery: the database then reads each group through the quota index).
+    cells = (classifications.filter(group__in=sorted(set(groups)))
+             .annotate(level_now=level, here=Case(When(unit_id=unit_id, then=Value(True)), default=Value(False),
+                                                   output_field=BooleanField()))
+             .values("group", "here").order_by()
+             .annotate(good_or_better=Count("unit", filter=Q(level_now__in=GOOD_OR_BETTER)),
+                       excellent=Count("unit", filter=Q(level_now=EXCELLENT))))
+    scopes: dict[tuple[str, object], ScopeStatus] = {}
+    for cell in cells:
+        group = scopes.setdefault((GROUP, cell["group"]), ScopeStatus(GROUP, cell["group"],
+                                                                     exception=exceptions.get(cell["group"], "")))
+        group.good_or_better += cell["good_or_better"]
+        group.excellent += cell["excellent"]
+        if cell["here"]:
+            unit = scopes.setdefault((UNIT, unit_id), ScopeStatus(UNIT, unit_id))
+            unit.good_or_better += cell["good_or_better"]
+            if lifts_unit and cell["group"] in exceptions:
+                unit.exempt += cell["excellent"]
+            else:
+                unit.excellent += cell["excellent"]
+    _set_caps(scopes, policy)
+    return scopes
+
+
+def _set_caps(scopes: dict[tuple[str, object], ScopeStatus], policy: Policy) -> None:
+    share, base_rule, rounding, exception_share, _lifts_unit = _settings(policy)
     for status in scopes.values():
         if status.kind == GROUP and status.exception:
             status.cap = cap_for(status.good_or_better, exception_share, "good_or_better", rounding)
         else:
             status.cap = cap_for(status.good_or_better, share, base_rule, rounding)
-    return scopes

@@ -9,8 +9,8 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from congtam.audit.models import AuditEntry
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
+from congtam.core.bulk import insert_rows
 from congtam.core.vntext import clean_text
 from congtam.monitoring.models import Period, Review, ReviewState
 from congtam.monitoring.scoring import cycle_policy
 from congtam.monitoring.workflow import perform, refusal
 from congtam.org.authority import derive_all, derive_for_person
-from congtam.org.importer import insert_rows
 from congtam.org.models import Person, Unit
 from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine
@@ -136,8 +137,9 @@ def year_people(year: Year):
 # --- opening the year ------------------------------------------------------------------------
 @transaction.atomic
 def year_open(*, actor, agency, year: int, staff_group: str, policy_id: str, units: Iterable[Unit],
-              policy_overrides: dict[str, str] | None = None, appeal_days: int = 15) -> Year:
-    """HR opens a year's classification for a staff group in a scope of units."""
+              policy_overrides: dict[str, str] | None = None, appeal_days: int | None = None) -> Year:
+    """HR opens a year's classification for a staff group in a scope of units. The days to appeal
+    after the announcement are the preset's ``appeal_days`` unless HR sets them."""
     _require_hr(actor, _("Only the personnel department opens a year's classification."))
     units = list(units)
     if not units:
@@ -146,6 +148,10 @@ def year_open(*, actor, agency, year: int, staff_group: str, policy_id: str, uni
         policy = engine.load_policy(policy_id, sorted((policy_overrides or {}).items()))
     except (MethodInputError, ValueError) as error:
         raise ValidationError({"policy_id": _("The policy cannot be used: %(error)s") % {"error": error}}) from None
+    if appeal_days is None:
+        appeal_days = int(policy.settings.values["appeal_days"])
+    elif not 1 <= int(appeal_days) <= 90:
+        raise ValidationError({"appeal_days": _("Give a number of days from 1 to 90.")})
     paths = list(Unit.objects.filter(pk__in=Year.units.through.objects.filter(
         year__agency=agency, year__year=year, year__staff_group=staff_group).values("unit_id")).values_list("path", flat=True))
     if any(old.startswith(new.path) or new.path.startswith(old) for old in paths for new in units):
@@ -383,30 +389,35 @@ def _plain_rows(queryset, size: int = 50_000) -> Iterator[tuple]:
             yield from rows
 
 
-def _period_scores(year: Year, person_ids: list[int]) -> dict[int, tuple[PeriodScore, ...]]:
-    """Each person's approved period scores of the year, in the order of the periods (then of the
-    reviews). One pass over the reviews of the year's periods: 1.2 million rows for 100,000 people
-    with monthly periods, so the rows are read plainly and sorted here, and the few thousand
-    distinct (period, score) pairs are each made once."""
-    periods = {pk: (starts_on, f"{frequency[0].upper()}{number}") for pk, frequency, number, starts_on in
-               Period.objects.filter(cycle__agency=year.agency, cycle__year=year.year)
-               .values_list("pk", "cycle__frequency", "number", "starts_on")}
-    wanted = set(person_ids)
-    found: dict[int, list[tuple]] = defaultdict(list)
-    reviews = (Review.objects.filter(period_id__in=list(periods), state=ReviewState.APPROVED).order_by()
-               .values_list("person_id", "period_id", "pk", "score_exact"))
-    for person_id, period_id, pk, score in _plain_rows(reviews):
-        if person_id in wanted:
-            found[person_id].append((periods[period_id][0], pk, period_id, score))
+def _period_scores(year: Year) -> dict[int, tuple[PeriodScore, ...]]:
+    """Each person's (of :func:`year_people`) approved period scores of the year, in the order of
+    the periods (then of the reviews). One pass over 1.2 million rows for 100,000 people with
+    monthly periods: the rows are read plainly and sorted here, and each distinct (period, score)
+    pair is made once."""
+    periods = list(Period.objects.filter(cycle__agency=year.agency, cycle__year=year.year)
+                   .values_list("pk", "cycle__frequency", "number", "starts_on"))
+    starts = {starts_on: rank for rank, starts_on in enumerate(sorted({row[3] for row in periods}))}
+    rank_of = {pk: starts[starts_on] for pk, _frequency, _number, starts_on in periods}
+    label_of = {pk: f"{frequency[0].upper()}{number}" for pk, frequency, number, _starts_on in periods}
+    reviews = (Review.objects.filter(period_id__in=list(label_of), state=ReviewState.APPROVED,
+                                     person_id__in=year_people(year).values("pk"))
+               .order_by().values_list("person_id", "period_id", "pk", "score_exact"))
     made: dict[tuple[int, str], PeriodScore] = {}
+    found: dict[int, list[tuple[int, int, PeriodScore]]] = defaultdict(list)
+    for person_id, period_id, pk, score in _plain_rows(reviews):
+        period_score = made.get((period_id, score))
+        if period_score is None:
+            period_score = made[(period_id, score)] = PeriodScore(label_of[period_id], Decimal(score))
+        found[person_id].append((rank_of[period_id], pk, period_score))
     scores = {}
     for person_id, rows in found.items():
-        rows.sort()
-        scores[person_id] = tuple(
-            made.get((period_id, score)) or made.setdefault(
-                (period_id, score), PeriodScore(periods[period_id][1], Decimal(score)))
-            for _starts_on, _pk, period_id, score in rows)
+        rows.sort(key=_by_period)
+        scores[person_id] = tuple(row[2] for row in rows)
     return scores
+
+
+def _by_period(row: tuple[int, int, PeriodScore]) -> tuple[int, int]:
+    return row[0], row[1]
 
 
 def _criteria_inputs(year: Year) -> dict[int, CriteriaInput]:
@@ -431,8 +442,9 @@ def _pivotal(periods, policy: Policy) -> list[dict[str, str]]:
 # What a run writes on each proposed row; a new row takes every other field's default.
 PROPOSAL_FIELDS = ("unit", "group", "evaluator", "approver", "score_exact", "proposed_level", "qualified_level",
                    "over_quota", "rank_in_group", "explanation", "pivotal_periods")
-PROGRESS_EVERY = 5_000
 ATTEMPTS = 3
+# The steps of a run, for its progress: reading, classifying, writing.
+PROPOSAL_STEPS = 3
 
 
 class _PersonRow(NamedTuple):
@@ -456,15 +468,18 @@ class _Existing(NamedTuple):
 
 @dataclass
 class _ProposalPlan:
-    """The rows a run will write, computed before its transaction, with what they were computed
-    from that the transaction checks again (the rows themselves by their version)."""
+    """The cohort classified before the run's transaction, with what it was computed from that the
+    transaction checks again (the existing rows by their version, when it writes them)."""
 
     year: Year
     policy: Policy
     fact_ids: list[int]
     exceptions: dict[str, str]
-    creates: list[tuple] = field(default_factory=list)  # (year, person, *PROPOSAL_FIELDS)
-    updates: list[tuple] = field(default_factory=list)  # (pk, version read, *PROPOSAL_FIELDS)
+    result: engine.CohortResult | None = None
+    scores: dict[int, tuple[PeriodScore, ...]] = field(default_factory=dict)
+    authorities: dict = field(default_factory=dict)
+    new: list[tuple] = field(default_factory=list)  # (outcome, person)
+    existing: list[tuple] = field(default_factory=list)  # (outcome, person, the row as read)
     missing: list[int] = field(default_factory=list)  # person ids, in the order of the people
 
 
@@ -474,8 +489,8 @@ class _ProposalsChanged(Exception):
 
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
-    """The plan of 100,000 people allocates millions of small acyclic objects (the explanation
-    trees): the cyclic collector would run full passes that find nothing."""
+    """A run over 100,000 people allocates millions of small acyclic objects (the explanation
+    trees): the cyclic collector would make full passes that find nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -493,24 +508,22 @@ def _facts_and_exceptions(year: Year) -> tuple[dict[int, list[Fact]], list[int],
     facts: dict[int, list[Fact]] = defaultdict(list)
     for fact in year.facts.order_by("pk"):
         facts[fact.person_id].append(fact)
-    fact_ids = [fact.pk for person_facts in facts.values() for fact in person_facts]
-    return facts, sorted(fact_ids), dict(year.quota_exceptions.values_list("group", "decision_reference"))
+    fact_ids = sorted(fact.pk for person_facts in facts.values() for fact in person_facts)
+    return facts, fact_ids, dict(year.quota_exceptions.values_list("group", "decision_reference"))
 
 
-def _proposals_plan(year: Year, progress: Callable[[int, int], None] | None) -> _ProposalPlan:
-    """Read everything, classify the cohort and build each row to write: no write, no lock."""
+def _proposals_plan(year: Year, say: Callable[[int, int, str], None]) -> _ProposalPlan:
+    """Read everything and classify the cohort: no write, no lock."""
     policy = year_policy(year)
     people = [_PersonRow(*row) for row in year_people(year).values_list(
         "pk", "staff_code", "full_name", "unit_id", "unit__code", "position__code", "unit_role")]
-    if progress:
-        progress(0, len(people))
-    existing = {row.person_id: row for row in map(_Existing._make, year.classifications.values_list(
+    existing = {row.person_id: row for row in map(_Existing._make, year.classifications.order_by().values_list(
         "pk", "person_id", "state", "group", "group_set_by_hr", "version"))}
-    authorities = {a.person_id: a for a in derive_all(agency=year.agency)}
     facts, fact_ids, exceptions = _facts_and_exceptions(year)
-    scores = _period_scores(year, [person.pk for person in people]) if year.model == POINTS else {}
-    criteria = _criteria_inputs(year) if year.model == CRITERIA else {}
     plan = _ProposalPlan(year, policy, fact_ids, exceptions)
+    plan.authorities = {a.person_id: a for a in derive_all(agency=year.agency)}
+    plan.scores = scores = _period_scores(year) if year.model == POINTS else {}
+    criteria = _criteria_inputs(year) if year.model == CRITERIA else {}
     no_facts = engine_facts(())
     members, by_code = [], {}
     for person in people:
@@ -530,34 +543,40 @@ def _proposals_plan(year: Year, progress: Callable[[int, int], None] | None) -> 
             continue
         members.append(member)
         by_code[person.staff_code] = person
+    say(1, PROPOSAL_STEPS, _("Classifying each person and applying the quota…"))
     try:
-        result = engine.classify_cohort(members, policy)
+        plan.result = engine.classify_cohort(members, policy)
     except MethodInputError as error:
         raise ValidationError(_("The engine refused the data: %(error)s") % {"error": error}) from None
     editable = (ClassificationState.PROPOSED, ClassificationState.CALIBRATED)
-    for number, outcome in enumerate(result.outcomes, start=1):
-        if progress and number % PROGRESS_EVERY == 0:
-            progress(len(plan.missing) + number, len(people))
+    for outcome in plan.result.outcomes:
         person = by_code[outcome.staff_code]
         known = existing.get(person.pk)
-        if known is not None and known.state not in editable:
-            continue
-        authority = authorities.get(person.pk)
-        approver_id = authority.approver.person_id if authority else None
-        score = outcome.classification.score
-        explanation = {"tree": result.explanation(outcome),
-                       "reasons": {"vi": result.reasons(outcome, "vi"), "en": result.reasons(outcome, "en")}}
-        values = (person.unit_id, outcome.classification.person.group,
-                  authority.evaluator.person_id if authority else None,
-                  None if approver_id == person.pk else approver_id,
-                  "" if score is None else str(score), outcome.level.value, outcome.classification.qualified.value,
-                  outcome.over_quota, outcome.rank_in_group, json.dumps(explanation),
-                  json.dumps(_pivotal(scores.get(person.pk, ()), policy)))
         if known is None:
-            plan.creates.append((year.pk, person.pk, *values))
-        else:
-            plan.updates.append((known.pk, known.version, *values))
+            plan.new.append((outcome, person))
+        elif known.state in editable:
+            plan.existing.append((outcome, person, known))
     return plan
+
+
+def _proposal_values(plan: _ProposalPlan, outcome, person: _PersonRow) -> tuple:
+    """The PROPOSAL_FIELDS of one person's row, the explanation as JSON text."""
+    result = plan.result
+    authority = plan.authorities.get(person.pk)
+    approver_id = authority.approver.person_id if authority else None
+    score = outcome.classification.score
+    explanation = {"tree": result.explanation(outcome),
+                   "reasons": {"vi": result.reasons(outcome, "vi"), "en": result.reasons(outcome, "en")}}
+    return (person.unit_id, outcome.classification.person.group,
+            authority.evaluator.person_id if authority else None, None if approver_id == person.pk else approver_id,
+            "" if score is None else str(score), outcome.level.value, outcome.classification.qualified.value,
+            outcome.over_quota, outcome.rank_in_group, _json(explanation),
+            _json(_pivotal(plan.scores.get(person.pk, ()), plan.policy)))
+
+
+def _json(value) -> str:
+    """JSON text of a JSONField's value, written by COPY or plain SQL (the value kept is the same)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _new_row_defaults() -> tuple[tuple[str, ...], tuple]:
@@ -567,23 +586,41 @@ def _new_row_defaults() -> tuple[tuple[str, ...], tuple]:
         if model_field.primary_key or model_field.name in ("year", "person", *PROPOSAL_FIELDS):
             continue
         default = model_field.get_default()
+        if isinstance(model_field, models.JSONField):
+            default = _json(default)
+        elif isinstance(default, str):
+            default = str(default)  # a choice's value, not the enum member
         names.append(model_field.name)
-        values.append(json.dumps(default) if isinstance(model_field, models.JSONField) else default)
+        values.append(default)
     return tuple(names), tuple(values)
 
 
-def _insert_proposals(rows: list[tuple], batch: int = 10_000) -> None:
+def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    """COPY the rows as they come: the database takes each in while the next is computed."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert_proposals(rows: Iterable[tuple]) -> None:
+    """New rows (year, person, *PROPOSAL_FIELDS): by COPY on PostgreSQL, else through insert_rows."""
     names, defaults = _new_row_defaults()
-    for start in range(0, len(rows), batch):
-        insert_rows(Classification, ("year", "person", *PROPOSAL_FIELDS, *names),
-                    [(*row, *defaults) for row in rows[start:start + batch]])
+    fields = ("year", "person", *PROPOSAL_FIELDS, *names)
+    if connection.vendor != "postgresql":
+        values = [(*row, *defaults) for row in rows]
+        if values:
+            insert_rows(Classification, fields, values)
+        return
+    meta, quote = Classification._meta, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        _copy(cursor, quote(meta.db_table), [quote(meta.get_field(name).column) for name in fields],
+              ((*row, *defaults) for row in rows))
 
 
-def _update_proposals(rows: list[tuple]) -> int:
-    """Write the proposed fields of rows still at the version read, and bump it; returns how many
-    were written. PostgreSQL: one COPY into a temporary table and one UPDATE from it."""
-    if not rows:
-        return 0
+def _update_proposals(rows: Iterable[tuple]) -> int:
+    """Write the proposed fields of the rows (pk, version read, *PROPOSAL_FIELDS) still at the
+    version read, and bump it; returns how many were written. PostgreSQL: one COPY into a
+    temporary table and one UPDATE from it."""
     meta, quote = Classification._meta, connection.ops.quote_name
     columns = [quote(meta.get_field(name).column) for name in PROPOSAL_FIELDS]
     table = quote(meta.db_table)
@@ -592,43 +629,48 @@ def _update_proposals(rows: list[tuple]) -> int:
             types = ", ".join(f"{column} {meta.get_field(name).db_type(connection)}"
                               for name, column in zip(PROPOSAL_FIELDS, columns, strict=True))
             cursor.execute(f"CREATE TEMPORARY TABLE yearend_proposal_rows (id bigint, version integer, {types})")
-            with cursor.cursor.copy(f"COPY yearend_proposal_rows (id, version, {', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor, "yearend_proposal_rows", ["id", "version", *columns], rows)
             assignments = ", ".join(f"{column} = new.{column}" for column in columns)
             cursor.execute(f"UPDATE {table} AS old SET {assignments}, version = old.version + 1 "
                            f"FROM yearend_proposal_rows AS new WHERE old.id = new.id AND old.version = new.version")
             written = cursor.rowcount
             cursor.execute("DROP TABLE yearend_proposal_rows")
             return written
+        values = [(*row[2:], row[0], row[1]) for row in rows]
+        if not values:
+            return 0
         assignments = ", ".join(f"{column} = %s" for column in columns)
         cursor.executemany(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = %s AND version = %s",
-                           [(*row[2:], row[0], row[1]) for row in rows])
+                           values)
         return cursor.rowcount
 
 
 @transaction.atomic
 def _proposals_write(actor, plan: _ProposalPlan) -> ProposalRun:
     """Write the plan in one transaction, if nothing it was computed from changed meanwhile: the
-    year (locked), its facts and quota exceptions, and each existing row's version."""
+    year (locked), its facts and quota exceptions, and each existing row's version. Each row's
+    explanation is built as the row is written (the database takes in one row while Python builds
+    the next)."""
     year = Year.objects.select_for_update().get(pk=plan.year.pk)
     perform(year, "propose", actor)
     _facts, fact_ids, exceptions = _facts_and_exceptions(year)
     if (_year_key(year), fact_ids, exceptions) != (_year_key(plan.year), plan.fact_ids, plan.exceptions):
         raise _ProposalsChanged
-    _insert_proposals(plan.creates)
-    if _update_proposals(plan.updates) != len(plan.updates):
+    _insert_proposals((year.pk, person.pk, *_proposal_values(plan, outcome, person)) for outcome, person in plan.new)
+    written = _update_proposals((known.pk, known.version, *_proposal_values(plan, outcome, person))
+                                for outcome, person, known in plan.existing)
+    if written != len(plan.existing):
         raise _ProposalsChanged
     year.save()
     found = Person.objects.in_bulk(plan.missing)
-    run = ProposalRun(classified=len(plan.creates) + len(plan.updates), missing=[found[pk] for pk in plan.missing])
+    run = ProposalRun(classified=len(plan.new) + len(plan.existing), missing=[found[pk] for pk in plan.missing])
     audit_record(actor=actor, event=events.PROPOSALS_COMPUTED, subject=year,
                  new={"classified": run.classified, "missing": [p.staff_code for p in run.missing],
                       "policy": f"{plan.policy.id} {plan.policy.version}", "state": year.state})
     return run
 
 
-def proposals_compute(*, actor, year: Year, progress: Callable[[int, int], None] | None = None) -> ProposalRun:
+def proposals_compute(*, actor, year: Year, progress: Callable[[int, int, str], None] | None = None) -> ProposalRun:
     """The engine proposes each person's level, with the facts and the quota per unit and group.
 
     Points model: the mean of the person's approved period scores of the year (exact Decimals;
@@ -636,26 +678,53 @@ def proposals_compute(*, actor, year: Year, progress: Callable[[int, int], None]
     self-assessment. Run again during calibration, it refreshes the proposals and keeps HR's
     calibrated levels and groups. People without scores or self-assessment are listed, not guessed.
 
-    The cohort is read and classified first, outside any transaction (``progress(done, total)``
-    reports it, in people), then written in one transaction that locks the year. A change made
-    meanwhile to what the proposals depend on (a calibration, a group, a fact, a quota exception)
-    makes the run compute again, so it is never overwritten; a run again computes the same rows."""
+    The cohort is read and classified outside any transaction, then written in one transaction
+    that locks the year: all the rows or none. A change made meanwhile to what the proposals
+    depend on (a calibration, a group, a fact, a quota exception) makes the run compute again
+    rather than overwrite it. ``progress(step, PROPOSAL_STEPS, what)`` says which step is under
+    way (reading, classifying, writing); a run again computes and writes the same rows."""
+    say = progress or (lambda step, steps, what: None)
     for attempt in range(1, ATTEMPTS + 1):
         year = Year.objects.get(pk=year.pk)
         problem = refusal(year, "propose", actor)
         if problem is not None:
             raise problem
+        say(0, PROPOSAL_STEPS, _("Reading the scores, the facts and the organisation…"))
         with _no_cyclic_gc():
-            plan = _proposals_plan(year, progress)
-        try:
-            return _proposals_write(actor, plan)
-        except _ProposalsChanged:
-            pass
-        except IntegrityError:  # someone else's run created some of the rows meanwhile
-            if attempt == ATTEMPTS:
-                raise
+            plan = _proposals_plan(year, say)
+            say(2, PROPOSAL_STEPS, _("Writing each person's proposal and its explanation…"))
+            try:
+                return _proposals_write(actor, plan)
+            except _ProposalsChanged:
+                pass
+            except IntegrityError:  # another run created some of the rows meanwhile
+                if attempt == ATTEMPTS:
+                    raise
     raise ValidationError(_("The classifications kept changing while the proposals were computed. Compute them "
                             "again."))
+
+
+@dataclass(frozen=True)
+class ProposalsLastRun:
+    seq: int  # of its audit entry
+    at: datetime
+    classified: int
+    missing: list[str]  # "staff code full name" of the people left out for lack of data
+
+
+def proposals_last_run(year: Year) -> ProposalsLastRun | None:
+    """The year's last computation of the proposals, as its audit entry keeps it (whoever started
+    it and however): when, how many people were classified, and who was left out for lack of data."""
+    entry = (AuditEntry.objects.filter(event=events.PROPOSALS_COMPUTED, subject_type=Year._meta.label_lower,
+                                       subject_id=str(year.pk))
+             .order_by("-seq").only("seq", "created_at", "new").first())
+    if entry is None:
+        return None
+    values = entry.new or {}
+    codes = [str(code) for code in values.get("missing", [])]
+    names = dict(Person.objects.filter(staff_code__in=codes).values_list("staff_code", "full_name")) if codes else {}
+    return ProposalsLastRun(entry.seq, entry.created_at, int(values.get("classified", 0)),
+                            [f"{code} {names.get(code, '')}".rstrip() for code in codes])
 
 
 # --- quota after a change --------------------------------------------------------------------
@@ -668,13 +737,18 @@ class QuotaReport:
 
 
 def _rows(year: Year) -> list[Row]:
-    rows = []
-    for pk, unit_id, group, proposed, calibrated, approved, amended, over, rank, name in (
-        year.classifications.values_list("pk", "unit_id", "group", "proposed_level", "calibrated_level",
-                                         "approved_level", "amended_level", "over_quota", "rank_in_group",
-                                         "person__full_name")):
-        rows.append(Row(pk, unit_id, group, amended or approved or calibrated or proposed, over, rank, name))
-    return rows
+    """Every classification of the year as the quota sees it, without names (read for the few who
+    are named afterwards: see :func:`_named`), in no order (quota_check ranks them)."""
+    return [Row(pk, unit_id, group, amended or approved or calibrated or proposed, over, rank, "")
+            for pk, unit_id, group, proposed, calibrated, approved, amended, over, rank in _plain_rows(
+                year.classifications.order_by().values_list(
+                    "pk", "unit_id", "group", "proposed_level", "calibrated_level", "approved_level", "amended_level",
+                    "over_quota", "rank_in_group"))]
+
+
+def _named(rows: list[Row]) -> list[Row]:
+    names = dict(Classification.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "person__full_name"))
+    return [replace(row, name=names[row.pk]) for row in rows]
 
 
 def _quota_after_change(year: Year, classification: Classification) -> QuotaReport:
@@ -704,7 +778,7 @@ def _quota_after_change(year: Year, classification: Classification) -> QuotaRepo
         for row in unit_status.next_in_line:
             if row.pk != classification.pk and row not in now_fit and scopes[(GROUP, row.group)].free_places > 0:
                 now_fit.append(row)
-    return QuotaReport(touched, now_fit)
+    return QuotaReport(touched, _named(now_fit))
 
 
 def _change(actor, classification: Classification, *, kind: str, before: str, after: str, reason: str) -> None:

@@ -26,5 +26,6 @@ urlpatterns = [
     path("classifications/<int:pk>/amend/", views.amend_view, name="amend"),
     path("", include(export_urls)),
     path("", include("congtam.yearend.meeting_urls")),
+    path("", include("congtam.yearend.report_urls")),
     path("", include("congtam.yearend.assessment_urls")),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congtam.core.views import attach_errors, require
 from congtam.org.models import Person, Unit
-from congtam.yearend import rules, selectors, services
+from congtam.yearend import jobs, rules, selectors, services
 from congtam.yearend.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -79,7 +79,7 @@ def year_view(request, pk):
         "year": year, "units": units, "steps": YEAR_STEPS, "exception_form": QuotaExceptionForm(),
         "is_hr": selectors.is_hr(request.user),
         "exceptions": year.quota_exceptions.order_by("group"),
-        "missing": request.session.pop(f"yearend-missing-{year.pk}", [])})
+        "last_run": services.proposals_last_run(year)})
 
 
 @require_POST
@@ -88,18 +88,23 @@ def year_action_view(request, pk, action):
     year = get_object_or_404(Year, pk=pk)
     if action not in YEAR_STEPS:
         raise Http404
+    if action == "propose":
+        # A background job (100,000 people take seconds): its page shows the progress, then links
+        # back to the year, which lists who was left out for lack of data.
+        try:
+            job = jobs.proposals_start(actor=request.user, year=year)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("yearend:year", pk=year.pk)
+        return redirect("jobs:detail", job_id=job.pk)
     try:
-        result = YEAR_STEPS[action](actor=request.user, year=year)
+        YEAR_STEPS[action](actor=request.user, year=year)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        if action == "propose":
-            messages.success(request, ngettext("%(count)s person classified.", "%(count)s people classified.",
-                                               result.classified) % {"count": result.classified})
-            request.session[f"yearend-missing-{year.pk}"] = [f"{p.staff_code} {p.full_name}" for p in result.missing]
-        else:
-            messages.success(request, _("Done."))
+        messages.success(request, _("Done."))
     return redirect("yearend:year", pk=year.pk)
 
 
@@ -123,11 +128,16 @@ def quota_exception_view(request, pk):
 
 
 def _calibration_page(request, year, unit, forms=None, status=200, group_forms=None):
+    forms = forms or {}
     try:
-        view = selectors.calibration_view(viewer=request.user, year=year, unit=unit)
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    try:
+        view = selectors.calibration_view(viewer=request.user, year=year, unit=unit, group=request.GET.get("group"),
+                                          page=page, showing={*forms, *(group_forms or {})})
     except PermissionError:
         raise PermissionDenied from None
-    forms = forms or {}
     can_change = selectors.is_hr(request.user) and year.state == "calibrating"
     can_amend = selectors.is_hr(request.user) and year.state == "closed"
     if can_change or can_amend:
@@ -275,6 +285,7 @@ def _result_page(request, year, classification, appeal_form=None, status=200):
         context["appeal_form"] = appeal_form or AppealForm(initial={"version": classification.version})
         context["reasons"] = classification.explanation.get("reasons", {}).get(
             "en" if request.LANGUAGE_CODE == "en" else "vi", [])
+        context["evidence"] = selectors.result_evidence(classification=classification)
     return render(request, "yearend/my_result.html", context, status=status)
 
 

@@ -243,6 +243,9 @@ ROUTES = {
                              SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
     "yearend:forms_archive_download": (_an_archive_of_forms, ORG_MANAGERS),  # its creator (HR), HR, the admin
     # Reports: HR, the admin, the leadership, the inspector; a head for the unit and the units below it.
+    "yearend:reports": ({}, SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
+    "yearend:reports_xlsx": ({}, SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
+    "yearend:talent": ({}, SUMMARY_READERS),  # names and scores: not the heads
 }
 
 # Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other

@@ -13,6 +13,7 @@ from congtam.documents import (
     SelfAssessment,
     Signature,
     UnitSummaryRow,
+    Votes,
 )
 from congtam.scoring.levels import Level
 
@@ -77,7 +78,7 @@ def meeting_minutes(**changes) -> MeetingMinutesData:
                 presentation="Hoàn thành 100% nhiệm vụ, 60% vượt tiến độ.",
                 comments="Các thành viên nhất trí với báo cáo tự đánh giá.",
                 proposed_level=Level.EXCELLENT,
-                votes=((Level.EXCELLENT, 3), (Level.GOOD, 1)),
+                votes=Votes(in_favour=3, against=1, abstaining=0),
             ),
             PersonReview(
                 person_name="Đỗ Đức Cường",

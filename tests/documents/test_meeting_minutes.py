@@ -29,7 +29,7 @@ def test_the_minutes_hold_the_meeting_the_reviews_and_the_adoption():
         "Tóm tắt báo cáo tự đánh giá: Hoàn thành 100% nhiệm vụ, 60% vượt tiến độ.",
         "Ý kiến nhận xét của các thành viên dự họp: Các thành viên nhất trí với báo cáo tự đánh giá.",
         "Mức xếp loại đề xuất: Hoàn thành xuất sắc nhiệm vụ",
-        "Kết quả biểu quyết: - Hoàn thành xuất sắc nhiệm vụ: 3 phiếu - Hoàn thành tốt nhiệm vụ: 1 phiếu",
+        "Kết quả biểu quyết mức xếp loại đề xuất: 3 tán thành, 1 không tán thành, 0 không biểu quyết.",
         "2.2. Đỗ Đức Cường — Chuyên viên",
         "Cần chủ động hơn trong tham mưu.",
         "Biên bản được thông qua tại cuộc họp với 4/4 người dự họp nhất trí.",

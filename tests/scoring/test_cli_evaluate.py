@@ -260,7 +260,7 @@ def test_explain_check_detects_a_quota_breach(tmp_path: Path):
 def test_list_shows_presets_versions_and_open_parameters():
     code, out, _ = run(["--list", "--lang", "en"])
     assert code == 0
-    versions = {"nd335": "2026.2", "nd90-cong-chuc": "2026.1", "nd90-vien-chuc": "2026.1", "nd90-can-bo": "2026.1"}
+    versions = {"nd335": "2026.3", "nd90-cong-chuc": "2026.2", "nd90-vien-chuc": "2026.2", "nd90-can-bo": "2026.2"}
     for preset, version in versions.items():
         assert f"{preset} — version {version}" in out
     for parameter in ("quota_base", "quota_exception_share", "task_weight_quality", "leader_unit_weight",

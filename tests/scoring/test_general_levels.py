@@ -74,7 +74,7 @@ def error_of(call, *args, **kwargs) -> MethodInputError:
 
 
 def test_nd335_describes_five_levels_for_each_sub_criterion_in_both_languages():
-    assert POLICY.version == "2026.2"
+    assert POLICY.version == "2026.3"
     assert [criterion.code for criterion in POLICY.subcriteria] == list(CODES)
     for criterion in POLICY.subcriteria:
         assert len(criterion.anchors) == 5, criterion.code

@@ -64,5 +64,5 @@ def test_django_commands_wrap_the_engine(tmp_path: Path):
                                capture_output=True, text=True, env=environment)
     assert completed.returncode == 0, completed.stderr
     assert "refused 1" in completed.stdout
-    assert "nd335 — version 2026.2" in completed.stdout
+    assert "nd335 — version 2026.3" in completed.stdout
     assert output.exists()

@@ -100,8 +100,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         yearend = demo_yearend(agency=agency, seed=seed)
         self.stdout.write(self.style.SUCCESS(
-            _("Year-end loaded: last year finished for %(finished)d civil servants; this year at calibration for "
-              "%(calibrating)d public employees (%(seconds).1f s).") % {
+            _("Year-end loaded: the last two years finished for %(finished)d civil servants; this year at "
+              "calibration for %(calibrating)d public employees (%(seconds).1f s).") % {
                 "finished": yearend.finished_people, "calibrating": yearend.calibrating_people,
                 "seconds": time.perf_counter() - started}
         ))

@@ -1,0 +1,89 @@
+"""The year-end reports: the figures by level with their charts, their workbook, and the talent
+list. Thin: each reads one selector of :mod:`congtam.yearend.reports`, which decides who sees what."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from congtam.core.views import XLSX
+from congtam.documents.archive import safe_filename
+from congtam.org.models import Agency
+from congtam.yearend import report_charts, reports
+from congtam.yearend.models import LevelCode
+from congtam.yearend.report_workbook import report_xlsx
+
+
+def _levels() -> list[tuple[str, str, str]]:
+    """(code, what the table's header shows, the level's full name), in the page's language."""
+    return [(level, reports.level_short(level), str(LevelCode(level).label)) for level in reports.LEVELS]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filters(request) -> dict:
+    return {"year": _int(request.GET.get("year")), "staff_group": (request.GET.get("group") or "").strip(),
+            "unit_code": (request.GET.get("unit") or "").strip()}
+
+
+def _scope_name(unit) -> str:
+    if unit is not None:
+        return unit.name
+    agency = Agency.objects.order_by("pk").first()
+    return agency.name if agency is not None else ""
+
+
+@require_GET
+def reports_view(request):
+    filters = _filters(request)
+    try:
+        page = reports.report(viewer=request.user, dimension=(request.GET.get("dimension") or reports.UNIT).strip(),
+                              **filters)
+    except PermissionError:
+        raise PermissionDenied from None
+    query = {"year": page.year or "", "group": page.staff_group}
+    if page.dimension == reports.UNIT and filters["unit_code"]:
+        query["unit"] = filters["unit_code"]
+    unit_query = {"year": page.year or "", "group": page.staff_group, "dimension": reports.UNIT}
+    return render(request, "yearend/reports/reports.html", {
+        "page": page, "levels": _levels(), "unit_query": urlencode(unit_query),
+        "stacked": report_charts.stacked(page.rows), "grouped": report_charts.grouped(page.trend),
+        "stacked_title": report_charts.chart_title(page.dimension_label, page.year, page.staff_group_label),
+        "scope_name": _scope_name(page.scope.unit), "export_query": urlencode(query),
+        "may_see_talent": page.scope.sees_talent,
+    })
+
+
+@require_GET
+def reports_xlsx_view(request):
+    try:
+        tables = reports.report_tables(viewer=request.user, **_filters(request))
+    except PermissionError:
+        raise PermissionDenied from None
+    scope_name = _scope_name(tables.scope.unit)
+    content = report_xlsx(tables, scope_name=scope_name)
+    reports.report_downloaded(actor=request.user, tables=tables)
+    response = HttpResponse(content, content_type=XLSX)
+    filename = _("Classification report %(year)s - %(scope)s.xlsx") % {"year": tables.year or "", "scope": scope_name}
+    response["Content-Disposition"] = content_disposition_header(True, safe_filename(filename))
+    return response
+
+
+@require_GET
+def talent_view(request):
+    try:
+        entries = reports.talent_list(viewer=request.user)
+    except PermissionError:
+        raise PermissionDenied from None
+    return render(request, "yearend/reports/talent.html", {"entries": entries})
