@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congtam.org.orgdata import ImportIssue
+from congtam.core.spreadsheets import ImportIssue
 
 SHEET = "Danh mục sản phẩm"
 COLUMNS = ("Mã vị trí", "Mã sản phẩm", "Tên sản phẩm", "Đơn vị tính", "Hệ số quy đổi", "Yêu cầu chất lượng")

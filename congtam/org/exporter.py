@@ -21,12 +21,12 @@ from django.db.models import Case, When
 from django.utils.translation import gettext as _
 
 from congtam.audit.services import Subject, audit_record
+from congtam.core.spreadsheets import NO, YES
 from congtam.org import events
 from congtam.org.models import Agency, Person, Position, Unit, UnitRole
 from congtam.org.orgdata import (
     CATEGORY_WORDS,
     GENDER_WORDS,
-    NO,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
     SHEET_PEOPLE,
@@ -34,7 +34,6 @@ from congtam.org.orgdata import (
     SHEET_UNITS,
     UNIT_COLUMNS,
     UNIT_ROLE_WORDS,
-    YES,
 )
 from congtam.org.services import default_agency
 

@@ -36,7 +36,10 @@ from django.utils.translation import gettext as _
 from congtam.audit.services import AuditDraft, Subject, audit_record_many
 from congtam.core.bulk import batched, copy_rows, insert_rows, reserve_ids
 from congtam.core.spreadsheets import (
+    NO,
+    YES,
     YES_NO_BY_WORD,
+    ImportIssue,
     SheetReader,
     cell_text,
     matching_key,
@@ -48,7 +51,6 @@ from congtam.org.models import Agency, Category, Gender, Person, Position, Posti
 from congtam.org.orgdata import (
     CATEGORY_WORDS,
     GENDER_WORDS,
-    NO,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
     SHEET_PEOPLE,
@@ -56,8 +58,6 @@ from congtam.org.orgdata import (
     SHEET_UNITS,
     UNIT_COLUMNS,
     UNIT_ROLE_WORDS,
-    YES,
-    ImportIssue,
     ImportReport,
     OrgData,
     PersonRow,

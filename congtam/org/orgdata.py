@@ -9,7 +9,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congtam.core.spreadsheets import NO, YES, ImportIssue  # noqa: F401 (the workbook's words and issues)
+from congtam.core.spreadsheets import ImportIssue
 
 SHEET_UNITS = "Đơn vị"
 SHEET_POSITIONS = "Vị trí việc làm"

@@ -80,13 +80,18 @@ def _use_broker(app, *, url: str | None, prefix: str | None, eager: bool) -> Non
     app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def worker(transactional_db, tmp_path):
+def require_redis() -> None:
+    """An unreachable Redis fails the test with CI=true and skips it elsewhere."""
     if not _redis_reachable():
         message = f"Redis is not reachable at {REDIS_URL} (scripts/test.sh starts it)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    require_redis()
     from django.db import connection
 
     from congtam.celery import app

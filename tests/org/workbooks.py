@@ -14,11 +14,11 @@ from datetime import date
 import xlsxwriter
 
 from congtam.audit.models import AuditEntry
+from congtam.core.spreadsheets import NO, YES
 from congtam.org.models import Person, Position, Posting, Unit
 from congtam.org.orgdata import (
     CATEGORY_WORDS,
     GENDER_WORDS,
-    NO,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
     SHEET_PEOPLE,
@@ -26,7 +26,6 @@ from congtam.org.orgdata import (
     SHEET_UNITS,
     UNIT_COLUMNS,
     UNIT_ROLE_WORDS,
-    YES,
 )
 
 # Column indexes of the people sheet.

@@ -288,7 +288,7 @@ def test_a_small_scope_is_rendered_by_one_process(settings):
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_prefork_worker_builds_the_archive_with_its_own_worker_processes(world, today, tmp_path):
     """A prefork worker's process is daemonic: the standard library would refuse to start the
-    rendering processes from it. Through Redis, on a real worker (skipped without Redis)."""
+    rendering processes from it. Through Redis, on a real worker (with CI=true an unreachable Redis fails it)."""
     import signal
     import subprocess
     import sys
@@ -299,11 +299,10 @@ def test_a_real_celery_prefork_worker_builds_the_archive_with_its_own_worker_pro
 
     from congtam.celery import app
     from congtam.jobs.models import JobState
-    from tests.jobs.test_worker import ROOT, REDIS_URL, _database_url, _forget_queue, _redis_reachable, _use_broker
+    from tests.jobs.test_worker import REDIS_URL, ROOT, _database_url, _forget_queue, _use_broker, require_redis
     from tests.yearend.conftest import open_year
 
-    if not _redis_reachable():
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    require_redis()
     year_end = open_year(world)
     services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     prefix = f"congtam-test-{uuid.uuid4().hex[:12]}:"
