@@ -597,7 +597,9 @@ def evidence_add(*, actor, item: WorkItem, upload=None, link: str = "", descript
     return evidence
 
 
+@transaction.atomic
 def evidence_viewed(*, actor, evidence: Evidence) -> None:
+    """The download's audit entry, in a transaction of its own: a read changes nothing else."""
     audit_record(actor=actor, event=events.EVIDENCE_VIEWED, subject=evidence.item,
                  new={"evidence": evidence.pk, "file": evidence.original_name})
 

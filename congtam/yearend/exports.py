@@ -276,5 +276,11 @@ def summary_downloaded(*, actor, year: Year, unit: Unit | None, facts: SummaryFa
 
 
 @transaction.atomic
+def minutes_downloaded(*, actor, meeting, year: Year, unit: Unit) -> None:
+    audit_record(actor=actor, event=export_events.MINUTES_DOWNLOADED, subject=meeting,
+                 new={"year": year.year, "unit": unit.code})
+
+
+@transaction.atomic
 def archive_downloaded(*, actor, job) -> None:
     audit_record(actor=actor, event=export_events.ARCHIVE_DOWNLOADED, subject=job, new={"params": job.params})

@@ -7,15 +7,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from congtam.audit.services import audit_record
 from congtam.core.views import require
 from congtam.documents import meeting_minutes_docx
 from congtam.documents.data import MeetingMinutesData, PersonReview, Votes
 from congtam.documents.names import meeting_minutes_filename
 from congtam.org.models import Unit
 from congtam.scoring.levels import Level
-from congtam.yearend import export_events
 from congtam.yearend import meeting_selectors as selectors
+from congtam.yearend.exports import minutes_downloaded
 from congtam.yearend.models import Year
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -65,8 +64,7 @@ def minutes_download_view(request, pk, code):
     if minutes.meeting is None or not minutes.meeting.adopted:
         raise Http404("no adopted minutes")
     data = minutes_data(minutes, year, unit)
-    audit_record(actor=request.user, event=export_events.MINUTES_DOWNLOADED, subject=minutes.meeting,
-                 new={"year": year.year, "unit": unit.code})
+    minutes_downloaded(actor=request.user, meeting=minutes.meeting, year=year, unit=unit)
     response = HttpResponse(meeting_minutes_docx(data), content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quoted(meeting_minutes_filename(data))}"
     return response
