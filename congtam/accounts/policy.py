@@ -8,10 +8,17 @@ Roles add to a staff member's rights; they never take them away:
   and the person themselves;
 * HR (and the administrator) manage the organisation: import, export, authority overrides and the
   list of people without a valid authority; leadership may read that list;
-* the inspector (and the administrator) read the audit trail; the inspector changes nothing.
+* the inspector (and the administrator) read the audit trail; the inspector changes nothing;
+* nobody decides on their own record (a level, a fact, an amendment, an approval, the minutes
+  about them, who evaluates them), whatever their role: a colleague with the same authority does.
+  The law lets the person act on their own record only to assess themselves, acknowledge their
+  result and appeal it.
 """
 
 from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from congtam.accounts.models import Role
 
@@ -52,3 +59,15 @@ def can_use_admin(viewer) -> bool:
 
 def is_read_only(viewer) -> bool:
     return _role(viewer) == Role.INSPECTOR
+
+
+def is_own_record(actor, person_id: int | None) -> bool:
+    """Whether ``actor`` is the person whose record ``person_id`` is."""
+    own = getattr(actor, "person_id", None)
+    return own is not None and person_id is not None and own == person_id
+
+
+def refuse_own_record(actor, person_id: int | None) -> None:
+    """Refuse a decision on one's own record (called first by every service that decides on a person)."""
+    if is_own_record(actor, person_id):
+        raise PermissionDenied(_("Nobody decides on their own record: a colleague with the same authority must do it."))

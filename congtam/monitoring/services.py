@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from congtam.accounts.policy import refuse_own_record
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
 from congtam.catalogue.models import CatalogueItem
 from congtam.catalogue.selectors import catalogue_item_current
@@ -784,6 +785,7 @@ def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[i
     reason = _require_reason(reason)
     if not rules.is_hr(review, actor):
         raise PermissionDenied(_("Only the personnel department corrects a locked review."))
+    refuse_own_record(actor, review.person_id)
     review = _lock_review(review)
     if review.state != ReviewState.APPROVED:
         raise ValidationError(_("Only an approved, locked review is corrected by amendment; before that, the evaluator changes it."))

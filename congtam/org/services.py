@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from congtam.accounts.policy import refuse_own_record
 from congtam.audit.services import audit_record, changed_fields
 from congtam.core.vntext import clean_text, name_sort_key, search_key
 from congtam.org import events
@@ -301,6 +302,7 @@ def _save_versioned(person: Person, expected_version: int, fields: list[str]) ->
 @transaction.atomic
 def person_update(*, actor, person: Person, expected_version: int, reason: str = "", **values) -> Person:
     """Change a person's record (not their unit or role: see :func:`person_transfer`)."""
+    refuse_own_record(actor, person.pk)
     unknown = set(values) - {"full_name", "category", "gender", "birth_date", "ethnicity", "start_date", "email", "position", "is_active"}
     if unknown:
         raise TypeError(f"person_update() cannot change {sorted(unknown)}")
@@ -333,6 +335,7 @@ def person_transfer(
     unit_role: str = UnitRole.MEMBER,
 ) -> Person:
     """Move a person to another unit (or change their role in it) from a date, keeping history."""
+    refuse_own_record(actor, person.pk)
     if not clean_text(reason):
         raise ValidationError({"reason": _("Give the reason for the transfer (e.g. the decision number).")})
     current = Posting.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
@@ -372,6 +375,7 @@ def authority_override_set(
     *, actor, person: Person, kind: str, authority: Person, effective_from: date, reason: str
 ) -> AuthorityOverride:
     """Record HR's decision that ``authority`` evaluates or approves ``person`` from a date."""
+    refuse_own_record(actor, person.pk)
     if kind not in AuthorityKind.values:
         raise ValidationError({"kind": _("Choose evaluator or approver.")})
     if authority.pk == person.pk:
@@ -401,6 +405,7 @@ def authority_override_set(
 
 @transaction.atomic
 def authority_override_end(*, actor, override: AuthorityOverride, on: date, reason: str) -> AuthorityOverride:
+    refuse_own_record(actor, override.person_id)
     # Locked, so two HR officers ending the same decision at once cannot both record an end.
     override = AuthorityOverride.objects.select_for_update().select_related("person", "authority").get(pk=override.pk)
     if override.ended_on is not None:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congtam.accounts.policy import refuse_own_record
 from congtam.audit.services import Subject, audit_record
 from congtam.core.vntext import clean_text, nfc
 from congtam.org.models import Person, Unit, UnitRole
@@ -180,6 +181,7 @@ def meeting_discussion_record(*, actor, meeting: UnitMeeting, person: Person, ve
                               **discussion) -> MeetingDiscussion:
     """Record what was said about one person: their presentation, colleagues' comments, the proposed
     level and, where a vote was held, its count; for a head or deputy, the Party committee's opinion."""
+    refuse_own_record(actor, person.pk)  # the minutes about oneself are written by HR
     _require_manager(actor, meeting.unit)
     meeting = _locked_meeting(meeting, version)
     _require_year_open(meeting.year)
@@ -218,6 +220,7 @@ def meeting_adopt(*, actor, meeting: UnitMeeting, version: int | None = None) ->
 def meeting_amend(*, actor, meeting: UnitMeeting, person: Person, reason: str, version: int | None = None,
                   **discussion) -> MeetingAmendment:
     """Correct the adopted minutes about one person: the amendment keeps before, after and why."""
+    refuse_own_record(actor, person.pk)  # the minutes about oneself are written by HR
     _require_manager(actor, meeting.unit)
     meeting = _locked_meeting(meeting, version)
     if not meeting.adopted:

@@ -27,6 +27,7 @@ from congtam.audit.services import AuditDraft, Subject, audit_record, audit_reco
 from congtam.core.bulk import insert_rows
 from congtam.core.vntext import clean_text
 from congtam.monitoring.models import Period, Review, ReviewState
+from congtam.accounts.policy import refuse_own_record
 from congtam.monitoring.scoring import cycle_policy
 from congtam.monitoring.workflow import perform, refusal
 from congtam.org.authority import derive_all, derive_for_person
@@ -219,6 +220,7 @@ def _check_fact(fact: Fact) -> None:
 def fact_record(*, actor, year: Year, person: Person, kind: str, document_reference: str, **values) -> Fact:
     """HR records a fact that overrides a score, with its document. Audited like every write."""
     _require_hr(actor, _("Only the personnel department records the facts of the year."))
+    refuse_own_record(actor, person.pk)
     year = _require_year_state(year, YearState.OPEN, YearState.CALIBRATING)
     if kind not in FactKind.values:
         raise ValidationError({"kind": _("Choose the kind of fact.")})
@@ -241,6 +243,7 @@ def fact_record(*, actor, year: Year, person: Person, kind: str, document_refere
 def fact_remove(*, actor, fact: Fact, reason: str) -> None:
     """HR withdraws a fact recorded by mistake; the audit trail keeps what it said."""
     _require_hr(actor, _("Only the personnel department records the facts of the year."))
+    refuse_own_record(actor, fact.person_id)
     _require_year_state(fact.year, YearState.OPEN, YearState.CALIBRATING)
     reason = _reason(reason)
     old = _fact_values(fact)
@@ -790,6 +793,7 @@ def _change(actor, classification: Classification, *, kind: str, before: str, af
 def level_change(*, actor, classification: Classification, expected_version: int, level: str, reason: str) -> QuotaReport:
     """Calibration: HR changes a proposed level, with a reason. The quota of the person's unit and
     group is checked again; a change that would exceed a cap is refused."""
+    refuse_own_record(actor, classification.person_id)
     classification = _lock(classification, expected_version)
     _require_year_state(classification.year, YearState.CALIBRATING)
     level, reason = _level(level), _reason(reason)
@@ -812,6 +816,7 @@ def level_change(*, actor, classification: Classification, expected_version: int
 def group_set(*, actor, classification: Classification, expected_version: int, group: str, reason: str) -> Classification:
     """HR puts a person in another group with similar duties (the default is the position code)."""
     _require_hr(actor, _("Only the personnel department sets the groups."))
+    refuse_own_record(actor, classification.person_id)
     classification = _lock(classification, expected_version)
     _require_year_state(classification.year, YearState.OPEN, YearState.CALIBRATING)
     group, reason = clean_text(group or ""), _reason(reason)
@@ -873,6 +878,7 @@ def _approve_one(classification: Classification, actor, now) -> AuditDraft:
 @transaction.atomic
 def approve(*, actor, classification: Classification, expected_version: int) -> Classification:
     """The competent authority approves one person's level; nobody approves their own."""
+    refuse_own_record(actor, classification.person_id)
     classification = _lock(classification, expected_version)
     _require_year_state(classification.year, YearState.APPROVING)
     audit_record_many(actor=actor, drafts=[_approve_one(classification, actor, timezone.now())])
@@ -971,6 +977,7 @@ def appeal_decide(*, actor, appeal: Appeal, expected_version: int, decision: str
     """The level above the approver upholds or changes the level, with a reason. A changed level
     is checked against the quota of the unit and group (refused if it would exceed a cap) and the
     report says who, over quota before, now fits."""
+    refuse_own_record(actor, appeal.classification.person_id)
     classification = _lock(appeal.classification, expected_version)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     classification.appeal = appeal
@@ -1030,6 +1037,7 @@ def amend_after_close(*, actor, classification: Classification, expected_version
     """After closing, only HR corrects a level, with a reason, as a visible amendment: the
     approved level stays readable and the change is kept."""
     _require_hr(actor, _("Only the personnel department amends a closed year."))
+    refuse_own_record(actor, classification.person_id)
     classification = _lock(classification, expected_version)
     _require_year_state(classification.year, YearState.CLOSED)
     level, reason = _level(level), _reason(reason)

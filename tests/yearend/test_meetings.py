@@ -45,9 +45,9 @@ def record(year_end, actor=None, present=("truong_phong", "an", "binh"), **overr
                                    unit=world.units["VPL-P1"], **values)
 
 
-def discuss(year_end, meeting, key="binh", **overrides):
+def discuss(year_end, meeting, key="binh", actor=None, **overrides):
     meeting.refresh_from_db()
-    return services.meeting_discussion_record(actor=year_end.world.users[Role.MANAGER], meeting=meeting,
+    return services.meeting_discussion_record(actor=actor or year_end.world.users[Role.MANAGER], meeting=meeting,
                                               person=year_end.world.people[key], version=meeting.version,
                                               **discussion(**overrides))
 
@@ -86,9 +86,9 @@ def test_votes_must_be_complete_and_no_more_than_the_people_present(year_end):
 def test_a_head_is_discussed_with_the_party_committees_opinion(year_end):
     meeting = record(year_end)
     with pytest.raises(ValidationError) as refused:
-        discuss(year_end, meeting, key="truong_phong")
+        discuss(year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR])
     assert "party_committee_opinion" in refused.value.message_dict
-    done = discuss(year_end, meeting, key="truong_phong", party_committee_opinion="Chi ủy đồng ý mức HTTNV.")
+    done = discuss(year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR], party_committee_opinion="Chi ủy đồng ý mức HTTNV.")
     assert done.party_committee_opinion == "Chi ủy đồng ý mức HTTNV."
 
 
@@ -207,7 +207,7 @@ def test_the_meeting_page_query_count_is_flat(year_end, client_as, count_queries
     with count_queries() as few:
         client.get(url)
     discuss(year_end, meeting, key="binh")
-    discuss(year_end, meeting, key="truong_phong", party_committee_opinion="Đồng ý")
+    discuss(year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR], party_committee_opinion="Đồng ý")
     with count_queries() as many:
         client.get(url)
     assert len(few) == len(many), many.report()
