@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from congtam.accounts.policy import is_own_record
 from congtam.core.views import attach_errors, require
 from congtam.org.models import Person, Unit
 from congtam.yearend import jobs, rules, selectors, services
@@ -143,11 +144,15 @@ def _calibration_page(request, year, unit, forms=None, status=200, group_forms=N
     if can_change or can_amend:
         for group in view.groups:
             for row in group.rows:
+                if is_own_record(request.user, row.person.pk):
+                    continue  # nobody decides on their own record: no form to offer
                 row.form = forms.get(row.pk) or LevelChangeForm(prefix=f"c{row.pk}", initial={
                     "version": row.version, "level": row.level})
     if can_change or selectors.is_hr(request.user) and year.state == "open":
         for group in view.groups:
             for row in group.rows:
+                if is_own_record(request.user, row.person.pk):
+                    continue
                 row.group_form = (group_forms or {}).get(row.pk) or GroupForm(prefix=f"g{row.pk}", initial={
                     "version": row.version, "group": row.group})
     return render(request, "yearend/calibration.html", {"view": view, "can_change": can_change, "can_amend": can_amend}, status=status)

@@ -136,3 +136,17 @@ def test_the_person_still_acts_where_the_law_lets_them(year_end):
     monitoring.plan_acknowledge(actor=an, review=review, expected_version=review.version)
     review.refresh_from_db()
     assert review.state == "in_progress"
+
+
+def test_the_calibration_page_offers_no_change_of_ones_own_level(year_end, hr_self, client):
+    from django.urls import reverse
+
+    from congtam.yearend.models import Year
+
+    approve_scores(year_end.cycle, year_end.person("an"), [85, 85, 85, 85])
+    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    Year.objects.filter(pk=year_end.year.pk).update(state="calibrating")
+    client.force_login(hr_self)
+    page = client.get(reverse("yearend:calibration", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    assert 'data-testid="level-form-NV021"' in page  # a colleague's level: the form is there
+    assert 'data-testid="level-form-NV022"' not in page and 'data-testid="group-form-NV022"' not in page
