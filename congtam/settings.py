@@ -30,6 +30,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DATA_DIR = Path(os.environ.get("CONGTAM_DATA_DIR", Path.cwd() / "data")).resolve()
 
+
+def private_directory(path: Path) -> Path:
+    """The folder, created if need be, readable by this system's account alone (0700): it holds the
+    database, the keys, evidence and exports. An existing folder of ours is tightened too."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if status.st_uid == os.getuid() and status.st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+try:
+    private_directory(DATA_DIR)
+except OSError:  # a read-only place (a command that needs no data); whatever writes there says so
+    pass
+
+
 DEBUG = env_bool("CONGTAM_DEBUG")
 
 
@@ -44,16 +61,25 @@ def installation_secret(env_name: str, file_name: str) -> str:
         return key_file.read_text().strip()
     from django.core.management.utils import get_random_secret_key
 
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_directory(DATA_DIR)
     value = get_random_secret_key()
-    key_file.write_text(value)
-    key_file.chmod(0o600)
+    # Created 0600, never readable by others even for a moment.
+    with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        handle.write(value)
     return value
 
 
 SECRET_KEY = installation_secret("CONGTAM_SECRET_KEY", "secret_key")
 # Keys the audit trail's hash chain; keep a copy of it away from the database server.
 CONGTAM_AUDIT_KEY = installation_secret("CONGTAM_AUDIT_KEY", "audit_key")
+# The audit trail's witness outside the database (congtam.audit.witness): keyed checkpoints of the
+# chain's head, appended every CONGTAM_AUDIT_CHECKPOINT_EVERY entries and on a schedule. Put the
+# file where the database's administrators cannot rewrite it (other storage, append-only, copied
+# off the host); `congtam audit-verify` compares the database with it.
+CONGTAM_AUDIT_CHECKPOINT_FILE = os.environ.get("CONGTAM_AUDIT_CHECKPOINT_FILE", "").strip() or str(
+    DATA_DIR / "audit-checkpoints.log"
+)
+CONGTAM_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("CONGTAM_AUDIT_CHECKPOINT_EVERY", "100"))
 
 ALLOWED_HOSTS = env_list("CONGTAM_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CONGTAM_CSRF_TRUSTED_ORIGINS")
@@ -86,12 +112,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all the rest, so that every answer (an early 400 or 403 too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congtam.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What a signed-in person is shown is never cached (pages and downloads alike).
+    "congtam.core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL and lone surrogates get a 400 before a view can take them to the database.
+    "congtam.core.middleware.RejectUnreadableInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -124,7 +156,8 @@ _default_sqlite = f"sqlite:///{DATA_DIR / 'congtam.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # The file itself is made 0600 when a connection opens (congtam.core.files).
+        private_directory(Path(DATABASES["default"]["NAME"]).parent)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # BEGIN IMMEDIATE: a writer takes the lock at the start of its transaction, so two
@@ -175,6 +208,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from the app alone,
+# nothing inline; htmx is told not to add its inline indicator style (meta htmx-config in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -216,6 +265,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (evidence) and their folders readable by this system's account alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Application settings ---------------------------------------------------------------------
 CONGTAM_PAGE_SIZE = 50

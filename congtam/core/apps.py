@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "congtam.core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from congtam.core.files import sqlite_file_private
+
+        connection_created.connect(sqlite_file_private, dispatch_uid="congtam.core.sqlite_file_private")

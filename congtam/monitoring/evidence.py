@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,25 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".txt": ("text/plain", ()),
 }
+
+
+# A link is opened in the person's browser: web addresses only (no javascript:, data:, file:, ftp:).
+LINK_SCHEMES = ("http", "https")
+
+
+def is_web_link(link: str) -> bool:
+    try:
+        parts = urlsplit(link or "")
+    except ValueError:
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.hostname)
+
+
+def check_link(link: str) -> None:
+    """A ValidationError unless the link is a web address (http:// or https://) with a host."""
+    if not is_web_link(link):
+        raise ValidationError(_("Only a web address (starting with http:// or https://) is accepted as a link."),
+                              code="link_scheme")
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congtam.monitoring.evidence import check_link
 from congtam.monitoring.models import CheckResult, Frequency
 from congtam.org.models import Category, Unit
 
@@ -56,7 +57,7 @@ class MoveDueForm(VersionedForm):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Document"), required=False)
     link = forms.URLField(label=_("Or: link to the record in the document system"), required=False, max_length=1000,
-                          assume_scheme="https")
+                          assume_scheme="https", validators=[check_link])
     description = forms.CharField(label=_("Description"), required=False, max_length=500)
 
 

@@ -24,7 +24,7 @@ from congtam.catalogue.selectors import catalogue_item_current
 from congtam.core.bulk import insert_rows
 from congtam.core.vntext import clean_text
 from congtam.monitoring import events, rules
-from congtam.monitoring.evidence import check_upload
+from congtam.monitoring.evidence import check_link, check_upload
 from congtam.monitoring.models import (
     CheckResult,
     Cycle,
@@ -584,6 +584,8 @@ def evidence_add(*, actor, item: WorkItem, upload=None, link: str = "", descript
     link = (link or "").strip()
     if bool(upload) == bool(link):
         raise ValidationError(_("Attach one file or give one link."))
+    if link:
+        check_link(link)
     evidence = Evidence(item=item, link=link, description=clean_text(description or "")[:500], added_by=actor)
     if upload:
         evidence.content_type = check_upload(upload)

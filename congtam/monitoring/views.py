@@ -36,7 +36,7 @@ from congtam.monitoring.forms import (
 )
 from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
 from congtam.org.models import Unit
-from congtam.monitoring.evidence import private_storage
+from congtam.monitoring.evidence import is_web_link, private_storage
 
 
 def _party(request, review, *parties: str) -> None:
@@ -225,7 +225,9 @@ def evidence_add_view(request, pk, item_id):
 def evidence_download_view(request, pk):
     evidence = selectors.evidence_get(viewer=request.user, pk=pk)
     if not evidence.file:
-        return redirect(evidence.link)
+        # Never a redirect to whatever was typed: a page naming where the link goes.
+        return render(request, "monitoring/evidence_link.html",
+                      {"evidence": evidence, "review": evidence.item.review, "is_web_link": is_web_link(evidence.link)})
     services.evidence_viewed(actor=request.user, evidence=evidence)
     handle = private_storage().open(evidence.file.name, "rb")
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
