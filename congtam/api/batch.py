@@ -599,12 +599,35 @@ def _model_kwarg(name: str) -> str:
 
 
 # --- entry point ---------------------------------------------------------------------------
+# The first key of the PostgreSQL advisory locks taken here (the second is the source system's id):
+# a number of our own, so that no other advisory lock in the database shares it.
+_WRITER_LOCK_CLASS = 0x43545442  # "CTTB"
+
+
+def _queue_writers_of(source: BatchSource) -> None:
+    """Writers of the same source take turns until their transaction ends.
+
+    Two identical batches sent at once (a system retrying on a timeout) would otherwise both
+    find the new source ids missing and both insert them: one would fail on the unique
+    constraint. Queued, the second reads the first one's items once it has committed (READ
+    COMMITTED: a new snapshot per statement) and finds them unchanged. SQLite needs nothing: its
+    writer holds the database's lock for the whole transaction (``BEGIN IMMEDIATE``).
+    """
+    if connection.vendor != "postgresql":
+        return
+    # The import has no system: its writers share key 0, as they share their items' key space.
+    key = source.system.pk % 2**31 if source.system is not None else 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_WRITER_LOCK_CLASS, key])
+
+
 def items_write(items: list[ItemInput], *, source: BatchSource, issues: Iterable[BatchIssue] = ()) -> BatchResult:
     """Check every item and, when nothing is wrong, write them all (see the module). ``issues``
     are the problems already found while reading the items; they are reported with the others.
     Must run in the caller's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("items_write() runs inside the transaction that also writes its audit entry.")
+    _queue_writers_of(source)
     batch = _Batch(items, source, list(issues))
     batch.load()
     batch.check()

@@ -88,18 +88,41 @@ def test_the_item_list_is_the_systems_own_items_in_its_scope(api, issue, year):
     other.post(BATCH, {"items": [item("GV-3", staff_code="NV010")]})
     listed = api.get("/api/v1/work-items", {"period": "2026-11"}).json()
     assert [row["source_id"] for row in listed["results"]] == ["GV-1", "GV-2"]
-    assert [row["source_id"] for row in api.get("/api/v1/work-items", {"staff_code": "NV022"}).json()["results"]] == ["GV-2"]
+    one_person = api.get("/api/v1/work-items", {"period": "2026-11", "staff_code": "NV022"}).json()["results"]
+    assert [row["source_id"] for row in one_person] == ["GV-2"]
     assert api.get("/api/v1/work-items", {"period": "2026-12"}).json()["results"] == []
-    bad = api.get("/api/v1/work-items", {"period": "tháng 11"})
-    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "period"
+    for period in ("tháng 11", "2026-q4", " 2026-11", "2026-11\n"):
+        bad = api.get("/api/v1/work-items", {"period": period})
+        assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "period", period
+
+
+def test_the_item_list_needs_a_period_like_the_scores(api):
+    api.post(BATCH, {"items": [item("GV-1")]})
+    for path in ("/api/v1/work-items", "/api/v1/period-scores"):
+        missing = api.get(path)
+        assert missing.status_code == 400, path
+        assert missing.json()["errors"] == [{"field": "period", "message": "Không được để trống."}]
 
 
 def test_the_item_list_pages_with_a_cursor(api):
     api.post(BATCH, {"items": [item(f"GV-{n:02d}") for n in range(5)]})
-    first = api.get("/api/v1/work-items", {"page_size": 2}).json()
+    first = api.get("/api/v1/work-items", {"period": "2026-11", "page_size": 2}).json()
     assert [row["source_id"] for row in first["results"]] == ["GV-00", "GV-01"]
     second = api.client.get(first["next"], HTTP_AUTHORIZATION=f"Bearer {api.token}").json()
     assert [row["source_id"] for row in second["results"]] == ["GV-02", "GV-03"]
+
+
+@pytest.mark.parametrize("page_size", ["0", "-1", "1001", "2.0", "-8.1e-106", "1e3", "abc", " 5", "05", ""])
+def test_the_page_size_is_a_whole_number_from_one_to_a_thousand(api, page_size):
+    response = api.get("/api/v1/work-items", {"period": "2026-11", "page_size": page_size})
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [{"field": "page_size", "message": "Hãy nhập một số nguyên từ 1 đến 1000."}]
+
+
+def test_a_cursor_that_names_no_page_is_not_found(api):
+    response = api.get("/api/v1/work-items", {"period": "2026-11", "cursor": "not-a-cursor"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Liên kết trang này không hợp lệ: hãy dùng liên kết “next” của trang trước."}
 
 
 def _scored(year, keys, state=ReviewState.APPROVED, score="87.123456789012345678"):

@@ -34,7 +34,7 @@ def _prepare(api, year):
 # (path, method) -> (concrete path, body, expected status)
 CALLS = {
     ("/api/v1/work-items/batch", "post"): ("/api/v1/work-items/batch", {"items": [item("GV-2", catalogue_code="GY")]}, 200),
-    ("/api/v1/work-items", "get"): ("/api/v1/work-items", None, 200),
+    ("/api/v1/work-items", "get"): ("/api/v1/work-items?period=2026-11", None, 200),
     ("/api/v1/work-items/{source_id}", "get"): ("/api/v1/work-items/GV-1", None, 200),
     ("/api/v1/work-items/{source_id}", "put"): ("/api/v1/work-items/GV-3", item("GV-3", catalogue_code="TT"), 201),
     ("/api/v1/work-items/{source_id}/completion", "post"): ("/api/v1/work-items/GV-1/completion", {"completed_on": "2026-11-19"}, 200),
