@@ -277,6 +277,14 @@ CONGTAM_REMINDER_DAYS = int(os.environ.get("CONGTAM_REMINDER_DAYS", "2"))
 CONGTAM_EVIDENCE_ROOT = Path(os.environ.get("CONGTAM_EVIDENCE_ROOT", DATA_DIR / "evidence"))
 CONGTAM_EVIDENCE_MAX_BYTES = int(os.environ.get("CONGTAM_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 CONGTAM_IMPORT_MAX_BYTES = int(os.environ.get("CONGTAM_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# What a workbook may expand to and hold, checked before it is read (congtam.core.workbook_limits):
+# the sum of its parts unpacked, the compression ratio of a large part, and each sheet's rows,
+# columns and cells (the largest sheet's extent, as calamine would build it).
+CONGTAM_IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("CONGTAM_IMPORT_MAX_EXPANDED_BYTES", str(200 * 1024 * 1024)))
+CONGTAM_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("CONGTAM_IMPORT_MAX_COMPRESSION_RATIO", "100"))
+CONGTAM_IMPORT_MAX_ROWS = int(os.environ.get("CONGTAM_IMPORT_MAX_ROWS", "200000"))
+CONGTAM_IMPORT_MAX_COLUMNS = int(os.environ.get("CONGTAM_IMPORT_MAX_COLUMNS", "200"))
+CONGTAM_IMPORT_MAX_CELLS = int(os.environ.get("CONGTAM_IMPORT_MAX_CELLS", "5000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -18,5 +18,8 @@ urlpatterns = [
     path("jobs/", include("congtam.jobs.urls")),
     path("notifications/", include("congtam.notifications.urls")),
     path("api/", include("congtam.api.urls")),
+    path("", include("congtam.core.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "congtam.core.views.page_not_found"

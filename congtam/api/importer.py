@@ -25,7 +25,7 @@ from congtam.api.batch import BatchIssue, BatchRejected, BatchResult, BatchScope
 from congtam.api.events import ITEMS_IMPORTED
 from congtam.api.periods import PeriodKey, parse_period_key
 from congtam.audit.services import AuditDraft, Subject, audit_record_many
-from congtam.core.spreadsheets import ImportIssue, SheetReader, cell_text, open_workbook
+from congtam.core.spreadsheets import ImportIssue, SheetReader, cell_text, open_workbook, unreadable_issue
 from congtam.monitoring.models import Frequency, Origin
 from congtam.monitoring.services import parse_factor
 
@@ -150,10 +150,9 @@ def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport
         workbook = open_workbook(upload)
         reading = _Reading(workbook)
         reading.read()
-    except Exception:  # calamine raises its own errors (and zip/XML ones) for files it cannot read
+    except Exception as error:  # a limit broken, or calamine's own errors (and zip/XML ones)
         logger.info("Unreadable work item workbook", exc_info=True)
-        return ItemImportReport(errors=[ImportIssue("", None, "", _("The file could not be read as an Excel workbook "
-                                                                    "(.xlsx); nothing was imported."))])
+        return ItemImportReport(errors=[unreadable_issue(error)])
     if not reading.sheet.complete:
         return ItemImportReport(errors=_sorted(reading.issues))
     if not reading.items:

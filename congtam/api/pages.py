@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congtam.core.import_errors import error_listing
 from congtam.api import importer, policy, services
 from congtam.core.views import XLSX, attach_errors, require
 from congtam.api.forms import SourceSystemIssueForm, SourceSystemRevokeForm
@@ -76,8 +77,9 @@ def item_import_view(request):
         report = importer.import_work_items(upload, actor=request.user, file_name=upload.name)
         if report.ok:
             messages.success(request, report.summary())
+    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
     return render(request, "api/item_import.html", {
-        "form": form, "report": report, "for_everyone": policy.imports_for_everyone(request.user),
+        "form": form, "report": report, "errors": errors, "for_everyone": policy.imports_for_everyone(request.user),
         "columns": importer.ITEM_COLUMNS, "sheet": importer.SHEET_ITEMS,
     })
 

@@ -49,7 +49,7 @@ from congtam.catalogue.workbook import (
     PositionOutcome,
 )
 from congtam.core.bulk import insert_rows
-from congtam.core.spreadsheets import SheetReader, cell_text, matching_key, open_workbook
+from congtam.core.spreadsheets import SheetReader, cell_text, matching_key, open_workbook, unreadable_issue
 from congtam.core.vntext import clean_text
 from congtam.org.models import Agency, Position
 from congtam.org.services import clean_multiline, default_agency
@@ -84,8 +84,8 @@ def read_workbook(source) -> tuple[list[CatalogueRow], list[ImportIssue], bool]:
     rows: list[CatalogueRow] = []
     try:
         workbook = open_workbook(source)
-    except Exception:  # calamine raises its own errors (and zip/XML ones) for files it cannot read
-        issues.append(_unreadable())
+    except Exception as error:  # a limit broken, or calamine's own errors (and zip/XML ones)
+        issues.append(unreadable_issue(error))
         return rows, issues, False
     try:
         sheet = SheetReader(workbook, SHEET, COLUMNS, issues)
@@ -104,12 +104,8 @@ def read_workbook(source) -> tuple[list[CatalogueRow], list[ImportIssue], bool]:
             )
     except Exception:  # a damaged sheet inside an otherwise readable file
         logger.exception("Unreadable sheet in an imported catalogue workbook")
-        return [], [_unreadable()], False
+        return [], [unreadable_issue()], False
     return rows, issues, sheet.complete
-
-
-def _unreadable() -> ImportIssue:
-    return ImportIssue("", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported."))
 
 
 # =============================================================================================

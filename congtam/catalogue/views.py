@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congtam.core.import_errors import error_listing
 from congtam.accounts import policy
 from congtam.core.views import XLSX, attach_errors, require
 from congtam.catalogue import selectors, services
@@ -150,7 +151,8 @@ def import_view(request):
         )
         if report.ok:
             messages.success(request, report.summary())
-    return render(request, "catalogue/import.html", {"form": form, "report": report})
+    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
+    return render(request, "catalogue/import.html", {"form": form, "report": report, "errors": errors})
 
 
 @require_GET

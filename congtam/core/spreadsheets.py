@@ -17,6 +17,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from congtam.core.vntext import clean_text
+from congtam.core.workbook_limits import WorkbookRefused, check_workbook
 
 # The words of a yes/no column.
 YES, NO = "Có", "Không"
@@ -207,9 +208,19 @@ class SheetReader:
             return None
 
 
+def unreadable_issue(error: Exception | None = None) -> ImportIssue:
+    """The one problem of a workbook that cannot be read, or that breaks a limit."""
+    if isinstance(error, WorkbookRefused):
+        return ImportIssue("", None, "", error.message())
+    return ImportIssue("", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported."))
+
+
 def open_workbook(source):
+    """The workbook, read by calamine once :func:`~congtam.core.workbook_limits.check_workbook` has
+    found it within the limits; raises :class:`~congtam.core.workbook_limits.WorkbookRefused`."""
     from python_calamine import CalamineWorkbook
 
+    check_workbook(source)
     if isinstance(source, (str, Path)):
         return CalamineWorkbook.from_path(str(source))
     temporary_path = getattr(source, "temporary_file_path", None)

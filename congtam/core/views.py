@@ -25,3 +25,34 @@ def attach_errors(form, error: ValidationError, mapping: dict[str, str] | None =
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def import_errors_download_view(request, token: str):
+    """The full list of errors of one of the user's own imports, as a workbook (see
+    :mod:`congtam.core.import_errors`)."""
+    from django.http import FileResponse, Http404
+
+    from congtam.core.import_errors import errors_workbook_path
+
+    if request.method != "GET":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["GET"])
+    path = errors_workbook_path(user=request.user, token=token)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="congtam-loi-nhap.xlsx", content_type=XLSX)
+
+
+def page_not_found(request, exception):
+    """404: the API's JSON error under /api/v1/ (an address no route matches, say a source id with
+    a line break), Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext
+    from django.views import defaults
+
+    from congtam.core.middleware import API_PREFIX
+
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -44,6 +44,7 @@ from congtam.core.spreadsheets import (
     cell_text,
     matching_key,
     open_workbook,
+    unreadable_issue,
 )
 from congtam.core.vntext import clean_text, name_sort_key, search_key
 from congtam.org import events
@@ -141,10 +142,8 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
     data = OrgData()
     try:
         workbook = open_workbook(source)
-    except Exception:  # calamine raises its own errors (and zip/XML ones) for files it cannot read
-        issues.append(
-            ImportIssue("", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported."))
-        )
+    except Exception as error:  # a limit broken, or calamine's own errors (and zip/XML ones)
+        issues.append(unreadable_issue(error))
         return data, issues, False
 
     try:
@@ -198,9 +197,7 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
             )
     except Exception:  # a damaged sheet inside an otherwise readable file
         logger.exception("Unreadable sheet in an imported workbook")
-        issues.append(
-            ImportIssue("", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported."))
-        )
+        issues.append(unreadable_issue())
         return data, issues, False
     return data, issues, units.complete and positions.complete and people.complete
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congtam.core.import_errors import error_listing
 from congtam.accounts import policy
 from congtam.core.views import XLSX, attach_errors, require
 from congtam.org import selectors, services
@@ -140,7 +141,8 @@ def import_view(request):
         report = import_workbook(form.cleaned_data["workbook"], actor=request.user)
         if report.ok:
             messages.success(request, report.summary())
-    return render(request, "org/import.html", {"form": form, "report": report})
+    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
+    return render(request, "org/import.html", {"form": form, "report": report, "errors": errors})
 
 
 @require_GET

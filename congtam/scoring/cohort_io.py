@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import re
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from congtam.core.workbook_limits import WorkbookLimits, WorkbookRefused, check_workbook
 from congtam.scoring.api import CohortMember, CohortResult, PeriodInput, period_score
 from congtam.scoring.classify import CriteriaInput, Facts, LeaderUnitCriteria, PeriodScore, Person
 from congtam.scoring.decimals import HUNDRED, ZERO, NumberFormatError, format_display, to_decimal
@@ -106,9 +108,25 @@ def _sheet_from_rows(name: str, file: str, rows: Iterable[tuple[int, list[Any]]]
     return RawSheet(name, file, header_row, headers, data)
 
 
+def _django_configured() -> bool:
+    """Whether the engine runs inside the product (never importing Django itself)."""
+    conf = sys.modules.get("django.conf")
+    return conf is not None and conf.settings.configured
+
+
+def _refusal(refused: WorkbookRefused) -> str:
+    """The limit broken, in the active language when Django is there to say it."""
+    return refused.message() if _django_configured() else str(refused)
+
+
 def _read_excel(path: Path) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook
 
+    if path.suffix.lower() != ".xls":  # the zip formats: checked before calamine builds any sheet
+        try:
+            check_workbook(path, WorkbookLimits.from_settings() if _django_configured() else WorkbookLimits())
+        except WorkbookRefused as refused:
+            raise CohortError([CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": _refusal(refused)})]) from None
     workbook = CalamineWorkbook.from_path(str(path))
     sheets = []
     for name in workbook.sheet_names:

@@ -39,3 +39,13 @@ def score_display(value) -> str:
     except InvalidOperation:
         return str(value)
     return format_display(number, get_format("DECIMAL_SEPARATOR"))
+
+
+@register.filter
+def vn_number(value) -> str:
+    """A whole count grouped as the active language writes it: 200.000 in Vietnamese."""
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return ""
+    return number_format(value, force_grouping=True)

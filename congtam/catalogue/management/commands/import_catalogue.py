@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from congtam.catalogue.services import catalogue_import
-from congtam.org.management.commands.import_org import issue_line
+from congtam.core.import_errors import add_errors_file_argument, fail_command
 
 COMMAND_ACTOR_LABEL = "command:import-catalogue"
 
@@ -11,7 +10,7 @@ COMMAND_ACTOR_LABEL = "command:import-catalogue"
 class Command(BaseCommand):
     help = (
         "Import the product catalogues of the job positions from the sheet “Danh mục sản phẩm” of an Excel "
-        "workbook. All or nothing: on any error nothing is written, every error is printed and the exit code is "
+        "workbook. All or nothing: on any error nothing is written, the first 1,000 errors are printed (all of them with --errors-file) and the exit code is "
         "non-zero. Each position whose catalogue changes gets a new version."
     )
 
@@ -22,8 +21,9 @@ class Command(BaseCommand):
             help="retire the products of the positions in the file that the file no longer lists",
         )
         parser.add_argument("--reason", default="", help="why the import is made (kept with the version and in the audit trail)")
+        add_errors_file_argument(parser)
 
-    def handle(self, *args, file, retire_missing, reason, **options):
+    def handle(self, *args, file, retire_missing, reason, errors_file, **options):
         try:
             with open(file, "rb"):
                 pass
@@ -33,12 +33,7 @@ class Command(BaseCommand):
             actor=None, file=file, retire_missing=retire_missing, reason=reason, actor_label=COMMAND_ACTOR_LABEL
         )
         if not report.ok:
-            for issue in report.errors:
-                self.stderr.write(issue_line(issue))
-            raise CommandError(
-                ngettext("Nothing was imported: %(count)d error.", "Nothing was imported: %(count)d errors.", len(report.errors))
-                % {"count": len(report.errors)}
-            )
+            raise fail_command(report.errors, stderr=self.stderr, errors_file=errors_file)
         self.stdout.write(self.style.SUCCESS(report.summary()))
         for missing in report.missing:
             self.stdout.write(f"  {missing.position_code}\t{missing.code}\t{missing.name}")
