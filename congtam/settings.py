@@ -328,6 +328,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": int(os.environ.get("CONGTAM_REMINDER_INTERVAL_SECONDS", str(15 * 60))),
     },
     "fail-interrupted-jobs": {"task": "congtam.jobs.tasks.fail_interrupted_jobs", "schedule": 15 * 60},
+    "audit-checkpoint": {
+        "task": "congtam.audit.tasks.write_checkpoint",
+        "schedule": int(os.environ.get("CONGTAM_AUDIT_CHECKPOINT_INTERVAL_SECONDS", str(60 * 60))),
+    },
 }
 # Links in e-mails point here; e-mails may be written to files (CONGTAM_EMAIL_BACKEND =
 # django.core.mail.backends.filebased.EmailBackend) for a server without a mail relay.

@@ -25,3 +25,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 os.makedirs(STATIC_ROOT, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+
+# The test databases come and go; a checkpoint file shared by the whole run would outlive them.
+# The witness tests (tests/audit/test_witness.py) give each test its own file.
+CONGTAM_AUDIT_CHECKPOINT_FILE = None
+# Django's flush (after every transactional test) may empty the guarded audit tables: see
+# congtam.audit.guards. Never in the product's settings.
+CONGTAM_AUDIT_FLUSH_LIFTS_GUARDS = True

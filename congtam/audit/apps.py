@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         # Every app registers its event codes when it is loaded.
-        from congtam.audit import events
+        from congtam.audit import events, guards
 
         del events
+        guards.install_flush_hatch_if_asked()

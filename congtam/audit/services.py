@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, models
 from django.utils import timezone
 
-from congtam.audit import events
+from congtam.audit import events, witness
 from congtam.audit.chain import GENESIS_HASH, audit_key, entry_hash, jsonable
 from congtam.audit.fields import canonical_json
 from congtam.audit.models import AuditEntry, ChainHead
@@ -121,6 +121,7 @@ def audit_record_many(
         prev_hash = digest
     _insert_rows(rows, created_at=now, action_id=action_id)
     ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    witness.checkpoint_after_commit(previous_seq=head.seq, seq=seq, entry_hash=prev_hash)
     return len(rows)
 
 

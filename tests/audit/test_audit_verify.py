@@ -32,6 +32,7 @@ def _raw(sql, params=()):
             cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
         cursor.execute(sql, params)
 
 
