@@ -93,17 +93,30 @@ def error_listing(errors: Sequence, *, user) -> ErrorListing:
     return ErrorListing(shown=errors[:SHOWN], total=len(errors), download_token=token)
 
 
+def _well_formed(token: str) -> bool:
+    return bool(token) and len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)
+
+
+def _kept(path: Path) -> bool:
+    try:
+        return path.stat().st_mtime >= time.time() - KEPT_FOR
+    except FileNotFoundError:
+        return False
+
+
 def errors_workbook_path(*, user, token: str) -> Path | None:
     """The kept workbook of ``user``'s import, or None (unknown, someone else's, or expired)."""
-    if not token or len(token) > 64 or not all(c.isalnum() or c in "-_" for c in token):
+    if not _well_formed(token):
         return None
     path = _path(user.pk, token)
-    try:
-        if path.stat().st_mtime < time.time() - KEPT_FOR:
-            return None
-    except FileNotFoundError:
-        return None
-    return path
+    return path if _kept(path) else None
+
+
+def errors_workbook_of_someone_else(*, user, token: str) -> bool:
+    """Whether ``token`` names another account's kept list (refused, not unknown)."""
+    if not _well_formed(token):
+        return False
+    return any(_kept(path) for path in _directory().glob(f"*-{token}.xlsx") if not path.name.startswith(f"{user.pk}-"))
 
 
 def issue_line(issue) -> str:

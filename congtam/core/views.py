@@ -32,7 +32,7 @@ def import_errors_download_view(request, token: str):
     :mod:`congtam.core.import_errors`)."""
     from django.http import FileResponse, Http404
 
-    from congtam.core.import_errors import errors_workbook_path
+    from congtam.core.import_errors import errors_workbook_of_someone_else, errors_workbook_path
 
     if request.method != "GET":
         from django.http import HttpResponseNotAllowed
@@ -40,6 +40,7 @@ def import_errors_download_view(request, token: str):
         return HttpResponseNotAllowed(["GET"])
     path = errors_workbook_path(user=request.user, token=token)
     if path is None:
+        require(not errors_workbook_of_someone_else(user=request.user, token=token))
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename="congtam-loi-nhap.xlsx", content_type=XLSX)
 

@@ -32,6 +32,14 @@ def _a_job_of_the_staff_member(world):
     return {"job_id": job.pk}
 
 
+def _an_error_list_of_the_manager(world):
+    from congtam.core.import_errors import error_listing
+    from congtam.core.spreadsheets import ImportIssue
+
+    listing = error_listing([ImportIssue("Công việc", 3, "Tên", "Thiếu tên.")], user=world.users[Role.MANAGER])
+    return {"token": listing.download_token}
+
+
 JOB_VIEWERS = {Role.STAFF, Role.HR, Role.ADMIN}  # the job's creator (the staff login), HR, the administrator
 
 
@@ -203,6 +211,7 @@ ROUTES = {
     "monitoring:completion": ({}, {Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR}),
     "jobs:list": ({}, EVERYONE),
     "jobs:detail": (_a_job_of_the_staff_member, JOB_VIEWERS),
+    "core:import_errors": (_an_error_list_of_the_manager, {Role.MANAGER}),  # the one who imported
     "jobs:progress": (_a_job_of_the_staff_member, JOB_VIEWERS),
     "notifications:list": ({}, EVERYONE),
     "api:system_list": ({}, ORG_MANAGERS),

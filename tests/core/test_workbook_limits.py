@@ -220,7 +220,7 @@ def test_a_page_lists_the_first_thousand_errors_the_total_and_the_full_list_to_d
     assert len(rows) == download.total + 1  # and the header
     # Someone else cannot fetch it, and a made-up token is unknown.
     client.force_login(world.users[Role.HR])
-    assert client.get(link).status_code == 404
+    assert client.get(link).status_code == 403
     assert client.get(reverse("core:import_errors", args=["nothing-here"])).status_code == 404
 
 
