@@ -294,6 +294,10 @@ def _levels(answers: Mapping[str, object]) -> dict[str, int]:
     return levels
 
 
+# Who the audit log names for a colleague's feedback (stored as is, like the system's own label).
+FEEDBACK_ACTOR_LABEL = "đồng nghiệp (ẩn danh)"
+
+
 @transaction.atomic
 def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person,
                     answers: Mapping[str, object]) -> None:
@@ -317,6 +321,9 @@ def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person,
             FeedbackAnswer.objects.create(round=feedback_round, subject=subject, author_id=author_id, **levels)
     except IntegrityError:  # a second answer sent at the same moment
         raise ValidationError(_("You have already given feedback on this colleague.")) from None
-    audit_record(actor=actor, event=meetings.FEEDBACK_ANSWERED,
+    # The entry says that an answer was given in the round, not by whom: with the time and the
+    # answer counts the author would narrow down who answered about whom. "Once" is kept by the
+    # answers' own unique constraint, not by the log.
+    audit_record(actor=None, actor_label=FEEDBACK_ACTOR_LABEL, event=meetings.FEEDBACK_ANSWERED,
                  subject=Subject("yearend.feedbackround", str(feedback_round.pk),
                                  f"{feedback_round.unit} — {feedback_round.year.year}"), new={})

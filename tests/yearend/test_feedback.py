@@ -128,6 +128,8 @@ def test_the_audit_entry_of_an_answer_names_neither_the_colleague_nor_the_levels
     assert entry.subject_id == str(feedback_round.pk)
     text = f"{entry.subject_label} {entry.old} {entry.new} {entry.reason}"
     assert "Bình" not in text and "NV022" not in text and not entry.new
+    # Nor who answered: the log's readers would narrow it down with the time and the counts.
+    assert entry.actor_id is None and entry.actor_label == "đồng nghiệp (ẩn danh)"
 
 
 # --- aggregates -----------------------------------------------------------------------------
