@@ -222,7 +222,7 @@ def copy_baseline(count: int, reviews) -> float:
 
     from congtam.api.batch import NEW_ITEM_FIELDS
     from congtam.monitoring.models import Review, WorkItem
-    from congtam.org.importer import _copy_text
+    from congtam.core.bulk import copy_text
 
     review_ids = dict(
         ((code, number), pk) for pk, code, number in
@@ -235,7 +235,7 @@ def copy_baseline(count: int, reviews) -> float:
         month = int(body["period"][5:])
         row = (review_ids[(body["staff_code"], month)], None, "", body["name"], "", "1.5", "", body["reason"], "system",
                "assigned", "", body["due_on"], 0, None, "", 0, False, 1, None, body["source_id"], None, now, 1)
-        lines.append("\t".join(map(_copy_text, row)) + "\n")
+        lines.append("\t".join(map(copy_text, row)) + "\n")
     payload = "".join(lines).encode()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_copy_workitem")

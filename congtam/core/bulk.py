@@ -61,7 +61,7 @@ def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple])
             # COPY's text format, built here in one piece per batch: psycopg's write_row() costs
             # more than the database's own work on these rows.
             lines = [
-                f"{new_id}\t" + "\t".join(map(_copy_text, row)) + "\n" for new_id, row in zip(ids, rows, strict=True)
+                f"{new_id}\t" + "\t".join(map(copy_text, row)) + "\n" for new_id, row in zip(ids, rows, strict=True)
             ]
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write("".join(lines).encode())
@@ -82,7 +82,7 @@ def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple])
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(value) -> str:
+def copy_text(value) -> str:
     """A value in PostgreSQL COPY's text format."""
     if value is None:
         return "\\N"
