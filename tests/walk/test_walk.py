@@ -136,8 +136,8 @@ def test_post_walk_forms(walker):
 
 def test_post_walk_hostile_bodies(walker):
     """Every route, for the roles of BODY_ROLES, posted bodies no form would send: NUL and lone
-    surrogates in
-    form fields and in JSON, JSON nested 5,000 deep, and (for one role) a body over 10 MB."""
+    surrogates in form fields and in JSON, JSON nested 5,000 deep, and (for one role) a body over
+    10 MB."""
     bodies = [
         ("application/x-www-form-urlencoded", b"q=%00&name=%00&reason=a%00b&code=%00", "NUL in a form"),
         ("application/x-www-form-urlencoded", f"name={SURROGATE_BYTES}&reason=%FF%FE".encode(), "invalid UTF-8 in a form"),
