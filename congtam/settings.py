@@ -200,6 +200,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The username recorded for an attempt, cut to what its table holds (congtam.accounts.lockout).
+AXES_USERNAME_CALLABLE = "congtam.accounts.lockout.attempted_username"
 
 # Idle sessions expire: every request pushes the expiry forward by the session age.
 SESSION_COOKIE_AGE = int(os.environ.get("CONGTAM_SESSION_IDLE_MINUTES", "30")) * 60

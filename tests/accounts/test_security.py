@@ -70,6 +70,16 @@ def test_wrong_password_shows_a_vietnamese_message(world):
     assert "Sai tên đăng nhập hoặc mật khẩu" in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_a_huge_username_is_a_failed_sign_in_not_a_server_error(world, path):
+    # The attempt is recorded with the username cut to its column (a 500 on PostgreSQL before).
+    from axes.models import AccessAttempt
+
+    response = Client().post(path, {"username": "x" * 200_000, "password": "sai-mat-khau"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 255
+
+
 def test_repeated_failures_lock_the_account(world, settings):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
