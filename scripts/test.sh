@@ -47,15 +47,41 @@ fi
 echo "== Checking for missing migrations"
 env -u DATABASE_URL .venv/bin/congtam makemigrations --check --dry-run -v1
 
-echo "== Test suite on SQLite"
-env -u DATABASE_URL .venv/bin/python -m pytest -p no:cacheprovider "$@"
-
+# The two passes run at the same time, one per core, each with its own data folder; each line of
+# their output carries the pass's name. The PostgreSQL pass is checked for first, so that with
+# CI=true an unreachable PostgreSQL fails before any test runs.
+PASSES=(sqlite)
 if ensure_postgres; then
-  echo "== Test suite on PostgreSQL"
-  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider "$@"
+  PASSES+=(postgresql)
 elif [[ "${CI:-}" == "true" ]]; then
   echo "PostgreSQL is unreachable at $PG_URL: with CI=true this is a failure." >&2
   exit 1
 else
   echo "PostgreSQL is unreachable at $PG_URL: the PostgreSQL run was skipped (not in CI)." >&2
 fi
+
+run_pass() {
+  local name="$1"; shift
+  local data; data="$(mktemp -d)"
+  if [[ "$name" == sqlite ]]; then
+    env -u DATABASE_URL CONGTAM_DATA_DIR="$data" .venv/bin/python -m pytest -p no:cacheprovider "$@"
+  else
+    DATABASE_URL="$PG_URL" CONGTAM_DATA_DIR="$data" .venv/bin/python -m pytest -p no:cacheprovider "$@"
+  fi
+}
+
+declare -A PIDS
+for name in "${PASSES[@]}"; do
+  echo "== Test suite on $name"
+  ( run_pass "$name" "$@" 2>&1 | sed -u "s/^/[$name] /"; exit "${PIPESTATUS[0]}" ) &
+  PIDS[$name]=$!
+done
+failed=()
+for name in "${PASSES[@]}"; do
+  if ! wait "${PIDS[$name]}"; then failed+=("$name"); fi
+done
+if (( ${#failed[@]} )); then
+  echo "== Failed on: ${failed[*]}" >&2
+  exit 1
+fi
+echo "== Passed on: ${PASSES[*]}"
