@@ -97,8 +97,15 @@ def setup_in_django(reuse: bool):
     cycle = Cycle.objects.filter(agency=agency, year=YEAR, staff_group=Category.CONG_CHUC).first()
     if cycle is None:
         started = time.perf_counter()
-        cycle = services.cycle_open(actor=hr, agency=agency, year=YEAR, frequency="monthly",
-                                    staff_group=Category.CONG_CHUC, policy_id="nd335", units=[root])
+        cycle = services.cycle_open(
+            actor=hr,
+            agency=agency,
+            year=YEAR,
+            frequency="monthly",
+            staff_group=Category.CONG_CHUC,
+            policy_id="nd335",
+            units=[root],
+        )
         created = services.reviews_open(cycle, actor=hr)
         print(f"   {created:,} period reviews opened in {time.perf_counter() - started:.0f} s")
     if reuse:
@@ -110,7 +117,8 @@ def setup_in_django(reuse: bool):
             source_system_revoke(actor=hr, system=system, reason="benchmark run")
     _system, token = source_system_issue(actor=hr, name=f"Benchmark {time.time():.0f}", units=[root])
     reviews = list(
-        Review.objects.filter(period__cycle=cycle).order_by("period__number", "person__staff_code")
+        Review.objects.filter(period__cycle=cycle)
+        .order_by("period__number", "person__staff_code")
         .values_list("person__staff_code", "period__number", "position_id")
     )
     catalogue: dict[int, list[str]] = {}
@@ -130,12 +138,18 @@ def item_stream(count: int, reviews, catalogue):
             if made == count:
                 return
             day = 1 + (slot * 3) % 28
-            body = {"source_id": f"BENCH-{made}", "staff_code": staff_code, "period": f"{YEAR}-{month:02d}",
-                    "due_on": date(YEAR, month, day).isoformat()}
+            body = {
+                "source_id": f"BENCH-{made}",
+                "staff_code": staff_code,
+                "period": f"{YEAR}-{month:02d}",
+                "due_on": date(YEAR, month, day).isoformat(),
+            }
             if codes and slot % 2 == 0:
                 body["catalogue_code"] = codes[slot % len(codes)]
             else:
-                body.update(name=f"Nhiệm vụ đột xuất số {slot + 1}", factor="1.5", reason="Theo chỉ đạo của lãnh đạo Vụ")
+                body.update(
+                    name=f"Nhiệm vụ đột xuất số {slot + 1}", factor="1.5", reason="Theo chỉ đạo của lãnh đạo Vụ"
+                )
             yield body
             made += 1
 
@@ -145,9 +159,22 @@ def start_server(env: dict, workers: int) -> subprocess.Popen:
     if not gunicorn.exists():
         sys.exit("gunicorn is not installed: bash scripts/setup.sh --test")
     server = subprocess.Popen(
-        [str(gunicorn), "congtam.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
-         "--timeout", "300", "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(gunicorn),
+            "congtam.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "300",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _attempt in range(100):
         try:
@@ -221,20 +248,45 @@ def copy_baseline(count: int, reviews) -> float:
     from django.db import connection
 
     from congtam.api.batch import NEW_ITEM_FIELDS
-    from congtam.monitoring.models import Review, WorkItem
     from congtam.core.bulk import copy_text
+    from congtam.monitoring.models import Review, WorkItem
 
-    review_ids = dict(
-        ((code, number), pk) for pk, code, number in
-        Review.objects.filter(period__cycle__year=YEAR).values_list("id", "person__staff_code", "period__number")
-    )
+    review_ids = {
+        (code, number): pk
+        for pk, code, number in Review.objects.filter(period__cycle__year=YEAR).values_list(
+            "id", "person__staff_code", "period__number"
+        )
+    }
     columns = ", ".join(WorkItem._meta.get_field(name).column for name in NEW_ITEM_FIELDS)
     now = "2026-11-20 10:00:00+07"
     lines = []
     for body in item_stream(count, reviews, {}):
         month = int(body["period"][5:])
-        row = (review_ids[(body["staff_code"], month)], None, "", body["name"], "", "1.5", "", body["reason"], "system",
-               "assigned", "", body["due_on"], 0, None, "", 0, False, 1, None, body["source_id"], None, now, 1)
+        row = (
+            review_ids[(body["staff_code"], month)],
+            None,
+            "",
+            body["name"],
+            "",
+            "1.5",
+            "",
+            body["reason"],
+            "system",
+            "assigned",
+            "",
+            body["due_on"],
+            0,
+            None,
+            "",
+            0,
+            False,
+            1,
+            None,
+            body["source_id"],
+            None,
+            now,
+            1,
+        )
         lines.append("\t".join(map(copy_text, row)) + "\n")
     payload = "".join(lines).encode()
     with connection.cursor() as cursor:
@@ -243,7 +295,7 @@ def copy_baseline(count: int, reviews) -> float:
         started = time.perf_counter()
         with cursor.cursor.copy(f"COPY bench_copy_workitem ({columns}) FROM STDIN") as copy:
             for start in range(0, len(payload), 8 << 20):
-                copy.write(payload[start:start + (8 << 20)])
+                copy.write(payload[start : start + (8 << 20)])
         elapsed = time.perf_counter() - started
         cursor.execute("DROP TABLE bench_copy_workitem")
     return count / elapsed
@@ -255,14 +307,21 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000, help="people in the demo agency")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=2, help="concurrent client connections")
-    parser.add_argument("--pg-url", default=os.environ.get("CONGTAM_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("CONGTAM_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the scratch database's agency and periods")
     options = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="congtam-api-bench-")
     Path(data_dir, "static").mkdir()
-    env = {**os.environ, "DATABASE_URL": f"{options.pg_url.rstrip('/')}/{SCRATCH_DATABASE}", "CONGTAM_DATA_DIR": data_dir,
-           "DJANGO_SETTINGS_MODULE": "congtam.settings", "CONGTAM_CONN_MAX_AGE": "600"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{options.pg_url.rstrip('/')}/{SCRATCH_DATABASE}",
+        "CONGTAM_DATA_DIR": data_dir,
+        "DJANGO_SETTINGS_MODULE": "congtam.settings",
+        "CONGTAM_CONN_MAX_AGE": "600",
+    }
     os.environ.update({key: env[key] for key in ("DATABASE_URL", "CONGTAM_DATA_DIR", "DJANGO_SETTINGS_MODULE")})
     print(f"== Scratch database {SCRATCH_DATABASE}")
     prepare_database(options.pg_url.rstrip("/"), options.size, options.reuse, env)
@@ -271,7 +330,9 @@ def main() -> None:
 
     connection.close()
 
-    print(f"== {options.items:,} items in batches of {BATCH:,}: gunicorn, {options.workers} workers, {options.clients} clients")
+    print(
+        f"== {options.items:,} items in batches of {BATCH:,}: gunicorn, {options.workers} workers, {options.clients} clients"
+    )
     server = start_server(env, options.workers)
     try:
         batches: queue.Queue = queue.Queue(maxsize=options.clients * 2)
@@ -291,14 +352,21 @@ def main() -> None:
     sent = sum(size for _elapsed, size in latencies)
     rate = sent / elapsed
     times = sorted(elapsed_batch for elapsed_batch, _size in latencies)
-    slowest = times[int(len(times) * 0.9):] or times
-    print(f"   {sent:,} items in {elapsed:.1f} s: {rate:,.0f} items/s (target {TARGET_RATE:,.0f}: "
-          f"{'met' if rate >= TARGET_RATE else 'NOT met'})")
-    print(f"   batch of {BATCH:,}: median {times[len(times) // 2]:.2f} s, 90th percentile {times[int(len(times) * 0.9)]:.2f} s, "
-          f"slowest {times[-1]:.2f} s; slowest tenth alone sustains "
-          f"{options.clients * BATCH / (sum(slowest) / len(slowest)):,.0f} items/s")
-    print("   peak resident memory: " + ", ".join(f"worker {pid} {mib:.0f} MiB" for pid, mib in sorted(workers.items()))
-          + f", master {master:.0f} MiB")
+    slowest = times[int(len(times) * 0.9) :] or times
+    print(
+        f"   {sent:,} items in {elapsed:.1f} s: {rate:,.0f} items/s (target {TARGET_RATE:,.0f}: "
+        f"{'met' if rate >= TARGET_RATE else 'NOT met'})"
+    )
+    print(
+        f"   batch of {BATCH:,}: median {times[len(times) // 2]:.2f} s, 90th percentile {times[int(len(times) * 0.9)]:.2f} s, "
+        f"slowest {times[-1]:.2f} s; slowest tenth alone sustains "
+        f"{options.clients * BATCH / (sum(slowest) / len(slowest)):,.0f} items/s"
+    )
+    print(
+        "   peak resident memory: "
+        + ", ".join(f"worker {pid} {mib:.0f} MiB" for pid, mib in sorted(workers.items()))
+        + f", master {master:.0f} MiB"
+    )
 
     print("== Bare PostgreSQL COPY of the same rows into a copy of the table (all its indexes)")
     copy_rate = copy_baseline(options.items, reviews)

@@ -67,12 +67,20 @@ def bench(backend: str, entries: int) -> dict:
         env.pop("DATABASE_URL", None)
     congtam = [PYTHON, "-m", "congtam"]
     run([*congtam, "migrate", "-v0"], env)
-    fill_seconds = float(run([*congtam, "shell", "-c", FILL.replace("sys.argv[1]", str(entries))], env).stdout.strip().splitlines()[-1])
+    fill_seconds = float(
+        run([*congtam, "shell", "-c", FILL.replace("sys.argv[1]", str(entries))], env).stdout.strip().splitlines()[-1]
+    )
     result, wall, rss = time_v([*congtam, "audit_verify"], env)
     if result.returncode != 0:
         raise SystemExit(f"audit-verify failed on {backend}:\n{result.stdout}\n{result.stderr}")
-    return {"backend": backend, "entries": entries, "fill_s": fill_seconds, "verify_s": wall, "verify_rss_mb": rss,
-            "output": result.stdout.strip().splitlines()[-1]}
+    return {
+        "backend": backend,
+        "entries": entries,
+        "fill_s": fill_seconds,
+        "verify_s": wall,
+        "verify_rss_mb": rss,
+        "output": result.stdout.strip().splitlines()[-1],
+    }
 
 
 def main() -> None:
@@ -82,9 +90,13 @@ def main() -> None:
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     rows = [bench(backend, args.entries) for backend in backends]
-    print(f"\n{'backend':<10} {'entries':>10} {'write (s)':>10} {'verify (s)':>11} {'verify peak RSS (MiB)':>22}  target: verify < 60 s")
+    print(
+        f"\n{'backend':<10} {'entries':>10} {'write (s)':>10} {'verify (s)':>11} {'verify peak RSS (MiB)':>22}  target: verify < 60 s"
+    )
     for row in rows:
-        print(f"{row['backend']:<10} {row['entries']:>10,} {row['fill_s']:>10.1f} {row['verify_s']:>11.1f} {row['verify_rss_mb']:>22.0f}")
+        print(
+            f"{row['backend']:<10} {row['entries']:>10,} {row['fill_s']:>10.1f} {row['verify_s']:>11.1f} {row['verify_rss_mb']:>22.0f}"
+        )
     for row in rows:
         print(f"  {row['backend']}: {row['output']}")
 

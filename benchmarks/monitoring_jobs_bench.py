@@ -49,7 +49,9 @@ def _prepare(pg_url: str, size: int, data_dir: Path) -> str:
     congtam = str(ROOT / ".venv" / "bin" / "congtam")
     subprocess.run([congtam, "migrate", "-v0"], env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([congtam, "demo", "--size", str(size), "--year", "no"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [congtam, "demo", "--size", str(size), "--year", "no"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     print(f"demo agency of {size:,} people loaded in {time.perf_counter() - started:.1f} s", flush=True)
     return url
 
@@ -80,14 +82,33 @@ def _fill_january(period, rng: random.Random) -> int:
     ratings_rows = [_RatingRow("self", levels), _RatingRow("manager", levels)]
     now = timezone.now()
     ids = list(period.reviews.order_by("pk").values_list("pk", flat=True))
-    item_fields = ("review", "catalogue_item", "code", "name", "unit_of_measure", "factor", "quality_requirement",
-                   "ad_hoc_reason", "origin", "state", "decline_reason", "due_on", "missed_deadlines", "completed_on",
-                   "report_note", "quality_failures", "objective_cause", "in_plan_version", "source_id", "created_at",
-                   "version")
+    item_fields = (
+        "review",
+        "catalogue_item",
+        "code",
+        "name",
+        "unit_of_measure",
+        "factor",
+        "quality_requirement",
+        "ad_hoc_reason",
+        "origin",
+        "state",
+        "decline_reason",
+        "due_on",
+        "missed_deadlines",
+        "completed_on",
+        "report_note",
+        "quality_failures",
+        "objective_cause",
+        "in_plan_version",
+        "source_id",
+        "created_at",
+        "version",
+    )
     rating_fields = ("review", "rater_role", "levels", "comments", "submitted_at", "version")
     total = 0
     for start in range(0, len(ids), 10_000):
-        reviews = list(Review.objects.filter(pk__in=ids[start:start + 10_000]).select_related("period__cycle"))
+        reviews = list(Review.objects.filter(pk__in=ids[start : start + 10_000]).select_related("period__cycle"))
         items, ratings, updates = [], [], []
         for review in reviews:
             pool = catalogues.get(review.position_id) or fallback
@@ -97,21 +118,53 @@ def _fill_january(period, rng: random.Random) -> int:
                 due = period.starts_on + timedelta(days=rng.randint(3, 27))
                 completed = due + timedelta(days=1 if rng.random() < 0.1 else 0)
                 failures = 1 if rng.random() < 0.05 else 0
-                items.append((review.pk, entry.pk, entry.code, entry.name, entry.unit, entry.factor, "", "",
-                              Origin.MANAGER, ItemState.ACCEPTED, "", due, 0, completed, "", failures, False, 1, "",
-                              now, 1))
-                mine.append(_ItemRow(0, entry.code, entry.factor, ItemState.ACCEPTED, due, completed, 0, failures, False))
+                items.append(
+                    (
+                        review.pk,
+                        entry.pk,
+                        entry.code,
+                        entry.name,
+                        entry.unit,
+                        entry.factor,
+                        "",
+                        "",
+                        Origin.MANAGER,
+                        ItemState.ACCEPTED,
+                        "",
+                        due,
+                        0,
+                        completed,
+                        "",
+                        failures,
+                        False,
+                        1,
+                        "",
+                        now,
+                        1,
+                    )
+                )
+                mine.append(
+                    _ItemRow(0, entry.code, entry.factor, ItemState.ACCEPTED, due, completed, 0, failures, False)
+                )
             for role in ("self", "manager"):
                 ratings.append((review.pk, role, json.dumps(levels), "{}", now, 1))
-            update = Review(pk=review.pk, state=ReviewState.APPROVED, acknowledged_version=1, approved_at=now,
-                            explanation=None, version=review.version + 1)
+            update = Review(
+                pk=review.pk,
+                state=ReviewState.APPROVED,
+                acknowledged_version=1,
+                approved_at=now,
+                explanation=None,
+                version=review.version + 1,
+            )
             update.set_score(review_score(review, mine, ratings_rows).score)
             updates.append(update)
         with transaction.atomic():
             insert_rows(WorkItem, item_fields, items)
             insert_rows(GeneralRating, rating_fields, ratings)
             with connection.cursor() as cursor:
-                cursor.execute("CREATE TEMP TABLE bench_scores (id bigint, score numeric, score_exact text) ON COMMIT DROP")
+                cursor.execute(
+                    "CREATE TEMP TABLE bench_scores (id bigint, score numeric, score_exact text) ON COMMIT DROP"
+                )
                 with cursor.cursor.copy("COPY bench_scores (id, score, score_exact) FROM STDIN") as copy:
                     for update in updates:
                         copy.write_row((update.pk, update.score, update.score_exact))
@@ -142,16 +195,23 @@ def measure(size: int) -> None:
     groups = [group for group in Category.values if Person.objects.filter(category=group, is_active=True).exists()]
     jobs = []
     for group in groups:
-        cycle = services.cycle_open(actor=hr, agency=agency, year=2026, frequency="monthly", staff_group=group,
-                                    policy_id="nd335", units=root)
-        jobs.append(job_start(actor=hr, kind="monitoring.open_reviews", params={"cycle_id": cycle.pk},
-                              key=f"bench-open-{cycle.pk}"))
+        cycle = services.cycle_open(
+            actor=hr, agency=agency, year=2026, frequency="monthly", staff_group=group, policy_id="nd335", units=root
+        )
+        jobs.append(
+            job_start(
+                actor=hr, kind="monitoring.open_reviews", params={"cycle_id": cycle.pk}, key=f"bench-open-{cycle.pk}"
+            )
+        )
     jobs = [Job.objects.get(pk=job.pk) for job in jobs]
     assert all(job.state == "succeeded" for job in jobs), [(job.state, job.error) for job in jobs]
     reviews = Review.objects.count()
     opened = _job_seconds(jobs)
-    print(f"(a) open a year of monthly periods: {reviews:,} reviews for {reviews // 12:,} people in "
-          f"{len(jobs)} jobs: {opened:.1f} s (target ≤ {TARGET:.0f} s; {opened / TARGET:.2f} of it)", flush=True)
+    print(
+        f"(a) open a year of monthly periods: {reviews:,} reviews for {reviews // 12:,} people in "
+        f"{len(jobs)} jobs: {opened:.1f} s (target ≤ {TARGET:.0f} s; {opened / TARGET:.2f} of it)",
+        flush=True,
+    )
 
     items = 0
     closes = []
@@ -165,19 +225,32 @@ def measure(size: int) -> None:
 
         period = Period.objects.get(cycle_id=cycle_job.params["cycle_id"], number=1)
         items += _fill_january(period, rng)
-    print(f"    (not timed) January filled: {items:,} items, approved, in {time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"    (not timed) January filled: {items:,} items, approved, in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     for cycle_job in jobs:
         period = Period.objects.get(cycle_id=cycle_job.params["cycle_id"], number=1)
-        closes.append(job_start(actor=hr, kind="monitoring.close_period", params={"period_id": period.pk},
-                                key=f"bench-close-{period.pk}"))
+        closes.append(
+            job_start(
+                actor=hr,
+                kind="monitoring.close_period",
+                params={"period_id": period.pk},
+                key=f"bench-close-{period.pk}",
+            )
+        )
     closes = [Job.objects.get(pk=job.pk) for job in closes]
     assert all(job.state == "succeeded" and job.result["closed"] for job in closes), [job.result for job in closes]
     checked = sum(job.result["checked"] for job in closes)
     closed = _job_seconds(closes)
-    print(f"(b) score and lock one month: {checked:,} reviews, {items:,} items: {closed:.1f} s "
-          f"(target ≤ {TARGET:.0f} s; {closed / TARGET:.2f} of it)")
-    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"(b) score and lock one month: {checked:,} reviews, {items:,} items: {closed:.1f} s "
+        f"(target ≤ {TARGET:.0f} s; {closed / TARGET:.2f} of it)"
+    )
+    print(
+        f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 def main() -> int:
@@ -193,8 +266,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         url = _prepare(options.pg_url, options.size, Path(folder))
-        env = {**os.environ, "DATABASE_URL": url, "CONGTAM_DATA_DIR": folder, "DJANGO_SETTINGS_MODULE": "congtam.settings",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "CONGTAM_DATA_DIR": folder,
+            "DJANGO_SETTINGS_MODULE": "congtam.settings",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("CONGTAM_BROKER_URL", None)
         return subprocess.run([sys.executable, __file__, "--measure", "--size", str(options.size)], env=env).returncode
 

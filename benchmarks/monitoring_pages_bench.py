@@ -60,16 +60,37 @@ def _prepare(pg_url: str, size: int, data_dir: Path) -> str:
     congtam = str(ROOT / ".venv" / "bin" / "congtam")
     subprocess.run([congtam, "migrate", "-v0"], env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([congtam, "demo", "--size", str(size), "--year", "no"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [congtam, "demo", "--size", str(size), "--year", "no"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     print(f"demo agency of {size:,} people loaded in {time.perf_counter() - started:.1f} s", flush=True)
     return url
 
 
 # --- the year's data (not timed) ----------------------------------------------------------------
-ITEM_FIELDS = ("review", "catalogue_item", "code", "name", "unit_of_measure", "factor", "quality_requirement",
-               "ad_hoc_reason", "origin", "state", "decline_reason", "due_on", "missed_deadlines", "completed_on",
-               "report_note", "quality_failures", "objective_cause", "in_plan_version", "source_id", "created_at",
-               "version")
+ITEM_FIELDS = (
+    "review",
+    "catalogue_item",
+    "code",
+    "name",
+    "unit_of_measure",
+    "factor",
+    "quality_requirement",
+    "ad_hoc_reason",
+    "origin",
+    "state",
+    "decline_reason",
+    "due_on",
+    "missed_deadlines",
+    "completed_on",
+    "report_note",
+    "quality_failures",
+    "objective_cause",
+    "in_plan_version",
+    "source_id",
+    "created_at",
+    "version",
+)
 RATING_FIELDS = ("review", "rater_role", "levels", "comments", "submitted_at", "version")
 
 
@@ -84,8 +105,15 @@ def _open_year():
     cycles = []
     for group in Category.values:
         if Person.objects.filter(category=group, is_active=True).exists():
-            cycle = services.cycle_open(actor=hr, agency=agency, year=2026, frequency="monthly", staff_group=group,
-                                        policy_id="nd335", units=root)
+            cycle = services.cycle_open(
+                actor=hr,
+                agency=agency,
+                year=2026,
+                frequency="monthly",
+                staff_group=group,
+                policy_id="nd335",
+                units=root,
+            )
             services.reviews_open(cycle, actor=hr)
             cycles.append(cycle)
     return agency, cycles
@@ -105,9 +133,14 @@ class HistoryScores:
         key = (review.position_id, review.period.cycle_id, late, failed)
         if key not in self.cache:
             items = [
-                WorkItem(code=entry.code, factor=entry.factor, state=ItemState.ACCEPTED, due_on=TODAY,
-                         completed_on=TODAY + timedelta(days=1 if index in late else 0),
-                         quality_failures=1 if index in failed else 0)
+                WorkItem(
+                    code=entry.code,
+                    factor=entry.factor,
+                    state=ItemState.ACCEPTED,
+                    due_on=TODAY,
+                    completed_on=TODAY + timedelta(days=1 if index in late else 0),
+                    quality_failures=1 if index in failed else 0,
+                )
                 for index, entry in enumerate(entries)
             ]
             ratings = [GeneralRating(rater_role=role, levels=LEVELS) for role in ("self", "manager")]
@@ -129,8 +162,9 @@ def _set_reviews(rows: list[tuple], closed: bool) -> None:
 
     has_exact = any(field.name == "score_exact" for field in Review._meta.fields)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_reviews (id bigint, state text, ack int, score numeric, exact text) "
-                       "ON COMMIT DROP")
+        cursor.execute(
+            "CREATE TEMP TABLE bench_reviews (id bigint, state text, ack int, score numeric, exact text) ON COMMIT DROP"
+        )
         with cursor.cursor.copy("COPY bench_reviews (id, state, ack, score, exact) FROM STDIN") as copy:
             for review_id, state, acknowledged, score in rows:
                 copy.write_row((review_id, state, acknowledged, score, exact_text(score) if score is not None else ""))
@@ -155,9 +189,19 @@ def _closed_month(period, catalogues, fallback, scores: HistoryScores, rng: rand
     ids = list(Review.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
     total = 0
     for start in range(0, len(ids), BATCH):
-        reviews = list(Review.objects.filter(pk__in=ids[start:start + BATCH]).select_related("period__cycle")
-                       .only("id", "position_id", "period__id", "period__cycle__id", "period__cycle__policy_id",
-                             "period__cycle__policy_overrides", "period__number"))
+        reviews = list(
+            Review.objects.filter(pk__in=ids[start : start + BATCH])
+            .select_related("period__cycle")
+            .only(
+                "id",
+                "position_id",
+                "period__id",
+                "period__cycle__id",
+                "period__cycle__policy_id",
+                "period__cycle__policy_overrides",
+                "period__number",
+            )
+        )
         items, ratings, updates = [], [], []
         for review in reviews:
             entries = _entries(catalogues, fallback, review.position_id)
@@ -166,9 +210,31 @@ def _closed_month(period, catalogues, fallback, scores: HistoryScores, rng: rand
             for index, entry in enumerate(entries):
                 due = period.starts_on + timedelta(days=rng.randint(3, 26))
                 completed = due + timedelta(days=1 if index in late else 0)
-                items.append((review.pk, entry.pk, entry.code, entry.name, entry.unit, entry.factor, "", "",
-                              Origin.MANAGER, ItemState.ACCEPTED, "", due, 0, completed, "", 1 if index in failed else 0,
-                              False, 1, "", now, 2))
+                items.append(
+                    (
+                        review.pk,
+                        entry.pk,
+                        entry.code,
+                        entry.name,
+                        entry.unit,
+                        entry.factor,
+                        "",
+                        "",
+                        Origin.MANAGER,
+                        ItemState.ACCEPTED,
+                        "",
+                        due,
+                        0,
+                        completed,
+                        "",
+                        1 if index in failed else 0,
+                        False,
+                        1,
+                        "",
+                        now,
+                        2,
+                    )
+                )
             for role in ("self", "manager"):
                 ratings.append((review.pk, role, json.dumps(LEVELS), "{}", now, 1))
             updates.append((review.pk, "approved", 1, scores.score(review, entries, late, failed)))
@@ -196,7 +262,7 @@ def _open_month(period, catalogues, fallback, rng: random.Random) -> int:
     ids = list(Review.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
     total = 0
     for start in range(0, len(ids), BATCH):
-        reviews = list(Review.objects.filter(pk__in=ids[start:start + BATCH]).only("id", "position_id"))
+        reviews = list(Review.objects.filter(pk__in=ids[start : start + BATCH]).only("id", "position_id"))
         items, ratings, updates, observations = [], [], [], []
         for review in reviews:
             roll = rng.random()
@@ -208,17 +274,47 @@ def _open_month(period, catalogues, fallback, rng: random.Random) -> int:
                 elif due >= TODAY:
                     item_state = ItemState.ASSIGNED
                 else:
-                    item_state = rng.choice((ItemState.ACCEPTED, ItemState.ACCEPTED, ItemState.REPORTED, ItemState.ASSIGNED))
+                    item_state = rng.choice(
+                        (ItemState.ACCEPTED, ItemState.ACCEPTED, ItemState.REPORTED, ItemState.ASSIGNED)
+                    )
                 done = item_state in (ItemState.ACCEPTED, ItemState.REPORTED)
                 completed = min(due + timedelta(days=rng.choice((0, 0, 0, 1))), TODAY) if done else None
                 origin = Origin.PERSON if item_state == ItemState.PROPOSED else Origin.MANAGER
-                items.append((review.pk, entry.pk, entry.code, entry.name, entry.unit, entry.factor, "", "", origin,
-                              item_state, "", due, 0, completed, "", 0, False, 1, "", now, 1))
+                items.append(
+                    (
+                        review.pk,
+                        entry.pk,
+                        entry.code,
+                        entry.name,
+                        entry.unit,
+                        entry.factor,
+                        "",
+                        "",
+                        origin,
+                        item_state,
+                        "",
+                        due,
+                        0,
+                        completed,
+                        "",
+                        0,
+                        False,
+                        1,
+                        "",
+                        now,
+                        1,
+                    )
+                )
             if state == "self_assessed":
                 ratings.append((review.pk, "self", json.dumps(LEVELS), "{}", now, 1))
             if rng.random() < 0.05:
-                observations.append(Observation(review_id=review.pk, observed_on=TODAY - timedelta(days=3),
-                                                text="Chủ động đề xuất phương án xử lý hồ sơ"))
+                observations.append(
+                    Observation(
+                        review_id=review.pk,
+                        observed_on=TODAY - timedelta(days=3),
+                        text="Chủ động đề xuất phương án xử lý hồ sơ",
+                    )
+                )
             updates.append((review.pk, state, 0 if state == "planning" else 1, None))
         with transaction.atomic():
             insert_rows(WorkItem, ITEM_FIELDS, items)
@@ -249,13 +345,19 @@ def build_year(rng: random.Random) -> None:
     for cycle in cycles:
         for number in range(1, 11):
             items += _closed_month(Period.objects.get(cycle=cycle, number=number), catalogues, fallback, scores, rng)
-            print(f"    {cycle.staff_group} month {number} closed ({items:,} items so far, "
-                  f"{time.perf_counter() - started:.0f} s)", flush=True)
+            print(
+                f"    {cycle.staff_group} month {number} closed ({items:,} items so far, "
+                f"{time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
         items += _open_month(Period.objects.get(cycle=cycle, number=11), catalogues, fallback, rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a real database
-    print(f"    (not timed) the year written: {items:,} items in {time.perf_counter() - started:.1f} s "
-          f"({len(scores.cache)} scoring patterns)", flush=True)
+    print(
+        f"    (not timed) the year written: {items:,} items in {time.perf_counter() - started:.1f} s "
+        f"({len(scores.cache)} scoring patterns)",
+        flush=True,
+    )
 
 
 # --- the measures ---------------------------------------------------------------------------------
@@ -264,7 +366,9 @@ def _login(username: str | None, person=None, role: str = "staff"):
 
     if username is not None:
         return User.objects.get(username=username)
-    user, _ = User.objects.get_or_create(username=f"bench-{person.staff_code}", defaults={"person": person, "role": role})
+    user, _ = User.objects.get_or_create(
+        username=f"bench-{person.staff_code}", defaults={"person": person, "role": role}
+    )
     return user
 
 
@@ -282,14 +386,19 @@ def _time(client, url: str) -> tuple[float, float, int, int]:
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    rows = response.content.decode().count('data-testid="task"') + response.content.decode().count('data-testid="review-row"')
+    rows = response.content.decode().count('data-testid="task"') + response.content.decode().count(
+        'data-testid="review-row"'
+    )
     return statistics.median(times), statistics.quantiles(times, n=10)[-1], len(queries), rows
 
 
 def _report(label: str, figures) -> None:
     median, p90, queries, rows = figures
-    print(f"{label}: median {median:.1f} ms, p90 {p90:.1f} ms, {queries} queries, {rows} rows "
-          f"(target median ≤ {TARGET_MS:.0f} ms; {median / TARGET_MS:.2f} of it)", flush=True)
+    print(
+        f"{label}: median {median:.1f} ms, p90 {p90:.1f} ms, {queries} queries, {rows} rows "
+        f"(target median ≤ {TARGET_MS:.0f} ms; {median / TARGET_MS:.2f} of it)",
+        flush=True,
+    )
 
 
 def _unit_of_about(period, people: int):
@@ -314,7 +423,13 @@ def _reviews_per_unit(period):
 
     from congtam.monitoring.models import Review
 
-    return Review.objects.filter(period=period).order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    return (
+        Review.objects.filter(period=period)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
 
 
 def measure(size: int, build: bool) -> None:
@@ -342,8 +457,10 @@ def measure(size: int, build: bool) -> None:
         user = _login(username)
         client.force_login(user)
         tasks = todo_for(user, TODAY)
-        _report(f"Việc cần làm of {username} ({len(tasks)} tasks, {sum(task.overdue for task in tasks)} overdue)",
-                _time(client, reverse("monitoring:todo")))
+        _report(
+            f"Việc cần làm of {username} ({len(tasks)} tasks, {sum(task.overdue for task in tasks)} overdue)",
+            _time(client, reverse("monitoring:todo")),
+        )
     november = Period.objects.filter(cycle__year=2026, number=11, cycle__staff_group="cong_chuc").first()
     unit, reviews = _unit_of_about(november, 50)
     url = reverse("monitoring:unit_period", kwargs={"period": november.pk, "code": unit.code})
@@ -357,7 +474,8 @@ def measure(size: int, build: bool) -> None:
         except AssertionError as refused:
             print(f"unit period page read by its head: refused ({refused})")
     # Not a target of the issue, for information: the reminders' pass over the whole agency.
-    from datetime import datetime, time as day_time
+    from datetime import datetime
+    from datetime import time as day_time
 
     from congtam.monitoring.reminders import monitoring_reminders
 
@@ -381,11 +499,18 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"{options.pg_url}/{DATABASE}" if options.reuse else _prepare(options.pg_url, options.size, Path(folder))
-        env = {**os.environ, "DATABASE_URL": url, "CONGTAM_DATA_DIR": folder, "DJANGO_SETTINGS_MODULE": "congtam.settings",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "CONGTAM_DATA_DIR": folder,
+            "DJANGO_SETTINGS_MODULE": "congtam.settings",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("CONGTAM_BROKER_URL", None)
         # The pages are served as in production: static files collected, with their manifest.
-        subprocess.run([str(ROOT / ".venv" / "bin" / "congtam"), "collectstatic", "--noinput", "-v0"], env=env, check=True)
+        subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "congtam"), "collectstatic", "--noinput", "-v0"], env=env, check=True
+        )
         command = [sys.executable, __file__, "--measure", "--size", str(options.size)]
         if not options.reuse:
             command.append("--build")

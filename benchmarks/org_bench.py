@@ -60,7 +60,9 @@ def _congtam(env: dict, *args: str) -> tuple[float, str, float]:
     """Run ``congtam ARGS``: (wall seconds, its output, its peak memory in MiB)."""
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        process = subprocess.Popen([PYTHON, "-m", "congtam", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [PYTHON, "-m", "congtam", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True
+        )
         _pid, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -127,20 +129,57 @@ def print_table(results: dict, *, size: int, requests: int) -> None:
     rows = []
     for kind, result in results.items():
         big, small = result["big"], result["small"]
-        rows.append((kind, f"demo --size {size} (wall)", f"{result['demo_seconds']:.1f} s", "≤ 60 s",
-                     _status(result["demo_seconds"], TARGETS["demo"])))
+        rows.append(
+            (
+                kind,
+                f"demo --size {size} (wall)",
+                f"{result['demo_seconds']:.1f} s",
+                "≤ 60 s",
+                _status(result["demo_seconds"], TARGETS["demo"]),
+            )
+        )
         rows.append((kind, "demo peak memory (max RSS)", f"{result['demo_peak_mib']:.0f} MiB", "", ""))
-        rows.append((kind, f"derive_all, {big['people']:,} people", f"{big['derive_seconds']:.2f} s", "≤ 5 s",
-                     _status(big["derive_seconds"], TARGETS["derive"])))
+        rows.append(
+            (
+                kind,
+                f"derive_all, {big['people']:,} people",
+                f"{big['derive_seconds']:.2f} s",
+                "≤ 5 s",
+                _status(big["derive_seconds"], TARGETS["derive"]),
+            )
+        )
         same = big["derive_queries"] == small["derive_queries"]
-        rows.append((kind, f"derive_all queries: {big['people']:,} vs {small['people']:,} people",
-                     f"{big['derive_queries']} vs {small['derive_queries']}", "equal", "ok" if same else "MISSED"))
-        rows.append((kind, "people without valid authority", f"{big['invalid']}", "0", "ok" if not big["invalid"] else "MISSED"))
+        rows.append(
+            (
+                kind,
+                f"derive_all queries: {big['people']:,} vs {small['people']:,} people",
+                f"{big['derive_queries']} vs {small['derive_queries']}",
+                "equal",
+                "ok" if same else "MISSED",
+            )
+        )
+        rows.append(
+            (kind, "people without valid authority", f"{big['invalid']}", "0", "ok" if not big["invalid"] else "MISSED")
+        )
         for label, timing in big["pages"].items():
-            rows.append((kind, f"{label} (median of {requests})", f"{timing['median'] * 1000:.1f} ms", "≤ 50 ms",
-                         _status(timing["median"], TARGETS["page"])))
-            rows.append((kind, "  p90 / app CPU median / queries / people found",
-                         f"{timing['p90'] * 1000:.1f} ms / {timing['cpu_median'] * 1000:.1f} ms / {timing['queries']} / {timing['found']}", "", ""))
+            rows.append(
+                (
+                    kind,
+                    f"{label} (median of {requests})",
+                    f"{timing['median'] * 1000:.1f} ms",
+                    "≤ 50 ms",
+                    _status(timing["median"], TARGETS["page"]),
+                )
+            )
+            rows.append(
+                (
+                    kind,
+                    "  p90 / app CPU median / queries / people found",
+                    f"{timing['p90'] * 1000:.1f} ms / {timing['cpu_median'] * 1000:.1f} ms / {timing['queries']} / {timing['found']}",
+                    "",
+                    "",
+                )
+            )
     widths = [max(len(str(row[index])) for row in rows) for index in range(5)]
     header = ("database", "measure", "result", "target", "")
     widths = [max(width, len(title)) for width, title in zip(widths, header)]
@@ -189,13 +228,19 @@ def measure(*, requests: int, derive_only: bool) -> dict:
         client = Client()
         client.force_login(User.objects.get(username="nhanvien"))
         unit_id = (
-            Person.objects.filter(is_active=True).values("unit").annotate(n=Count("id")).order_by("-n", "unit").first()["unit"]
+            Person.objects.filter(is_active=True)
+            .values("unit")
+            .annotate(n=Count("id"))
+            .order_by("-n", "unit")
+            .first()["unit"]
         )
         unit = Person.objects.filter(unit_id=unit_id).select_related("unit").first().unit
         members = unit.people.filter(is_active=True).count()
         pages = {
             f"unit page {unit.code} ({min(members, 50)} of {members} listed)": (
-                reverse("org:unit_detail", args=[unit.code]), {}, members,
+                reverse("org:unit_detail", args=[unit.code]),
+                {},
+                members,
             )
         }
         for query in SEARCHES:
@@ -232,8 +277,12 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--small-size", type=int, default=SMALL_SIZE,
-                        help="the agency derive_all's query count is compared with (default %(default)s)")
+    parser.add_argument(
+        "--small-size",
+        type=int,
+        default=SMALL_SIZE,
+        help="the agency derive_all's query count is compared with (default %(default)s)",
+    )
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--derive-only", action="store_true", help=argparse.SUPPRESS)
@@ -246,7 +295,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="congtam-bench-") as work:
         for kind in kinds:
             results[kind] = run_database(
-                kind, size=args.size, small_size=args.small_size, requests=args.requests, pg_url=args.pg_url,
+                kind,
+                size=args.size,
+                small_size=args.small_size,
+                requests=args.requests,
+                pg_url=args.pg_url,
                 work=Path(work),
             )
     print_table(results, size=args.size, requests=args.requests)

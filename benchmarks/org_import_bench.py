@@ -47,8 +47,40 @@ TARGET_SECONDS, TARGET_MIB = 30.0, 1024.0
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Xuân"]
 MIDDLE_FEMALE = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mai", "Phương", "Hồng"]
-GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quân", "Sơn", "Tuấn", "Việt"]
-GIVEN_FEMALE = ["Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngân", "Oanh", "Thảo", "Yến"]
+GIVEN_MALE = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tuấn",
+    "Việt",
+]
+GIVEN_FEMALE = [
+    "Anh",
+    "Châu",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Ngân",
+    "Oanh",
+    "Thảo",
+    "Yến",
+]
 ETHNICITIES = ["Kinh"] * 17 + ["Tày", "Thái", "Mường"]
 CATEGORIES = ["Công chức"] * 7 + ["Viên chức"] * 2 + ["Hợp đồng lao động"]
 DEPARTMENTS = 40
@@ -61,7 +93,14 @@ def generate_rows(size: int, seed: int = 2026):
     units = [["BO", "Cơ quan thử nghiệm", ""]]
     positions = [["LD", "Lãnh đạo", "Chuyên viên cao cấp", "Có", "Lãnh đạo, điều hành", "Theo tiêu chuẩn chức danh"]]
     positions += [
-        [f"CV{index:02d}", f"Chuyên viên nghiệp vụ {index}", "Chuyên viên", "Không", "Tham mưu\nTổng hợp", "Đại học trở lên"]
+        [
+            f"CV{index:02d}",
+            f"Chuyên viên nghiệp vụ {index}",
+            "Chuyên viên",
+            "Không",
+            "Tham mưu\nTổng hợp",
+            "Đại học trở lên",
+        ]
         for index in range(1, 60)
     ]
     divisions_needed = max(1, size // 50)
@@ -92,9 +131,17 @@ def generate_rows(size: int, seed: int = 2026):
         start = birth + timedelta(days=365 * 23 + rng.randrange(0, 365 * 10))
         people.append(
             [
-                f"NS{index + 1:06d}", name, "Nữ" if female else "Nam", birth, rng.choice(ETHNICITIES), unit,
-                "LD" if role else positions[1 + index % 59][0], rng.choice(CATEGORIES), start,
-                f"ns{index + 1:06d}@coquan.gov.vn", role,
+                f"NS{index + 1:06d}",
+                name,
+                "Nữ" if female else "Nam",
+                birth,
+                rng.choice(ETHNICITIES),
+                unit,
+                "LD" if role else positions[1 + index % 59][0],
+                rng.choice(CATEGORIES),
+                start,
+                f"ns{index + 1:06d}@coquan.gov.vn",
+                role,
             ]
         )
     return units, positions, people
@@ -103,12 +150,21 @@ def generate_rows(size: int, seed: int = 2026):
 def write_workbook(path: Path, units, positions, people) -> None:
     import xlsxwriter
 
-    from congtam.org.orgdata import PEOPLE_COLUMNS, POSITION_COLUMNS, SHEET_PEOPLE, SHEET_POSITIONS, SHEET_UNITS, UNIT_COLUMNS
+    from congtam.org.orgdata import (
+        PEOPLE_COLUMNS,
+        POSITION_COLUMNS,
+        SHEET_PEOPLE,
+        SHEET_POSITIONS,
+        SHEET_UNITS,
+        UNIT_COLUMNS,
+    )
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
     for name, columns, rows in (
-        (SHEET_UNITS, UNIT_COLUMNS, units), (SHEET_POSITIONS, POSITION_COLUMNS, positions), (SHEET_PEOPLE, PEOPLE_COLUMNS, people),
+        (SHEET_UNITS, UNIT_COLUMNS, units),
+        (SHEET_POSITIONS, POSITION_COLUMNS, positions),
+        (SHEET_PEOPLE, PEOPLE_COLUMNS, people),
     ):
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, columns)
@@ -215,10 +271,9 @@ def bench_copy(database_url: str, people) -> float:
         )
         connection.commit()
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            with cursor.copy("COPY bench_copy_people FROM STDIN") as copy:
-                for row in people:
-                    copy.write_row(row)
+        with connection.cursor() as cursor, cursor.copy("COPY bench_copy_people FROM STDIN") as copy:
+            for row in people:
+                copy.write_row(row)
         connection.commit()
         elapsed = time.perf_counter() - started
         count = connection.execute("SELECT count(*) FROM bench_copy_people").fetchone()[0]
@@ -264,8 +319,10 @@ def main() -> None:
             copy_seconds = bench_copy(url, people)
             ratio = result["first"]["wall"] / copy_seconds
             print(f"[PostgreSQL] bare COPY of the same {len(people)} people rows: {copy_seconds:.2f} s")
-            print(f"[PostgreSQL] import / COPY: {ratio:.1f}× (the import also checks every row, keeps the indexes, "
-                  "foreign keys and posting history, and writes one hashed audit entry per row)")
+            print(
+                f"[PostgreSQL] import / COPY: {ratio:.1f}× (the import also checks every row, keeps the indexes, "
+                "foreign keys and posting history, and writes one hashed audit entry per row)"
+            )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -37,8 +36,9 @@ UNITS, GROUPS = 200, 7
 
 def _scores_cohort(people: int, seed: int = 2026):
     """Quarter-point scores 60..100 as Decimals, plus the same numbers as a NumPy array."""
-    import numpy as np
     from decimal import Decimal
+
+    import numpy as np
 
     from congtam.scoring.api import CohortMember
     from congtam.scoring.classify import PeriodScore, Person
@@ -51,8 +51,12 @@ def _scores_cohort(people: int, seed: int = 2026):
     for index in range(people):
         row = quarters[index].tolist()
         periods = tuple(PeriodScore(labels[k], decimals[row[k]]) for k in range(12))
-        members.append(CohortMember(Person(f"NV{index:06d}", f"Nguyễn Văn {index}", f"Vụ {index % UNITS}",
-                                           f"Nhóm {index % GROUPS}"), periods))
+        members.append(
+            CohortMember(
+                Person(f"NV{index:06d}", f"Nguyễn Văn {index}", f"Vụ {index % UNITS}", f"Nhóm {index % GROUPS}"),
+                periods,
+            )
+        )
     return members, quarters
 
 
@@ -110,8 +114,7 @@ def scenario_scores(people: int) -> dict:
     reasons_seconds = time.perf_counter() - start
     assert len(trees) == len(reasons) == people
     numpy_seconds = min(numpy_baseline(quarters, people) for _ in range(3))
-    return {"classify": classify_seconds, "trees": trees_seconds, "reasons": reasons_seconds,
-            "numpy": numpy_seconds}
+    return {"classify": classify_seconds, "trees": trees_seconds, "reasons": reasons_seconds, "numpy": numpy_seconds}
 
 
 def scenario_items(people: int) -> dict:
@@ -122,8 +125,9 @@ def scenario_items(people: int) -> dict:
     the engine keeps), scored, then everyone is classified with the quota. Each period keeps its
     input (items, general points) and score, from which its detail is recomputed for an
     explanation; a sample of trees is built and timed separately."""
-    import numpy as np
     from decimal import Decimal
+
+    import numpy as np
 
     from congtam.scoring.api import CohortMember, PeriodInput, classify_cohort, load_policy, period_scores
     from congtam.scoring.classify import Person
@@ -132,11 +136,17 @@ def scenario_items(people: int) -> dict:
     policy = load_policy("nd335")
     rng = np.random.default_rng(7)
     factors = [Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2), Decimal(4)]
-    columns = zip(rng.integers(0, 5, 4096).tolist(), rng.integers(0, 10, 4096).tolist(),
-                  rng.choice([0, 0, 0, 1, 2], 4096).tolist(), rng.choice([0, 0, 0, 1, 3], 4096).tolist(),
-                  rng.integers(0, 20, 4096).tolist())
-    pool = [WorkItem(factors[factor], completed < 9, failures, late, cause == 0, f"SP{index}")
-            for index, (factor, completed, failures, late, cause) in enumerate(columns)]
+    columns = zip(
+        rng.integers(0, 5, 4096).tolist(),
+        rng.integers(0, 10, 4096).tolist(),
+        rng.choice([0, 0, 0, 1, 2], 4096).tolist(),
+        rng.choice([0, 0, 0, 1, 3], 4096).tolist(),
+        rng.integers(0, 20, 4096).tolist(),
+    )
+    pool = [
+        WorkItem(factors[factor], completed < 9, failures, late, cause == 0, f"SP{index}")
+        for index, (factor, completed, failures, late, cause) in enumerate(columns)
+    ]
     general = [Decimal(h) / 2 for h in range(61)]
     labels = [str(k + 1) for k in range(12)]
     all_picks = rng.integers(0, 4096, size=(people, 120), dtype=np.int16)
@@ -149,8 +159,10 @@ def scenario_items(people: int) -> dict:
             picks = all_picks[index].tolist()
             generals = all_generals[index].tolist()
             person = Person(f"NV{index:06d}", f"Người {index}", f"Vụ {index % UNITS}", f"Nhóm {index % GROUPS}")
-            inputs = [PeriodInput(labels[k], tuple([pool[p] for p in picks[k * 10:(k + 1) * 10]]),
-                                  general[generals[k]]) for k in range(12)]
+            inputs = [
+                PeriodInput(labels[k], tuple([pool[p] for p in picks[k * 10 : (k + 1) * 10]]), general[generals[k]])
+                for k in range(12)
+            ]
             items_scored += 120
             yield CohortMember(person, period_scores(inputs, policy=policy))
 
@@ -175,12 +187,38 @@ def make_workbook(people: int, path: Path) -> None:
     quarters = rng.integers(240, 401, size=(people, 12)) / 4
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = workbook.add_worksheet("Nhân sự")
-    headers = ["Mã nhân sự", "Họ và tên", "Đơn vị", "Nhóm", "Lãnh đạo", "Kỷ luật", "Suy thoái", "Tháng công tác",
-               "Tháng nghỉ", "Tháng thai sản", "Ngoại lệ tỷ lệ"] + [f"Điểm kỳ {k + 1}" for k in range(12)]
+    headers = [
+        "Mã nhân sự",
+        "Họ và tên",
+        "Đơn vị",
+        "Nhóm",
+        "Lãnh đạo",
+        "Kỷ luật",
+        "Suy thoái",
+        "Tháng công tác",
+        "Tháng nghỉ",
+        "Tháng thai sản",
+        "Ngoại lệ tỷ lệ",
+    ] + [f"Điểm kỳ {k + 1}" for k in range(12)]
     sheet.write_row(0, 0, headers)
     for index in range(people):
-        sheet.write_row(index + 1, 0, [f"NV{index:06d}", f"Nguyễn Văn {index}", f"Vụ {index % UNITS}",
-                                       f"Nhóm {index % GROUPS}", "Không", "", "Không", 12, 0, 0, ""])
+        sheet.write_row(
+            index + 1,
+            0,
+            [
+                f"NV{index:06d}",
+                f"Nguyễn Văn {index}",
+                f"Vụ {index % UNITS}",
+                f"Nhóm {index % GROUPS}",
+                "Không",
+                "",
+                "Không",
+                12,
+                0,
+                0,
+                "",
+            ],
+        )
         sheet.write_row(index + 1, 11, quarters[index].tolist())
     workbook.close()
 
@@ -193,9 +231,23 @@ def scenario_evaluate(people: int) -> dict:
     output = OUT / f"results-{people}.xlsx"
     output.unlink(missing_ok=True)
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "congtam.scoring", "evaluate", "--policy", "nd335",
-                              "--input", str(workbook), "--output", str(output)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "congtam.scoring",
+            "evaluate",
+            "--policy",
+            "nd335",
+            "--input",
+            str(workbook),
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     stderr = child.stderr.read().decode() if child.stderr else ""
@@ -208,8 +260,12 @@ SCENARIOS = {"scores": scenario_scores, "items": scenario_items, "evaluate": sce
 
 
 def run_child(name: str, people: int) -> dict:
-    child = subprocess.Popen([sys.executable, __file__, "--child", name, "--people", str(people)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--child", name, "--people", str(people)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     stdout = child.stdout.read().decode() if child.stdout else ""
     stderr = child.stderr.read().decode() if child.stderr else ""
@@ -247,14 +303,32 @@ def main() -> int:
     ratio_all = in_process / scores["numpy"]
     if not options.skip_items:
         items = run_child("items", people)
-        rows.append((f"{items['items']:,} work items → period scores → levels (quota)", items["seconds"],
-                     "≤ 60 s, ≤ 2 GiB", f"{items['child_peak_mib']:.0f} MiB"))
-        rows.append(("  one person's tree from items, built on demand (ms, not in the target)",
-                     items["tree_seconds"] * 1000, "", ""))
+        rows.append(
+            (
+                f"{items['items']:,} work items → period scores → levels (quota)",
+                items["seconds"],
+                "≤ 60 s, ≤ 2 GiB",
+                f"{items['child_peak_mib']:.0f} MiB",
+            )
+        )
+        rows.append(
+            (
+                "  one person's tree from items, built on demand (ms, not in the target)",
+                items["tree_seconds"] * 1000,
+                "",
+                "",
+            )
+        )
     if not options.skip_evaluate:
         evaluate = run_child("evaluate", people)
-        rows.append((f"evaluate end to end, {people:,}-row xlsx → xlsx", evaluate["seconds"], "≤ 30 s, ≤ 1 GiB",
-                     f"{evaluate['peak_mib']:.0f} MiB"))
+        rows.append(
+            (
+                f"evaluate end to end, {people:,}-row xlsx → xlsx",
+                evaluate["seconds"],
+                "≤ 30 s, ≤ 1 GiB",
+                f"{evaluate['peak_mib']:.0f} MiB",
+            )
+        )
     width = max(len(row[0]) for row in rows)
     print(f"{'scenario':<{width}}  {'seconds':>8}  {'target':<16} peak memory")
     for label, seconds, target, memory in rows:

@@ -22,8 +22,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PEOPLE = ["Mã nhân sự", "Họ và tên", "Đơn vị", "Nhóm", "Lãnh đạo", "Kỷ luật", "Suy thoái", "Tháng công tác",
-          "Tháng nghỉ", "Tháng thai sản", "Ngoại lệ tỷ lệ", "Tham nhũng, lãng phí"]
+PEOPLE = [
+    "Mã nhân sự",
+    "Họ và tên",
+    "Đơn vị",
+    "Nhóm",
+    "Lãnh đạo",
+    "Kỷ luật",
+    "Suy thoái",
+    "Tháng công tác",
+    "Tháng nghỉ",
+    "Tháng thai sản",
+    "Ngoại lệ tỷ lệ",
+    "Tham nhũng, lãng phí",
+]
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hương", "Khoa", "Lan", "Minh", "Ngọc", "Phúc", "Quân", "Thảo"]
 MEASURES = ["", "", "", "", "", "", "", "", "", "Khiển trách", "Cảnh cáo", "khien trach"]
@@ -35,11 +47,20 @@ def _person(rng: random.Random, index: int, leader: bool) -> list:
     if worked + float(str(absent).replace(",", ".")) > 12:
         absent = 0
     maternity = rng.choice([0] * 15 + [6]) if worked + float(str(absent).replace(",", ".")) <= 6 else 0
-    return [f"NV{index:05d}", f"{rng.choice(SURNAMES)} Văn {rng.choice(GIVEN)}", f"Vụ {index % 7}",
-            f"Nhóm {index % 3}", "Có" if leader else "Không", rng.choice(MEASURES),
-            "Có" if rng.random() < 0.02 else "Không", worked, absent, maternity,
-            "QĐ 12/2026" if index % 3 == 2 and index % 5 == 0 else "",
-            "Có" if leader and rng.random() < 0.05 else "Không"]
+    return [
+        f"NV{index:05d}",
+        f"{rng.choice(SURNAMES)} Văn {rng.choice(GIVEN)}",
+        f"Vụ {index % 7}",
+        f"Nhóm {index % 3}",
+        "Có" if leader else "Không",
+        rng.choice(MEASURES),
+        "Có" if rng.random() < 0.02 else "Không",
+        worked,
+        absent,
+        maternity,
+        "QĐ 12/2026" if index % 3 == 2 and index % 5 == 0 else "",
+        "Có" if leader and rng.random() < 0.05 else "Không",
+    ]
 
 
 def scores_sheets(people: int, seed: int) -> dict:
@@ -71,10 +92,28 @@ def scores_sheets(people: int, seed: int) -> dict:
 def items_sheets(people: int, seed: int) -> dict:
     rng = random.Random(seed)
     rows = [PEOPLE]
-    items = [["Mã nhân sự", "Kỳ", "Mã sản phẩm", "Hệ số quy đổi", "Hoàn thành", "Số lần không đạt chất lượng",
-              "Số lần chậm tiến độ", "Nguyên nhân khách quan"]]
-    general = [["Mã nhân sự", "Kỳ", "Phẩm chất chính trị, đạo đức", "van_hoa_ky_luat", "trach_nhiem_phuc_vu",
-                "doi_moi_sang_tao"]]
+    items = [
+        [
+            "Mã nhân sự",
+            "Kỳ",
+            "Mã sản phẩm",
+            "Hệ số quy đổi",
+            "Hoàn thành",
+            "Số lần không đạt chất lượng",
+            "Số lần chậm tiến độ",
+            "Nguyên nhân khách quan",
+        ]
+    ]
+    general = [
+        [
+            "Mã nhân sự",
+            "Kỳ",
+            "Phẩm chất chính trị, đạo đức",
+            "van_hoa_ky_luat",
+            "trach_nhiem_phuc_vu",
+            "doi_moi_sang_tao",
+        ]
+    ]
     units = [["Mã nhân sự", "Kỳ", "Tỷ lệ công chức HTNV trở lên", "Tỷ lệ thực hiện kế hoạch"]]
     factors = [0.5, 1, 1, 1.5, 2, 4, 1.25, "0,75", 3, 2.5, 0.1]
     for index in range(people):
@@ -85,9 +124,18 @@ def items_sheets(people: int, seed: int) -> dict:
         for period in range(1, rng.choice([4, 4, 12, 3]) + 1):
             for item in range(rng.randint(1, 9)):
                 done = rng.random() < 0.9
-                items.append([code, period, f"SP{index}-{period}-{item}", rng.choice(factors),
-                              "Có" if done else "Không", rng.choice([0, 0, 0, 0, 1, 2, 3, 5]),
-                              rng.choice([0, 0, 0, 1, 2, 4]), "Có" if rng.random() < 0.1 else "Không"])
+                items.append(
+                    [
+                        code,
+                        period,
+                        f"SP{index}-{period}-{item}",
+                        rng.choice(factors),
+                        "Có" if done else "Không",
+                        rng.choice([0, 0, 0, 0, 1, 2, 3, 5]),
+                        rng.choice([0, 0, 0, 1, 2, 4]),
+                        "Có" if rng.random() < 0.1 else "Không",
+                    ]
+                )
             general.append([code, period] + [rng.choice([7.5, 7, 6.5, 6, "5,5", 7.25]) for _ in range(4)])
             if leader and rng.random() < 0.7:
                 units.append([code, period, rng.choice([100, 100, 95.5, 80]), rng.choice([100, 90, 75.25, 60])])
@@ -97,30 +145,62 @@ def items_sheets(people: int, seed: int) -> dict:
 def criteria_sheets(people: int, seed: int) -> dict:
     rng = random.Random(seed)
     rows = [PEOPLE]
-    criteria = [["Mã nhân sự", "Đáp ứng tiêu chí chung", "Tỷ lệ hoàn thành", "Tỷ lệ vượt mức", "Tỷ lệ không đạt",
-                 "Đơn vị: tỷ lệ chỉ tiêu hoàn thành", "Đơn vị: tỷ lệ vượt mức", "Đơn vị: tỷ lệ đúng tiến độ",
-                 "Đơn vị trực thuộc: tỷ lệ HTNV trở lên", "Đơn vị trực thuộc: tỷ lệ HTTNV trở lên"]]
+    criteria = [
+        [
+            "Mã nhân sự",
+            "Đáp ứng tiêu chí chung",
+            "Tỷ lệ hoàn thành",
+            "Tỷ lệ vượt mức",
+            "Tỷ lệ không đạt",
+            "Đơn vị: tỷ lệ chỉ tiêu hoàn thành",
+            "Đơn vị: tỷ lệ vượt mức",
+            "Đơn vị: tỷ lệ đúng tiến độ",
+            "Đơn vị trực thuộc: tỷ lệ HTNV trở lên",
+            "Đơn vị trực thuộc: tỷ lệ HTTNV trở lên",
+        ]
+    ]
     for index in range(people):
         leader = rng.random() < 0.1
         person = _person(rng, index, leader)
         rows.append(person)
         short = rng.choice([0, 0, 0, 10, 25, 40, 60])
-        line = [person[0], "Có" if rng.random() < 0.95 else "Không", 100 if short == 0 else 100 - short / 2,
-                rng.choice([0, 10, 20, 30, 50, 75.5]), short]
+        line = [
+            person[0],
+            "Có" if rng.random() < 0.95 else "Không",
+            100 if short == 0 else 100 - short / 2,
+            rng.choice([0, 10, 20, 30, 50, 75.5]),
+            short,
+        ]
         if leader:
-            line += [rng.choice([100, 100, 90, 65]), rng.choice([0, 20, 40]), rng.choice([100, 90, 70]),
-                     rng.choice([None, 100, 80, 60]), rng.choice([None, 100, 80, 60])]
+            line += [
+                rng.choice([100, 100, 90, 65]),
+                rng.choice([0, 20, 40]),
+                rng.choice([100, 90, 70]),
+                rng.choice([None, 100, 80, 60]),
+                rng.choice([None, 100, 80, 60]),
+            ]
         criteria.append(line)
     return {"Nhân sự": rows, "Tiêu chí": criteria}
 
 
 CASES = [
     ("scores", "nd335", scores_sheets, 3000, []),
-    ("scores-good-only", "nd335", scores_sheets, 800, ["--set", "quota_base=good_only", "--set", "quota_tie_break=name"]),
+    (
+        "scores-good-only",
+        "nd335",
+        scores_sheets,
+        800,
+        ["--set", "quota_base=good_only", "--set", "quota_tie_break=name"],
+    ),
     ("scores-last-period", "nd335", scores_sheets, 500, ["--set", "quota_tie_break=last_period_score"]),
     ("items", "nd335", items_sheets, 600, []),
-    ("items-weights", "nd335", items_sheets, 300, ["--set", "task_weight_quality=2", "--set",
-                                                   "leader_unit_weight=3", "--set", "late_deduction=0.3"]),
+    (
+        "items-weights",
+        "nd335",
+        items_sheets,
+        300,
+        ["--set", "task_weight_quality=2", "--set", "leader_unit_weight=3", "--set", "late_deduction=0.3"],
+    ),
     ("criteria", "nd90-cong-chuc", criteria_sheets, 1500, []),
     ("criteria-vien-chuc", "nd90-vien-chuc", criteria_sheets, 500, ["--set", "quota_exception_share=0.5"]),
 ]
@@ -140,10 +220,9 @@ def _xlsx_cells(path: Path) -> str:
 
 def snapshot(folder: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests" / "scoring"))
-    from cohort_files import write_xlsx  # noqa: E402 - test helper, same writer as the tests
+    from cohort_files import write_xlsx
 
-    from congtam.scoring.cli import evaluate_main
-    from congtam.scoring.cli import explain_check_main
+    from congtam.scoring.cli import evaluate_main, explain_check_main
 
     folder.mkdir(parents=True, exist_ok=True)
     inputs = folder / "inputs"
@@ -161,13 +240,15 @@ def snapshot(folder: Path) -> None:
                 output.unlink()
                 (folder / f"{name}.{suffix}.stdout").write_text(
                     (folder / f"{name}.{suffix}.stdout").read_text(encoding="utf-8").replace(str(folder), "DIR"),
-                    encoding="utf-8")
+                    encoding="utf-8",
+                )
             else:
                 text = (folder / f"{name}.{suffix}.stdout").read_text(encoding="utf-8")
                 (folder / f"{name}.{suffix}.stdout").write_text(text.replace(str(folder), "DIR"), encoding="utf-8")
         with open(folder / f"{name}.explain.txt", "w", encoding="utf-8") as out:
-            code = evaluate_main(["--policy", preset, "--input", str(cohort), "--explain", "NV00003",
-                                  "--lang", "en", *extra], out, out)
+            code = evaluate_main(
+                ["--policy", preset, "--input", str(cohort), "--explain", "NV00003", "--lang", "en", *extra], out, out
+            )
         with open(folder / f"{name}.check.txt", "w", encoding="utf-8") as out:
             code = explain_check_main([str(folder / f"{name}.json")], out, out)
             assert code == 0, name

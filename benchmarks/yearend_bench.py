@@ -59,8 +59,14 @@ DATABASE = "congtam_ye_bench"
 YEAR = 2026
 GROUP_SIZE = 5_000
 SLICE, FULL = 1_000, 10_000
-TARGETS = {"proposals": 30.0, "calibration": 0.200, "summary": 30.0, "summary_memory_mib": 1024.0, "forms": 1.0,
-           "archive_10k": 600.0}
+TARGETS = {
+    "proposals": 30.0,
+    "calibration": 0.200,
+    "summary": 30.0,
+    "summary_memory_mib": 1024.0,
+    "forms": 1.0,
+    "archive_10k": 600.0,
+}
 
 
 # --- building the agency (not timed) ------------------------------------------------------------
@@ -73,8 +79,9 @@ def _prepare(pg_url: str, size: int, env: dict) -> None:
     congtam = str(ROOT / ".venv" / "bin" / "congtam")
     subprocess.run([congtam, "migrate", "-v0"], env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([congtam, "demo", "--size", str(size), "--year", "no"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [congtam, "demo", "--size", str(size), "--year", "no"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     print(f"demo agency of {size:,} people loaded in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -84,13 +91,25 @@ def _big_group():
 
     from congtam.org.models import Person, Unit, UnitRole
 
-    position_id = (Person.objects.filter(is_active=True, unit_role=UnitRole.MEMBER, position__isnull=False)
-                   .values("position_id").annotate(n=Count("id")).order_by("-n")
-                   .values_list("position_id", flat=True)[0])
-    division = (Unit.objects.filter(people__position_id=position_id, people__unit_role=UnitRole.MEMBER)
-                .annotate(n=Count("people")).order_by("-n").first())
-    moved = list(Person.objects.filter(is_active=True, unit_role=UnitRole.MEMBER).exclude(unit=division)
-                 .order_by("pk").values_list("pk", flat=True)[:GROUP_SIZE])
+    position_id = (
+        Person.objects.filter(is_active=True, unit_role=UnitRole.MEMBER, position__isnull=False)
+        .values("position_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("position_id", flat=True)[0]
+    )
+    division = (
+        Unit.objects.filter(people__position_id=position_id, people__unit_role=UnitRole.MEMBER)
+        .annotate(n=Count("people"))
+        .order_by("-n")
+        .first()
+    )
+    moved = list(
+        Person.objects.filter(is_active=True, unit_role=UnitRole.MEMBER)
+        .exclude(unit=division)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:GROUP_SIZE]
+    )
     Person.objects.filter(pk__in=moved).update(unit=division, position_id=position_id)
     Person.objects.filter(unit=division, unit_role=UnitRole.MEMBER).update(position_id=position_id)
     return division
@@ -103,12 +122,20 @@ def _archive_scope(division) -> None:
 
     department = division.parent or division
     missing = FULL - Person.objects.filter(is_active=True, unit__path__startswith=department.path).count()
-    other = (Unit.objects.filter(path__startswith=department.path).exclude(pk__in=[division.pk, department.pk])
-             .order_by("path").first() or division)
+    other = (
+        Unit.objects.filter(path__startswith=department.path)
+        .exclude(pk__in=[division.pk, department.pk])
+        .order_by("path")
+        .first()
+        or division
+    )
     if missing > 0:
-        moved = list(Person.objects.filter(is_active=True, unit_role=UnitRole.MEMBER)
-                     .exclude(unit__path__startswith=department.path).order_by("pk")
-                     .values_list("pk", flat=True)[:missing])
+        moved = list(
+            Person.objects.filter(is_active=True, unit_role=UnitRole.MEMBER)
+            .exclude(unit__path__startswith=department.path)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:missing]
+        )
         Person.objects.filter(pk__in=moved).update(unit=other)
 
 
@@ -127,11 +154,20 @@ def build() -> None:
     hr = User.objects.get(role=Role.HR)
     agency = Agency.objects.get()
     root = list(Unit.objects.filter(parent__isnull=True))
-    cycle = monitoring.cycle_open(actor=hr, agency=agency, year=YEAR, frequency="monthly",
-                                  staff_group=Category.CONG_CHUC, policy_id="nd335", units=root)
+    cycle = monitoring.cycle_open(
+        actor=hr,
+        agency=agency,
+        year=YEAR,
+        frequency="monthly",
+        staff_group=Category.CONG_CHUC,
+        policy_id="nd335",
+        units=root,
+    )
     monitoring.reviews_open(cycle, actor=hr)
-    print(f"    {cycle.periods.count()} monthly periods, reviews opened in {time.perf_counter() - started:.1f} s",
-          flush=True)
+    print(
+        f"    {cycle.periods.count()} monthly periods, reviews opened in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     with connection.cursor() as cursor:
         # Each person's own level (60 to 100), each month within ±4 points of it, in quarter points;
         # score_exact as the engine writes it (exact_text: no trailing zeros).
@@ -144,13 +180,16 @@ def build() -> None:
                   FROM monitoring_review) s
             WHERE r.id = s.id""")
         cursor.execute("UPDATE monitoring_period SET state = 'closed'")
-    services.year_open(actor=hr, agency=agency, year=YEAR, staff_group=Category.CONG_CHUC, policy_id="nd335",
-                       units=root)
+    services.year_open(
+        actor=hr, agency=agency, year=YEAR, staff_group=Category.CONG_CHUC, policy_id="nd335", units=root
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"    (not timed) scores approved, year opened; the group of the calibration page: {division.code} "
-          f"({Person.objects.filter(unit=division).count():,} people); {time.perf_counter() - started:.1f} s",
-          flush=True)
+    print(
+        f"    (not timed) scores approved, year opened; the group of the calibration page: {division.code} "
+        f"({Person.objects.filter(unit=division).count():,} people); {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
 
 # --- the measures (each in its own process) -----------------------------------------------------
@@ -213,18 +252,28 @@ def step_proposals() -> None:
     # Baseline: the bare SQL mean of the same approved scores, per person, every row to the client.
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             SELECT r.person_id, avg(r.score) FROM monitoring_review r
             JOIN monitoring_period p ON p.id = r.period_id JOIN monitoring_cycle c ON c.id = p.cycle_id
             WHERE c.year = %s AND c.agency_id = %s AND r.state = 'approved' GROUP BY r.person_id""",
-                       [YEAR, year.agency_id])
+            [YEAR, year.agency_id],
+        )
         baseline_rows = len(cursor.fetchall())
     baseline = time.perf_counter() - started
     first, first_wall = _run_job("yearend.proposals", {"year_id": year.pk}, f"bench-proposals-{time.time()}")
     again, again_wall = _run_job("yearend.proposals", {"year_id": year.pk}, f"bench-proposals-again-{time.time()}")
-    _emit(baseline=baseline, baseline_rows=baseline_rows, first=_job_seconds(first), first_wall=first_wall,
-          again=_job_seconds(again), again_wall=again_wall, classified=first.result["classified"],
-          missing=first.result["missing"], reviews=Classification.objects.filter(year=year).count())
+    _emit(
+        baseline=baseline,
+        baseline_rows=baseline_rows,
+        first=_job_seconds(first),
+        first_wall=first_wall,
+        again=_job_seconds(again),
+        again_wall=again_wall,
+        classified=first.result["classified"],
+        missing=first.result["missing"],
+        reviews=Classification.objects.filter(year=year).count(),
+    )
 
 
 def _calibration_unit(year):
@@ -232,8 +281,13 @@ def _calibration_unit(year):
 
     from congtam.org.models import Unit
 
-    unit_id, people = (year.classifications.order_by().values("unit_id").annotate(n=Count("id")).order_by("-n")
-                       .values_list("unit_id", "n")[0])
+    unit_id, people = (
+        year.classifications.order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("unit_id", "n")[0]
+    )
     return Unit.objects.get(pk=unit_id), people
 
 
@@ -270,8 +324,14 @@ def step_calibration(requests: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE yearend_classification")  # autovacuum's work after the run again
     unit, people = _calibration_unit(year)
-    group, in_group = (year.classifications.filter(unit=unit).order_by().values("group").annotate(n=Count("id"))
-                       .order_by("-n").values_list("group", "n")[0])
+    group, in_group = (
+        year.classifications.filter(unit=unit)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("group", "n")[0]
+    )
     client = _client()
     url = reverse("yearend:calibration", kwargs={"pk": year.pk, "code": unit.code})
 
@@ -286,17 +346,29 @@ def step_calibration(requests: int) -> None:
 
     def bare():  # the page's rows, bare: one SQL query, every row to the client
         with connection.cursor() as cursor:
-            cursor.execute("""
+            cursor.execute(
+                """
                 SELECT c.id, c."group", c.proposed_level, c.calibrated_level, c.score_exact, c.rank_in_group,
                        c.over_quota, p.full_name, p.staff_code
                 FROM yearend_classification c JOIN org_person p ON p.id = c.person_id
                 WHERE c.year_id = %s AND c.unit_id = %s ORDER BY c."group", c.rank_in_group, p.sort_key""",
-                           [year.pk, unit.pk])
+                [year.pk, unit.pk],
+            )
             cursor.fetchall()
 
     baseline, _slowest = _median_ms(bare, requests)
-    _emit(median_ms=median, max_ms=slowest, queries=len(queries), rows=rows, people=people, group=group,
-          in_group=in_group, unit=unit.code, baseline_ms=baseline, requests=requests)
+    _emit(
+        median_ms=median,
+        max_ms=slowest,
+        queries=len(queries),
+        rows=rows,
+        people=people,
+        group=group,
+        in_group=in_group,
+        unit=unit.code,
+        baseline_ms=baseline,
+        requests=requests,
+    )
 
 
 def step_summary() -> None:
@@ -324,12 +396,15 @@ def step_summary_baseline() -> None:
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": True})
     sheet = workbook.add_worksheet()
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             SELECT p.full_name, u.name, coalesce(pos.title, ''), p.category, c.score_exact, c.proposed_level,
                    coalesce(nullif(c.amended_level, ''), c.approved_level), c."group"
             FROM yearend_classification c JOIN org_person p ON p.id = c.person_id JOIN org_unit u ON u.id = c.unit_id
             LEFT JOIN org_position pos ON pos.id = p.position_id
-            WHERE c.year_id = %s ORDER BY u.path, c."group", p.sort_key, c.id""", [year.pk])
+            WHERE c.year_id = %s ORDER BY u.path, c."group", p.sort_key, c.id""",
+            [year.pk],
+        )
         number = 0
         while rows := cursor.fetchmany(5000):
             for name, unit, position, category, score, proposed, result, group in rows:
@@ -357,8 +432,10 @@ def step_forms(requests: int) -> None:
     year = _year()
     classification = year.classifications.order_by("pk").first()
     client = _client()
-    urls = [reverse("yearend:form_download", kwargs={"pk": classification.pk, "extension": extension})
-            for extension in ("docx", "pdf")]
+    urls = [
+        reverse("yearend:form_download", kwargs={"pk": classification.pk, "extension": extension})
+        for extension in ("docx", "pdf")
+    ]
 
     def both():
         for url in urls:
@@ -396,23 +473,37 @@ def step_archive(people: int, processes: int) -> None:
 
     settings.CONGTAM_ARCHIVE_PROCESSES = processes
     year = _year()
-    unit, found = _unit_of_about(year, people)
-    job, wall = _run_job("yearend.forms_archive", {"year_id": year.pk, "unit_code": unit.code},
-                         f"bench-archive-{processes}-{time.time()}")
+    unit, _found = _unit_of_about(year, people)
+    job, wall = _run_job(
+        "yearend.forms_archive",
+        {"year_id": year.pk, "unit_code": unit.code},
+        f"bench-archive-{processes}-{time.time()}",
+    )
     from congtam.yearend.jobs import archive_path
 
     size = archive_path(job.pk).stat().st_size
     archive_path(job.pk).unlink()
-    _emit(seconds=_job_seconds(job), wall=wall, people=job.result["people"], files=job.result["files"],
-          unit=unit.code, bytes=size, processes=processes)
+    _emit(
+        seconds=_job_seconds(job),
+        wall=wall,
+        people=job.result["people"],
+        files=job.result["files"],
+        unit=unit.code,
+        bytes=size,
+        processes=processes,
+    )
 
 
-STEPS = {"build": lambda options: build(), "reset": lambda options: step_reset(),
-         "proposals": lambda options: step_proposals(),
-         "calibration": lambda options: step_calibration(options.requests),
-         "summary": lambda options: step_summary(), "summary_baseline": lambda options: step_summary_baseline(),
-         "forms": lambda options: step_forms(options.requests),
-         "archive": lambda options: step_archive(options.people, options.processes)}
+STEPS = {
+    "build": lambda options: build(),
+    "reset": lambda options: step_reset(),
+    "proposals": lambda options: step_proposals(),
+    "calibration": lambda options: step_calibration(options.requests),
+    "summary": lambda options: step_summary(),
+    "summary_baseline": lambda options: step_summary_baseline(),
+    "forms": lambda options: step_forms(options.requests),
+    "archive": lambda options: step_archive(options.people, options.processes),
+}
 
 
 # --- running ----------------------------------------------------------------------------------------
@@ -433,37 +524,61 @@ def _row(measure: str, target: str, measured: str, baseline: str, ratio: str, me
 
 
 def measure(env: dict, options) -> None:
-    print(f"\nyear-end speed on PostgreSQL ({DATABASE}), {os.cpu_count()} cores; load average when each step "
-          f"ended in the last column\n", flush=True)
+    print(
+        f"\nyear-end speed on PostgreSQL ({DATABASE}), {os.cpu_count()} cores; load average when each step "
+        f"ended in the last column\n",
+        flush=True,
+    )
     print("| measure | target | measured | baseline | ratio to baseline | peak memory | load |")
     print("|---|---|---|---|---|---|---|")
     _child("reset", env)  # the last run's classifications deleted (not measured)
     proposals, memory = _child("proposals", env)
-    for label, seconds in (("first run, every row created", proposals["first"]),
-                           ("run again in calibration, every row updated", proposals["again"])):
-        _row(f"(1) proposals job, {proposals['classified']:,} people ({proposals['missing']} without data), {label}",
-             f"≤ {TARGETS['proposals']:.0f} s", f"{seconds:.1f} s",
-             f"bare SQL AVG per person: {proposals['baseline']:.2f} s", f"{seconds / proposals['baseline']:.0f}×",
-             f"{memory:,.0f} MiB (both runs)", proposals["load"])
+    for label, seconds in (
+        ("first run, every row created", proposals["first"]),
+        ("run again in calibration, every row updated", proposals["again"]),
+    ):
+        _row(
+            f"(1) proposals job, {proposals['classified']:,} people ({proposals['missing']} without data), {label}",
+            f"≤ {TARGETS['proposals']:.0f} s",
+            f"{seconds:.1f} s",
+            f"bare SQL AVG per person: {proposals['baseline']:.2f} s",
+            f"{seconds / proposals['baseline']:.0f}×",
+            f"{memory:,.0f} MiB (both runs)",
+            proposals["load"],
+        )
     calibration, memory = _child("calibration", env, "--requests", str(options.requests))
-    _row(f"(2) calibration page, unit {calibration['unit']} ({calibration['people']:,} people; group "
-         f"{calibration['group']} of {calibration['in_group']:,}; {calibration['rows']:,} rows, "
-         f"{calibration['queries']} queries), median of {calibration['requests']}",
-         f"≤ {TARGETS['calibration'] * 1000:.0f} ms", f"{calibration['median_ms']:.0f} ms (max "
-         f"{calibration['max_ms']:.0f})",
-         f"bare SQL of the unit's {calibration['people']:,} rows: {calibration['baseline_ms']:.0f} ms",
-         f"{calibration['median_ms'] / calibration['baseline_ms']:.1f}×", f"{memory:,.0f} MiB", calibration["load"])
+    _row(
+        f"(2) calibration page, unit {calibration['unit']} ({calibration['people']:,} people; group "
+        f"{calibration['group']} of {calibration['in_group']:,}; {calibration['rows']:,} rows, "
+        f"{calibration['queries']} queries), median of {calibration['requests']}",
+        f"≤ {TARGETS['calibration'] * 1000:.0f} ms",
+        f"{calibration['median_ms']:.0f} ms (max {calibration['max_ms']:.0f})",
+        f"bare SQL of the unit's {calibration['people']:,} rows: {calibration['baseline_ms']:.0f} ms",
+        f"{calibration['median_ms'] / calibration['baseline_ms']:.1f}×",
+        f"{memory:,.0f} MiB",
+        calibration["load"],
+    )
     summary, memory = _child("summary", env)
     bare, bare_memory = _child("summary_baseline", env)
-    _row(f"(3) agency summary xlsx, {summary['people']:,} people ({summary['bytes'] / 2**20:.1f} MiB)",
-         f"≤ {TARGETS['summary']:.0f} s, ≤ 1 GiB", f"{summary['seconds']:.1f} s, {memory:,.0f} MiB",
-         f"SQL + bare xlsxwriter: {bare['seconds']:.1f} s, {bare_memory:,.0f} MiB",
-         f"{summary['seconds'] / bare['seconds']:.1f}×", f"{memory:,.0f} MiB", summary["load"])
+    _row(
+        f"(3) agency summary xlsx, {summary['people']:,} people ({summary['bytes'] / 2**20:.1f} MiB)",
+        f"≤ {TARGETS['summary']:.0f} s, ≤ 1 GiB",
+        f"{summary['seconds']:.1f} s, {memory:,.0f} MiB",
+        f"SQL + bare xlsxwriter: {bare['seconds']:.1f} s, {bare_memory:,.0f} MiB",
+        f"{summary['seconds'] / bare['seconds']:.1f}×",
+        f"{memory:,.0f} MiB",
+        summary["load"],
+    )
     forms, memory = _child("forms", env, "--requests", str(options.requests))
-    _row(f"(4) one person's DOCX + PDF through the views, median of {forms['requests']}",
-         f"≤ {TARGETS['forms']:.0f} s", f"{forms['median_ms']:.0f} ms (max {forms['max_ms']:.0f})",
-         f"the two rendered from their data: {forms['baseline_ms']:.0f} ms",
-         f"{forms['median_ms'] / forms['baseline_ms']:.2f}×", f"{memory:,.0f} MiB", forms["load"])
+    _row(
+        f"(4) one person's DOCX + PDF through the views, median of {forms['requests']}",
+        f"≤ {TARGETS['forms']:.0f} s",
+        f"{forms['median_ms']:.0f} ms (max {forms['max_ms']:.0f})",
+        f"the two rendered from their data: {forms['baseline_ms']:.0f} ms",
+        f"{forms['median_ms'] / forms['baseline_ms']:.2f}×",
+        f"{memory:,.0f} MiB",
+        forms["load"],
+    )
     sizes = [SLICE] + ([FULL] if options.full_archive else [])
     for people in sizes:
         two, memory = _child("archive", env, "--people", str(people), "--processes", "2")
@@ -473,12 +588,19 @@ def measure(env: dict, options) -> None:
         else:
             baseline, ratio = ("—", "—")
         scaled = two["seconds"] * FULL / two["people"] / 60
-        measured = f"{two['seconds']:.0f} s" + (f" ({scaled:.1f} min)" if two["people"] == FULL
-                                                 else f" (scaled to 10,000: {scaled:.1f} min)")
-        _row(f"(5) forms archive job, 2 worker processes, unit {two['unit']}: {two['people']:,} people, "
-             f"{two['files']:,} files ({two['bytes'] / 2**20:.0f} MiB)",
-             f"10,000 forms ≤ {TARGETS['archive_10k'] / 60:.0f} min", measured,
-             baseline, ratio, f"{memory:,.0f} MiB (job's process)", two["load"])
+        measured = f"{two['seconds']:.0f} s" + (
+            f" ({scaled:.1f} min)" if two["people"] == FULL else f" (scaled to 10,000: {scaled:.1f} min)"
+        )
+        _row(
+            f"(5) forms archive job, 2 worker processes, unit {two['unit']}: {two['people']:,} people, "
+            f"{two['files']:,} files ({two['bytes'] / 2**20:.0f} MiB)",
+            f"10,000 forms ≤ {TARGETS['archive_10k'] / 60:.0f} min",
+            measured,
+            baseline,
+            ratio,
+            f"{memory:,.0f} MiB (job's process)",
+            two["load"],
+        )
 
 
 def main() -> int:
@@ -500,8 +622,13 @@ def main() -> int:
         STEPS[options.step](options)
         return 0
     data_dir = Path(tempfile.mkdtemp(prefix="congtam-ye-bench-"))
-    env = {**os.environ, "DATABASE_URL": f"{options.pg_url}/{DATABASE}", "CONGTAM_DATA_DIR": str(data_dir),
-           "DJANGO_SETTINGS_MODULE": "congtam.settings", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{options.pg_url}/{DATABASE}",
+        "CONGTAM_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "congtam.settings",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("CONGTAM_BROKER_URL", None)
     congtam = str(ROOT / ".venv" / "bin" / "congtam")
     if options.reuse:

@@ -7,6 +7,7 @@ folder (``CONGTAM_DATA_DIR``, default ``./data``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -41,10 +42,9 @@ def private_directory(path: Path) -> Path:
     return path
 
 
-try:
+# A read-only place (a command that needs no data): whatever writes there says so.
+with contextlib.suppress(OSError):
     private_directory(DATA_DIR)
-except OSError:  # a read-only place (a command that needs no data); whatever writes there says so
-    pass
 
 
 DEBUG = env_bool("CONGTAM_DEBUG")

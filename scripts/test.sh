@@ -44,6 +44,10 @@ if ! redis_up; then
   fi
 fi
 
+echo "== Lint and format (ruff)"
+.venv/bin/ruff check --quiet congtam tests benchmarks
+.venv/bin/ruff format --check --quiet congtam tests benchmarks
+
 echo "== Checking for missing migrations"
 env -u DATABASE_URL .venv/bin/congtam makemigrations --check --dry-run -v1
 

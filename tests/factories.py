@@ -60,19 +60,34 @@ def build_canonical_agency() -> CanonicalAgency:
     unit["VPL-P1"] = services.unit_create(
         actor=None, agency=agency, code="VPL-P1", name="Phòng Luật Hành chính", parent=unit["VPL"]
     )
-    unit["TCCB"] = services.unit_create(actor=None, agency=agency, code="TCCB", name="Vụ Tổ chức cán bộ", parent=unit["VPQH"])
+    unit["TCCB"] = services.unit_create(
+        actor=None, agency=agency, code="TCCB", name="Vụ Tổ chức cán bộ", parent=unit["VPQH"]
+    )
     unit["VTT"] = services.unit_create(actor=None, agency=agency, code="VTT", name="Vụ Thông tin", parent=unit["VPQH"])
 
     pos = world.positions
     pos["LD"] = services.position_create(
-        actor=None, agency=agency, code="LD", title="Lãnh đạo", rank="Chuyên viên cao cấp", is_leadership=True,
-        duties="Lãnh đạo, điều hành đơn vị", standards="Theo tiêu chuẩn chức danh lãnh đạo",
+        actor=None,
+        agency=agency,
+        code="LD",
+        title="Lãnh đạo",
+        rank="Chuyên viên cao cấp",
+        is_leadership=True,
+        duties="Lãnh đạo, điều hành đơn vị",
+        standards="Theo tiêu chuẩn chức danh lãnh đạo",
     )
     pos["CV"] = services.position_create(
-        actor=None, agency=agency, code="CV", title="Chuyên viên pháp luật", rank="Chuyên viên",
-        duties="Nghiên cứu, thẩm tra dự án luật", standards="Cử nhân luật trở lên",
+        actor=None,
+        agency=agency,
+        code="CV",
+        title="Chuyên viên pháp luật",
+        rank="Chuyên viên",
+        duties="Nghiên cứu, thẩm tra dự án luật",
+        standards="Cử nhân luật trở lên",
     )
-    pos["TC"] = services.position_create(actor=None, agency=agency, code="TC", title="Chuyên viên tổ chức", rank="Chuyên viên")
+    pos["TC"] = services.position_create(
+        actor=None, agency=agency, code="TC", title="Chuyên viên tổ chức", rank="Chuyên viên"
+    )
 
     def person(key, code, name, unit_code, role=UnitRole.MEMBER, position="CV", gender=Gender.MALE, **extra):
         world.people[key] = services.person_create(

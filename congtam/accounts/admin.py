@@ -38,7 +38,9 @@ class CongTamUserAdmin(UserAdmin):
         super().save_related(request, form, formsets, change)
         # After the groups and permissions are saved, in the admin's transaction.
         services.account_change_record(
-            actor=request.user, user=form.instance, before=getattr(request, "_congtam_account_before", {}),
+            actor=request.user,
+            user=form.instance,
+            before=getattr(request, "_congtam_account_before", {}),
             password_before=getattr(request, "_congtam_password_before", None),
         )
 
@@ -62,6 +64,9 @@ class CongTamUserAdmin(UserAdmin):
                 user.refresh_from_db()
                 if user.password != before:
                     services.account_change_record(
-                        actor=request.user, user=user, before=services.account_state(user), password_before=before,
+                        actor=request.user,
+                        user=user,
+                        before=services.account_state(user),
+                        password_before=before,
                     )
         return response

@@ -9,10 +9,7 @@ RECORDED_LENGTH = 255
 
 
 def attempted_username(request, credentials: dict | None = None) -> str | None:
-    if credentials:
-        username = credentials.get("username")
-    else:
-        username = getattr(request, "data", request.POST).get("username")
+    username = credentials.get("username") if credentials else getattr(request, "data", request.POST).get("username")
     if username is None:
         return None
     return str(username)[:RECORDED_LENGTH]

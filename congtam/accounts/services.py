@@ -62,7 +62,8 @@ def account_state(user: User) -> dict:
     state["person"] = user.person.staff_code if user.person_id else None
     state["groups"] = sorted(user.groups.values_list("name", flat=True))
     state["permissions"] = sorted(
-        f"{app}.{codename}" for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+        f"{app}.{codename}"
+        for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
     )
     return state
 

@@ -130,7 +130,9 @@ class BatchResult:
 
     def audit_summary(self) -> dict:
         return {
-            "created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged),
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
             "documents_added": self.documents_added,
             "created_ids": [source_id for _index, source_id, _id in self.created],
             "changes": [{key: change[key] for key in ("source_id", "old", "new")} for change in self.updated],
@@ -160,8 +162,19 @@ class ReviewRow(NamedTuple):
 
 
 REVIEW_COLUMNS = (
-    "id", "person_id", "person__staff_code", "period__cycle__year", "period__cycle__frequency", "period__number",
-    "period__starts_on", "period__ends_on", "state", "unit__path", "position_id", "evaluator_id", "plan_version",
+    "id",
+    "person_id",
+    "person__staff_code",
+    "period__cycle__year",
+    "period__cycle__frequency",
+    "period__number",
+    "period__starts_on",
+    "period__ends_on",
+    "state",
+    "unit__path",
+    "position_id",
+    "evaluator_id",
+    "plan_version",
     "acknowledged_version",
 )
 
@@ -189,9 +202,28 @@ ITEM_COLUMNS = ItemRow._fields
 CATALOGUE_COLUMNS = ("id", "position_id", "code", "name", "unit", "factor", "quality_requirement")
 # Columns of a new item, in the order of the rows given to insert_rows().
 NEW_ITEM_FIELDS = (
-    "review", "catalogue_item", "code", "name", "unit_of_measure", "factor", "quality_requirement", "ad_hoc_reason",
-    "origin", "state", "decline_reason", "due_on", "missed_deadlines", "completed_on", "report_note",
-    "quality_failures", "objective_cause", "in_plan_version", "source_system", "source_id", "created_by", "created_at",
+    "review",
+    "catalogue_item",
+    "code",
+    "name",
+    "unit_of_measure",
+    "factor",
+    "quality_requirement",
+    "ad_hoc_reason",
+    "origin",
+    "state",
+    "decline_reason",
+    "due_on",
+    "missed_deadlines",
+    "completed_on",
+    "report_note",
+    "quality_failures",
+    "objective_cause",
+    "in_plan_version",
+    "source_system",
+    "source_id",
+    "created_by",
+    "created_at",
     "version",
 )
 PLAN_FIELDS = ("catalogue_item", "code", "name", "factor", "unit_of_measure", "quality_requirement", "ad_hoc_reason")
@@ -258,20 +290,29 @@ class _Batch:
         self.people: dict[str, int] = {}
         for chunk in _chunks(codes):
             self.people.update(Person.objects.filter(staff_code__in=chunk).values_list("staff_code", "id"))
-        wanted = {(self.people[item.staff_code], item.period) for item in items
-                  if item.staff_code in self.people and item.period is not None}
+        wanted = {
+            (self.people[item.staff_code], item.period)
+            for item in items
+            if item.staff_code in self.people and item.period is not None
+        }
         self.reviews_by_key: dict[tuple[int, PeriodKey], ReviewRow] = {}
         self.reviews_by_id: dict[int, ReviewRow] = {}
         self._load_reviews(wanted, {row.review_id for row in self.existing.values()})
         positions = {review.position_id for review in self.reviews_by_id.values() if review.position_id}
         self.catalogue: dict[tuple[int, str], tuple] = {}
         if positions and any(item.catalogue_code for item in items):
-            rows = CatalogueItem.objects.filter(position_id__in=positions, version_to__isnull=True).values_list(*CATALOGUE_COLUMNS)
+            rows = CatalogueItem.objects.filter(position_id__in=positions, version_to__isnull=True).values_list(
+                *CATALOGUE_COLUMNS
+            )
             self.catalogue = {(row[1], row[2].casefold()): row for row in rows}
         self.links: set[tuple[int, str]] = set()
-        with_documents = [self.existing[item.source_id].id for item in items if item.document and item.source_id in self.existing]
+        with_documents = [
+            self.existing[item.source_id].id for item in items if item.document and item.source_id in self.existing
+        ]
         for chunk in _chunks(with_documents):
-            self.links.update(Evidence.objects.filter(item_id__in=chunk).exclude(link="").values_list("item_id", "link"))
+            self.links.update(
+                Evidence.objects.filter(item_id__in=chunk).exclude(link="").values_list("item_id", "link")
+            )
 
     def _existing_items(self, source_ids: set[str]) -> dict[str, ItemRow]:
         found: dict[str, ItemRow] = {}
@@ -280,7 +321,12 @@ class _Batch:
         else:
             base = WorkItem.objects.filter(source_system__isnull=True, origin=self.source.origin)
         for chunk in _chunks(sorted(source_ids)):
-            rows = base.filter(source_id__in=chunk).select_for_update(of=("self",)).order_by("id").values_list(*ITEM_COLUMNS)
+            rows = (
+                base.filter(source_id__in=chunk)
+                .select_for_update(of=("self",))
+                .order_by("id")
+                .values_list(*ITEM_COLUMNS)
+            )
             for row in rows:
                 found.setdefault(row[1], ItemRow(*row))
         return found
@@ -295,7 +341,12 @@ class _Batch:
             filters += [period & Q(person_id__in=chunk) for chunk in _chunks(sorted(person_ids))]
         # Locked until the end of the transaction: a review cannot move on while its items are written.
         for condition in filters:
-            rows = Review.objects.filter(condition).select_for_update(of=("self",)).order_by("id").values_list(*REVIEW_COLUMNS)
+            rows = (
+                Review.objects.filter(condition)
+                .select_for_update(of=("self",))
+                .order_by("id")
+                .values_list(*REVIEW_COLUMNS)
+            )
             for row in rows:
                 review = ReviewRow(*row)
                 self.reviews_by_id[review.id] = review
@@ -307,8 +358,12 @@ class _Batch:
         for item in self.items:
             if item.source_id:
                 if item.source_id in seen:
-                    self.issue(item.index, "source_id", _("The same source id is already used by item %(index)s of this batch.")
-                               % {"index": seen[item.source_id]})
+                    self.issue(
+                        item.index,
+                        "source_id",
+                        _("The same source id is already used by item %(index)s of this batch.")
+                        % {"index": seen[item.source_id]},
+                    )
                 else:
                     seen[item.source_id] = item.index
             row = self.existing.get(item.source_id) if item.source_id else None
@@ -344,8 +399,12 @@ class _Batch:
             self._unknown_person(item)
             return
         if review is None:
-            self.issue(item.index, "period", _("%(code)s has no period review for %(period)s: the period is not open for them.")
-                       % {"code": item.staff_code, "period": item.period})
+            self.issue(
+                item.index,
+                "period",
+                _("%(code)s has no period review for %(period)s: the period is not open for them.")
+                % {"code": item.staff_code, "period": item.period},
+            )
             return
         if review.state not in rules.PLAN_OPEN_STATES:
             self.issue(item.index, "period", str(rules.CONDITION_MESSAGES["plan_open"]))
@@ -374,9 +433,14 @@ class _Batch:
     def _content(self, item: ItemInput, row: ItemRow | None) -> str | None:
         """Which content the item gives: "catalogue", "ad_hoc" or None (required when new)."""
         if item.catalogue_code and item.ad_hoc_given:
-            self.issue(item.index, "catalogue_code",
-                       _("Give either a catalogue code, or a name, a factor and a reason for an item outside the "
-                         "catalogue, not both."))
+            self.issue(
+                item.index,
+                "catalogue_code",
+                _(
+                    "Give either a catalogue code, or a name, a factor and a reason for an item outside the "
+                    "catalogue, not both."
+                ),
+            )
             return None
         if item.catalogue_code:
             return "catalogue"
@@ -387,23 +451,45 @@ class _Batch:
                     return None
             return "ad_hoc"
         if row is None and "catalogue_code" not in item.bad:
-            self.issue(item.index, "catalogue_code",
-                       _("Give a catalogue code, or a name, a factor and a reason for an item outside the catalogue."))
+            self.issue(
+                item.index,
+                "catalogue_code",
+                _("Give a catalogue code, or a name, a factor and a reason for an item outside the catalogue."),
+            )
         return None
 
     def _resolve_content(self, item: ItemInput, review: ReviewRow, content: str | None) -> dict | None:
         if content == "catalogue":
-            entry = self.catalogue.get((review.position_id, item.catalogue_code.casefold())) if review.position_id else None
+            entry = (
+                self.catalogue.get((review.position_id, item.catalogue_code.casefold())) if review.position_id else None
+            )
             if entry is None:
-                self.issue(item.index, "catalogue_code", _("“%(code)s” is not in the catalogue of this person's position.")
-                           % {"code": item.catalogue_code})
+                self.issue(
+                    item.index,
+                    "catalogue_code",
+                    _("“%(code)s” is not in the catalogue of this person's position.") % {"code": item.catalogue_code},
+                )
                 return None
             _id, _position, code, name, unit, factor, requirement = entry
-            return {"catalogue_item": entry[0], "code": code, "name": name, "factor": factor, "unit_of_measure": unit,
-                    "quality_requirement": requirement, "ad_hoc_reason": ""}
+            return {
+                "catalogue_item": entry[0],
+                "code": code,
+                "name": name,
+                "factor": factor,
+                "unit_of_measure": unit,
+                "quality_requirement": requirement,
+                "ad_hoc_reason": "",
+            }
         if content == "ad_hoc":
-            return {"catalogue_item": None, "code": "", "name": item.name, "factor": item.factor, "unit_of_measure": "",
-                    "quality_requirement": "", "ad_hoc_reason": item.reason}
+            return {
+                "catalogue_item": None,
+                "code": "",
+                "name": item.name,
+                "factor": item.factor,
+                "unit_of_measure": "",
+                "quality_requirement": "",
+                "ad_hoc_reason": item.reason,
+            }
         return None
 
     def _due_in_period(self, item: ItemInput, review: ReviewRow) -> bool:
@@ -419,15 +505,23 @@ class _Batch:
             self.issue(item.index, "completed_on", _("The completion date cannot be in the future."))
             return False
         if item.completed_on < review.starts_on:
-            self.issue(item.index, "completed_on", _("The completion date cannot be before the period starts (%(start)s).")
-                       % {"start": _short(review.starts_on)})
+            self.issue(
+                item.index,
+                "completed_on",
+                _("The completion date cannot be before the period starts (%(start)s).")
+                % {"start": _short(review.starts_on)},
+            )
             return False
         return True
 
     def _check_update(self, item: ItemInput, row: ItemRow) -> None:
         review = self.reviews_by_id.get(row.review_id)
         if review is None or not self.source.scope.allows(review):
-            self.issue(item.index, "source_id", _("The person of this item is no longer among the people you may send work for."))
+            self.issue(
+                item.index,
+                "source_id",
+                _("The person of this item is no longer among the people you may send work for."),
+            )
             return
         moved = _("An item cannot move to another person or period: withdraw it in Công Tâm and send a new one.")
         if item.staff_code is not None and item.staff_code != review.staff_code:
@@ -446,25 +540,35 @@ class _Batch:
                 return
             if content == "ad_hoc" and row.catalogue_item_id is None:
                 # Only what was given changes on an item already outside the catalogue.
-                resolved = {key: value for key, value in resolved.items()
-                            if key in ("name", "factor", "ad_hoc_reason") and value is not None}
+                resolved = {
+                    key: value
+                    for key, value in resolved.items()
+                    if key in ("name", "factor", "ad_hoc_reason") and value is not None
+                }
             values.update({key: value for key, value in resolved.items() if getattr_row(row, key) != value})
         plan_fields = [key for key in values if key in PLAN_FIELDS]
         due_moved = item.due_on is not None and item.due_on != row.due_on
         completion = item.completed_on is not None and (
-            item.completed_on != row.completed_on or (item.note is not None and item.note != row.report_note))
+            item.completed_on != row.completed_on or (item.note is not None and item.note != row.report_note)
+        )
         document = bool(item.document) and (row.id, item.document) not in self.links
         if not (plan_fields or due_moved or completion or document):
             self.unchanged.append((item.index, row.source_id, row.id))
             return
         if row.state in (ItemState.CANCELLED, ItemState.DECLINED, ItemState.PROPOSED):
-            self.issue(item.index, "source_id", _("This item was withdrawn from the plan or declined in Công Tâm; it can no "
-                                                  "longer change."))
+            self.issue(
+                item.index,
+                "source_id",
+                _("This item was withdrawn from the plan or declined in Công Tâm; it can no longer change."),
+            )
             return
         ok = True
         if plan_fields and (row.state != ItemState.ASSIGNED or review.state not in rules.PLAN_OPEN_STATES):
-            message = (_("The item has already been reported; what it is can no longer change.")
-                       if row.state != ItemState.ASSIGNED else str(rules.CONDITION_MESSAGES["plan_open"]))
+            message = (
+                _("The item has already been reported; what it is can no longer change.")
+                if row.state != ItemState.ASSIGNED
+                else str(rules.CONDITION_MESSAGES["plan_open"])
+            )
             self.issue(item.index, _api_field(plan_fields[0]), message)
             ok = False
         if due_moved:
@@ -500,7 +604,9 @@ class _Batch:
                 self.issue(item.index, "completed_on", str(rules.CONDITION_MESSAGES["work_open"]))
                 return False
         else:
-            self.issue(item.index, "completed_on", _("The item has already been checked; its completion can no longer change."))
+            self.issue(
+                item.index, "completed_on", _("The item has already been checked; its completion can no longer change.")
+            )
             return False
         if not self._completion_date_ok(item, review):
             return False
@@ -515,8 +621,13 @@ def getattr_row(row: ItemRow, key: str):
 
 
 def _api_field(model_field: str) -> str:
-    return {"catalogue_item": "catalogue_code", "code": "catalogue_code", "ad_hoc_reason": "reason",
-            "unit_of_measure": "catalogue_code", "quality_requirement": "catalogue_code"}.get(model_field, model_field)
+    return {
+        "catalogue_item": "catalogue_code",
+        "code": "catalogue_code",
+        "ad_hoc_reason": "reason",
+        "unit_of_measure": "catalogue_code",
+        "quality_requirement": "catalogue_code",
+    }.get(model_field, model_field)
 
 
 # --- the write -----------------------------------------------------------------------------
@@ -530,12 +641,33 @@ def _write(batch: _Batch) -> BatchResult:
     actor_id = source.actor.pk if source.actor is not None else None
     rows = []
     for index, review, values in batch.new_rows:
-        rows.append((
-            review.id, values["catalogue_item"], values["code"], values["name"], values["unit_of_measure"],
-            values["factor"], values["quality_requirement"], values["ad_hoc_reason"], source.origin, values["state"], "",
-            values["due_on"], 0, values["completed_on"], values["report_note"], 0, False, plan_version[review.id],
-            system_id, batch.items_by_index[index].source_id, actor_id, created_at, 1,
-        ))
+        rows.append(
+            (
+                review.id,
+                values["catalogue_item"],
+                values["code"],
+                values["name"],
+                values["unit_of_measure"],
+                values["factor"],
+                values["quality_requirement"],
+                values["ad_hoc_reason"],
+                source.origin,
+                values["state"],
+                "",
+                values["due_on"],
+                0,
+                values["completed_on"],
+                values["report_note"],
+                0,
+                False,
+                plan_version[review.id],
+                system_id,
+                batch.items_by_index[index].source_id,
+                actor_id,
+                created_at,
+                1,
+            )
+        )
     ids = insert_rows(WorkItem, NEW_ITEM_FIELDS, rows) if rows else []
     new_item_ids = {}
     for (index, _review, _values), new_id in zip(batch.new_rows, ids, strict=True):
@@ -544,8 +676,12 @@ def _write(batch: _Batch) -> BatchResult:
         new_item_ids[index] = new_id
     _write_changes(batch, result)
     evidence = [
-        Evidence(item_id=item_id if item_id is not None else new_item_ids[index], link=link,
-                 description=description[:500], added_by=source.actor)
+        Evidence(
+            item_id=item_id if item_id is not None else new_item_ids[index],
+            link=link,
+            description=description[:500],
+            added_by=source.actor,
+        )
         for index, item_id, link, description in batch.documents
     ]
     Evidence.objects.bulk_create(evidence, batch_size=LOOKUP_CHUNK)
@@ -557,8 +693,11 @@ def _bump_plan_versions(reviews: dict[int, ReviewRow]) -> dict[int, int]:
     """A change to an acknowledged plan opens a new plan version for the person to acknowledge
     (as :func:`congtam.monitoring.services._plan_changed` does); each changed review's version
     goes up, so a page open on the old plan cannot overwrite it. Returns each review's plan version."""
-    acknowledged = [review.id for review in reviews.values()
-                    if review.acknowledged_version and review.acknowledged_version == review.plan_version]
+    acknowledged = [
+        review.id
+        for review in reviews.values()
+        if review.acknowledged_version and review.acknowledged_version == review.plan_version
+    ]
     for chunk in _chunks(acknowledged):
         Review.objects.filter(pk__in=chunk).update(plan_version=F("plan_version") + 1)
     for chunk in _chunks(sorted(reviews)):
@@ -584,13 +723,28 @@ def _write_changes(batch: _Batch, result: BatchResult) -> None:
         if change.due_moved:
             missed = batch.today > row.due_on
             values["missed_deadlines"] = row.missed_deadlines + (1 if missed else 0)
-            moves.append(DueDateChange(item_id=row.id, old_due_on=row.due_on, new_due_on=change.values["due_on"],
-                                       was_missed=missed, reason=reason, changed_by=batch.source.actor))
+            moves.append(
+                DueDateChange(
+                    item_id=row.id,
+                    old_due_on=row.due_on,
+                    new_due_on=change.values["due_on"],
+                    was_missed=missed,
+                    reason=reason,
+                    changed_by=batch.source.actor,
+                )
+            )
         item = WorkItem(pk=row.id, review_id=row.review_id, **{_model_kwarg(name): values[name] for name in fields})
         objects.append(item)
-        result.updated.append({"index": change.index, "source_id": row.source_id, "id": row.id, "old": old,
-                               "new": {name: values[name] for name in change.values}})
-    WorkItem.objects.bulk_update(objects, [name for name in fields], batch_size=500)
+        result.updated.append(
+            {
+                "index": change.index,
+                "source_id": row.source_id,
+                "id": row.id,
+                "old": old,
+                "new": {name: values[name] for name in change.values},
+            }
+        )
+    WorkItem.objects.bulk_update(objects, list(fields), batch_size=500)
     DueDateChange.objects.bulk_create(moves, batch_size=LOOKUP_CHUNK)
 
 
@@ -634,4 +788,3 @@ def items_write(items: list[ItemInput], *, source: BatchSource, issues: Iterable
     if batch.issues:
         raise BatchRejected(sorted(batch.issues, key=lambda issue: (issue.index is not None, issue.index or 0)))
     return _write(batch)
-

@@ -56,9 +56,11 @@ def api_exception_handler(exc, context):
     if message is not None:
         response.data = {"detail": message}
     if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, dict):
-        response.data = {"errors": [
-            {"field": field, "message": str(message)}
-            for field, messages in response.data.items()
-            for message in (messages if isinstance(messages, list) else [messages])
-        ]}
+        response.data = {
+            "errors": [
+                {"field": field, "message": str(message)}
+                for field, messages in response.data.items()
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+        }
     return response

@@ -33,13 +33,27 @@ logger = logging.getLogger(__name__)
 
 SHEET_ITEMS = "Công việc"
 ITEM_COLUMNS = (
-    "Mã nhân sự", "Kỳ", "Mã sản phẩm", "Tên công việc", "Hệ số quy đổi", "Lý do", "Hạn hoàn thành", "Ngày hoàn thành",
+    "Mã nhân sự",
+    "Kỳ",
+    "Mã sản phẩm",
+    "Tên công việc",
+    "Hệ số quy đổi",
+    "Lý do",
+    "Hạn hoàn thành",
+    "Ngày hoàn thành",
     "Mã nguồn",
 )
 (STAFF_CODE, PERIOD, CATALOGUE_CODE, NAME, FACTOR, REASON, DUE_ON, COMPLETED_ON, SOURCE_ID) = ITEM_COLUMNS
 COLUMN_OF_FIELD = {
-    "staff_code": STAFF_CODE, "period": PERIOD, "catalogue_code": CATALOGUE_CODE, "name": NAME, "factor": FACTOR,
-    "reason": REASON, "due_on": DUE_ON, "completed_on": COMPLETED_ON, "source_id": SOURCE_ID,
+    "staff_code": STAFF_CODE,
+    "period": PERIOD,
+    "catalogue_code": CATALOGUE_CODE,
+    "name": NAME,
+    "factor": FACTOR,
+    "reason": REASON,
+    "due_on": DUE_ON,
+    "completed_on": COMPLETED_ON,
+    "source_id": SOURCE_ID,
 }
 FIELD_OF_COLUMN = {column: name for name, column in COLUMN_OF_FIELD.items()}
 WIDTHS = (14, 10, 14, 40, 14, 40, 16, 16, 18)
@@ -65,8 +79,12 @@ class ItemImportReport:
             "%(count)d work item imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
             "%(count)d work items imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
             self.created + self.updated + self.unchanged,
-        ) % {"count": self.created + self.updated + self.unchanged, "created": self.created, "updated": self.updated,
-             "unchanged": self.unchanged}
+        ) % {
+            "count": self.created + self.updated + self.unchanged,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
 def period_from_cell(value) -> PeriodKey | None:
@@ -98,7 +116,9 @@ class _Reading:
         sheet = self.sheet
         for number, values in sheet.rows():
             if len(self.items) >= MAX_ROWS:
-                self.issues.append(ImportIssue(SHEET_ITEMS, number, "", _("At most %(count)d rows per file.") % {"count": MAX_ROWS}))
+                self.issues.append(
+                    ImportIssue(SHEET_ITEMS, number, "", _("At most %(count)d rows per file.") % {"count": MAX_ROWS})
+                )
                 return
             item = ItemInput(index=number, source_id=cell_text(values[SOURCE_ID])[:200])
             item.staff_code = cell_text(values[STAFF_CODE]) or None
@@ -108,8 +128,13 @@ class _Reading:
             if cell_text(values[PERIOD]):
                 item.period = period_from_cell(values[PERIOD])
                 if item.period is None:
-                    self.bad(item, number, PERIOD, _("“%(value)s” is not a period; write 2026-11 for a month or 2026-Q4 for a "
-                                                     "quarter.") % {"value": cell_text(values[PERIOD])})
+                    self.bad(
+                        item,
+                        number,
+                        PERIOD,
+                        _("“%(value)s” is not a period; write 2026-11 for a month or 2026-Q4 for a quarter.")
+                        % {"value": cell_text(values[PERIOD])},
+                    )
             if cell_text(values[FACTOR]):
                 try:
                     item.factor = parse_factor(cell_text(values[FACTOR]))
@@ -157,9 +182,15 @@ def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport
         return ItemImportReport(errors=_sorted(reading.issues))
     if not reading.items:
         return ItemImportReport(errors=[ImportIssue(SHEET_ITEMS, None, "", _("The sheet has no work item."))])
-    source = BatchSource(origin=Origin.IMPORT, scope=import_scope(actor), actor=actor,
-                         label=_("the Excel import of %(user)s") % {"user": actor.get_username()})
-    read_problems = [BatchIssue(issue.row, FIELD_OF_COLUMN.get(issue.column, ""), issue.message) for issue in reading.issues]
+    source = BatchSource(
+        origin=Origin.IMPORT,
+        scope=import_scope(actor),
+        actor=actor,
+        label=_("the Excel import of %(user)s") % {"user": actor.get_username()},
+    )
+    read_problems = [
+        BatchIssue(issue.row, FIELD_OF_COLUMN.get(issue.column, ""), issue.message) for issue in reading.issues
+    ]
     try:
         with transaction.atomic():
             result = items_write(reading.items, source=source, issues=read_problems)
@@ -172,10 +203,16 @@ def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport
 def _record(actor, result: BatchResult, file_name: str) -> None:
     summary = result.audit_summary()
     summary["created_ids"] = [item_id for _index, _source_id, item_id in result.created]
-    audit_record_many(actor=actor, drafts=[AuditDraft(
-        event=ITEMS_IMPORTED, subject=Subject(type="monitoring.workitem", id="import", label=file_name[:300]),
-        new={"file": file_name, **summary},
-    )])
+    audit_record_many(
+        actor=actor,
+        drafts=[
+            AuditDraft(
+                event=ITEMS_IMPORTED,
+                subject=Subject(type="monitoring.workitem", id="import", label=file_name[:300]),
+                new={"file": file_name, **summary},
+            )
+        ],
+    )
 
 
 def write_template(fileobj) -> None:
@@ -190,6 +227,8 @@ def write_template(fileobj) -> None:
         sheet.set_column(column, column, width, day if title in (DUE_ON, COMPLETED_ON) else text)
     sheet.freeze_panes(1, 0)
     sheet.write_comment(0, 1, _("A month as 2026-11, a quarter as 2026-Q4."))
-    sheet.write_comment(0, 2, _("A product of the person's position catalogue; or fill in the name, factor and reason."))
+    sheet.write_comment(
+        0, 2, _("A product of the person's position catalogue; or fill in the name, factor and reason.")
+    )
     sheet.write_comment(0, 8, _("Optional: your own id of the item; a row imported again with the same id updates it."))
     book.close()

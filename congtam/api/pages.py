@@ -12,17 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congtam.core.import_errors import error_listing
 from congtam.api import importer, policy, services
-from congtam.core.views import XLSX, attach_errors, require
 from congtam.api.forms import SourceSystemIssueForm, SourceSystemRevokeForm
+from congtam.core.import_errors import error_listing
+from congtam.core.views import XLSX, attach_errors, require
 from congtam.monitoring.models import SourceSystem
 from congtam.org.forms import ImportForm
-
-
-
-
-
 
 
 @require_GET
@@ -78,10 +73,18 @@ def item_import_view(request):
         if report.ok:
             messages.success(request, report.summary())
     errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
-    return render(request, "api/item_import.html", {
-        "form": form, "report": report, "errors": errors, "for_everyone": policy.imports_for_everyone(request.user),
-        "columns": importer.ITEM_COLUMNS, "sheet": importer.SHEET_ITEMS,
-    })
+    return render(
+        request,
+        "api/item_import.html",
+        {
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "for_everyone": policy.imports_for_everyone(request.user),
+            "columns": importer.ITEM_COLUMNS,
+            "sheet": importer.SHEET_ITEMS,
+        },
+    )
 
 
 @require_GET

@@ -28,8 +28,10 @@ def forbidden_character_message(text: str, where: str) -> str | None:
         return None
     if found.group() == "\x00":
         return _("The text at %(where)s contains the NUL character (\\u0000), which is not allowed.") % {"where": where}
-    return _("The text at %(where)s contains a lone surrogate (%(code)s), which is not a character: send the text as "
-             "valid Unicode.") % {"where": where, "code": f"\\u{ord(found.group()):04x}"}
+    return _(
+        "The text at %(where)s contains a lone surrogate (%(code)s), which is not a character: send the text as "
+        "valid Unicode."
+    ) % {"where": where, "code": f"\\u{ord(found.group()):04x}"}
 
 
 def _where(path: tuple) -> str:
@@ -50,7 +52,9 @@ def check_json(data) -> None:
                 raise UnreadableBody(message)
         elif isinstance(value, (dict, list)):
             if len(path) >= MAX_DEPTH:
-                raise UnreadableBody(_("The JSON is nested too deeply: at most %(limit)d levels.") % {"limit": MAX_DEPTH})
+                raise UnreadableBody(
+                    _("The JSON is nested too deeply: at most %(limit)d levels.") % {"limit": MAX_DEPTH}
+                )
             if isinstance(value, dict):
                 for key, item in value.items():
                     message = forbidden_character_message(key, _where(path))
@@ -66,6 +70,8 @@ class StrictJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise UnreadableBody(_("The JSON is nested too deeply: at most %(limit)d levels.") % {"limit": MAX_DEPTH}) from None
+            raise UnreadableBody(
+                _("The JSON is nested too deeply: at most %(limit)d levels.") % {"limit": MAX_DEPTH}
+            ) from None
         check_json(data)
         return data

@@ -24,7 +24,12 @@ _LINK = URLValidator(schemes=["http", "https"])
 
 # JSON field -> longest text accepted.
 TEXT_FIELDS = {
-    "staff_code": 50, "catalogue_code": 50, "name": 500, "reason": 2000, "note": 5000, "document": 1000,
+    "staff_code": 50,
+    "catalogue_code": 50,
+    "name": 500,
+    "reason": 2000,
+    "note": 5000,
+    "document": 1000,
     "document_description": 500,
 }
 ITEM_FIELDS = frozenset({"source_id", "period", "factor", "due_on", "completed_on", *TEXT_FIELDS})
@@ -52,7 +57,10 @@ class _Reader:
             return None
         value = fast_clean_text(value)
         if len(value) > limit:
-            self.issue(field, _("At most %(limit)d characters (this one has %(length)d).") % {"limit": limit, "length": len(value)})
+            self.issue(
+                field,
+                _("At most %(limit)d characters (this one has %(length)d).") % {"limit": limit, "length": len(value)},
+            )
             return None
         return value or None
 
@@ -97,7 +105,10 @@ def _source_id(reader: _Reader, given) -> str:
         return ""
     value = value.strip()
     if len(value) > 200:
-        reader.issue("source_id", _("At most %(limit)d characters (this one has %(length)d).") % {"limit": 200, "length": len(value)})
+        reader.issue(
+            "source_id",
+            _("At most %(limit)d characters (this one has %(length)d).") % {"limit": 200, "length": len(value)},
+        )
         return ""
     return value
 
@@ -120,7 +131,9 @@ def read_item(index, data, issues: list[BatchIssue], *, source_id: str | None = 
     if raw_period is not None:
         item.period = parse_period_key(raw_period)
         if item.period is None:
-            reader.issue("period", _("Write the period as YYYY-MM for a month or YYYY-Qn for a quarter (e.g. 2026-11, 2026-Q4)."))
+            reader.issue(
+                "period", _("Write the period as YYYY-MM for a month or YYYY-Qn for a quarter (e.g. 2026-11, 2026-Q4).")
+            )
     raw_factor = data.get("factor")
     if raw_factor is not None:
         if isinstance(raw_factor, bool) or not isinstance(raw_factor, (int, float, str)):
@@ -143,8 +156,12 @@ def read_completion(data, issues: list[BatchIssue], *, source_id: str) -> ItemIn
         return None
     reader = _Reader(None, data, issues)
     reader.unknown(COMPLETION_FIELDS)
-    item = ItemInput(index=0, source_id=source_id, completed_on=reader.date("completed_on"),
-                     note=reader.text("note", TEXT_FIELDS["note"]))
+    item = ItemInput(
+        index=0,
+        source_id=source_id,
+        completed_on=reader.date("completed_on"),
+        note=reader.text("note", TEXT_FIELDS["note"]),
+    )
     if item.completed_on is None and "completed_on" not in reader.bad:
         reader.issue("completed_on", _("This field is required."))
     item.bad = reader.bad
@@ -157,8 +174,12 @@ def read_document(data, issues: list[BatchIssue], *, source_id: str) -> ItemInpu
         return None
     reader = _Reader(None, data, issues)
     reader.unknown(DOCUMENT_FIELDS)
-    item = ItemInput(index=0, source_id=source_id, document=reader.link("link"),
-                     document_description=reader.text("description", TEXT_FIELDS["document_description"]))
+    item = ItemInput(
+        index=0,
+        source_id=source_id,
+        document=reader.link("link"),
+        document_description=reader.text("description", TEXT_FIELDS["document_description"]),
+    )
     if item.document is None and "link" not in reader.bad:
         reader.issue("link", _("This field is required."))
     item.bad = reader.bad
@@ -178,8 +199,13 @@ def read_batch(data, issues: list[BatchIssue], *, limit: int) -> list[ItemInput]
         issues.append(BatchIssue(None, "items", _("The list of items is empty.")))
         return []
     if len(raw) > limit:
-        issues.append(BatchIssue(None, "items", _("At most %(limit)d items per call (this one has %(count)d).")
-                                 % {"limit": limit, "count": len(raw)}))
+        issues.append(
+            BatchIssue(
+                None,
+                "items",
+                _("At most %(limit)d items per call (this one has %(count)d).") % {"limit": limit, "count": len(raw)},
+            )
+        )
         return []
     items = []
     for index, data_item in enumerate(raw):

@@ -17,8 +17,11 @@ def can_import_work_items(viewer) -> bool:
     if policy.can_manage_org(viewer):
         return True
     return (
-        viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
-        and viewer.role in EVALUATOR_ROLES and viewer.person_id is not None
+        viewer is not None
+        and getattr(viewer, "is_authenticated", False)
+        and viewer.is_active
+        and viewer.role in EVALUATOR_ROLES
+        and viewer.person_id is not None
     )
 
 

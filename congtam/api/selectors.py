@@ -18,8 +18,11 @@ def system_scope(system) -> BatchScope:
 
 
 def _period_filter(prefix: str, key: PeriodKey) -> dict:
-    return {f"{prefix}period__cycle__year": key.year, f"{prefix}period__cycle__frequency": key.frequency,
-            f"{prefix}period__number": key.number}
+    return {
+        f"{prefix}period__cycle__year": key.year,
+        f"{prefix}period__cycle__frequency": key.frequency,
+        f"{prefix}period__number": key.number,
+    }
 
 
 def system_items(*, system, period: PeriodKey | None = None, staff_code: str = "") -> QuerySet[WorkItem]:
@@ -31,12 +34,33 @@ def system_items(*, system, period: PeriodKey | None = None, staff_code: str = "
     return (
         items.select_related("review__person", "review__period__cycle")
         .only(
-            "id", "source_id", "code", "name", "factor", "origin", "state", "due_on", "completed_on", "report_note",
-            "quality_failures", "objective_cause", "missed_deadlines", "version", "catalogue_item_id",
-            "review__id", "review__state", "review__person__staff_code", "review__period__number",
-            "review__period__cycle__year", "review__period__cycle__frequency",
+            "id",
+            "source_id",
+            "code",
+            "name",
+            "factor",
+            "origin",
+            "state",
+            "due_on",
+            "completed_on",
+            "report_note",
+            "quality_failures",
+            "objective_cause",
+            "missed_deadlines",
+            "version",
+            "catalogue_item_id",
+            "review__id",
+            "review__state",
+            "review__person__staff_code",
+            "review__period__number",
+            "review__period__cycle__year",
+            "review__period__cycle__frequency",
         )
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.exclude(link="").only("id", "item_id", "link", "description")))
+        .prefetch_related(
+            Prefetch(
+                "evidence", queryset=Evidence.objects.exclude(link="").only("id", "item_id", "link", "description")
+            )
+        )
         .order_by("id")
     )
 
@@ -59,7 +83,18 @@ def period_scores(*, system, period: PeriodKey, unit: Unit | None = None) -> Que
         reviews = reviews.filter(unit__path__startswith=unit.path)
     return (
         reviews.select_related("person", "unit", "period__cycle")
-        .only("id", "state", "score_exact", "approved_at", "scored_at", "person__staff_code", "person__full_name", "unit__code",
-              "period__number", "period__cycle__year", "period__cycle__frequency")
+        .only(
+            "id",
+            "state",
+            "score_exact",
+            "approved_at",
+            "scored_at",
+            "person__staff_code",
+            "person__full_name",
+            "unit__code",
+            "period__number",
+            "period__cycle__year",
+            "period__cycle__frequency",
+        )
         .order_by("id")
     )

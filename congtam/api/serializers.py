@@ -13,19 +13,35 @@ from congtam.monitoring.models import ItemState, Origin, ReviewState
 
 # --- requests ------------------------------------------------------------------------------
 class WorkItemInputSerializer(serializers.Serializer):
-    source_id = serializers.CharField(max_length=200, help_text="The item's id in the source system (the key: sending it again updates it).")
+    source_id = serializers.CharField(
+        max_length=200, help_text="The item's id in the source system (the key: sending it again updates it)."
+    )
     staff_code = serializers.CharField(max_length=50, required=False, help_text="Required for a new item.")
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$", required=False,
-                                    help_text="2026-11 for a month, 2026-Q4 for a quarter. Required for a new item.")
-    catalogue_code = serializers.CharField(max_length=50, required=False,
-                                           help_text="A product of the person's position catalogue; or give name, factor and reason.")
+    period = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$",
+        required=False,
+        help_text="2026-11 for a month, 2026-Q4 for a quarter. Required for a new item.",
+    )
+    catalogue_code = serializers.CharField(
+        max_length=50,
+        required=False,
+        help_text="A product of the person's position catalogue; or give name, factor and reason.",
+    )
     name = serializers.CharField(max_length=500, required=False, help_text="Name of an item outside the catalogue.")
-    factor = serializers.DecimalField(max_digits=9, decimal_places=4, required=False, coerce_to_string=True,
-                                      help_text="Conversion factor (> 0) of an item outside the catalogue.")
+    factor = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=4,
+        required=False,
+        coerce_to_string=True,
+        help_text="Conversion factor (> 0) of an item outside the catalogue.",
+    )
     reason = serializers.CharField(max_length=2000, required=False, help_text="Why the item is outside the catalogue.")
     due_on = serializers.DateField(required=False, help_text="Within the period. Required for a new item.")
-    completed_on = serializers.DateField(required=False, allow_null=True,
-                                         help_text="Reports the item done (not in the future); the manager then checks it.")
+    completed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Reports the item done (not in the future); the manager then checks it.",
+    )
     note = serializers.CharField(max_length=5000, required=False, help_text="Report of the completion.")
     document = serializers.URLField(max_length=1000, required=False, help_text="Link to the document system's record.")
     document_description = serializers.CharField(max_length=500, required=False)
@@ -114,9 +130,12 @@ class PeriodScoreSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.code")
     period = serializers.SerializerMethodField()
     state = serializers.ChoiceField(choices=[ReviewState.SUBMITTED, ReviewState.APPROVED])
-    score = serializers.CharField(source="score_exact", allow_blank=True,
-                                  help_text="The engine's exact score as a decimal string (round half up to two "
-                                            "decimals for display); empty before submission.")
+    score = serializers.CharField(
+        source="score_exact",
+        allow_blank=True,
+        help_text="The engine's exact score as a decimal string (round half up to two "
+        "decimals for display); empty before submission.",
+    )
     scored_at = serializers.DateTimeField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
 

@@ -45,7 +45,9 @@ def source_system_issue(*, actor, name: str, units: Iterable[Unit]) -> tuple[Sou
     )
     system.units.set(units)
     audit_record(
-        actor=actor, event=monitoring_events.SOURCE_SYSTEM_ISSUED, subject=system,
+        actor=actor,
+        event=monitoring_events.SOURCE_SYSTEM_ISSUED,
+        subject=system,
         new={"name": system.name, "token_prefix": system.token_prefix, "units": sorted(unit.code for unit in units)},
     )
     return system, token
@@ -64,7 +66,11 @@ def source_system_revoke(*, actor, system: SourceSystem, reason: str) -> SourceS
     system.revoked_at = timezone.now()
     system.save(update_fields=["revoked_at"])
     audit_record(
-        actor=actor, event=monitoring_events.SOURCE_SYSTEM_REVOKED, subject=system,
-        old={"revoked_at": None}, new={"revoked_at": system.revoked_at}, reason=reason,
+        actor=actor,
+        event=monitoring_events.SOURCE_SYSTEM_REVOKED,
+        subject=system,
+        old={"revoked_at": None},
+        new={"revoked_at": system.revoked_at},
+        reason=reason,
     )
     return system

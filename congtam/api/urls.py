@@ -11,7 +11,9 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("v1/work-items/batch", views.WorkItemBatchView.as_view(), name="work_items_batch"),
     path("v1/work-items", views.WorkItemListView.as_view(), name="work_items"),
-    path("v1/work-items/<path:source_id>/completion", views.WorkItemCompletionView.as_view(), name="work_item_completion"),
+    path(
+        "v1/work-items/<path:source_id>/completion", views.WorkItemCompletionView.as_view(), name="work_item_completion"
+    ),
     path("v1/work-items/<path:source_id>/documents", views.WorkItemDocumentsView.as_view(), name="work_item_documents"),
     path("v1/work-items/<path:source_id>", views.WorkItemDetailView.as_view(), name="work_item"),
     path("v1/period-scores", views.PeriodScoreListView.as_view(), name="period_scores"),

@@ -46,9 +46,15 @@ def record_call(request, **details) -> None:
     """The call's audit entry, in the caller's transaction."""
     system = request.auth
     audit_record_many(
-        actor=None, actor_label=f"api:{system.name}"[:200],
-        drafts=[AuditDraft(event=API_CALL, subject=Subject.of(system),
-                           new={"method": request.method, "path": request.path, **details})],
+        actor=None,
+        actor_label=f"api:{system.name}"[:200],
+        drafts=[
+            AuditDraft(
+                event=API_CALL,
+                subject=Subject.of(system),
+                new={"method": request.method, "path": request.path, **details},
+            )
+        ],
     )
 
 
@@ -104,8 +110,12 @@ class ApiView(APIView):
 
     def source(self) -> BatchSource:
         system = self.request.auth
-        return BatchSource(origin=Origin.SYSTEM, scope=selectors.system_scope(system), system=system,
-                           label=_("the system %(name)s") % {"name": system.name})
+        return BatchSource(
+            origin=Origin.SYSTEM,
+            scope=selectors.system_scope(system),
+            system=system,
+            label=_("the system %(name)s") % {"name": system.name},
+        )
 
     def write(self, items, issues, **audit) -> BatchResult:
         """Check and write ``items``; raises BatchRejected (nothing written) on any problem."""
@@ -158,8 +168,13 @@ class Pagination(CursorPagination):
         if given is None:
             return self.page_size
         if not _PAGE_SIZE.fullmatch(given) or int(given) > self.max_page_size:
-            raise ValidationError({self.page_size_query_param: [
-                _("Give a whole number from 1 to %(limit)d.") % {"limit": self.max_page_size}]})
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(limit)d.") % {"limit": self.max_page_size}
+                    ]
+                }
+            )
         return int(given)
 
     def decode_cursor(self, request):
@@ -171,20 +186,33 @@ class Pagination(CursorPagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": self.cursor_query_param, "required": False, "in": "query",
-             "description": "The next page: take the whole link from “next” (or “previous”).",
-             "schema": {"type": "string"}},
-            {"name": self.page_size_query_param, "required": False, "in": "query",
-             "description": f"Items per page (default {self.page_size}).",
-             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The next page: take the whole link from “next” (or “previous”).",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Items per page (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
         ]
 
 
 # A refused request is answered {"errors": [...]} when it was read (every problem listed), and
 # {"detail": ...} when it could not be (not JSON, a NUL character, nested too deeply).
-REFUSED = PolymorphicProxySerializer(component_name="Refused", resource_type_field_name=None,
-                                     serializers=[serializers.ErrorsSerializer, serializers.DetailSerializer])
-ERRORS = OpenApiResponse(REFUSED, description="Nothing was written: every problem is listed, or the body could not be read.")
+REFUSED = PolymorphicProxySerializer(
+    component_name="Refused",
+    resource_type_field_name=None,
+    serializers=[serializers.ErrorsSerializer, serializers.DetailSerializer],
+)
+ERRORS = OpenApiResponse(
+    REFUSED, description="Nothing was written: every problem is listed, or the body could not be read."
+)
 BAD_ADDRESS = OpenApiResponse(REFUSED, description="A parameter of the address is not valid.")
 DENIED = OpenApiResponse(serializers.DetailSerializer, description="No valid token.")
 NOT_FOUND = OpenApiResponse(serializers.DetailSerializer, description="Not one of this system's items.")
@@ -197,13 +225,14 @@ class WorkItemBatchView(ApiView):
     max_body_bytes = MAX_BATCH_BYTES
 
     @extend_schema(
-        operation_id="work_items_batch", request=serializers.BatchRequestSerializer,
+        operation_id="work_items_batch",
+        request=serializers.BatchRequestSerializer,
         responses={200: serializers.BatchResultSerializer, 400: ERRORS, 401: DENIED, 413: TOO_LARGE},
         description=f"Create or update up to {MAX_BATCH} work items and {MAX_BATCH_BYTES // (1024 * 1024)} MB, all or "
-                    "nothing (a larger body is answered 413). An item is keyed by its source_id: sent again, it is "
-                    "updated (or left unchanged); identical batches sent at the same time are written once. For an "
-                    "existing item the fields left out stay as they are, so completion can be reported with "
-                    "source_id and completed_on.",
+        "nothing (a larger body is answered 413). An item is keyed by its source_id: sent again, it is "
+        "updated (or left unchanged); identical batches sent at the same time are written once. For an "
+        "existing item the fields left out stay as they are, so completion can be reported with "
+        "source_id and completed_on.",
     )
     def post(self, request):
         issues: list[BatchIssue] = []
@@ -215,26 +244,45 @@ class WorkItemBatchView(ApiView):
         outcome = [(index, source_id, "created") for index, source_id, _id in result.created]
         outcome += [(change["index"], change["source_id"], "updated") for change in result.updated]
         outcome += [(index, source_id, "unchanged") for index, source_id, _id in result.unchanged]
-        return Response({
-            "created": len(result.created), "updated": len(result.updated), "unchanged": len(result.unchanged),
-            "documents_added": result.documents_added,
-            "items": [{"index": index, "source_id": source_id, "result": what} for index, source_id, what in sorted(outcome)],
-        })
+        return Response(
+            {
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+                "documents_added": result.documents_added,
+                "items": [
+                    {"index": index, "source_id": source_id, "result": what}
+                    for index, source_id, what in sorted(outcome)
+                ],
+            }
+        )
 
 
 class WorkItemDetailView(ApiView):
-    @extend_schema(operation_id="work_item_get", parameters=[SOURCE_ID],
-                   responses={200: serializers.WorkItemSerializer, 400: BAD_ADDRESS, 401: DENIED, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="work_item_get",
+        parameters=[SOURCE_ID],
+        responses={200: serializers.WorkItemSerializer, 400: BAD_ADDRESS, 401: DENIED, 404: NOT_FOUND},
+    )
     def get(self, request, source_id: str):
         item = self.owned_item(source_id)
         with transaction.atomic():
             record_call(request, ids=[item.pk])
         return Response(serializers.WorkItemSerializer(item).data)
 
-    @extend_schema(operation_id="work_item_put", parameters=[SOURCE_ID], request=serializers.WorkItemPutSerializer,
-                   responses={200: serializers.WorkItemSerializer, 201: serializers.WorkItemSerializer, 400: ERRORS,
-                              401: DENIED, 413: TOO_LARGE},
-                   description="Create or update one work item (the same rules as one item of the batch).")
+    @extend_schema(
+        operation_id="work_item_put",
+        parameters=[SOURCE_ID],
+        request=serializers.WorkItemPutSerializer,
+        responses={
+            200: serializers.WorkItemSerializer,
+            201: serializers.WorkItemSerializer,
+            400: ERRORS,
+            401: DENIED,
+            413: TOO_LARGE,
+        },
+        description="Create or update one work item (the same rules as one item of the batch).",
+    )
     def put(self, request, source_id: str):
         issues: list[BatchIssue] = []
         item = payload.read_item(0, request.data, issues, source_id=source_id)
@@ -247,10 +295,13 @@ class WorkItemDetailView(ApiView):
 
 
 class WorkItemCompletionView(ApiView):
-    @extend_schema(operation_id="work_item_complete", parameters=[SOURCE_ID], request=serializers.CompletionSerializer,
-                   responses={200: serializers.WorkItemSerializer, 400: ERRORS, 401: DENIED, 404: NOT_FOUND,
-                              413: TOO_LARGE},
-                   description="Report the item done on a date; the manager then checks its quality in Công Tâm.")
+    @extend_schema(
+        operation_id="work_item_complete",
+        parameters=[SOURCE_ID],
+        request=serializers.CompletionSerializer,
+        responses={200: serializers.WorkItemSerializer, 400: ERRORS, 401: DENIED, 404: NOT_FOUND, 413: TOO_LARGE},
+        description="Report the item done on a date; the manager then checks its quality in Công Tâm.",
+    )
     def post(self, request, source_id: str):
         self.owned_item(source_id)
         issues: list[BatchIssue] = []
@@ -263,10 +314,13 @@ class WorkItemCompletionView(ApiView):
 
 
 class WorkItemDocumentsView(ApiView):
-    @extend_schema(operation_id="work_item_document_add", parameters=[SOURCE_ID], request=serializers.DocumentSerializer,
-                   responses={201: serializers.WorkItemSerializer, 400: ERRORS, 401: DENIED, 404: NOT_FOUND,
-                              413: TOO_LARGE},
-                   description="Attach a link to the document system's record as evidence of the item.")
+    @extend_schema(
+        operation_id="work_item_document_add",
+        parameters=[SOURCE_ID],
+        request=serializers.DocumentSerializer,
+        responses={201: serializers.WorkItemSerializer, 400: ERRORS, 401: DENIED, 404: NOT_FOUND, 413: TOO_LARGE},
+        description="Attach a link to the document system's record as evidence of the item.",
+    )
     def post(self, request, source_id: str):
         self.owned_item(source_id)
         issues: list[BatchIssue] = []
@@ -284,15 +338,25 @@ def _period_parameter(issues: list[BatchIssue], value: str | None):
         return None
     key = parse_period_key(value) if PERIOD_PATTERN.fullmatch(value) else None
     if key is None:
-        issues.append(BatchIssue(None, "period", _("Write the period as YYYY-MM for a month or YYYY-Qn for a quarter "
-                                                   "(e.g. 2026-11, 2026-Q4).")))
+        issues.append(
+            BatchIssue(
+                None,
+                "period",
+                _("Write the period as YYYY-MM for a month or YYYY-Qn for a quarter (e.g. 2026-11, 2026-Q4)."),
+            )
+        )
     return key
 
 
 # Exactly what the schema says (the import of workbooks is more lenient: spaces, a lower-case q).
 PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
-PERIOD_QUERY = OpenApiParameter("period", str, required=True, pattern=PERIOD_PATTERN.pattern,
-                                description="2026-11 for a month, 2026-Q4 for a quarter.")
+PERIOD_QUERY = OpenApiParameter(
+    "period",
+    str,
+    required=True,
+    pattern=PERIOD_PATTERN.pattern,
+    description="2026-11 for a month, 2026-Q4 for a quarter.",
+)
 
 
 class ListView(ApiView):
@@ -307,26 +371,33 @@ class ListView(ApiView):
 
 
 class WorkItemListView(ListView):
-    @extend_schema(operation_id="work_items_list",
-                   parameters=[PERIOD_QUERY, OpenApiParameter("staff_code", str, description="One person's items.")],
-                   responses={200: serializers.WorkItemSerializer(many=True), 400: ERRORS, 401: DENIED, 404: NO_PAGE},
-                   description="This system's work items of one period (as they now stand in Công Tâm), oldest first.")
+    @extend_schema(
+        operation_id="work_items_list",
+        parameters=[PERIOD_QUERY, OpenApiParameter("staff_code", str, description="One person's items.")],
+        responses={200: serializers.WorkItemSerializer(many=True), 400: ERRORS, 401: DENIED, 404: NO_PAGE},
+        description="This system's work items of one period (as they now stand in Công Tâm), oldest first.",
+    )
     def get(self, request):
         issues: list[BatchIssue] = []
         period = _period_parameter(issues, request.query_params.get("period"))
         if issues:
             return rejected(issues, with_index=False)
-        items = selectors.system_items(system=request.auth, period=period,
-                                       staff_code=request.query_params.get("staff_code", "").strip())
+        items = selectors.system_items(
+            system=request.auth, period=period, staff_code=request.query_params.get("staff_code", "").strip()
+        )
         return self.page(request, items, serializers.WorkItemSerializer)
 
 
 class PeriodScoreListView(ListView):
-    @extend_schema(operation_id="period_scores_list",
-                   parameters=[PERIOD_QUERY,
-                               OpenApiParameter("unit", str, description="A unit's code: its people and those of the units below.")],
-                   responses={200: serializers.PeriodScoreSerializer(many=True), 400: ERRORS, 401: DENIED, 404: NO_PAGE},
-                   description="Period scores submitted for approval or approved, of the people in this system's units.")
+    @extend_schema(
+        operation_id="period_scores_list",
+        parameters=[
+            PERIOD_QUERY,
+            OpenApiParameter("unit", str, description="A unit's code: its people and those of the units below."),
+        ],
+        responses={200: serializers.PeriodScoreSerializer(many=True), 400: ERRORS, 401: DENIED, 404: NO_PAGE},
+        description="Period scores submitted for approval or approved, of the people in this system's units.",
+    )
     def get(self, request):
         issues: list[BatchIssue] = []
         period = _period_parameter(issues, request.query_params.get("period"))
@@ -335,8 +406,11 @@ class PeriodScoreListView(ListView):
         if unit_code:
             unit = selectors.unit_in_scope(system=request.auth, code=unit_code)
             if unit is None:
-                issues.append(BatchIssue(None, "unit", _("No unit with code “%(code)s” among this system's units.")
-                                         % {"code": unit_code}))
+                issues.append(
+                    BatchIssue(
+                        None, "unit", _("No unit with code “%(code)s” among this system's units.") % {"code": unit_code}
+                    )
+                )
         if issues:
             return rejected(issues, with_index=False)
         reviews = selectors.period_scores(system=request.auth, period=period, unit=unit)

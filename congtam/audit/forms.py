@@ -13,4 +13,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("All events")), *[(code, f"{label} ({code})") for code, label in events.choices()]]
+        self.fields["event"].choices = [
+            ("", _("All events")),
+            *[(code, f"{label} ({code})") for code, label in events.choices()],
+        ]

@@ -111,12 +111,36 @@ def audit_record_many(
         reason = draft.reason or ""
         subject = draft.subject
         digest = entry_hash(
-            seq=seq, created_at=now, actor_id=actor_id, actor_label=label, event=draft.event,
-            subject_type=subject.type, subject_id=subject.id, subject_label=subject.label,
-            old_text=old_text, new_text=new_text, reason=reason, action_id=action_id, prev_hash=prev_hash, key=key,
+            seq=seq,
+            created_at=now,
+            actor_id=actor_id,
+            actor_label=label,
+            event=draft.event,
+            subject_type=subject.type,
+            subject_id=subject.id,
+            subject_label=subject.label,
+            old_text=old_text,
+            new_text=new_text,
+            reason=reason,
+            action_id=action_id,
+            prev_hash=prev_hash,
+            key=key,
         )
         rows.append(
-            (seq, actor_id, label, draft.event, subject.type, subject.id, subject.label, old_text, new_text, reason, prev_hash, digest)
+            (
+                seq,
+                actor_id,
+                label,
+                draft.event,
+                subject.type,
+                subject.id,
+                subject.label,
+                old_text,
+                new_text,
+                reason,
+                prev_hash,
+                digest,
+            )
         )
         prev_hash = digest
     _insert_rows(rows, created_at=now, action_id=action_id)
@@ -126,8 +150,20 @@ def audit_record_many(
 
 
 _INSERT_COLUMNS = (
-    "seq", "actor_id", "actor_label", "event", "subject_type", "subject_id", "subject_label", "old", "new", "reason",
-    "prev_hash", "hash", "created_at", "action_id",
+    "seq",
+    "actor_id",
+    "actor_label",
+    "event",
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "old",
+    "new",
+    "reason",
+    "prev_hash",
+    "hash",
+    "created_at",
+    "action_id",
 )
 
 
@@ -147,7 +183,7 @@ def _insert_rows(rows: list[tuple], *, created_at, action_id) -> None:
         placeholders = ", ".join(["%s"] * len(_INSERT_COLUMNS))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         for first in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, [(*row, created_db, action_db) for row in rows[first:first + BATCH_SIZE]])
+            cursor.executemany(sql, [(*row, created_db, action_db) for row in rows[first : first + BATCH_SIZE]])
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:

@@ -170,8 +170,10 @@ def _parse(raw: bytes, number: int, key: bytes) -> tuple[Checkpoint | None, BadL
     try:
         record = json.loads(raw)
         seq, entry_hash, at_text, mac = record["seq"], record["hash"], record["at"], record["mac"]
-        if record.get("v") != FORMAT or type(seq) is not int or not all(
-            isinstance(value, str) for value in (entry_hash, at_text, mac)
+        if (
+            record.get("v") != FORMAT
+            or type(seq) is not int
+            or not all(isinstance(value, str) for value in (entry_hash, at_text, mac))
         ):
             raise ValueError
         at = datetime.fromisoformat(at_text)

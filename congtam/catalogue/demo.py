@@ -35,44 +35,124 @@ def _p(name: str, unit: str, factor: str, quality: str) -> Product:
 
 # Products by field of work; a position draws from the field its code names (see _pool_for).
 _REVIEW = (  # legislative review: law, economy, society
-    _p("Báo cáo thẩm tra dự án luật", "báo cáo", "4", "Đúng thời hạn trình; phân tích đầy đủ sự cần thiết, tính hợp hiến, hợp pháp, tính thống nhất của hệ thống pháp luật"),
-    _p("Báo cáo thẩm tra dự thảo nghị quyết", "báo cáo", "3", "Đúng thời hạn; có ý kiến rõ ràng về từng nội dung lớn của dự thảo"),
-    _p("Báo cáo giải trình, tiếp thu, chỉnh lý dự thảo luật", "báo cáo", "3", "Tiếp thu, giải trình đầy đủ ý kiến đại biểu; dự thảo chỉnh lý nhất quán"),
+    _p(
+        "Báo cáo thẩm tra dự án luật",
+        "báo cáo",
+        "4",
+        "Đúng thời hạn trình; phân tích đầy đủ sự cần thiết, tính hợp hiến, hợp pháp, tính thống nhất của hệ thống pháp luật",
+    ),
+    _p(
+        "Báo cáo thẩm tra dự thảo nghị quyết",
+        "báo cáo",
+        "3",
+        "Đúng thời hạn; có ý kiến rõ ràng về từng nội dung lớn của dự thảo",
+    ),
+    _p(
+        "Báo cáo giải trình, tiếp thu, chỉnh lý dự thảo luật",
+        "báo cáo",
+        "3",
+        "Tiếp thu, giải trình đầy đủ ý kiến đại biểu; dự thảo chỉnh lý nhất quán",
+    ),
     _p("Tờ trình", "văn bản", "2", "Đúng thể thức theo quy định về công tác văn thư; căn cứ pháp lý chính xác"),
-    _p("Văn bản góp ý dự thảo văn bản quy phạm pháp luật", "văn bản", "1", "Ý kiến cụ thể theo từng điều, khoản; gửi đúng hạn"),
-    _p("Báo cáo tổng hợp ý kiến đại biểu Quốc hội", "báo cáo", "2", "Tổng hợp đầy đủ, trung thực, phân loại theo nhóm vấn đề"),
-    _p("Đề cương khảo sát, giám sát chuyên đề", "đề cương", "1.5", "Mục tiêu, nội dung, đối tượng khảo sát rõ ràng; được lãnh đạo vụ thông qua"),
+    _p(
+        "Văn bản góp ý dự thảo văn bản quy phạm pháp luật",
+        "văn bản",
+        "1",
+        "Ý kiến cụ thể theo từng điều, khoản; gửi đúng hạn",
+    ),
+    _p(
+        "Báo cáo tổng hợp ý kiến đại biểu Quốc hội",
+        "báo cáo",
+        "2",
+        "Tổng hợp đầy đủ, trung thực, phân loại theo nhóm vấn đề",
+    ),
+    _p(
+        "Đề cương khảo sát, giám sát chuyên đề",
+        "đề cương",
+        "1.5",
+        "Mục tiêu, nội dung, đối tượng khảo sát rõ ràng; được lãnh đạo vụ thông qua",
+    ),
     _p("Báo cáo kết quả khảo sát, giám sát", "báo cáo", "2.5", "Số liệu có nguồn; kiến nghị khả thi, đúng thẩm quyền"),
-    _p("Biên bản, ghi chép phiên họp thẩm tra", "biên bản", "0.5", "Ghi đầy đủ ý kiến phát biểu; hoàn thành trong ngày làm việc"),
-    _p("Tài liệu nghiên cứu, thông tin chuyên đề", "tài liệu", "1.5", "Thông tin chính xác, cập nhật, có so sánh kinh nghiệm quốc tế khi cần"),
+    _p(
+        "Biên bản, ghi chép phiên họp thẩm tra",
+        "biên bản",
+        "0.5",
+        "Ghi đầy đủ ý kiến phát biểu; hoàn thành trong ngày làm việc",
+    ),
+    _p(
+        "Tài liệu nghiên cứu, thông tin chuyên đề",
+        "tài liệu",
+        "1.5",
+        "Thông tin chính xác, cập nhật, có so sánh kinh nghiệm quốc tế khi cần",
+    ),
     _p("Bài phát biểu, đề cương phát biểu cho lãnh đạo", "bài", "1", "Đúng chủ trương, bám sát nội dung phiên họp"),
     _p("Văn bản trả lời kiến nghị của cơ quan, tổ chức", "văn bản", "0.75", "Đúng thẩm quyền, đúng hạn, đúng thể thức"),
-    _p("Hồ sơ dự án luật trình Ủy ban Thường vụ Quốc hội", "hồ sơ", "2", "Đủ thành phần hồ sơ theo Luật Ban hành văn bản quy phạm pháp luật"),
+    _p(
+        "Hồ sơ dự án luật trình Ủy ban Thường vụ Quốc hội",
+        "hồ sơ",
+        "2",
+        "Đủ thành phần hồ sơ theo Luật Ban hành văn bản quy phạm pháp luật",
+    ),
 )
 FIELDS: dict[str, tuple[Product, ...]] = {
     "PL": _REVIEW,
     "KT": _REVIEW,
     "XH": _REVIEW,
     "TC": (
-        _p("Đề án vị trí việc làm, cơ cấu ngạch công chức", "đề án", "4", "Đúng hướng dẫn của Bộ Nội vụ; được cấp có thẩm quyền phê duyệt"),
+        _p(
+            "Đề án vị trí việc làm, cơ cấu ngạch công chức",
+            "đề án",
+            "4",
+            "Đúng hướng dẫn của Bộ Nội vụ; được cấp có thẩm quyền phê duyệt",
+        ),
         _p("Hồ sơ tuyển dụng công chức", "hồ sơ", "2", "Đủ thành phần, đúng quy trình; công khai theo quy định"),
-        _p("Hồ sơ bổ nhiệm, bổ nhiệm lại cán bộ lãnh đạo", "hồ sơ", "2.5", "Đúng quy trình, đủ thủ tục; không để sai sót về tiêu chuẩn"),
+        _p(
+            "Hồ sơ bổ nhiệm, bổ nhiệm lại cán bộ lãnh đạo",
+            "hồ sơ",
+            "2.5",
+            "Đúng quy trình, đủ thủ tục; không để sai sót về tiêu chuẩn",
+        ),
         _p("Quyết định nâng bậc lương, nâng ngạch", "quyết định", "0.5", "Đúng thời hạn, đúng đối tượng, đúng chế độ"),
-        _p("Báo cáo đánh giá, xếp loại chất lượng công chức", "báo cáo", "3", "Số liệu khớp với kết quả đã phê duyệt; đúng thời hạn"),
+        _p(
+            "Báo cáo đánh giá, xếp loại chất lượng công chức",
+            "báo cáo",
+            "3",
+            "Số liệu khớp với kết quả đã phê duyệt; đúng thời hạn",
+        ),
         _p("Kế hoạch đào tạo, bồi dưỡng hằng năm", "kế hoạch", "2", "Bám sát nhu cầu các đơn vị; có dự toán kinh phí"),
         _p("Hồ sơ khen thưởng, kỷ luật", "hồ sơ", "1.5", "Đúng thẩm quyền, đúng trình tự; căn cứ đầy đủ"),
         _p("Cập nhật hồ sơ công chức vào cơ sở dữ liệu", "hồ sơ", "0.2", "Thông tin chính xác, khớp hồ sơ gốc"),
-        _p("Báo cáo thống kê số lượng, chất lượng cán bộ", "báo cáo", "1.5", "Đúng biểu mẫu, số liệu chính xác đến thời điểm báo cáo"),
+        _p(
+            "Báo cáo thống kê số lượng, chất lượng cán bộ",
+            "báo cáo",
+            "1.5",
+            "Đúng biểu mẫu, số liệu chính xác đến thời điểm báo cáo",
+        ),
         _p("Văn bản trả lời đơn, chế độ chính sách", "văn bản", "0.75", "Đúng quy định, đúng hạn"),
         _p("Quyết định điều động, luân chuyển", "quyết định", "1", "Đúng thẩm quyền; có ý kiến của đơn vị liên quan"),
         _p("Tờ trình", "văn bản", "2", "Đúng thể thức; căn cứ pháp lý chính xác"),
     ),
     "TH": (
         _p("Chương trình công tác tháng, quý", "chương trình", "2", "Đầy đủ nội dung, đúng thời hạn trình lãnh đạo"),
-        _p("Báo cáo tổng hợp tình hình hoạt động", "báo cáo", "2.5", "Số liệu chính xác, đánh giá khách quan, có kiến nghị"),
-        _p("Thông báo kết luận phiên họp", "thông báo", "1.5", "Phản ánh đúng ý kiến kết luận; ban hành trong 3 ngày làm việc"),
+        _p(
+            "Báo cáo tổng hợp tình hình hoạt động",
+            "báo cáo",
+            "2.5",
+            "Số liệu chính xác, đánh giá khách quan, có kiến nghị",
+        ),
+        _p(
+            "Thông báo kết luận phiên họp",
+            "thông báo",
+            "1.5",
+            "Phản ánh đúng ý kiến kết luận; ban hành trong 3 ngày làm việc",
+        ),
         _p("Biên bản phiên họp", "biên bản", "1", "Ghi đầy đủ, trung thực; hoàn thành trong ngày"),
-        _p("Báo cáo theo dõi việc thực hiện kết luận, nghị quyết", "báo cáo", "2", "Đầy đủ danh mục kết luận; nêu rõ việc chưa hoàn thành"),
+        _p(
+            "Báo cáo theo dõi việc thực hiện kết luận, nghị quyết",
+            "báo cáo",
+            "2",
+            "Đầy đủ danh mục kết luận; nêu rõ việc chưa hoàn thành",
+        ),
         _p("Tài liệu phục vụ phiên họp", "bộ", "1.5", "Phát hành đúng hạn; đúng danh mục được duyệt"),
         _p("Báo cáo thống kê định kỳ", "báo cáo", "1", "Đúng biểu mẫu, đúng kỳ"),
         _p("Đề cương, dàn ý báo cáo của lãnh đạo", "đề cương", "1", "Bám sát chỉ đạo; đủ các nội dung chính"),
@@ -81,7 +161,9 @@ FIELDS: dict[str, tuple[Product, ...]] = {
         _p("Tờ trình", "văn bản", "2", "Đúng thể thức; căn cứ pháp lý chính xác"),
     ),
     "TT": (
-        _p("Tin bài trên cổng thông tin điện tử", "tin bài", "0.5", "Chính xác, kịp thời; được biên tập trước khi đăng"),
+        _p(
+            "Tin bài trên cổng thông tin điện tử", "tin bài", "0.5", "Chính xác, kịp thời; được biên tập trước khi đăng"
+        ),
         _p("Bài viết chuyên sâu, phóng sự", "bài", "2", "Nội dung đúng định hướng, có số liệu kiểm chứng"),
         _p("Bản tin thông tin tham khảo", "số", "2", "Thông tin chọn lọc, có nguồn, phát hành đúng kỳ"),
         _p("Báo cáo tổng hợp dư luận báo chí", "báo cáo", "1.5", "Đủ các cơ quan báo chí chính; phân loại vấn đề"),
@@ -91,10 +173,17 @@ FIELDS: dict[str, tuple[Product, ...]] = {
         _p("Biên mục, số hóa tài liệu thư viện", "tài liệu", "0.1", "Đúng chuẩn biên mục; dữ liệu tra cứu được"),
         _p("Phục vụ bạn đọc, tra cứu", "lượt", "0.05", "Đáp ứng trong ngày"),
         _p("Tư liệu ảnh, video về hoạt động của Quốc hội", "bộ", "0.5", "Đủ chú thích, lưu trữ đúng quy định"),
-        _p("Biên tập nội dung trang chuyên mục", "chuyên mục", "1", "Cập nhật ít nhất hằng tuần; không có lỗi chính tả"),
+        _p(
+            "Biên tập nội dung trang chuyên mục", "chuyên mục", "1", "Cập nhật ít nhất hằng tuần; không có lỗi chính tả"
+        ),
     ),
     "HC": (
-        _p("Đăng ký, chuyển giao văn bản đến", "văn bản", "0.05", "Chuyển trong ngày; đăng ký đủ thông tin trên hệ thống"),
+        _p(
+            "Đăng ký, chuyển giao văn bản đến",
+            "văn bản",
+            "0.05",
+            "Chuyển trong ngày; đăng ký đủ thông tin trên hệ thống",
+        ),
         _p("Phát hành văn bản đi", "văn bản", "0.05", "Đúng thể thức, đúng địa chỉ, đúng thời gian"),
         _p("Lập hồ sơ công việc, nộp lưu", "hồ sơ", "0.5", "Đúng danh mục hồ sơ; nộp lưu đúng hạn"),
         _p("Chỉnh lý tài liệu lưu trữ", "mét giá", "1.5", "Đúng quy trình chỉnh lý; mục lục đầy đủ"),
@@ -136,7 +225,12 @@ FIELDS: dict[str, tuple[Product, ...]] = {
     "DN": (
         _p("Đề án đoàn ra, đoàn vào", "đề án", "3", "Đúng chủ trương đối ngoại; được phê duyệt đúng hạn"),
         _p("Tài liệu, đề cương hội đàm", "bộ", "2", "Nội dung chính xác, bám sát mục tiêu chuyến thăm"),
-        _p("Báo cáo kết quả chuyến công tác nước ngoài", "báo cáo", "1.5", "Nộp trong 15 ngày sau chuyến đi; có kiến nghị"),
+        _p(
+            "Báo cáo kết quả chuyến công tác nước ngoài",
+            "báo cáo",
+            "1.5",
+            "Nộp trong 15 ngày sau chuyến đi; có kiến nghị",
+        ),
         _p("Bản dịch tài liệu", "trang", "0.1", "Dịch chính xác, đúng thuật ngữ"),
         _p("Phiên dịch hội đàm, làm việc", "buổi", "1", "Truyền đạt chính xác, đầy đủ"),
         _p("Thư, điện mừng, điện chia buồn", "văn bản", "0.3", "Đúng nghi thức đối ngoại, gửi kịp thời"),
@@ -150,7 +244,12 @@ FIELDS: dict[str, tuple[Product, ...]] = {
         _p("Phân loại, xử lý đơn thư", "đơn", "0.1", "Xử lý trong 10 ngày; chuyển đúng cơ quan có thẩm quyền"),
         _p("Văn bản chuyển đơn, đôn đốc giải quyết", "văn bản", "0.3", "Đúng thẩm quyền, đúng hạn"),
         _p("Báo cáo tổng hợp kiến nghị của cử tri", "báo cáo", "3", "Tổng hợp đầy đủ, phân loại theo lĩnh vực"),
-        _p("Báo cáo kết quả giám sát giải quyết khiếu nại, tố cáo", "báo cáo", "2.5", "Có số liệu, đánh giá và kiến nghị cụ thể"),
+        _p(
+            "Báo cáo kết quả giám sát giải quyết khiếu nại, tố cáo",
+            "báo cáo",
+            "2.5",
+            "Có số liệu, đánh giá và kiến nghị cụ thể",
+        ),
         _p("Hồ sơ vụ việc phức tạp, kéo dài", "hồ sơ", "2", "Đủ tài liệu, có đề xuất hướng xử lý"),
         _p("Báo cáo công tác dân nguyện định kỳ", "báo cáo", "1.5", "Đúng kỳ, đúng biểu mẫu"),
         _p("Cập nhật cơ sở dữ liệu đơn thư", "đơn", "0.02", "Thông tin chính xác, cập nhật trong ngày"),
@@ -169,14 +268,34 @@ FIELDS: dict[str, tuple[Product, ...]] = {
     ),
 }
 LEADERSHIP = (
-    _p("Chủ trì xây dựng kế hoạch công tác của đơn vị", "kế hoạch", "3", "Đúng thời hạn; bám sát chương trình công tác của cơ quan"),
-    _p("Phân công, giao việc và theo dõi tiến độ", "kỳ", "2", "Mọi công chức đều có nhiệm vụ, sản phẩm rõ ràng trong kỳ"),
-    _p("Cho ý kiến, ký duyệt văn bản, báo cáo", "văn bản", "0.3", "Đúng thẩm quyền, đúng hạn; không để văn bản tồn đọng"),
+    _p(
+        "Chủ trì xây dựng kế hoạch công tác của đơn vị",
+        "kế hoạch",
+        "3",
+        "Đúng thời hạn; bám sát chương trình công tác của cơ quan",
+    ),
+    _p(
+        "Phân công, giao việc và theo dõi tiến độ",
+        "kỳ",
+        "2",
+        "Mọi công chức đều có nhiệm vụ, sản phẩm rõ ràng trong kỳ",
+    ),
+    _p(
+        "Cho ý kiến, ký duyệt văn bản, báo cáo",
+        "văn bản",
+        "0.3",
+        "Đúng thẩm quyền, đúng hạn; không để văn bản tồn đọng",
+    ),
     _p("Chủ trì cuộc họp, hội nghị", "cuộc", "1", "Có kết luận rõ ràng; thông báo kết luận kịp thời"),
     _p("Báo cáo công tác định kỳ với cấp trên", "báo cáo", "2", "Trung thực, đầy đủ, đúng hạn"),
     _p("Đánh giá, xếp loại công chức thuộc quyền", "kỳ", "2", "Đúng quy trình, có căn cứ, đúng thời hạn"),
     _p("Chỉ đạo xử lý công việc đột xuất", "việc", "1.5", "Giải quyết kịp thời, đúng thẩm quyền"),
-    _p("Tham gia phiên họp, làm việc với cơ quan liên quan", "cuộc", "1", "Có ý kiến tham gia bằng văn bản khi được yêu cầu"),
+    _p(
+        "Tham gia phiên họp, làm việc với cơ quan liên quan",
+        "cuộc",
+        "1",
+        "Có ý kiến tham gia bằng văn bản khi được yêu cầu",
+    ),
     _p("Tiếp và làm việc với đoàn công tác", "cuộc", "1", "Chuẩn bị nội dung chu đáo"),
     _p("Kiểm tra nội bộ, đôn đốc thực hiện kết luận", "đợt", "1.5", "Có biên bản, theo dõi khắc phục"),
     _p("Sơ kết, tổng kết công tác", "báo cáo", "3", "Đánh giá khách quan, có bài học kinh nghiệm"),
@@ -225,8 +344,20 @@ GENERIC = (
     _p("Hồ sơ công việc", "hồ sơ", "0.5", "Lập và nộp lưu đúng quy định"),
 )
 # Short prefixes for the product codes of each pool.
-_PREFIX = {"PL": "TT", "KT": "TT", "XH": "TT", "TC": "TC", "TH": "TH", "TT": "TTIN", "HC": "HC", "NS": "NS",
-           "CNTT": "CNTT", "DN": "DN", "DNG": "DNG", "BD": "BD"}
+_PREFIX = {
+    "PL": "TT",
+    "KT": "TT",
+    "XH": "TT",
+    "TC": "TC",
+    "TH": "TH",
+    "TT": "TTIN",
+    "HC": "HC",
+    "NS": "NS",
+    "CNTT": "CNTT",
+    "DN": "DN",
+    "DNG": "DNG",
+    "BD": "BD",
+}
 
 
 def _pool_for(position: Position) -> tuple[str, tuple[Product, ...]]:
@@ -251,8 +382,12 @@ def demo_rows(positions: list[Position], rng: random.Random) -> list[CatalogueRo
             product = pool[index]
             rows.append(
                 CatalogueRow(
-                    position_code=position.code, code=f"{prefix}{index + 1:02d}", name=product.name, unit=product.unit,
-                    factor=Decimal(product.factor), quality_requirement=product.quality,
+                    position_code=position.code,
+                    code=f"{prefix}{index + 1:02d}",
+                    name=product.name,
+                    unit=product.unit,
+                    factor=Decimal(product.factor),
+                    quality_requirement=product.quality,
                 )
             )
     return rows

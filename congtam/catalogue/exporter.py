@@ -31,7 +31,9 @@ class _Sheet:
         self.book = xlsxwriter.Workbook(
             target, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
         )
-        header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+        header = self.book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.wrapped = self.book.add_format({"text_wrap": True, "valign": "top"})
         self.sheet = self.book.add_worksheet(SHEET)
         for index, width in enumerate(WIDTHS):
@@ -39,7 +41,10 @@ class _Sheet:
         self.sheet.write_row(0, 0, COLUMNS, header)
         self.sheet.freeze_panes(1, 0)
         self.sheet.data_validation(
-            1, _FACTOR_COLUMN, VALIDATED_ROWS, _FACTOR_COLUMN,
+            1,
+            _FACTOR_COLUMN,
+            VALIDATED_ROWS,
+            _FACTOR_COLUMN,
             {
                 "validate": "decimal",
                 "criteria": "between",

@@ -18,7 +18,9 @@ class CatalogueItemForm(forms.Form):
     code = forms.CharField(label=_("Product code"), max_length=_max_length("code"))
     name = forms.CharField(label=_("Product name"), max_length=_max_length("name"))
     unit = forms.CharField(label=_("Unit of measure"), max_length=_max_length("unit"), required=False)
-    factor = forms.CharField(label=_("Conversion factor"), max_length=30, help_text=_("A number greater than 0, e.g. 1,5."))
+    factor = forms.CharField(
+        label=_("Conversion factor"), max_length=30, help_text=_("A number greater than 0, e.g. 1,5.")
+    )
     quality_requirement = forms.CharField(
         label=_("Quality requirement"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -151,7 +151,8 @@ class _Checker:
         limit = _LIMITS[column]
         if len(value) > limit:
             self.issue(
-                row, column,
+                row,
+                column,
                 _("Too long: %(length)d characters, at most %(limit)d.") % {"length": len(value), "limit": limit},
             )
             return False
@@ -173,7 +174,8 @@ class _Checker:
             key = (position[0], matching_key(code))
             if key in first_row:
                 self.issue(
-                    number, PRODUCT_CODE,
+                    number,
+                    PRODUCT_CODE,
                     _("The product code %(code)s of position %(position)s is already listed in row %(row)d.")
                     % {"code": code, "position": position[1], "row": first_row[key]},
                 )
@@ -183,10 +185,15 @@ class _Checker:
                 continue
             plan = self.plans.get(position[0])
             if plan is None:
-                plan = self.plans[position[0]] = _PositionPlan(position_id=position[0], code=position[1], title=position[2])
+                plan = self.plans[position[0]] = _PositionPlan(
+                    position_id=position[0], code=position[1], title=position[2]
+                )
             plan.items[key[1]] = _ItemPlan(
                 values={
-                    "code": code, "name": name, "unit": unit, "factor": factor,
+                    "code": code,
+                    "name": name,
+                    "unit": unit,
+                    "factor": factor,
                     "quality_requirement": clean_multiline(line.quality_requirement),
                 },
                 row=number,
@@ -199,7 +206,8 @@ class _Checker:
         position = self.positions.get(matching_key(code))
         if position is None:
             self.issue(
-                number, POSITION_CODE,
+                number,
+                POSITION_CODE,
                 _("There is no job position with the code %(code)s in the system.") % {"code": code},
             )
         return position
@@ -273,8 +281,11 @@ class _PositionChange:
 
 
 def _compare(
-    plans: dict[int, _PositionPlan], current: dict[int, dict[str, _ItemRow]], report: CatalogueImportReport,
-    *, retire_missing: bool,
+    plans: dict[int, _PositionPlan],
+    current: dict[int, dict[str, _ItemRow]],
+    report: CatalogueImportReport,
+    *,
+    retire_missing: bool,
 ) -> list[_PositionChange]:
     changes = []
     for plan in sorted(plans.values(), key=lambda plan: plan.code):
@@ -350,7 +361,10 @@ class _Writer:
     def write_versions(self) -> None:
         versions = [
             CatalogueVersion(
-                position_id=change.plan.position_id, number=change.outcome.version, created_by=self.actor, note=self.note
+                position_id=change.plan.position_id,
+                number=change.outcome.version,
+                created_by=self.actor,
+                note=self.note,
             )
             for change in self.changes
         ]
@@ -376,7 +390,8 @@ class _Writer:
                 self.audit(
                     events.ITEM_RETIRED,
                     Subject(type=label, id=str(row[0]), label=f"{change.plan.code} · {row[1]} — {row[2]}"[:300]),
-                    old=old, new={"position": change.plan.code, "version": change.outcome.version},
+                    old=old,
+                    new={"position": change.plan.code, "version": change.outcome.version},
                 )
 
     def add_rows(self) -> None:
@@ -385,7 +400,9 @@ class _Writer:
             version = change.outcome.version
             position_id = change.plan.position_id
             for item in change.created:
-                pending.append((CatalogueItem(position_id=position_id, version_from=version, **item.values), change, None))
+                pending.append(
+                    (CatalogueItem(position_id=position_id, version_from=version, **item.values), change, None)
+                )
             for item, row in change.updated:
                 values = {**item.values, "code": row[1]}
                 before = _stored_values(row) | {"row": row[0]}
@@ -394,7 +411,8 @@ class _Writer:
             # Plain rows (the organisation import's writer): bulk_create would split a batch into
             # statements of SQLite's 999 parameters.
             ids = insert_rows(
-                CatalogueItem, NEW_ITEM_COLUMNS,
+                CatalogueItem,
+                NEW_ITEM_COLUMNS,
                 [tuple(getattr(new_row, field) for field in NEW_ITEM_FIELDS) for new_row, _change, _before in batch],
             )
             for new_id, (new_row, change, before) in zip(ids, batch, strict=True):
@@ -403,11 +421,15 @@ class _Writer:
 
     def audit_row(self, new_row: CatalogueItem, change: _PositionChange, before: dict | None) -> None:
         subject = Subject(
-            type=CatalogueItem._meta.label_lower, id=str(new_row.pk),
+            type=CatalogueItem._meta.label_lower,
+            id=str(new_row.pk),
             label=f"{change.plan.code} · {new_row.code} — {new_row.name}"[:300],
         )
         after = {
-            "code": new_row.code, "name": new_row.name, "unit": new_row.unit, "factor": factor_text(new_row.factor),
+            "code": new_row.code,
+            "name": new_row.name,
+            "unit": new_row.unit,
+            "factor": factor_text(new_row.factor),
             "quality_requirement": new_row.quality_requirement,
         }
         version = {"version": change.outcome.version}
@@ -419,7 +441,8 @@ class _Writer:
         before = {**before, "factor": factor_text(before["factor"])}
         keys = [key for key in ("name", "unit", "factor", "quality_requirement") if before[key] != after[key]]
         self.audit(
-            events.ITEM_UPDATED, subject,
+            events.ITEM_UPDATED,
+            subject,
             old={**{key: before[key] for key in keys}, "row": before["row"]},
             new={**{key: after[key] for key in keys}, **version},
         )
@@ -428,7 +451,8 @@ class _Writer:
         agency = default_agency()
         subject = Subject.of(agency) if agency is not None else Subject(type=Agency._meta.label_lower, id="", label="")
         self.audit(
-            events.CATALOGUE_IMPORTED, subject,
+            events.CATALOGUE_IMPORTED,
+            subject,
             new={
                 "positions": [change.plan.code for change in self.changes],
                 "created": report.total("created"),
@@ -446,7 +470,9 @@ class _Writer:
 
     def flush_audit(self) -> None:
         if self.drafts:
-            audit_record_many(actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id)
+            audit_record_many(
+                actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id
+            )
             self.drafts = []
 
 
@@ -463,7 +489,9 @@ def import_workbook(
         return CatalogueImportReport(errors=_sorted_issues(issues))  # the file's shape is wrong
     name = getattr(source, "name", "") or ""
     note = reason or (_("Imported from %(file)s") % {"file": str(name).rsplit("/", 1)[-1]} if name else _("Imported"))
-    return _import(rows, issues, actor=actor, retire_missing=retire_missing, reason=reason, note=note, actor_label=actor_label)
+    return _import(
+        rows, issues, actor=actor, retire_missing=retire_missing, reason=reason, note=note, actor_label=actor_label
+    )
 
 
 def import_rows(
@@ -471,11 +499,19 @@ def import_rows(
 ) -> CatalogueImportReport:
     """Import rows given as plain data (the demo's, another system's), with the same checks."""
     require_catalogue_manager(actor)
-    return _import(rows, [], actor=actor, retire_missing=retire_missing, reason=reason, note=reason, actor_label=actor_label)
+    return _import(
+        rows, [], actor=actor, retire_missing=retire_missing, reason=reason, note=reason, actor_label=actor_label
+    )
 
 
 def _import(
-    rows: list[CatalogueRow], read_issues: list[ImportIssue], *, actor, retire_missing: bool, reason: str, note: str,
+    rows: list[CatalogueRow],
+    read_issues: list[ImportIssue],
+    *,
+    actor,
+    retire_missing: bool,
+    reason: str,
+    note: str,
     actor_label: str | None,
 ) -> CatalogueImportReport:
     checker = _Checker(rows, _positions_by_key())
@@ -489,15 +525,23 @@ def _import(
     if not changes:
         return report  # nothing to write, and so nothing to record
     writer = _Writer(
-        changes, latest, actor=actor, actor_label=actor_label, note=clean_text(note)[:_NOTE_LENGTH], reason=clean_text(reason)
+        changes,
+        latest,
+        actor=actor,
+        actor_label=actor_label,
+        note=clean_text(note)[:_NOTE_LENGTH],
+        reason=clean_text(reason),
     )
     try:
         with transaction.atomic():
             writer.run(report)
     except _StaleCatalogue as stale:
         return _failed(
-            _("Someone changed the catalogue of position %(code)s while the file was being imported. Nothing was "
-              "written: import the file again.") % {"code": stale.position_code}
+            _(
+                "Someone changed the catalogue of position %(code)s while the file was being imported. Nothing was "
+                "written: import the file again."
+            )
+            % {"code": stale.position_code}
         )
     except DatabaseError as error:
         logger.exception("The database refused a catalogue import")

@@ -18,11 +18,18 @@ from congtam.org.models import Position
 class CatalogueVersion(models.Model):
     """One version of one position's catalogue: what changed it, who and when."""
 
-    position = models.ForeignKey(Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="catalogue_versions")
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="catalogue_versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -40,7 +47,9 @@ class CatalogueItem(models.Model):
     """A product or work item of a position's catalogue, as it stood from ``version_from`` up to
     (not including) ``version_to``; ``version_to`` is empty while the row is current."""
 
-    position = models.ForeignKey(Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="catalogue_items")
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="catalogue_items"
+    )
     code = models.CharField(_("product code"), max_length=50)
     name = models.CharField(_("product name"), max_length=500)
     unit = models.CharField(_("unit of measure"), max_length=100, blank=True)

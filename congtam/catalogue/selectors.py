@@ -122,7 +122,8 @@ class ItemChange:
         if self.before is None or self.after is None:
             return []
         return [
-            field for field in ("name", "unit", "factor", "quality_requirement")
+            field
+            for field in ("name", "unit", "factor", "quality_requirement")
             if getattr(self.before, field) != getattr(self.after, field)
         ]
 
@@ -139,4 +140,7 @@ def catalogue_changes(position: Position, number: int, *, viewer=None) -> list[I
             before[row.code] = row
         if row.version_from == number:
             after[row.code] = row
-    return [ItemChange(code=code, before=before.get(code), after=after.get(code)) for code in sorted(before.keys() | after.keys())]
+    return [
+        ItemChange(code=code, before=before.get(code), after=after.get(code))
+        for code in sorted(before.keys() | after.keys())
+    ]

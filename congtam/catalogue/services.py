@@ -86,8 +86,10 @@ def _current_or_refuse(item: CatalogueItem) -> CatalogueItem:
     current = CatalogueItem.objects.filter(pk=item.pk, version_to__isnull=True).first()
     if current is None:
         raise ConcurrentEditError(
-            _("Someone else changed or retired the product %(code)s (%(name)s) while you were working on it. "
-              "Nothing was overwritten: reload the catalogue to see their change, then make yours again.")
+            _(
+                "Someone else changed or retired the product %(code)s (%(name)s) while you were working on it. "
+                "Nothing was overwritten: reload the catalogue to see their change, then make yours again."
+            )
             % {"code": item.code, "name": item.name}
         )
     return current
@@ -95,8 +97,15 @@ def _current_or_refuse(item: CatalogueItem) -> CatalogueItem:
 
 @transaction.atomic
 def catalogue_item_create(
-    *, actor, position: Position, code: str, name: str, factor: Decimal | str | float, unit: str = "",
-    quality_requirement: str = "", reason: str = "",
+    *,
+    actor,
+    position: Position,
+    code: str,
+    name: str,
+    factor: Decimal | str | float,
+    unit: str = "",
+    quality_requirement: str = "",
+    reason: str = "",
 ) -> CatalogueItem:
     """Add a product to a position's catalogue, in a new version of it."""
     require_catalogue_manager(actor)
@@ -108,8 +117,11 @@ def catalogue_item_create(
     version = _new_version(position.pk, latest + 1, actor=actor, note=reason)
     item.save()
     audit_record(
-        actor=actor, event=events.ITEM_CREATED, subject=item,
-        new={"position": position.code, **item_values(item), "version": version.number}, reason=clean_text(reason),
+        actor=actor,
+        event=events.ITEM_CREATED,
+        subject=item,
+        new={"position": position.code, **item_values(item), "version": version.number},
+        reason=clean_text(reason),
     )
     return item
 
@@ -143,8 +155,12 @@ def catalogue_item_update(*, actor, item: CatalogueItem, reason: str = "", **val
     CatalogueItem.objects.filter(pk=current.pk).update(version_to=version.number)
     new_row.save()
     audit_record(
-        actor=actor, event=events.ITEM_UPDATED, subject=new_row,
-        old={**old, "row": current.pk}, new={**new, "version": version.number}, reason=clean_text(reason),
+        actor=actor,
+        event=events.ITEM_UPDATED,
+        subject=new_row,
+        old={**old, "row": current.pk},
+        new={**new, "version": version.number},
+        reason=clean_text(reason),
     )
     return new_row
 
@@ -160,8 +176,12 @@ def catalogue_item_retire(*, actor, item: CatalogueItem, reason: str = "") -> Ca
     CatalogueItem.objects.filter(pk=current.pk).update(version_to=version.number)
     current.version_to = version.number
     audit_record(
-        actor=actor, event=events.ITEM_RETIRED, subject=current,
-        old=item_values(current), new={"version": version.number}, reason=clean_text(reason),
+        actor=actor,
+        event=events.ITEM_RETIRED,
+        subject=current,
+        old=item_values(current),
+        new={"version": version.number},
+        reason=clean_text(reason),
     )
     return current
 

@@ -12,24 +12,21 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congtam.core.import_errors import error_listing
 from congtam.accounts import policy
-from congtam.core.views import XLSX, attach_errors, require
 from congtam.catalogue import selectors, services
 from congtam.catalogue.forms import CatalogueImportForm, CatalogueItemForm, CatalogueItemRetireForm
 from congtam.catalogue.rules import factor_display
-
-
-
-
-
+from congtam.core.import_errors import error_listing
+from congtam.core.views import XLSX, attach_errors, require
 
 
 @require_GET
 def position_list_view(request):
     positions = selectors.catalogue_positions(viewer=request.user)
     page = Paginator(positions, 100).get_page(request.GET.get("page"))
-    return render(request, "catalogue/position_list.html", {"page": page, "can_change": policy.can_manage_org(request.user)})
+    return render(
+        request, "catalogue/position_list.html", {"page": page, "can_change": policy.can_manage_org(request.user)}
+    )
 
 
 def _version_number(request, latest: int | None) -> int | None:
@@ -94,7 +91,9 @@ def item_update_view(request, code, item_id):
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     initial = {
-        "name": item.name, "unit": item.unit, "factor": factor_display(item.factor),
+        "name": item.name,
+        "unit": item.unit,
+        "factor": factor_display(item.factor),
         "quality_requirement": item.quality_requirement,
     }
     form = CatalogueItemForm(request.POST or None, initial=initial, code_editable=False)

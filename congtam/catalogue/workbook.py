@@ -15,8 +15,19 @@ COLUMNS = ("Mã vị trí", "Mã sản phẩm", "Tên sản phẩm", "Đơn vị
 (POSITION_CODE, PRODUCT_CODE, PRODUCT_NAME, UNIT, FACTOR, QUALITY) = COLUMNS
 
 __all__ = [
-    "COLUMNS", "FACTOR", "POSITION_CODE", "PRODUCT_CODE", "PRODUCT_NAME", "QUALITY", "SHEET", "UNIT",
-    "CatalogueImportReport", "CatalogueRow", "ImportIssue", "MissingItem", "PositionOutcome",
+    "COLUMNS",
+    "FACTOR",
+    "POSITION_CODE",
+    "PRODUCT_CODE",
+    "PRODUCT_NAME",
+    "QUALITY",
+    "SHEET",
+    "UNIT",
+    "CatalogueImportReport",
+    "CatalogueRow",
+    "ImportIssue",
+    "MissingItem",
+    "PositionOutcome",
 ]
 
 

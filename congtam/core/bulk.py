@@ -42,7 +42,9 @@ def reserve_ids(model, count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
         first = cursor.fetchone()[0] + 1
@@ -67,7 +69,11 @@ def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple])
                 copy.write("".join(lines).encode())
             return
         # SQLite keeps dates as ISO text (what Django's backend would write).
-        dates = [index for index, name in enumerate(fields, start=1) if meta.get_field(name).get_internal_type() == "DateField"]
+        dates = [
+            index
+            for index, name in enumerate(fields, start=1)
+            if meta.get_field(name).get_internal_type() == "DateField"
+        ]
         placeholders = ", ".join(["%s"] * (len(fields) + 1))
         values = []
         for new_id, row in zip(ids, rows, strict=True):

@@ -42,8 +42,9 @@ class ErrorListing:
 
 def write_errors_workbook(errors: Sequence, target) -> None:
     """Every error, one a row (sheet, row, column, problem), to a path or a binary file object."""
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        target, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     sheet = book.add_worksheet(_("Errors")[:31])
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, (_("Sheet"), _("Row"), _("Column"), _("Problem")), bold)
@@ -124,11 +125,16 @@ def issue_line(issue) -> str:
     if issue.row is not None and issue.column:
         # Translators: an import error: sheet name, row number as Excel shows it, column name, problem.
         return _("%(sheet)s, row %(row)d, column %(column)s: %(message)s") % {
-            "sheet": issue.sheet, "row": issue.row, "column": issue.column, "message": issue.message,
+            "sheet": issue.sheet,
+            "row": issue.row,
+            "column": issue.column,
+            "message": issue.message,
         }
     if issue.column:
         return _("%(sheet)s, column %(column)s: %(message)s") % {
-            "sheet": issue.sheet, "column": issue.column, "message": issue.message,
+            "sheet": issue.sheet,
+            "column": issue.column,
+            "message": issue.message,
         }
     if issue.sheet:
         return _("%(sheet)s: %(message)s") % {"sheet": issue.sheet, "message": issue.message}
@@ -137,7 +143,8 @@ def issue_line(issue) -> str:
 
 def add_errors_file_argument(parser) -> None:
     parser.add_argument(
-        "--errors-file", default="",
+        "--errors-file",
+        default="",
         help=f"when the import fails, write every error to this workbook (.xlsx); the first {SHOWN} are printed",
     )
 

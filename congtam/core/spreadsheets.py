@@ -40,7 +40,6 @@ def _display_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-
 _DATE_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -129,7 +128,9 @@ class SheetReader:
             self.complete = False
             issues.append(
                 ImportIssue(
-                    sheet_name, None, "",
+                    sheet_name,
+                    None,
+                    "",
                     _("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet_name},
                 )
             )
@@ -152,7 +153,11 @@ class SheetReader:
         if header_row is None:
             self.complete = False
             for column in self.columns:
-                self.issue(None, column, _("The sheet has no header row; the column “%(column)s” is missing.") % {"column": column})
+                self.issue(
+                    None,
+                    column,
+                    _("The sheet has no header row; the column “%(column)s” is missing.") % {"column": column},
+                )
             return
         if len(self.positions) < len(self.columns):
             return
@@ -173,7 +178,9 @@ class SheetReader:
         for column in self.columns:
             if column not in self.positions:
                 self.complete = False
-                self.issue(number, column, _("The column “%(column)s” is missing from the header row.") % {"column": column})
+                self.issue(
+                    number, column, _("The column “%(column)s” is missing from the header row.") % {"column": column}
+                )
 
     # --- cell conversions: a problem is recorded and a neutral value returned -----------------
     def date(self, number: int, values: dict, column: str) -> date | None:
@@ -181,7 +188,8 @@ class SheetReader:
             return cell_date(values[column])
         except UnreadableDate:
             self.issue(
-                number, column,
+                number,
+                column,
                 _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 25/12/1985).")
                 % {"value": cell_text(values[column])},
             )
@@ -201,7 +209,8 @@ class SheetReader:
             return found
         except KeyError:
             self.issue(
-                number, column,
+                number,
+                column,
                 _("“%(value)s” is not one of the allowed values: %(allowed)s.")
                 % {"value": text, "allowed": ", ".join(f"“{word}”" if word else _("(empty)") for word in allowed)},
             )
@@ -212,7 +221,9 @@ def unreadable_issue(error: Exception | None = None) -> ImportIssue:
     """The one problem of a workbook that cannot be read, or that breaks a limit."""
     if isinstance(error, WorkbookRefused):
         return ImportIssue("", None, "", error.message())
-    return ImportIssue("", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported."))
+    return ImportIssue(
+        "", None, "", _("The file could not be read as an Excel workbook (.xlsx); nothing was imported.")
+    )
 
 
 def open_workbook(source):

@@ -26,8 +26,8 @@ import os
 import posixpath
 import re
 import struct
-import zlib
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +87,9 @@ class WorkbookLimits:
         return cls(
             max_bytes=getattr(settings, "CONGTAM_IMPORT_MAX_BYTES", default.max_bytes),
             max_expanded_bytes=getattr(settings, "CONGTAM_IMPORT_MAX_EXPANDED_BYTES", default.max_expanded_bytes),
-            max_compression_ratio=getattr(settings, "CONGTAM_IMPORT_MAX_COMPRESSION_RATIO", default.max_compression_ratio),
+            max_compression_ratio=getattr(
+                settings, "CONGTAM_IMPORT_MAX_COMPRESSION_RATIO", default.max_compression_ratio
+            ),
             max_rows=getattr(settings, "CONGTAM_IMPORT_MAX_ROWS", default.max_rows),
             max_columns=getattr(settings, "CONGTAM_IMPORT_MAX_COLUMNS", default.max_columns),
             max_cells=getattr(settings, "CONGTAM_IMPORT_MAX_CELLS", default.max_cells),
@@ -114,17 +116,37 @@ class WorkbookRefused(ValueError):
         if self.reason == "expanded":
             return _("The workbook expands to %(size)s MB when unpacked, more than the limit of %(limit)s MB.") % p
         if self.reason == "ratio":
-            return _("The part “%(part)s” of the workbook is compressed %(ratio)s to 1, more than the limit of "
-                     "%(limit)s to 1: it is not an ordinary workbook.") % p
+            return (
+                _(
+                    "The part “%(part)s” of the workbook is compressed %(ratio)s to 1, more than the limit of "
+                    "%(limit)s to 1: it is not an ordinary workbook."
+                )
+                % p
+            )
         if self.reason == "cell":
-            return _("The sheet “%(sheet)s” has a cell at %(cell)s, beyond the limit of %(rows)s rows × "
-                     "%(columns)s columns.") % p
+            return (
+                _(
+                    "The sheet “%(sheet)s” has a cell at %(cell)s, beyond the limit of %(rows)s rows × "
+                    "%(columns)s columns."
+                )
+                % p
+            )
         if self.reason == "dimension":
-            return _("The sheet “%(sheet)s” declares the range %(range)s, beyond the limit of %(rows)s rows × "
-                     "%(columns)s columns.") % p
+            return (
+                _(
+                    "The sheet “%(sheet)s” declares the range %(range)s, beyond the limit of %(rows)s rows × "
+                    "%(columns)s columns."
+                )
+                % p
+            )
         if self.reason == "cells":
-            return _("The sheet “%(sheet)s” reaches cell %(cell)s, a range of %(rows)s rows × %(columns)s columns, "
-                     "more than the limit of %(limit)s cells.") % p
+            return (
+                _(
+                    "The sheet “%(sheet)s” reaches cell %(cell)s, a range of %(rows)s rows × %(columns)s columns, "
+                    "more than the limit of %(limit)s cells."
+                )
+                % p
+            )
         return _("The file could not be read as an Excel workbook (.xlsx); nothing was imported.")
 
 
@@ -211,12 +233,12 @@ def _check_directory_size(fileobj, size: int) -> None:
     at = tail.rfind(_END_OF_DIRECTORY)
     if at < 0 or len(tail) < at + 22:
         raise WorkbookRefused("unreadable")
-    entries, directory_bytes = struct.unpack("<HI", tail[at + 10:at + 16])
+    entries, directory_bytes = struct.unpack("<HI", tail[at + 10 : at + 16])
     if entries == 0xFFFF or directory_bytes == 0xFFFFFFFF:  # zip64: the real figures are elsewhere
         locator = tail.rfind(_ZIP64_LOCATOR, 0, at)
         if locator < 0 or len(tail) < locator + 20:
             raise WorkbookRefused("unreadable")
-        (end_offset,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
+        (end_offset,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
         if end_offset + 56 > size:
             raise WorkbookRefused("unreadable")
         fileobj.seek(end_offset)
@@ -235,12 +257,13 @@ def _check_directory(entries: list[zipfile.ZipInfo], limits: WorkbookLimits) -> 
         if expanded > limits.max_expanded_bytes:
             total = sum(item.file_size for item in entries)
             raise WorkbookRefused("expanded", size=_megabytes(total), limit=limits.max_expanded_bytes // MIB)
-        if (
-            entry.file_size > RATIO_CHECKED_ABOVE
-            and entry.file_size > limits.max_compression_ratio * max(entry.compress_size, 1)
+        if entry.file_size > RATIO_CHECKED_ABOVE and entry.file_size > limits.max_compression_ratio * max(
+            entry.compress_size, 1
         ):
             raise WorkbookRefused(
-                "ratio", part=entry.filename, ratio=entry.file_size // max(entry.compress_size, 1),
+                "ratio",
+                part=entry.filename,
+                ratio=entry.file_size // max(entry.compress_size, 1),
                 limit=limits.max_compression_ratio,
             )
 
@@ -260,7 +283,9 @@ def _sheet_parts(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> di
         for element in ElementTree.fromstring(archive.read(relationships)):
             if element.get("Type", "").endswith(_SHEET_RELATIONSHIP_TYPES) and element.get("TargetMode") != "External":
                 target = element.get("Target", "")
-                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                path = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                )
                 targets[element.get("Id")] = path
         for element in ElementTree.fromstring(archive.read(workbook)).iter():
             if element.tag.rsplit("}", 1)[-1] == "sheet":
@@ -331,7 +356,7 @@ class _SheetScan:
     """Where calamine would place each cell of a sheet: a cell with a value at ``r``, or, without
     ``r``, next to the previous one; an empty cell (``<c …/>``) takes a place but holds none."""
 
-    __slots__ = ("name", "limits", "row", "column", "last_row", "last_column")
+    __slots__ = ("column", "last_column", "last_row", "limits", "name", "row")
 
     def __init__(self, name: str, limits: WorkbookLimits):
         self.name, self.limits = name, limits
@@ -412,15 +437,22 @@ class _SheetScan:
         limits = self.limits
         if row > limits.max_rows or column > limits.max_columns or row < 1 or column < 1:
             raise WorkbookRefused(
-                "cell", sheet=self.name, cell=f"{column_name(column)}{row}", rows=limits.max_rows,
+                "cell",
+                sheet=self.name,
+                cell=f"{column_name(column)}{row}",
+                rows=limits.max_rows,
                 columns=limits.max_columns,
             )
         if row > self.last_row or column > self.last_column:
             self.last_row, self.last_column = max(row, self.last_row), max(column, self.last_column)
             if self.last_row * self.last_column > limits.max_cells:
                 raise WorkbookRefused(
-                    "cells", sheet=self.name, cell=f"{column_name(column)}{row}", rows=self.last_row,
-                    columns=self.last_column, limit=limits.max_cells,
+                    "cells",
+                    sheet=self.name,
+                    cell=f"{column_name(column)}{row}",
+                    rows=self.last_row,
+                    columns=self.last_column,
+                    limit=limits.max_cells,
                 )
 
     def _dimension(self, attributes: bytes) -> None:
@@ -437,6 +469,9 @@ class _SheetScan:
             last_row, last_column = max(last_row, int(match.group(2))), max(last_column, _column_number(match.group(1)))
         if last_row > limits.max_rows or last_column > limits.max_columns or last_row * last_column > limits.max_cells:
             raise WorkbookRefused(
-                "dimension", sheet=self.name, range=declared.decode("ascii", "replace"), rows=limits.max_rows,
+                "dimension",
+                sheet=self.name,
+                range=declared.decode("ascii", "replace"),
+                rows=limits.max_rows,
                 columns=limits.max_columns,
             )

@@ -73,9 +73,7 @@ class EvaluationFormData:
     score: Decimal | None = None  # the yearly score where the points model applies
     person_signature: Signature = field(default_factory=lambda: Signature(title="NGƯỜI TỰ NHẬN XÉT"))
     manager_signature: Signature | None = None
-    authority_signature: Signature = field(
-        default_factory=lambda: Signature(title="NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ")
-    )
+    authority_signature: Signature = field(default_factory=lambda: Signature(title="NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ"))
 
     @property
     def result_level_name(self) -> str:

@@ -39,5 +39,7 @@ def evaluation_form_pdf(data: EvaluationFormData) -> bytes:
     """The person's evaluation form of their category (Mẫu số 01/02/03) as a PDF with its font embedded."""
     context = evaluation_form_context(data)
     context["fonts"] = {style: path.as_uri() for style, path in FONTS.items()}
-    html = _engine().get_template("documents/evaluation_form.html").render(Context(context, use_l10n=False, use_tz=False))
+    html = (
+        _engine().get_template("documents/evaluation_form.html").render(Context(context, use_l10n=False, use_tz=False))
+    )
     return HTML(string=html, base_url=str(PACKAGE)).write_pdf(font_config=_font_config())

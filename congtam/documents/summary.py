@@ -54,7 +54,9 @@ def unit_summary_xlsx(rows: Iterable[UnitSummaryRow], *, title: str = "") -> byt
 def _formats(workbook) -> dict:
     return {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
-        "header": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#EEEEEE"}),
+        "header": workbook.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#EEEEEE"}
+        ),
         "score": workbook.add_format({"num_format": "0.00"}),
         "share": workbook.add_format({"num_format": "0.0%"}),
     }
@@ -65,7 +67,7 @@ def _write_header(sheet, formats, title: str) -> int:
     if title:
         sheet.write_string(0, 0, title, formats["title"])
         header_row = 2
-    for column, (label, width) in enumerate(COLUMNS):
+    for column, (_label, width) in enumerate(COLUMNS):
         sheet.set_column(column, column, width)
     # constant_memory writes rows in order, so column widths come first and the header after.
     for column, (label, _width) in enumerate(COLUMNS):

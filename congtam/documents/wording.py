@@ -138,17 +138,22 @@ def meeting_minutes_context(data: MeetingMinutesData) -> dict:
     reviews = []
     for number, review in enumerate(data.reviews, 1):
         votes = review.votes
-        reviews.append({
-            "number": number,
-            "person_name": review.person_name,
-            "position": review.position,
-            "presentation": _text(review.presentation),
-            "comments": _text(review.comments),
-            "proposed_level": level_name(review.proposed_level) if review.proposed_level else "",
-            "votes": (f"{votes.in_favour} tán thành, {votes.against} không tán thành, "
-                      f"{votes.abstaining} không biểu quyết") if votes is not None else "",
-            "party_committee_opinion": _text(review.party_committee_opinion),
-        })
+        reviews.append(
+            {
+                "number": number,
+                "person_name": review.person_name,
+                "position": review.position,
+                "presentation": _text(review.presentation),
+                "comments": _text(review.comments),
+                "proposed_level": level_name(review.proposed_level) if review.proposed_level else "",
+                "votes": (
+                    f"{votes.in_favour} tán thành, {votes.against} không tán thành, {votes.abstaining} không biểu quyết"
+                )
+                if votes is not None
+                else "",
+                "party_committee_opinion": _text(review.party_committee_opinion),
+            }
+        )
     return {
         "nation": NATION,
         "motto": MOTTO,

@@ -45,8 +45,12 @@ class Job(ConcurrentTransitionMixin, models.Model):
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="jobs",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -71,7 +75,9 @@ class Job(ConcurrentTransitionMixin, models.Model):
         return self.label
 
     # --- declared transitions; services check has_transition_perm before taking one ---
-    @transition(field=state, source=[JobState.QUEUED, JobState.RUNNING], target=JobState.RUNNING, permission=only_the_system)
+    @transition(
+        field=state, source=[JobState.QUEUED, JobState.RUNNING], target=JobState.RUNNING, permission=only_the_system
+    )
     def run(self) -> None:
         """A worker takes the job (again, when the broker redelivers it after a lost worker)."""
         self.attempts += 1

@@ -166,8 +166,12 @@ def _tell_the_creator(job: Job, title: str) -> None:
     from congtam.notifications.services import notify
 
     notify(
-        [job.created_by_id], kind="jobs.finished", title=title % {"job": job.label},
-        body=job.error, url=reverse("jobs:detail", kwargs={"job_id": job.pk}), key=f"jobs.finished:{job.pk}:{job.attempts}",
+        [job.created_by_id],
+        kind="jobs.finished",
+        title=title % {"job": job.label},
+        body=job.error,
+        url=reverse("jobs:detail", kwargs={"job_id": job.pk}),
+        key=f"jobs.finished:{job.pk}:{job.attempts}",
         email=False,
     )
 
@@ -186,7 +190,9 @@ def user_message(error: BaseException) -> str:
         return " ".join(str(message) for message in error.messages)
     if isinstance(error, SoftTimeLimitExceeded):
         return _("The job took longer than allowed and was stopped. Restart it to continue where it stopped.")
-    return _("The job stopped because of an unexpected error; the details are in the server's log. Restart it to continue.")
+    return _(
+        "The job stopped because of an unexpected error; the details are in the server's log. Restart it to continue."
+    )
 
 
 def job_execute(*, job_id: str | uuid.UUID) -> Job | None:
@@ -214,6 +220,9 @@ def interrupted_jobs_fail(*, now=None) -> int:
     )
     failed = 0
     for job_id in stale.values_list("pk", flat=True):
-        if job_fail(job_id=job_id, error=_("The job was interrupted (the server or the worker stopped). Restart it to continue.")):
+        if job_fail(
+            job_id=job_id,
+            error=_("The job was interrupted (the server or the worker stopped). Restart it to continue."),
+        ):
             failed += 1
     return failed

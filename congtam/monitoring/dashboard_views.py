@@ -22,19 +22,31 @@ def _int(value) -> int | None:
 @require_GET
 def todo_view(request):
     tasks = todo.todo_for(request.user, timezone.localdate())
-    return render(request, "monitoring/dash/todo.html", {
-        "tasks": tasks,
-        "overdue_count": sum(1 for task in tasks if task.overdue),
-        "has_person": request.user.person_id is not None,
-    })
+    return render(
+        request,
+        "monitoring/dash/todo.html",
+        {
+            "tasks": tasks,
+            "overdue_count": sum(1 for task in tasks if task.overdue),
+            "has_person": request.user.person_id is not None,
+        },
+    )
 
 
 def _chart_frame() -> dict:
     bands = [{"score": score, "y": chart_y(score)} for score in (50, 70, 90)]
     return {
-        "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_WIDTH - 20,
-        "top": CHART_TOP, "axis_label_x": CHART_LEFT - 6, "bottom": CHART_HEIGHT - CHART_BOTTOM, "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
-        "bands": bands, "zero": chart_y(0), "hundred": chart_y(100),
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - 20,
+        "top": CHART_TOP,
+        "axis_label_x": CHART_LEFT - 6,
+        "bottom": CHART_HEIGHT - CHART_BOTTOM,
+        "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
+        "bands": bands,
+        "zero": chart_y(0),
+        "hundred": chart_y(100),
     }
 
 
@@ -46,22 +58,40 @@ def my_scores_view(request):
     person = dashboards.person_for_scores(viewer=request.user, staff_code=staff_code or None)
     scores = dashboards.person_scores(viewer=request.user, person=person, year=_int(request.GET.get("year")))
     points = " ".join(f"{point.x},{point.y}" for point in scores.chart)
-    return render(request, "monitoring/dash/my_scores.html", {
-        "scores": scores, "frame": _chart_frame(), "polyline": points, "staff_code": staff_code,
-    })
+    return render(
+        request,
+        "monitoring/dash/my_scores.html",
+        {
+            "scores": scores,
+            "frame": _chart_frame(),
+            "polyline": points,
+            "staff_code": staff_code,
+        },
+    )
 
 
 @require_GET
 def unit_period_view(request, period, code):
     page = dashboards.unit_period(viewer=request.user, period_id=period, unit_code=code, today=timezone.localdate())
     me = request.user.person_id
-    awaiting_mine = sum(1 for row in page.rows if row.review.state == "submitted" and me is not None
-                        and row.review.approver_id == me and row.review.person_id != me)
+    awaiting_mine = sum(
+        1
+        for row in page.rows
+        if row.review.state == "submitted"
+        and me is not None
+        and row.review.approver_id == me
+        and row.review.person_id != me
+    )
     return render(request, "monitoring/dash/unit_period.html", {"page": page, "awaiting_mine": awaiting_mine})
 
 
 @require_GET
 def completion_view(request):
-    result = dashboards.completion(viewer=request.user, today=timezone.localdate(), year=_int(request.GET.get("year")),
-                                   period_id=_int(request.GET.get("period")), unit_code=request.GET.get("unit") or None)
+    result = dashboards.completion(
+        viewer=request.user,
+        today=timezone.localdate(),
+        year=_int(request.GET.get("year")),
+        period_id=_int(request.GET.get("period")),
+        unit_code=request.GET.get("unit") or None,
+    )
     return render(request, "monitoring/dash/completion.html", {"result": result})

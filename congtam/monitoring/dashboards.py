@@ -154,23 +154,42 @@ def breakdown(explanation, *, names: dict[str, str], item_names: dict[str, str])
     inputs = explanation["inputs"]
     general, task = inputs.get("g") or {}, inputs.get("t") or {}
     subcriteria = [
-        SubcriterionPoints(code=node.get("code", ""), name=names.get(node.get("code", ""), node.get("code", "")),
-                           points=_decimal(node.get("value")), maximum=_decimal(node.get("maximum")), level=node.get("level"))
+        SubcriterionPoints(
+            code=node.get("code", ""),
+            name=names.get(node.get("code", ""), node.get("code", "")),
+            points=_decimal(node.get("value")),
+            maximum=_decimal(node.get("maximum")),
+            level=node.get("level"),
+        )
         for node in (general.get("inputs") or {}).get("points", [])
     ]
-    quantity, quality, timeliness = (_find(task, key) for key in ("quantity_percent", "quality_percent", "timeliness_percent"))
+    quantity, quality, timeliness = (
+        _find(task, key) for key in ("quantity_percent", "quality_percent", "timeliness_percent")
+    )
     factors = (_find(quantity, "assigned_converted") or {}).get("inputs", {}).get("factors", []) if quantity else []
     per_measure = [_credits(node) if node else [] for node in (quantity, quality, timeliness)]
     items = []
     for index, factor in enumerate(factors):
         credit = [_decimal(credits[index].get("value")) if index < len(credits) else None for credits in per_measure]
         code = factor.get("code", "")
-        items.append(ItemPoints(code=code, name=item_names.get(code, code), factor=_decimal(factor.get("value")),
-                                quantity=credit[0], quality=credit[1], timeliness=credit[2]))
+        items.append(
+            ItemPoints(
+                code=code,
+                name=item_names.get(code, code),
+                factor=_decimal(factor.get("value")),
+                quantity=credit[0],
+                quality=credit[1],
+                timeliness=credit[2],
+            )
+        )
     return Breakdown(
-        general=_decimal(general.get("value")), task=_decimal(task.get("value")),
-        quantity_percent=_decimal((quantity or {}).get("value")), quality_percent=_decimal((quality or {}).get("value")),
-        timeliness_percent=_decimal((timeliness or {}).get("value")), subcriteria=subcriteria, items=items,
+        general=_decimal(general.get("value")),
+        task=_decimal(task.get("value")),
+        quantity_percent=_decimal((quantity or {}).get("value")),
+        quality_percent=_decimal((quality or {}).get("value")),
+        timeliness_percent=_decimal((timeliness or {}).get("value")),
+        subcriteria=subcriteria,
+        items=items,
     )
 
 
@@ -187,8 +206,10 @@ def _item_names(reviews) -> dict[int, dict[str, str]]:
     """Per review of the ``reviews`` queryset, the item names by the code the engine was given
     (catalogue code or ``#id``): one query, whatever the number of reviews."""
     names: dict[int, dict[str, str]] = defaultdict(dict)
-    for review_id, item_id, code, name in WorkItem.objects.filter(review__in=reviews.values("pk")).order_by().values_list(
-        "review_id", "id", "code", "name"
+    for review_id, item_id, code, name in (
+        WorkItem.objects.filter(review__in=reviews.values("pk"))
+        .order_by()
+        .values_list("review_id", "id", "code", "name")
     ):
         names[review_id][code or f"#{item_id}"] = name
     return names
@@ -209,11 +230,14 @@ def _chart(rows: list[ScoreRow], slots: int) -> list[ChartPoint]:
         if row.score is None:
             continue
         number = row.review.period.number
-        points.append(ChartPoint(
-            x=round(CHART_LEFT + step * (number - 0.5), 1),
-            y=chart_y(float(min(max(row.score, Decimal(0)), Decimal(100)))),
-            label=str(number), score=row.score,
-        ))
+        points.append(
+            ChartPoint(
+                x=round(CHART_LEFT + step * (number - 0.5), 1),
+                y=chart_y(float(min(max(row.score, Decimal(0)), Decimal(100)))),
+                label=str(number),
+                score=row.score,
+            )
+        )
     return points
 
 
@@ -230,11 +254,27 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
     year = _chosen_year(year, years, timezone.localdate())
     of_year = visible.filter(period__cycle__year=year)
     reviews = list(
-        of_year
-        .select_related("period__cycle", "unit")
-        .only("id", "state", "score", "score_exact", "explanation", "person_id", "evaluator_id", "approver_id", "unit__name", "unit__code",
-              "period__id", "period__number", "period__starts_on", "period__cycle__id", "period__cycle__year",
-              "period__cycle__frequency", "period__cycle__policy_id", "period__cycle__policy_overrides")
+        of_year.select_related("period__cycle", "unit")
+        .only(
+            "id",
+            "state",
+            "score",
+            "score_exact",
+            "explanation",
+            "person_id",
+            "evaluator_id",
+            "approver_id",
+            "unit__name",
+            "unit__code",
+            "period__id",
+            "period__number",
+            "period__starts_on",
+            "period__cycle__id",
+            "period__cycle__year",
+            "period__cycle__frequency",
+            "period__cycle__policy_id",
+            "period__cycle__policy_overrides",
+        )
         .order_by("period__starts_on", "period__cycle_id")
     )
     item_names = _item_names(of_year.filter(explanation__isnull=False).order_by())
@@ -244,8 +284,15 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
         cycle = review.period.cycle
         if cycle.pk not in names_by_cycle:
             names_by_cycle[cycle.pk] = _subcriterion_names(cycle)
-        rows.append(ScoreRow(review=review, score=review.exact_score, breakdown=breakdown(
-            review.explanation, names=names_by_cycle[cycle.pk], item_names=item_names.get(review.pk, {}))))
+        rows.append(
+            ScoreRow(
+                review=review,
+                score=review.exact_score,
+                breakdown=breakdown(
+                    review.explanation, names=names_by_cycle[cycle.pk], item_names=item_names.get(review.pk, {})
+                ),
+            )
+        )
     slots = 4 if reviews and reviews[0].period.cycle.frequency == "quarterly" else 12
     return PersonScores(person=person, year=year, years=years, rows=rows, is_self=is_self, chart=_chart(rows, slots))
 
@@ -269,16 +316,19 @@ def _late_items(today: date) -> Q:
     """An item is late when it missed an earlier due date, was completed after its due date, or
     is still not completed past it."""
     return Q(state__in=COUNTED_STATES) & (
-        Q(missed_deadlines__gt=0)
-        | Q(completed_on__gt=F("due_on"))
-        | Q(completed_on__isnull=True, due_on__lt=today)
+        Q(missed_deadlines__gt=0) | Q(completed_on__gt=F("due_on")) | Q(completed_on__isnull=True, due_on__lt=today)
     )
 
 
-def _per_review(expression, condition: Q = Q()) -> Coalesce:
+def _per_review(expression, condition: Q | None = None) -> Coalesce:
     """A correlated subquery aggregating the review's items (no join, no GROUP BY on the page's query)."""
-    rows = (WorkItem.objects.filter(condition, review=OuterRef("pk")).order_by().values("review_id")
-            .annotate(total=expression).values("total"))
+    rows = (
+        WorkItem.objects.filter(condition or Q(), review=OuterRef("pk"))
+        .order_by()
+        .values("review_id")
+        .annotate(total=expression)
+        .values("total")
+    )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
@@ -319,8 +369,12 @@ def _who(review: Review, actor: str) -> str:
 
 def _waiting(review: Review, today: date) -> list[WaitingStep]:
     return [
-        WaitingStep(label=todo.step_label(step.kind), who=_who(review, step.actor), due_on=step.due_on,
-                    overdue=step.due_on < today)
+        WaitingStep(
+            label=todo.step_label(step.kind),
+            who=_who(review, step.actor),
+            due_on=step.due_on,
+            overdue=step.due_on < today,
+        )
         for step in todo.review_steps(review, today)
     ]
 
@@ -333,8 +387,9 @@ def _reviews_with_facts(today: date):
         has_assigned=Exists(items.filter(state=ItemState.ASSIGNED)),
         has_proposed=Exists(items.filter(state=ItemState.PROPOSED)),
         has_reported=Exists(items.filter(state=ItemState.REPORTED)),
-        self_rated=Exists(GeneralRating.objects.filter(review=OuterRef("pk"), rater_role=RaterRole.SELF,
-                                                       submitted_at__isnull=False)),
+        self_rated=Exists(
+            GeneralRating.objects.filter(review=OuterRef("pk"), rater_role=RaterRole.SELF, submitted_at__isnull=False)
+        ),
         late_items=_per_review(Count("id"), _late_items(today)),
         failed_checks=_per_review(Sum("quality_failures"), Q(state__in=COUNTED_STATES)),
     )
@@ -352,11 +407,30 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
         raise Http404(unit_code) from None
     visible_ids = reviews_visible(viewer).filter(period=period, unit__path__startswith=unit.path).values("pk")
     reviews = list(
-        _reviews_with_facts(today).filter(pk__in=visible_ids)
+        _reviews_with_facts(today)
+        .filter(pk__in=visible_ids)
         .select_related("person", "unit", "evaluator", "approver")
-        .only("id", "state", "score", "score_exact", "plan_version", "acknowledged_version", "external_approver", "period_id",
-              "person_id", "evaluator_id", "approver_id", "person__full_name", "person__staff_code", "person__sort_key",
-              "unit__code", "unit__name", "unit__path", "evaluator__full_name", "approver__full_name")
+        .only(
+            "id",
+            "state",
+            "score",
+            "score_exact",
+            "plan_version",
+            "acknowledged_version",
+            "external_approver",
+            "period_id",
+            "person_id",
+            "evaluator_id",
+            "approver_id",
+            "person__full_name",
+            "person__staff_code",
+            "person__sort_key",
+            "unit__code",
+            "unit__name",
+            "unit__path",
+            "evaluator__full_name",
+            "approver__full_name",
+        )
         .order_by("unit__path", "person__sort_key", "person__staff_code")
     )
     me = viewer.person_id
@@ -367,8 +441,15 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
     for review in reviews:
         review.period = period
         waiting = _waiting(review, today) if review.state != ReviewState.APPROVED else []
-        rows.append(UnitReviewRow(review=review, late_items=review.late_items, failed_checks=review.failed_checks,
-                                  waiting=waiting, url=todo.review_url(review.pk)))
+        rows.append(
+            UnitReviewRow(
+                review=review,
+                late_items=review.late_items,
+                failed_checks=review.failed_checks,
+                waiting=waiting,
+                url=todo.review_url(review.pk),
+            )
+        )
         counts["reviews"] += 1
         counts[review.state] += 1
         counts["late_items"] += review.late_items
@@ -379,8 +460,12 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
 
 # --- completion across the agency ------------------------------------------------------------
 STEP_PLAN, STEP_SELF, STEP_RATING, STEP_APPROVAL = "plan", "self_rating", "manager_rating", "approval"
-STEP_DEADLINES = {STEP_PLAN: "assignment_due", STEP_SELF: "self_rating_due", STEP_RATING: "manager_rating_due",
-                  STEP_APPROVAL: "approval_due"}
+STEP_DEADLINES = {
+    STEP_PLAN: "assignment_due",
+    STEP_SELF: "self_rating_due",
+    STEP_RATING: "manager_rating_due",
+    STEP_APPROVAL: "approval_due",
+}
 
 
 def step_name(step: str) -> str:
@@ -438,20 +523,30 @@ def _done_counts(filters: dict, group_by: str) -> dict[int, dict[str, int]]:
     how many have done each step. Two grouped queries, no subquery per review: the self-ratings
     are counted from their own table."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED_KEYS, 0))
-    rows = Review.objects.filter(**filters).order_by().values(group_by).annotate(
-        reviews=Count("id"),
-        **{
-            STEP_PLAN: Count("id", filter=Q(acknowledged_version__gt=0)),
-            STEP_RATING: Count("id", filter=Q(state__in=RATED_STATES)),
-            STEP_APPROVAL: Count("id", filter=Q(state=ReviewState.APPROVED)),
-        },
+    rows = (
+        Review.objects.filter(**filters)
+        .order_by()
+        .values(group_by)
+        .annotate(
+            reviews=Count("id"),
+            **{
+                STEP_PLAN: Count("id", filter=Q(acknowledged_version__gt=0)),
+                STEP_RATING: Count("id", filter=Q(state__in=RATED_STATES)),
+                STEP_APPROVAL: Count("id", filter=Q(state=ReviewState.APPROVED)),
+            },
+        )
     )
     for row in rows:
         counts[row[group_by]].update({key: value for key, value in row.items() if key != group_by})
     self_rated = (
-        GeneralRating.objects.filter(rater_role=RaterRole.SELF, submitted_at__isnull=False,
-                                     **{f"review__{name}": value for name, value in filters.items()})
-        .order_by().values(f"review__{group_by}").annotate(done=Count("id"))
+        GeneralRating.objects.filter(
+            rater_role=RaterRole.SELF,
+            submitted_at__isnull=False,
+            **{f"review__{name}": value for name, value in filters.items()},
+        )
+        .order_by()
+        .values(f"review__{group_by}")
+        .annotate(done=Count("id"))
     )
     for row in self_rated:
         counts[row[f"review__{group_by}"]][STEP_SELF] = row["done"]
@@ -465,8 +560,16 @@ def _steps(counts: dict, period: Period, today: date) -> list[StepCompletion]:
         done = counts[step]
         pending = counts["reviews"] - done
         late = deadline < today
-        steps.append(StepCompletion(step=step, name=step_name(step), deadline=deadline, done=done,
-                                    due=0 if late else pending, overdue=pending if late else 0))
+        steps.append(
+            StepCompletion(
+                step=step,
+                name=step_name(step),
+                deadline=deadline,
+                done=done,
+                due=0 if late else pending,
+                overdue=pending if late else 0,
+            )
+        )
     return steps
 
 
@@ -476,8 +579,9 @@ def _require_completion_viewer(viewer) -> None:
         raise PermissionDenied
 
 
-def completion(*, viewer, today: date, year: int | None = None, period_id: int | None = None,
-               unit_code: str | None = None) -> Completion:
+def completion(
+    *, viewer, today: date, year: int | None = None, period_id: int | None = None, unit_code: str | None = None
+) -> Completion:
     """Per period of ``year`` that has started, how many reviews have done each step, how many
     are still due and how many are overdue. With ``period_id``, the same for a unit (the top of
     the organisation by default) and for each unit directly below it, each counting the units
@@ -491,7 +595,9 @@ def completion(*, viewer, today: date, year: int | None = None, period_id: int |
     }
     by_period = _done_counts({"period_id__in": list(periods)}, "period_id")
     period_rows = [
-        CompletionRow(period=period, unit=None, reviews=by_period[pk]["reviews"], steps=_steps(by_period[pk], period, today))
+        CompletionRow(
+            period=period, unit=None, reviews=by_period[pk]["reviews"], steps=_steps(by_period[pk], period, today)
+        )
         for pk, period in sorted(periods.items(), key=lambda entry: (entry[1].starts_on, entry[1].cycle_id))
         if by_period.get(pk, {}).get("reviews")
     ]
@@ -529,9 +635,17 @@ def _unit_completion(result: Completion, period: Period, unit_code: str | None, 
     children = {unit.pk: unit for unit in units.filter(pk__in=[pk for pk in totals if pk != top.pk]).order_by("path")}
     result.unit = top
     result.ancestors = list(units.filter(pk__in=top.ancestor_ids()).order_by("path"))
-    result.units = [CompletionRow(period=period, unit=top, reviews=totals[top.pk]["reviews"],
-                                  steps=_steps(totals[top.pk], period, today))] + [
-        CompletionRow(period=period, unit=unit, reviews=totals[pk]["reviews"], steps=_steps(totals[pk], period, today),
-                      has_children=pk in deeper)
+    result.units = [
+        CompletionRow(
+            period=period, unit=top, reviews=totals[top.pk]["reviews"], steps=_steps(totals[top.pk], period, today)
+        )
+    ] + [
+        CompletionRow(
+            period=period,
+            unit=unit,
+            reviews=totals[pk]["reviews"],
+            steps=_steps(totals[pk], period, today),
+            has_children=pk in deeper,
+        )
         for pk, unit in children.items()
     ]

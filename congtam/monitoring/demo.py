@@ -69,7 +69,7 @@ def _levels(rng: random.Random, scale: dict[str, int], good: float) -> dict[str,
 
 def _history_items(review: Review, catalogue: list[CatalogueItem], rng: random.Random, period: Period):
     """Four to nine items of the person's catalogue, most on time and to quality."""
-    items, checks = [], []
+    items = []
     days = (period.ends_on - period.starts_on).days
     for entry in rng.sample(catalogue, min(len(catalogue), rng.randint(4, 9))):
         due = period.starts_on + timedelta(days=rng.randint(5, days))
@@ -78,18 +78,33 @@ def _history_items(review: Review, catalogue: list[CatalogueItem], rng: random.R
         done = rng.random() > 0.04
         failures = 1 if rng.random() < 0.08 else 0
         item = WorkItem(
-            review=review, catalogue_item=entry, code=entry.code, name=entry.name, unit_of_measure=entry.unit,
-            factor=entry.factor, quality_requirement=entry.quality_requirement, origin=Origin.MANAGER,
-            state=ItemState.ACCEPTED if done else ItemState.ASSIGNED, due_on=due,
+            review=review,
+            catalogue_item=entry,
+            code=entry.code,
+            name=entry.name,
+            unit_of_measure=entry.unit,
+            factor=entry.factor,
+            quality_requirement=entry.quality_requirement,
+            origin=Origin.MANAGER,
+            state=ItemState.ACCEPTED if done else ItemState.ASSIGNED,
+            due_on=due,
             completed_on=min(due + timedelta(days=late_days), period.ends_on) if done else None,
-            quality_failures=failures if done else 0, in_plan_version=1,
+            quality_failures=failures if done else 0,
+            in_plan_version=1,
         )
         items.append(item)
     return items
 
 
-def _closed_month(cycle: Cycle, period: Period, reviews: list[Review], catalogues: dict, rng: random.Random,
-                  approvers: dict[int, User], scale: dict[str, int]) -> int:
+def _closed_month(
+    cycle: Cycle,
+    period: Period,
+    reviews: list[Review],
+    catalogues: dict,
+    rng: random.Random,
+    approvers: dict[int, User],
+    scale: dict[str, int],
+) -> int:
     """Write one closed month: items, checks, ratings, the engine's score, approval, closing."""
     all_items, plans = [], []
     for review in reviews:
@@ -105,8 +120,13 @@ def _closed_month(cycle: Cycle, period: Period, reviews: list[Review], catalogue
     for review, items in plans:
         for item in items:
             if item.quality_failures:
-                checks.append(QualityCheck(item=item, result=CheckResult.FAILED,
-                                           comment="Sai sót về số liệu tổng hợp, đã yêu cầu chỉnh sửa"))
+                checks.append(
+                    QualityCheck(
+                        item=item,
+                        result=CheckResult.FAILED,
+                        comment="Sai sót về số liệu tổng hợp, đã yêu cầu chỉnh sửa",
+                    )
+                )
             if item.state == ItemState.ACCEPTED:
                 checks.append(QualityCheck(item=item, result=CheckResult.PASSED))
         good = 0.5 + rng.random() * 0.5
@@ -114,27 +134,58 @@ def _closed_month(cycle: Cycle, period: Period, reviews: list[Review], catalogue
         rated = _levels(rng, scale, good)
         rated = {code: level if abs(level - own[code]) < 2 else own[code] for code, level in rated.items()}
         self_rating = GeneralRating(review=review, rater_role=RaterRole.SELF, levels=own, submitted_at=now)
-        manager_rating = GeneralRating(review=review, rater_role=RaterRole.MANAGER, levels=rated, submitted_at=now,
-                                       comments={code: "Có minh chứng cụ thể trong kỳ" for code, level in rated.items()
-                                                 if level in (1, scale[code])})
+        manager_rating = GeneralRating(
+            review=review,
+            rater_role=RaterRole.MANAGER,
+            levels=rated,
+            submitted_at=now,
+            comments={
+                code: "Có minh chứng cụ thể trong kỳ" for code, level in rated.items() if level in (1, scale[code])
+            },
+        )
         ratings += [self_rating, manager_rating]
         result = review_score(review, items, [self_rating, manager_rating])
         update = Review(
-            pk=review.pk, state=ReviewState.APPROVED, plan_version=1, acknowledged_version=1, acknowledged_at=now,
-            explanation=result.explanation, scored_at=now, approved_at=now,
-            approved_by=approvers.get(review.approver_id), version=review.version + 6,
+            pk=review.pk,
+            state=ReviewState.APPROVED,
+            plan_version=1,
+            acknowledged_version=1,
+            acknowledged_at=now,
+            explanation=result.explanation,
+            scored_at=now,
+            approved_at=now,
+            approved_by=approvers.get(review.approver_id),
+            version=review.version + 6,
         )
         update.set_score(result.score)
         updates.append(update)
     QualityCheck.objects.bulk_create(checks, batch_size=2000)
     GeneralRating.objects.bulk_create(ratings, batch_size=2000)
     Review.objects.bulk_update(
-        updates, ["state", "plan_version", "acknowledged_version", "acknowledged_at", "score", "score_exact", "explanation",
-                  "scored_at", "approved_at", "approved_by", "version"], batch_size=1000,
+        updates,
+        [
+            "state",
+            "plan_version",
+            "acknowledged_version",
+            "acknowledged_at",
+            "score",
+            "score_exact",
+            "explanation",
+            "scored_at",
+            "approved_at",
+            "approved_by",
+            "version",
+        ],
+        batch_size=1000,
     )
     Period.objects.filter(pk=period.pk).update(state=PeriodState.CLOSED)
-    audit_record(actor=None, actor_label="demo", event=events.DEMO_HISTORY, subject=period,
-                 new={"reviews": len(updates), "items": len(all_items)})
+    audit_record(
+        actor=None,
+        actor_label="demo",
+        event=events.DEMO_HISTORY,
+        subject=period,
+        new={"reviews": len(updates), "items": len(all_items)},
+    )
     return len(all_items)
 
 
@@ -144,11 +195,20 @@ def demo_history_year(*, agency, year: int, seed: int) -> int:
     rng = random.Random(seed + year)
     hr = User.objects.filter(role=Role.HR, is_active=True).order_by("pk").first()
     root = Unit.objects.filter(agency=agency, parent__isnull=True).order_by("path")
-    cycle = services.cycle_open(actor=hr, agency=agency, year=year, frequency="monthly", staff_group=Category.CONG_CHUC,
-                                policy_id="nd335", units=list(root))
+    cycle = services.cycle_open(
+        actor=hr,
+        agency=agency,
+        year=year,
+        frequency="monthly",
+        staff_group=Category.CONG_CHUC,
+        policy_id="nd335",
+        units=list(root),
+    )
     services.reviews_open(cycle, actor=hr)
     catalogues: dict[int, list[CatalogueItem]] = {}
-    for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by("position", "code"):
+    for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by(
+        "position", "code"
+    ):
         catalogues.setdefault(entry.position_id, []).append(entry)
     users_by_person = {user.person_id: user for user in User.objects.filter(person__isnull=False, is_active=True)}
     scale = {entry["code"]: len(entry["levels"]) for entry in engine.general_levels(cycle_policy(cycle))}
@@ -159,8 +219,14 @@ def demo_history_year(*, agency, year: int, seed: int) -> int:
     return items
 
 
-def _open_month(period: Period, reviews: list[Review], catalogues: dict, rng: random.Random,
-                users_by_person: dict[int, User], today: date) -> int:
+def _open_month(
+    period: Period,
+    reviews: list[Review],
+    catalogues: dict,
+    rng: random.Random,
+    users_by_person: dict[int, User],
+    today: date,
+) -> int:
     """The open month of the demo division, through the services, at different steps: some plans
     to acknowledge, some items reported and awaiting the check, one self-assessment done."""
     count = 0
@@ -179,12 +245,19 @@ def _open_month(period: Period, reviews: list[Review], catalogues: dict, rng: ra
         person = users_by_person.get(review.person_id)
         if person is None:
             continue  # only people with a login act; the others' plans wait for them
-        services.plan_acknowledge(actor=person, review=review, expected_version=Review.objects.get(pk=review.pk).version)
+        services.plan_acknowledge(
+            actor=person, review=review, expected_version=Review.objects.get(pk=review.pk).version
+        )
         first = items[0]
         if first.due_on > period.starts_on and period.starts_on < last_day:
             completed = min(first.due_on, last_day)
-            services.item_report(actor=person, item=first, expected_version=first.version, completed_on=completed,
-                                 note="Đã hoàn thành và gửi lãnh đạo phòng")
+            services.item_report(
+                actor=person,
+                item=first,
+                expected_version=first.version,
+                completed_on=completed,
+                note="Đã hoàn thành và gửi lãnh đạo phòng",
+            )
     return count
 
 
@@ -200,11 +273,20 @@ def demo_year(*, agency, seed: int = 2026, today: date | None = None) -> DemoYea
         load_demo_catalogues(agency, rng)
     hr = User.objects.filter(role=Role.HR, is_active=True).order_by("pk").first()
     root = Unit.objects.filter(agency=agency, parent__isnull=True).order_by("path")
-    cycle = services.cycle_open(actor=hr, agency=agency, year=year, frequency="monthly", staff_group=Category.CONG_CHUC,
-                                policy_id="nd335", units=list(root))
+    cycle = services.cycle_open(
+        actor=hr,
+        agency=agency,
+        year=year,
+        frequency="monthly",
+        staff_group=Category.CONG_CHUC,
+        policy_id="nd335",
+        units=list(root),
+    )
     services.reviews_open(cycle, actor=hr)
     catalogues: dict[int, list[CatalogueItem]] = {}
-    for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by("position", "code"):
+    for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by(
+        "position", "code"
+    ):
         catalogues.setdefault(entry.position_id, []).append(entry)
     users_by_person = {user.person_id: user for user in User.objects.filter(person__isnull=False, is_active=True)}
     scale = {entry["code"]: len(entry["levels"]) for entry in engine.general_levels(cycle_policy(cycle))}
@@ -213,8 +295,14 @@ def demo_year(*, agency, seed: int = 2026, today: date | None = None) -> DemoYea
     for number in range(1, open_month):
         reviews = list(Review.objects.filter(period=periods[number]).select_related("period__cycle").order_by("pk"))
         items += _closed_month(cycle, periods[number], reviews, catalogues, rng, users_by_person, scale)
-    current = list(Review.objects.filter(period=periods[open_month]).select_related("period__cycle", "unit").order_by("pk"))
+    current = list(
+        Review.objects.filter(period=periods[open_month]).select_related("period__cycle", "unit").order_by("pk")
+    )
     items += _open_month(periods[open_month], current, catalogues, rng, users_by_person, today)
-    return DemoYear(cycle_id=cycle.pk, closed_months=open_month - 1, open_month=open_month,
-                    reviews=Review.objects.filter(period__cycle=cycle).count(), items=items)
-
+    return DemoYear(
+        cycle_id=cycle.pk,
+        closed_months=open_month - 1,
+        open_month=open_month,
+        reviews=Review.objects.filter(period__cycle=cycle).count(),
+        items=items,
+    )

@@ -45,8 +45,9 @@ def is_web_link(link: str) -> bool:
 def check_link(link: str) -> None:
     """A ValidationError unless the link is a web address (http:// or https://) with a host."""
     if not is_web_link(link):
-        raise ValidationError(_("Only a web address (starting with http:// or https://) is accepted as a link."),
-                              code="link_scheme")
+        raise ValidationError(
+            _("Only a web address (starting with http:// or https://) is accepted as a link."), code="link_scheme"
+        )
 
 
 @cache
@@ -60,14 +61,11 @@ def check_upload(upload) -> str:
     allowed = ALLOWED_TYPES.get(extension)
     if allowed is None:
         raise ValidationError(
-            _("Files of this type are not accepted. Accepted: %(types)s.")
-            % {"types": ", ".join(sorted(ALLOWED_TYPES))}
+            _("Files of this type are not accepted. Accepted: %(types)s.") % {"types": ", ".join(sorted(ALLOWED_TYPES))}
         )
     limit = settings.CONGTAM_EVIDENCE_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError(
-            _("The file is too large (at most %(size)d MB).") % {"size": limit // (1024 * 1024)}
-        )
+        raise ValidationError(_("The file is too large (at most %(size)d MB).") % {"size": limit // (1024 * 1024)})
     if upload.size == 0:
         raise ValidationError(_("The file is empty."))
     content_type, signatures = allowed
@@ -76,5 +74,7 @@ def check_upload(upload) -> str:
         head = upload.read(16)
         upload.seek(0)
         if not any(head.startswith(signature) for signature in signatures):
-            raise ValidationError(_("The file's content does not match its extension %(extension)s.") % {"extension": extension})
+            raise ValidationError(
+                _("The file's content does not match its extension %(extension)s.") % {"extension": extension}
+            )
     return content_type

@@ -18,8 +18,9 @@ class ItemForm(forms.Form):
     catalogue_code = forms.CharField(label=_("Catalogue product"), required=False, max_length=50)
     name = forms.CharField(label=_("Or: product or task outside the catalogue"), required=False, max_length=500)
     factor = forms.CharField(label=_("Conversion factor"), required=False, max_length=20)
-    ad_hoc_reason = forms.CharField(label=_("Reason for an item outside the catalogue"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+    ad_hoc_reason = forms.CharField(
+        label=_("Reason for an item outside the catalogue"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     due_on = forms.DateField(label=_("Due on"), help_text=DATE_HELP)
 
     def __init__(self, *args, catalogue=(), **kwargs):
@@ -45,8 +46,11 @@ class ReportForm(VersionedForm):
 
 class CheckForm(VersionedForm):
     result = forms.ChoiceField(label=_("Result"), choices=CheckResult.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (required for a failure: cite the error)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (required for a failure: cite the error)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class MoveDueForm(VersionedForm):
@@ -56,8 +60,13 @@ class MoveDueForm(VersionedForm):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Document"), required=False)
-    link = forms.URLField(label=_("Or: link to the record in the document system"), required=False, max_length=1000,
-                          assume_scheme="https", validators=[check_link])
+    link = forms.URLField(
+        label=_("Or: link to the record in the document system"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        validators=[check_link],
+    )
     description = forms.CharField(label=_("Description"), required=False, max_length=500)
 
 
@@ -67,7 +76,9 @@ class CommentForm(VersionedForm):
 
 class ObservationForm(forms.Form):
     observed_on = forms.DateField(label=_("Observed on"), help_text=DATE_HELP)
-    text = forms.CharField(label=_("What you observed (behaviour, not personality)"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What you observed (behaviour, not personality)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnswerForm(forms.Form):
@@ -82,14 +93,25 @@ class CycleForm(forms.Form):
     staff_group = forms.ChoiceField(label=_("Staff group"), choices=Category.choices, initial=Category.CONG_CHUC)
     policy_id = forms.ChoiceField(label=_("Policy preset"))
     units = forms.ModelMultipleChoiceField(
-        label=_("Units (with the units below them)"), queryset=Unit.objects.none(),
+        label=_("Units (with the units below them)"),
+        queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
-    assignment_days = forms.IntegerField(label=_("Plan of work: days after the period starts"), min_value=0, max_value=60, initial=5)
-    reporting_days = forms.IntegerField(label=_("Reporting: days after the period ends"), min_value=0, max_value=60, initial=3)
-    self_rating_days = forms.IntegerField(label=_("Self-rating: days after the period ends"), min_value=0, max_value=60, initial=5)
-    manager_rating_days = forms.IntegerField(label=_("Manager's rating: days after the period ends"), min_value=0, max_value=60, initial=8)
-    approval_days = forms.IntegerField(label=_("Approval: days after the period ends"), min_value=0, max_value=90, initial=10)
+    assignment_days = forms.IntegerField(
+        label=_("Plan of work: days after the period starts"), min_value=0, max_value=60, initial=5
+    )
+    reporting_days = forms.IntegerField(
+        label=_("Reporting: days after the period ends"), min_value=0, max_value=60, initial=3
+    )
+    self_rating_days = forms.IntegerField(
+        label=_("Self-rating: days after the period ends"), min_value=0, max_value=60, initial=5
+    )
+    manager_rating_days = forms.IntegerField(
+        label=_("Manager's rating: days after the period ends"), min_value=0, max_value=60, initial=8
+    )
+    approval_days = forms.IntegerField(
+        label=_("Approval: days after the period ends"), min_value=0, max_value=90, initial=10
+    )
 
     def __init__(self, *args, presets=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +123,9 @@ class CycleForm(forms.Form):
         order = ["reporting_days", "self_rating_days", "manager_rating_days", "approval_days"]
         values = [data.get(name) for name in order]
         if None not in values and values != sorted(values):
-            raise forms.ValidationError(_("The steps must follow one another: reporting, self-rating, manager's rating, approval."))
+            raise forms.ValidationError(
+                _("The steps must follow one another: reporting, self-rating, manager's rating, approval.")
+            )
         return data
 
 
@@ -116,4 +140,6 @@ class AmendmentForm(forms.Form):
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [(item.pk, f"{item.code} — {item.name}" if item.code else item.name) for item in items]
+        self.fields["item"].choices = [
+            (item.pk, f"{item.code} — {item.name}" if item.code else item.name) for item in items
+        ]

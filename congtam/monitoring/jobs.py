@@ -30,6 +30,8 @@ def close_period(job, *, period_id: int) -> dict:
     check = services.period_close(actor=job.created_by, period=period, progress=job.progress)
     return {
         "url": reverse("monitoring:cycle", kwargs={"pk": period.cycle_id}),
-        "checked": check.checked, "not_approved": len(check.not_approved), "differing": check.differing[:100],
+        "checked": check.checked,
+        "not_approved": len(check.not_approved),
+        "differing": check.differing[:100],
         "closed": not check.not_approved and not check.differing,
     }

@@ -47,7 +47,12 @@ class Cycle(models.Model):
     manager_rating_days = models.PositiveSmallIntegerField(_("manager rating: days after the period ends"), default=8)
     approval_days = models.PositiveSmallIntegerField(_("approval: days after the period ends"), default=10)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -88,8 +93,13 @@ class Period(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return str(self.label)
 
-    @transition(field=state, source=PeriodState.OPEN, target=PeriodState.CLOSED, permission=rules.is_hr,
-                conditions=[rules.all_reviews_approved])
+    @transition(
+        field=state,
+        source=PeriodState.OPEN,
+        target=PeriodState.CLOSED,
+        permission=rules.is_hr,
+        conditions=[rules.all_reviews_approved],
+    )
     def close(self) -> None:
         """Every review approved: the period closes and nothing in it changes but by amendment."""
 
@@ -117,24 +127,39 @@ class Review(FSMModelMixin, models.Model):
 
     # The foreign keys' own indexes are left out where a composite index below starts with the
     # same column: a year opens 1.2 million reviews for 100,000 people, and each index costs.
-    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reviews",
-                               db_index=False)
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="reviews",
-                               db_index=False)
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="reviews", db_index=False
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", db_index=False)
-    position = models.ForeignKey(Position, verbose_name=_("position"), null=True, on_delete=models.PROTECT,
-                                 related_name="+", db_index=False)
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     is_leader = models.BooleanField(_("leader"), default=False)
     evaluator = models.ForeignKey(
-        Person, verbose_name=_("evaluator"), null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_to_evaluate",
+        Person,
+        verbose_name=_("evaluator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews_to_evaluate",
         db_index=False,
     )
     approver = models.ForeignKey(
-        Person, verbose_name=_("approver"), null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_to_approve",
+        Person,
+        verbose_name=_("approver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews_to_approve",
         db_index=False,
     )
     external_approver = models.CharField(_("approver outside the agency"), max_length=300, blank=True)
-    state = FSMField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.PLANNING, protected=True)
+    state = FSMField(
+        _("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.PLANNING, protected=True
+    )
     # The plan's version goes up with each change after the person first acknowledged it; the
     # person acknowledges each version, so a change they have not seen is visible.
     plan_version = models.PositiveIntegerField(_("plan version"), default=1)
@@ -148,7 +173,12 @@ class Review(FSMModelMixin, models.Model):
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     return_comment = models.TextField(_("approver's comment on return"), blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_index=False,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -186,20 +216,38 @@ class Review(FSMModelMixin, models.Model):
         return 0 < self.acknowledged_version < self.plan_version
 
     # --- declared transitions: the only way the state changes (see services) -------------------
-    @transition(field=state, source=ReviewState.PLANNING, target=ReviewState.IN_PROGRESS, permission=rules.is_reviewed_person,
-                conditions=[rules.has_assigned_items, rules.no_pending_proposals])
+    @transition(
+        field=state,
+        source=ReviewState.PLANNING,
+        target=ReviewState.IN_PROGRESS,
+        permission=rules.is_reviewed_person,
+        conditions=[rules.has_assigned_items, rules.no_pending_proposals],
+    )
     def acknowledge_plan(self) -> None:
         """The person accepts the period's plan; work and reporting begin."""
 
-    @transition(field=state, source=ReviewState.IN_PROGRESS, target=ReviewState.SELF_ASSESSED,
-                permission=rules.is_reviewed_person, conditions=[rules.self_rating_complete])
+    @transition(
+        field=state,
+        source=ReviewState.IN_PROGRESS,
+        target=ReviewState.SELF_ASSESSED,
+        permission=rules.is_reviewed_person,
+        conditions=[rules.self_rating_complete],
+    )
     def submit_self_assessment(self) -> None:
         """The person has rated the general criteria themselves."""
 
-    @transition(field=state, source=[ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED],
-                target=ReviewState.SUBMITTED, permission=rules.is_evaluator,
-                conditions=[rules.self_assessed_or_overdue, rules.manager_rating_complete, rules.nothing_awaiting_check,
-                            rules.no_pending_proposals])
+    @transition(
+        field=state,
+        source=[ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED],
+        target=ReviewState.SUBMITTED,
+        permission=rules.is_evaluator,
+        conditions=[
+            rules.self_assessed_or_overdue,
+            rules.manager_rating_complete,
+            rules.nothing_awaiting_check,
+            rules.no_pending_proposals,
+        ],
+    )
     def submit_rating(self) -> None:
         """The evaluator has checked every item and rated: the score goes to the approver."""
 
@@ -234,7 +282,12 @@ class WorkItem(FSMModelMixin, models.Model):
 
     review = models.ForeignKey(Review, verbose_name=_("period review"), on_delete=models.CASCADE, related_name="items")
     catalogue_item = models.ForeignKey(
-        CatalogueItem, verbose_name=_("catalogue item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CatalogueItem,
+        verbose_name=_("catalogue item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     code = models.CharField(_("product code"), max_length=50, blank=True)
     name = models.CharField(_("product or task"), max_length=500)
@@ -253,11 +306,21 @@ class WorkItem(FSMModelMixin, models.Model):
     objective_cause = models.BooleanField(_("objective cause confirmed"), default=False)
     in_plan_version = models.PositiveIntegerField(_("added in plan version"), default=0)
     source_system = models.ForeignKey(
-        "monitoring.SourceSystem", verbose_name=_("source system"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+        "monitoring.SourceSystem",
+        verbose_name=_("source system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
     )
     source_id = models.CharField(_("id in the source system"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -269,7 +332,9 @@ class WorkItem(FSMModelMixin, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(factor__gt=0), name="monitoring_item_factor_positive"),
             models.UniqueConstraint(
-                fields=["source_system", "source_id"], condition=Q(source_system__isnull=False), name="monitoring_item_source_unique"
+                fields=["source_system", "source_id"],
+                condition=Q(source_system__isnull=False),
+                name="monitoring_item_source_unique",
             ),
         ]
         indexes = [models.Index(fields=["review", "state"], name="monitoring_item_review_state")]
@@ -278,44 +343,84 @@ class WorkItem(FSMModelMixin, models.Model):
         return self.name
 
     # --- declared transitions ------------------------------------------------------------------
-    @transition(field=state, source=ItemState.PROPOSED, target=ItemState.ASSIGNED, permission=rules.is_item_evaluator,
-                conditions=[rules.plan_open])
+    @transition(
+        field=state,
+        source=ItemState.PROPOSED,
+        target=ItemState.ASSIGNED,
+        permission=rules.is_item_evaluator,
+        conditions=[rules.plan_open],
+    )
     def accept(self) -> None:
         """The manager accepts the person's proposal into the plan."""
 
-    @transition(field=state, source=ItemState.PROPOSED, target=ItemState.DECLINED, permission=rules.is_item_evaluator,
-                conditions=[rules.plan_open])
+    @transition(
+        field=state,
+        source=ItemState.PROPOSED,
+        target=ItemState.DECLINED,
+        permission=rules.is_item_evaluator,
+        conditions=[rules.plan_open],
+    )
     def decline(self) -> None:
         """The manager declines the proposal, with a reason."""
 
-    @transition(field=state, source=ItemState.ASSIGNED, target=ItemState.CANCELLED, permission=rules.is_item_evaluator,
-                conditions=[rules.plan_open])
+    @transition(
+        field=state,
+        source=ItemState.ASSIGNED,
+        target=ItemState.CANCELLED,
+        permission=rules.is_item_evaluator,
+        conditions=[rules.plan_open],
+    )
     def withdraw(self) -> None:
         """The manager takes an item out of the plan, with a reason, before it is reported."""
 
-    @transition(field=state, source=ItemState.ASSIGNED, target=ItemState.REPORTED, permission=rules.is_item_person,
-                conditions=[rules.work_open])
+    @transition(
+        field=state,
+        source=ItemState.ASSIGNED,
+        target=ItemState.REPORTED,
+        permission=rules.is_item_person,
+        conditions=[rules.work_open],
+    )
     def report(self) -> None:
         """The person reports the item done, with the date and evidence."""
 
-    @transition(field=state, source=ItemState.ASSIGNED, target=ItemState.REPORTED, permission=rules.is_source_system,
-                conditions=[rules.work_open])
+    @transition(
+        field=state,
+        source=ItemState.ASSIGNED,
+        target=ItemState.REPORTED,
+        permission=rules.is_source_system,
+        conditions=[rules.work_open],
+    )
     def report_from_system(self) -> None:
         """The task-assignment system reports the item done (through the API, within its scope);
         the manager still checks it."""
 
-    @transition(field=state, source=ItemState.REPORTED, target=ItemState.ACCEPTED, permission=rules.is_item_evaluator,
-                conditions=[rules.checks_open])
+    @transition(
+        field=state,
+        source=ItemState.REPORTED,
+        target=ItemState.ACCEPTED,
+        permission=rules.is_item_evaluator,
+        conditions=[rules.checks_open],
+    )
     def pass_check(self) -> None:
         """Quality passed."""
 
-    @transition(field=state, source=ItemState.REPORTED, target=ItemState.ASSIGNED, permission=rules.is_item_evaluator,
-                conditions=[rules.checks_open])
+    @transition(
+        field=state,
+        source=ItemState.REPORTED,
+        target=ItemState.ASSIGNED,
+        permission=rules.is_item_evaluator,
+        conditions=[rules.checks_open],
+    )
     def fail_check(self) -> None:
         """A major error: the item goes back to the person and one quality deduction counts."""
 
-    @transition(field=state, source=ItemState.REPORTED, target=ItemState.ACCEPTED, permission=rules.is_item_approver,
-                conditions=[rules.checks_open])
+    @transition(
+        field=state,
+        source=ItemState.REPORTED,
+        target=ItemState.ACCEPTED,
+        permission=rules.is_item_approver,
+        conditions=[rules.checks_open],
+    )
     def confirm_objective_cause(self) -> None:
         """The competent authority confirms an objective cause: no deduction for this item."""
 
@@ -359,7 +464,9 @@ class DueDateChange(models.Model):
     """A due date moved by the manager, with the reason; a move after the old date had passed
     counts that date as missed."""
 
-    item = models.ForeignKey(WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="due_changes")
+    item = models.ForeignKey(
+        WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="due_changes"
+    )
     old_due_on = models.DateField(_("old due date"))
     new_due_on = models.DateField(_("new due date"))
     was_missed = models.BooleanField(_("old date already missed"))
@@ -415,7 +522,9 @@ class GeneralRating(models.Model):
     """The general criteria of a period rated on the preset's anchored scale: level per
     sub-criterion, and the comments that the rules require."""
 
-    review = models.ForeignKey(Review, verbose_name=_("period review"), on_delete=models.CASCADE, related_name="ratings")
+    review = models.ForeignKey(
+        Review, verbose_name=_("period review"), on_delete=models.CASCADE, related_name="ratings"
+    )
     rater_role = models.CharField(_("rater"), max_length=10, choices=RaterRole.choices)
     levels = models.JSONField(_("levels"), default=dict)  # sub-criterion code -> level number
     comments = models.JSONField(_("comments"), default=dict)  # sub-criterion code -> observed evidence
@@ -434,7 +543,9 @@ class GeneralRating(models.Model):
 class Observation(models.Model):
     """A dated observation of behaviour, written by the manager; the person sees it and may answer."""
 
-    review = models.ForeignKey(Review, verbose_name=_("period review"), on_delete=models.CASCADE, related_name="observations")
+    review = models.ForeignKey(
+        Review, verbose_name=_("period review"), on_delete=models.CASCADE, related_name="observations"
+    )
     observed_on = models.DateField(_("observed on"))
     text = models.TextField(_("what was observed"))
     author = models.ForeignKey(
@@ -453,7 +564,9 @@ class Observation(models.Model):
 class Amendment(models.Model):
     """HR's correction of an approved, locked period score, with its reason; the original stays."""
 
-    review = models.ForeignKey(Review, verbose_name=_("period review"), on_delete=models.PROTECT, related_name="amendments")
+    review = models.ForeignKey(
+        Review, verbose_name=_("period review"), on_delete=models.PROTECT, related_name="amendments"
+    )
     old_score = models.CharField(_("score before"), max_length=80, blank=True)  # exact text
     new_score = models.CharField(_("score after"), max_length=80, blank=True)
     old_explanation = models.JSONField(_("explanation before"), null=True)

@@ -36,7 +36,11 @@ def reminder_key(task: todo.Task) -> str:
 
 
 def _body(task: todo.Task) -> str:
-    values = {"period": task.period_label, "date": date_format(task.due_on, "SHORT_DATE_FORMAT"), "name": task.person_name}
+    values = {
+        "period": task.period_label,
+        "date": date_format(task.due_on, "SHORT_DATE_FORMAT"),
+        "name": task.person_name,
+    }
     if task.overdue:
         return _("%(period)s, review of %(name)s: overdue since %(date)s.") % values
     return _("%(period)s, review of %(name)s: due by %(date)s.") % values
@@ -74,8 +78,14 @@ def _reminders(batch: dict[int, list[todo.Task]], reminder_class) -> Iterator:
         if user_id is None:
             continue
         for task in tasks:
-            yield reminder_class(user_id=user_id, key=reminder_key(task), title=task.what, body=_body(task), url=task.url,
-                                 kind=KEY_PREFIX)
+            yield reminder_class(
+                user_id=user_id,
+                key=reminder_key(task),
+                title=task.what,
+                body=_body(task),
+                url=task.url,
+                kind=KEY_PREFIX,
+            )
 
 
 def register() -> None:

@@ -63,7 +63,11 @@ def can_see_evidence(viewer, review: Review) -> bool:
     if not can_see_review(viewer, review):
         return False
     if viewer.role == Role.LEADERSHIP:
-        return viewer.person_id is not None and viewer.person_id in (review.person_id, review.evaluator_id, review.approver_id)
+        return viewer.person_id is not None and viewer.person_id in (
+            review.person_id,
+            review.evaluator_id,
+            review.approver_id,
+        )
     return True
 
 
@@ -107,10 +111,12 @@ def review_page(*, viewer, pk: int) -> ReviewPage:
     """Everything the review page shows, in a fixed number of queries."""
     review = review_get(viewer=viewer, pk=pk)
     items = list(
-        review.items.select_related("catalogue_item").prefetch_related(
+        review.items.select_related("catalogue_item")
+        .prefetch_related(
             Prefetch("checks", queryset=QualityCheck.objects.select_related("checked_by__person")),
             Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "id")),
-        ).order_by("due_on", "id")
+        )
+        .order_by("due_on", "id")
     )
     for item in items:
         item.review = review  # the conditions read the review's state: no query per item
@@ -186,9 +192,11 @@ def score_with_levels(page: ReviewPage, *, role: str, levels: dict[str, str]) ->
 def cycles_visible(*, viewer):
     """Every signed-in person may see which periods are open (dates and deadlines are not secret)."""
     _require_viewer(viewer)
-    return Cycle.objects.select_related("agency", "created_by").annotate(
-        period_count=Count("periods", distinct=True)
-    ).order_by("-year", "staff_group", "-created_at")
+    return (
+        Cycle.objects.select_related("agency", "created_by")
+        .annotate(period_count=Count("periods", distinct=True))
+        .order_by("-year", "staff_group", "-created_at")
+    )
 
 
 def cycle_detail(*, viewer, pk: int):
@@ -197,10 +205,12 @@ def cycle_detail(*, viewer, pk: int):
         cycle = Cycle.objects.select_related("agency").prefetch_related("units").get(pk=pk)
     except Cycle.DoesNotExist:
         raise Http404(pk) from None
-    periods = list(cycle.periods.annotate(
-        review_count=Count("reviews"),
-        approved_count=Count("reviews", filter=Q(reviews__state="approved")),
-    ).order_by("number"))
+    periods = list(
+        cycle.periods.annotate(
+            review_count=Count("reviews"),
+            approved_count=Count("reviews", filter=Q(reviews__state="approved")),
+        ).order_by("number")
+    )
     return cycle, periods
 
 
@@ -209,8 +219,11 @@ def my_reviews(*, viewer) -> list[Review]:
     _require_viewer(viewer)
     if viewer.person_id is None:
         return []
-    return list(Review.objects.filter(person_id=viewer.person_id).select_related("period__cycle", "unit")
-                .order_by("-period__starts_on"))
+    return list(
+        Review.objects.filter(person_id=viewer.person_id)
+        .select_related("period__cycle", "unit")
+        .order_by("-period__starts_on")
+    )
 
 
 def reviews_awaiting_approval(*, viewer, period, unit) -> list[Review]:
@@ -219,6 +232,13 @@ def reviews_awaiting_approval(*, viewer, period, unit) -> list[Review]:
     _require_viewer(viewer)
     if viewer.person_id is None:
         return []
-    return list(Review.objects.filter(
-        period=period, unit__path__startswith=unit.path, approver_id=viewer.person_id, state="submitted",
-    ).exclude(person_id=viewer.person_id).only("pk"))
+    return list(
+        Review.objects.filter(
+            period=period,
+            unit__path__startswith=unit.path,
+            approver_id=viewer.person_id,
+            state="submitted",
+        )
+        .exclude(person_id=viewer.person_id)
+        .only("pk")
+    )

@@ -59,8 +59,11 @@ def _short(value: date) -> str:
 
 def _concurrent(label: str) -> ConcurrentEditError:
     return ConcurrentEditError(
-        _("Someone else changed %(what)s while you were working on it. Nothing was overwritten: reload the page "
-          "to see their change, then make yours again.") % {"what": label}
+        _(
+            "Someone else changed %(what)s while you were working on it. Nothing was overwritten: reload the page "
+            "to see their change, then make yours again."
+        )
+        % {"what": label}
     )
 
 
@@ -73,9 +76,7 @@ def _lock_review(review: Review, expected_version: int | None = None) -> Review:
 
 def _lock_item(item: WorkItem, expected_version: int | None) -> WorkItem:
     locked = (
-        WorkItem.objects.select_for_update()
-        .select_related("review__period__cycle", "review__person")
-        .get(pk=item.pk)
+        WorkItem.objects.select_for_update().select_related("review__period__cycle", "review__person").get(pk=item.pk)
     )
     if expected_version is not None and locked.version != expected_version:
         raise _concurrent(_("the item “%(name)s”") % {"name": locked.name})
@@ -139,36 +140,64 @@ def cycle_open(
     except (MethodInputError, ValueError) as error:
         raise ValidationError({"policy_id": _("The policy cannot be used: %(error)s") % {"error": error}}) from None
     if not policy_is_points(policy):
-        raise ValidationError({"policy_id": _("Monthly and quarterly monitoring needs a points-model policy (such as nd335).")})
+        raise ValidationError(
+            {"policy_id": _("Monthly and quarterly monitoring needs a points-model policy (such as nd335).")}
+        )
     if _scope_overlaps(agency, year, staff_group, units):
         raise ValidationError(
             _("Periods of %(year)s are already open for this staff group in one of these units.") % {"year": year}
         )
-    unknown = set(deadline_days) - {"assignment_days", "reporting_days", "self_rating_days", "manager_rating_days", "approval_days"}
+    unknown = set(deadline_days) - {
+        "assignment_days",
+        "reporting_days",
+        "self_rating_days",
+        "manager_rating_days",
+        "approval_days",
+    }
     if unknown:
         raise TypeError(f"cycle_open() got unknown deadlines {sorted(unknown)}")
     cycle = Cycle.objects.create(
-        agency=agency, year=year, frequency=frequency, staff_group=staff_group, policy_id=policy.id,
-        policy_version=policy.version, policy_overrides=dict(policy_overrides or {}), created_by=actor, **deadline_days,
+        agency=agency,
+        year=year,
+        frequency=frequency,
+        staff_group=staff_group,
+        policy_id=policy.id,
+        policy_version=policy.version,
+        policy_overrides=dict(policy_overrides or {}),
+        created_by=actor,
+        **deadline_days,
     )
     cycle.units.set(units)
     count = 12 if frequency == Frequency.MONTHLY else 4
     periods = []
     for number in range(1, count + 1):
         starts_on, ends_on = period_bounds(year, frequency, number)
-        periods.append(Period(
-            cycle=cycle, number=number, starts_on=starts_on, ends_on=ends_on,
-            assignment_due=starts_on + timedelta(days=cycle.assignment_days),
-            reporting_due=ends_on + timedelta(days=cycle.reporting_days),
-            self_rating_due=ends_on + timedelta(days=cycle.self_rating_days),
-            manager_rating_due=ends_on + timedelta(days=cycle.manager_rating_days),
-            approval_due=ends_on + timedelta(days=cycle.approval_days),
-        ))
+        periods.append(
+            Period(
+                cycle=cycle,
+                number=number,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                assignment_due=starts_on + timedelta(days=cycle.assignment_days),
+                reporting_due=ends_on + timedelta(days=cycle.reporting_days),
+                self_rating_due=ends_on + timedelta(days=cycle.self_rating_days),
+                manager_rating_due=ends_on + timedelta(days=cycle.manager_rating_days),
+                approval_due=ends_on + timedelta(days=cycle.approval_days),
+            )
+        )
     Period.objects.bulk_create(periods)
     audit_record(
-        actor=actor, event=events.CYCLE_OPENED, subject=cycle,
-        new={"year": year, "frequency": frequency, "staff_group": staff_group, "policy": f"{policy.id} {policy.version}",
-             "units": sorted(unit.code for unit in units), "periods": count},
+        actor=actor,
+        event=events.CYCLE_OPENED,
+        subject=cycle,
+        new={
+            "year": year,
+            "frequency": frequency,
+            "staff_group": staff_group,
+            "policy": f"{policy.id} {policy.version}",
+            "units": sorted(unit.code for unit in units),
+            "periods": count,
+        },
     )
     return cycle
 
@@ -192,8 +221,9 @@ def cycle_people(cycle: Cycle):
     return Person.objects.filter(scope, is_active=True, category=cycle.staff_group)
 
 
-def reviews_open(cycle: Cycle, *, actor=None, progress: Callable[[int, int], None] | None = None,
-                 batch_size: int = REVIEW_BATCH) -> int:
+def reviews_open(
+    cycle: Cycle, *, actor=None, progress: Callable[[int, int], None] | None = None, batch_size: int = REVIEW_BATCH
+) -> int:
     """Create every person's review in every period of ``cycle``; people who already have one are
     skipped, so running it again after an interruption finishes the work without doubles. Each
     batch is its own transaction with its audit entry. Returns the number created."""
@@ -205,7 +235,7 @@ def reviews_open(cycle: Cycle, *, actor=None, progress: Callable[[int, int], Non
     for period in periods:
         existing = set(period.reviews.values_list("person_id", flat=True))
         for start in range(0, len(people), batch_size):
-            batch = [row for row in people[start:start + batch_size] if row[0] not in existing]
+            batch = [row for row in people[start : start + batch_size] if row[0] not in existing]
             if batch:
                 created += _reviews_create(period, batch, authorities, actor)
             done += min(batch_size, len(people) - start)
@@ -215,8 +245,20 @@ def reviews_open(cycle: Cycle, *, actor=None, progress: Callable[[int, int], Non
 
 
 _REVIEW_FIELDS = (
-    "period", "person", "unit", "position", "is_leader", "evaluator", "approver", "external_approver", "state",
-    "plan_version", "acknowledged_version", "score_exact", "return_comment", "version",
+    "period",
+    "person",
+    "unit",
+    "position",
+    "is_leader",
+    "evaluator",
+    "approver",
+    "external_approver",
+    "state",
+    "plan_version",
+    "acknowledged_version",
+    "score_exact",
+    "return_comment",
+    "version",
 )
 
 
@@ -230,14 +272,29 @@ def _reviews_create(period: Period, rows, authorities, actor) -> int:
         evaluator = authority.evaluator.person_id if authority else None
         approver = authority.approver.person_id if authority else None
         external = authority.approver.external if authority else ""
-        values.append((
-            period.pk, person_id, unit_id, position_id, unit_role in (UnitRole.HEAD, UnitRole.DEPUTY),
-            evaluator if evaluator != person_id else None, approver if approver != person_id else None,
-            external, ReviewState.PLANNING, 1, 0, "", "", 1,
-        ))
+        values.append(
+            (
+                period.pk,
+                person_id,
+                unit_id,
+                position_id,
+                unit_role in (UnitRole.HEAD, UnitRole.DEPUTY),
+                evaluator if evaluator != person_id else None,
+                approver if approver != person_id else None,
+                external,
+                ReviewState.PLANNING,
+                1,
+                0,
+                "",
+                "",
+                1,
+            )
+        )
     insert_rows(Review, _REVIEW_FIELDS, values)
     audit_record(
-        actor=actor, event=events.REVIEWS_CREATED, subject=period,
+        actor=actor,
+        event=events.REVIEWS_CREATED,
+        subject=period,
         new={"count": len(values), "first_person": rows[0][0], "last_person": rows[-1][0]},
     )
     return len(values)
@@ -274,23 +331,47 @@ class PeriodCheck:
     differing: list[int] = field(default_factory=list)  # review ids whose stored score is not the engine's
 
 
-def period_check_scores(period: Period, *, progress: Callable[[int, int], None] | None = None,
-                        batch_size: int = 2000) -> PeriodCheck:
+def period_check_scores(
+    period: Period, *, progress: Callable[[int, int], None] | None = None, batch_size: int = 2000
+) -> PeriodCheck:
     """Compute again, with the engine and from the rows, the score of every review of the period,
     and compare it with the score stored at submission. Nothing is written: a difference means a
     row changed behind the services' back, and is reported, never silently corrected."""
     result = PeriodCheck()
     ids = list(period.reviews.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        batch = ids[start:start + batch_size]
-        reviews = list(Review.objects.filter(pk__in=batch).select_related("period__cycle").only(
-            "pk", "state", "score_exact", "period__number", "period__cycle__policy_id",
-            "period__cycle__policy_overrides").order_by("pk"))
+        batch = ids[start : start + batch_size]
+        reviews = list(
+            Review.objects.filter(pk__in=batch)
+            .select_related("period__cycle")
+            .only(
+                "pk",
+                "state",
+                "score_exact",
+                "period__number",
+                "period__cycle__policy_id",
+                "period__cycle__policy_overrides",
+            )
+            .order_by("pk")
+        )
         items: dict[int, list[_ItemRow]] = {}
-        for row in WorkItem.objects.filter(review_id__in=batch).values_list(
-            "review_id", "pk", "code", "factor", "state", "due_on", "completed_on", "missed_deadlines",
-            "quality_failures", "objective_cause",
-        ).order_by("review_id", "due_on", "pk").iterator(chunk_size=10_000):
+        for row in (
+            WorkItem.objects.filter(review_id__in=batch)
+            .values_list(
+                "review_id",
+                "pk",
+                "code",
+                "factor",
+                "state",
+                "due_on",
+                "completed_on",
+                "missed_deadlines",
+                "quality_failures",
+                "objective_cause",
+            )
+            .order_by("review_id", "due_on", "pk")
+            .iterator(chunk_size=10_000)
+        ):
             items.setdefault(row[0], []).append(_ItemRow(*row[1:]))
         ratings: dict[int, list[_RatingRow]] = {}
         for review_id, role, levels in GeneralRating.objects.filter(review_id__in=batch).values_list(
@@ -323,8 +404,12 @@ def period_close(*, actor, period: Period, progress: Callable[[int, int], None] 
         locked = Period.objects.select_for_update().select_related("cycle").get(pk=period.pk)
         perform(locked, "close", actor)
         locked.save()
-        audit_record(actor=actor, event=events.PERIOD_CLOSED, subject=locked,
-                     new={"state": locked.state, "reviews_checked": check.checked})
+        audit_record(
+            actor=actor,
+            event=events.PERIOD_CLOSED,
+            subject=locked,
+            new={"state": locked.state, "reviews_checked": check.checked},
+        )
     return check
 
 
@@ -344,8 +429,12 @@ def parse_factor(value) -> Decimal:
 def check_in_period(review: Review, value: date, field: str) -> None:
     period = review.period
     if not period.starts_on <= value <= period.ends_on:
-        raise ValidationError({field: _("The date must lie within the period, from %(start)s to %(end)s.")
-                               % {"start": _short(period.starts_on), "end": _short(period.ends_on)}})
+        raise ValidationError(
+            {
+                field: _("The date must lie within the period, from %(start)s to %(end)s.")
+                % {"start": _short(period.starts_on), "end": _short(period.ends_on)}
+            }
+        )
 
 
 def _plan_changed(review: Review) -> None:
@@ -358,8 +447,13 @@ def _plan_changed(review: Review) -> None:
 
 def item_values(item: WorkItem) -> dict:
     return {
-        "code": item.code, "name": item.name, "factor": item.factor, "due_on": item.due_on, "state": item.state,
-        "origin": item.origin, "plan_version": item.in_plan_version,
+        "code": item.code,
+        "name": item.name,
+        "factor": item.factor,
+        "due_on": item.due_on,
+        "state": item.state,
+        "origin": item.origin,
+        "plan_version": item.in_plan_version,
     }
 
 
@@ -367,67 +461,152 @@ def catalogue_item_for(review: Review, code: str) -> CatalogueItem:
     code = (code or "").strip()
     item = catalogue_item_current(review.position, code) if review.position_id else None
     if item is None:
-        raise ValidationError({"catalogue_code": _("“%(code)s” is not in the catalogue of this person's position.") % {"code": code}})
+        raise ValidationError(
+            {"catalogue_code": _("“%(code)s” is not in the catalogue of this person's position.") % {"code": code}}
+        )
     return item
 
 
-def _new_item(review: Review, *, actor, origin: str, state: str, catalogue_code: str, name: str, factor, reason: str,
-              due_on: date, unit_of_measure: str, source_system=None, source_id: str = "") -> WorkItem:
+def _new_item(
+    review: Review,
+    *,
+    actor,
+    origin: str,
+    state: str,
+    catalogue_code: str,
+    name: str,
+    factor,
+    reason: str,
+    due_on: date,
+    unit_of_measure: str,
+    source_system=None,
+    source_id: str = "",
+) -> WorkItem:
     check_in_period(review, due_on, "due_on")
     if catalogue_code:
         entry = catalogue_item_for(review, catalogue_code)
-        values = {"catalogue_item": entry, "code": entry.code, "name": entry.name, "factor": entry.factor,
-                  "unit_of_measure": entry.unit, "quality_requirement": entry.quality_requirement}
+        values = {
+            "catalogue_item": entry,
+            "code": entry.code,
+            "name": entry.name,
+            "factor": entry.factor,
+            "unit_of_measure": entry.unit,
+            "quality_requirement": entry.quality_requirement,
+        }
     else:
         name = clean_text(name or "")
         if not name:
             raise ValidationError({"name": _("Name the product or task.")})
         if factor in (None, ""):
             raise ValidationError({"factor": _("Give the conversion factor of an item outside the catalogue.")})
-        values = {"name": name[:500], "factor": parse_factor(factor), "unit_of_measure": clean_text(unit_of_measure or "")[:100],
-                  "ad_hoc_reason": _require_reason(reason, "ad_hoc_reason")}
-    item = WorkItem(review=review, origin=origin, state=state, due_on=due_on, created_by=actor,
-                    in_plan_version=review.plan_version, source_system=source_system, source_id=source_id, **values)
+        values = {
+            "name": name[:500],
+            "factor": parse_factor(factor),
+            "unit_of_measure": clean_text(unit_of_measure or "")[:100],
+            "ad_hoc_reason": _require_reason(reason, "ad_hoc_reason"),
+        }
+    item = WorkItem(
+        review=review,
+        origin=origin,
+        state=state,
+        due_on=due_on,
+        created_by=actor,
+        in_plan_version=review.plan_version,
+        source_system=source_system,
+        source_id=source_id,
+        **values,
+    )
     item.full_clean(exclude=["review", "catalogue_item", "source_system", "created_by", "state"])
     item.save()
     return item
 
 
 @transaction.atomic
-def item_assign(*, actor, review: Review, due_on: date, catalogue_code: str = "", name: str = "", factor=None,
-                ad_hoc_reason: str = "", unit_of_measure: str = "") -> WorkItem:
+def item_assign(
+    *,
+    actor,
+    review: Review,
+    due_on: date,
+    catalogue_code: str = "",
+    name: str = "",
+    factor=None,
+    ad_hoc_reason: str = "",
+    unit_of_measure: str = "",
+) -> WorkItem:
     """The evaluator assigns an item from the person's catalogue, or ad hoc with a factor and a reason."""
     review = _lock_review(review)
     if not rules.is_evaluator(review, actor):
         raise PermissionDenied(_("Only the person's evaluator assigns their work."))
     if review.state not in rules.PLAN_OPEN_STATES:
         raise ValidationError(str(rules.CONDITION_MESSAGES["plan_open"]))
-    item = _new_item(review, actor=actor, origin=Origin.MANAGER, state=ItemState.ASSIGNED, catalogue_code=catalogue_code,
-                     name=name, factor=factor, reason=ad_hoc_reason, due_on=due_on, unit_of_measure=unit_of_measure)
+    item = _new_item(
+        review,
+        actor=actor,
+        origin=Origin.MANAGER,
+        state=ItemState.ASSIGNED,
+        catalogue_code=catalogue_code,
+        name=name,
+        factor=factor,
+        reason=ad_hoc_reason,
+        due_on=due_on,
+        unit_of_measure=unit_of_measure,
+    )
     _plan_changed(review)
     item.in_plan_version = review.plan_version
     item.save(update_fields=["in_plan_version"])
-    audit_record(actor=actor, event=events.ITEM_ASSIGNED, subject=item, new=item_values(item), reason=item.ad_hoc_reason)
+    audit_record(
+        actor=actor, event=events.ITEM_ASSIGNED, subject=item, new=item_values(item), reason=item.ad_hoc_reason
+    )
     return item
 
 
 @transaction.atomic
-def item_propose(*, actor, review: Review, due_on: date, catalogue_code: str = "", name: str = "", factor=None,
-                 ad_hoc_reason: str = "", unit_of_measure: str = "") -> WorkItem:
+def item_propose(
+    *,
+    actor,
+    review: Review,
+    due_on: date,
+    catalogue_code: str = "",
+    name: str = "",
+    factor=None,
+    ad_hoc_reason: str = "",
+    unit_of_measure: str = "",
+) -> WorkItem:
     """The person proposes an item for the manager to accept or decline."""
     review = _lock_review(review)
     if not rules.is_reviewed_person(review, actor):
         raise PermissionDenied(_("Only the person proposes items for their own plan."))
     if review.state not in rules.PLAN_OPEN_STATES:
         raise ValidationError(str(rules.CONDITION_MESSAGES["plan_open"]))
-    item = _new_item(review, actor=actor, origin=Origin.PERSON, state=ItemState.PROPOSED, catalogue_code=catalogue_code,
-                     name=name, factor=factor, reason=ad_hoc_reason, due_on=due_on, unit_of_measure=unit_of_measure)
-    audit_record(actor=actor, event=events.ITEM_PROPOSED, subject=item, new=item_values(item), reason=item.ad_hoc_reason)
+    item = _new_item(
+        review,
+        actor=actor,
+        origin=Origin.PERSON,
+        state=ItemState.PROPOSED,
+        catalogue_code=catalogue_code,
+        name=name,
+        factor=factor,
+        reason=ad_hoc_reason,
+        due_on=due_on,
+        unit_of_measure=unit_of_measure,
+    )
+    audit_record(
+        actor=actor, event=events.ITEM_PROPOSED, subject=item, new=item_values(item), reason=item.ad_hoc_reason
+    )
     return item
 
 
-def _item_transition(item: WorkItem, name: str, actor, *, expected_version: int, event: str, reason: str = "",
-                     change: Callable[[WorkItem], None] | None = None, plan_change: bool = False) -> WorkItem:
+def _item_transition(
+    item: WorkItem,
+    name: str,
+    actor,
+    *,
+    expected_version: int,
+    event: str,
+    reason: str = "",
+    change: Callable[[WorkItem], None] | None = None,
+    plan_change: bool = False,
+) -> WorkItem:
     # Locks in one order everywhere (the review, then its item), so two writers cannot deadlock.
     review = _lock_review(Review(pk=item.review_id)) if plan_change else None
     item = _lock_item(item, expected_version)
@@ -447,8 +626,9 @@ def _item_transition(item: WorkItem, name: str, actor, *, expected_version: int,
 
 @transaction.atomic
 def item_accept(*, actor, item: WorkItem, expected_version: int) -> WorkItem:
-    return _item_transition(item, "accept", actor, expected_version=expected_version, event=events.ITEM_ACCEPTED,
-                            plan_change=True)
+    return _item_transition(
+        item, "accept", actor, expected_version=expected_version, event=events.ITEM_ACCEPTED, plan_change=True
+    )
 
 
 @transaction.atomic
@@ -458,18 +638,37 @@ def item_decline(*, actor, item: WorkItem, expected_version: int, reason: str) -
     def change(row: WorkItem) -> None:
         row.decline_reason = reason
 
-    item = _item_transition(item, "decline", actor, expected_version=expected_version, event=events.ITEM_DECLINED,
-                            reason=reason, change=change)
-    _tell([item.review.person_id], kind="monitoring.proposal_declined", review=item.review,
-          title=_("Your proposal “%(name)s” was declined") % {"name": item.name}, body=reason)
+    item = _item_transition(
+        item,
+        "decline",
+        actor,
+        expected_version=expected_version,
+        event=events.ITEM_DECLINED,
+        reason=reason,
+        change=change,
+    )
+    _tell(
+        [item.review.person_id],
+        kind="monitoring.proposal_declined",
+        review=item.review,
+        title=_("Your proposal “%(name)s” was declined") % {"name": item.name},
+        body=reason,
+    )
     return item
 
 
 @transaction.atomic
 def item_withdraw(*, actor, item: WorkItem, expected_version: int, reason: str) -> WorkItem:
     reason = _require_reason(reason)
-    return _item_transition(item, "withdraw", actor, expected_version=expected_version, event=events.ITEM_WITHDRAWN,
-                            reason=reason, plan_change=True)
+    return _item_transition(
+        item,
+        "withdraw",
+        actor,
+        expected_version=expected_version,
+        event=events.ITEM_WITHDRAWN,
+        reason=reason,
+        plan_change=True,
+    )
 
 
 @transaction.atomic
@@ -485,14 +684,21 @@ def item_move_due(*, actor, item: WorkItem, expected_version: int, new_due_on: d
     check_in_period(review, new_due_on, "new_due_on")
     before = item_values(item)
     missed = timezone.localdate() > item.due_on
-    DueDateChange.objects.create(item=item, old_due_on=item.due_on, new_due_on=new_due_on, was_missed=missed,
-                                 reason=reason, changed_by=actor)
+    DueDateChange.objects.create(
+        item=item, old_due_on=item.due_on, new_due_on=new_due_on, was_missed=missed, reason=reason, changed_by=actor
+    )
     item.missed_deadlines += 1 if missed else 0
     item.due_on = new_due_on
     _bump(item)
     item.save()
-    audit_record(actor=actor, event=events.ITEM_DUE_MOVED, subject=item, old=before,
-                 new={**item_values(item), "old_date_missed": missed}, reason=reason)
+    audit_record(
+        actor=actor,
+        event=events.ITEM_DUE_MOVED,
+        subject=item,
+        old=before,
+        new={**item_values(item), "old_date_missed": missed},
+        reason=reason,
+    )
     return item
 
 
@@ -524,17 +730,25 @@ def item_report(*, actor, item: WorkItem, expected_version: int, completed_on: d
     if completed_on > today:
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     if completed_on < period.starts_on:
-        raise ValidationError({"completed_on": _("The completion date cannot be before the period starts (%(start)s).")
-                               % {"start": _short(period.starts_on)}})
+        raise ValidationError(
+            {
+                "completed_on": _("The completion date cannot be before the period starts (%(start)s).")
+                % {"start": _short(period.starts_on)}
+            }
+        )
     if today > period.reporting_due and rules.is_item_person(locked, actor):
-        raise ValidationError(_("The reporting deadline of this period (%(date)s) has passed. Ask your manager to record "
-                                "the result.") % {"date": _short(period.reporting_due)})
+        raise ValidationError(
+            _("The reporting deadline of this period (%(date)s) has passed. Ask your manager to record the result.")
+            % {"date": _short(period.reporting_due)}
+        )
 
     def change(row: WorkItem) -> None:
         row.completed_on = completed_on
         row.report_note = clean_text(note or "")
 
-    return _item_transition(locked, "report", actor, expected_version=locked.version, event=events.ITEM_REPORTED, change=change)
+    return _item_transition(
+        locked, "report", actor, expected_version=locked.version, event=events.ITEM_REPORTED, change=change
+    )
 
 
 @transaction.atomic
@@ -564,11 +778,17 @@ def item_check(*, actor, item: WorkItem, expected_version: int, result: str, com
             row.objective_cause = True
         QualityCheck.objects.create(item=row, result=result, comment=comment, checked_by=actor)
 
-    item = _item_transition(item, name, actor, expected_version=expected_version, event=events.ITEM_CHECKED,
-                            reason=comment, change=change)
+    item = _item_transition(
+        item, name, actor, expected_version=expected_version, event=events.ITEM_CHECKED, reason=comment, change=change
+    )
     if result == CheckResult.FAILED:
-        _tell([item.review.person_id], kind="monitoring.check_failed", review=item.review,
-              title=_("“%(name)s” did not pass the quality check") % {"name": item.name}, body=comment)
+        _tell(
+            [item.review.person_id],
+            kind="monitoring.check_failed",
+            review=item.review,
+            title=_("“%(name)s” did not pass the quality check") % {"name": item.name},
+            body=comment,
+        )
     return item
 
 
@@ -595,16 +815,24 @@ def evidence_add(*, actor, item: WorkItem, upload=None, link: str = "", descript
     else:
         evidence.full_clean(exclude=["item", "file", "added_by"])
     evidence.save()
-    audit_record(actor=actor, event=events.EVIDENCE_ADDED, subject=item,
-                 new={"file": evidence.original_name, "size": evidence.size, "link": evidence.link})
+    audit_record(
+        actor=actor,
+        event=events.EVIDENCE_ADDED,
+        subject=item,
+        new={"file": evidence.original_name, "size": evidence.size, "link": evidence.link},
+    )
     return evidence
 
 
 @transaction.atomic
 def evidence_viewed(*, actor, evidence: Evidence) -> None:
     """The download's audit entry, in a transaction of its own: a read changes nothing else."""
-    audit_record(actor=actor, event=events.EVIDENCE_VIEWED, subject=evidence.item,
-                 new={"evidence": evidence.pk, "file": evidence.original_name})
+    audit_record(
+        actor=actor,
+        event=events.EVIDENCE_VIEWED,
+        subject=evidence.item,
+        new={"evidence": evidence.pk, "file": evidence.original_name},
+    )
 
 
 # --- ratings and the score ---------------------------------------------------------------------
@@ -613,8 +841,16 @@ def _scale(policy) -> dict[str, int]:
 
 
 @transaction.atomic
-def rating_save(*, actor, review: Review, role: str, levels: dict[str, int], comments: dict[str, str] | None = None,
-                expected_version: int = 0, submit: bool = False) -> GeneralRating:
+def rating_save(
+    *,
+    actor,
+    review: Review,
+    role: str,
+    levels: dict[str, int],
+    comments: dict[str, str] | None = None,
+    expected_version: int = 0,
+    submit: bool = False,
+) -> GeneralRating:
     """Save (and with ``submit`` finish) the self-rating or the manager's rating of the general
     criteria. A manager's level at either end of the scale, or two levels or more from the
     person's own, must come with a comment citing what was observed."""
@@ -629,8 +865,9 @@ def rating_save(*, actor, review: Review, role: str, levels: dict[str, int], com
     if not is_rater:
         raise PermissionDenied(_("You may not rate this review."))
     if review.state not in open_states:
-        raise ValidationError(_("The general criteria cannot be rated in the state “%(state)s”.")
-                              % {"state": review.get_state_display()})
+        raise ValidationError(
+            _("The general criteria cannot be rated in the state “%(state)s”.") % {"state": review.get_state_display()}
+        )
     policy = cycle_policy(review.period.cycle)
     scale = _scale(policy)
     comments = {code: clean_text(text or "") for code, text in (comments or {}).items() if code in scale}
@@ -657,8 +894,10 @@ def rating_save(*, actor, review: Review, role: str, levels: dict[str, int], com
             apart = code in own and abs(level - int(own[code])) >= 2
             if (extreme or apart) and len(comments.get(code, "")) < 10:
                 errors.setdefault(code, []).append(
-                    _("This level is at the end of the scale or two levels or more from the self-rating: cite what "
-                      "you observed (at least 10 characters).")
+                    _(
+                        "This level is at the end of the scale or two levels or more from the self-rating: cite what "
+                        "you observed (at least 10 characters)."
+                    )
                 )
     if errors:
         raise ValidationError(errors)
@@ -676,8 +915,13 @@ def rating_save(*, actor, review: Review, role: str, levels: dict[str, int], com
     rating.submitted_at = timezone.now() if submit else None
     rating.version += 1
     rating.save()
-    audit_record(actor=actor, event=events.RATING_SAVED, subject=review, old=before,
-                 new={"role": role, "levels": clean_levels, "comments": comments, "submitted": submit})
+    audit_record(
+        actor=actor,
+        event=events.RATING_SAVED,
+        subject=review,
+        old=before,
+        new={"role": role, "levels": clean_levels, "comments": comments, "submitted": submit},
+    )
     if submit and role == RaterRole.SELF:
         perform(review, "submit_self_assessment", actor)
         _bump(review)
@@ -707,10 +951,20 @@ def review_submit(*, actor, review: Review, expected_version: int) -> Review:
     review.return_comment = ""
     _bump(review)
     review.save()
-    audit_record(actor=actor, event=events.REVIEW_SUBMITTED, subject=review, new={"score": review.score_exact, "state": review.state})
-    _tell([review.approver_id], kind="monitoring.review_submitted", review=review,
-          title=_("%(name)s's score for %(period)s awaits your approval") % {"name": review.person.full_name,
-                                                                              "period": review.period.label}, body="")
+    audit_record(
+        actor=actor,
+        event=events.REVIEW_SUBMITTED,
+        subject=review,
+        new={"score": review.score_exact, "state": review.state},
+    )
+    _tell(
+        [review.approver_id],
+        kind="monitoring.review_submitted",
+        review=review,
+        title=_("%(name)s's score for %(period)s awaits your approval")
+        % {"name": review.person.full_name, "period": review.period.label},
+        body="",
+    )
     return review
 
 
@@ -723,9 +977,14 @@ def review_return(*, actor, review: Review, expected_version: int, comment: str)
     _bump(review)
     review.save()
     audit_record(actor=actor, event=events.REVIEW_RETURNED, subject=review, new={"state": review.state}, reason=comment)
-    _tell([review.evaluator_id], kind="monitoring.review_returned", review=review, body=comment,
-          title=_("%(name)s's score for %(period)s was returned to you") % {"name": review.person.full_name,
-                                                                             "period": review.period.label})
+    _tell(
+        [review.evaluator_id],
+        kind="monitoring.review_returned",
+        review=review,
+        body=comment,
+        title=_("%(name)s's score for %(period)s was returned to you")
+        % {"name": review.person.full_name, "period": review.period.label},
+    )
     return review
 
 
@@ -736,9 +995,19 @@ def review_approve(*, actor, review: Review, expected_version: int | None) -> Re
     review.approved_by, review.approved_at = actor, timezone.now()
     _bump(review)
     review.save()
-    audit_record(actor=actor, event=events.REVIEW_APPROVED, subject=review, new={"score": review.score_exact, "state": review.state})
-    _tell([review.person_id], kind="monitoring.review_approved", review=review, body="",
-          title=_("Your score for %(period)s was approved") % {"period": review.period.label})
+    audit_record(
+        actor=actor,
+        event=events.REVIEW_APPROVED,
+        subject=review,
+        new={"score": review.score_exact, "state": review.state},
+    )
+    _tell(
+        [review.person_id],
+        kind="monitoring.review_approved",
+        review=review,
+        body="",
+        title=_("Your score for %(period)s was approved") % {"period": review.period.label},
+    )
     return review
 
 
@@ -757,8 +1026,13 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
         review.approved_by, review.approved_at = actor, now
         _bump(review)
         review.save()
-        drafts.append(AuditDraft(event=events.REVIEW_APPROVED, subject=Subject.of(review),
-                                 new={"score": review.score_exact, "state": review.state}))
+        drafts.append(
+            AuditDraft(
+                event=events.REVIEW_APPROVED,
+                subject=Subject.of(review),
+                new={"score": review.score_exact, "state": review.state},
+            )
+        )
     if drafts:
         audit_record_many(actor=actor, drafts=drafts)
         approved = [review for review in locked if review.state == ReviewState.APPROVED and review.approved_at == now]
@@ -768,13 +1042,20 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
 
             from congtam.notifications.services import notify
 
-            users = {user.person_id: user for user in get_user_model().objects.filter(
-                person_id__in=[review.person_id for review in approved], is_active=True)}
+            users = {
+                user.person_id: user
+                for user in get_user_model().objects.filter(
+                    person_id__in=[review.person_id for review in approved], is_active=True
+                )
+            }
             for review in approved:
                 if review.person_id in users:
-                    notify([users[review.person_id]], kind="monitoring.review_approved",
-                           title=_("Your score for %(period)s was approved") % {"period": review.period.label},
-                           url=reverse("monitoring:review", kwargs={"pk": review.pk}))
+                    notify(
+                        [users[review.person_id]],
+                        kind="monitoring.review_approved",
+                        title=_("Your score for %(period)s was approved") % {"period": review.period.label},
+                        url=reverse("monitoring:review", kwargs={"pk": review.pk}),
+                    )
     return len(drafts)
 
 
@@ -790,16 +1071,20 @@ def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[i
     refuse_own_record(actor, review.person_id)
     review = _lock_review(review)
     if review.state != ReviewState.APPROVED:
-        raise ValidationError(_("Only an approved, locked review is corrected by amendment; before that, the evaluator changes it."))
+        raise ValidationError(
+            _("Only an approved, locked review is corrected by amendment; before that, the evaluator changes it.")
+        )
     allowed = {"quality_failures", "objective_cause", "completed_on"}
     changes = []
     for item in WorkItem.objects.select_for_update().filter(review=review, pk__in=list(item_corrections or {})):
         correction = item_corrections[item.pk]
         if set(correction) - allowed:
-            raise ValidationError(_("Only an item's quality failures, objective cause or completion date can be corrected."))
-        before = {field: getattr(item, field) for field in correction}
-        for field, value in correction.items():
-            setattr(item, field, value)
+            raise ValidationError(
+                _("Only an item's quality failures, objective cause or completion date can be corrected.")
+            )
+        before = {name: getattr(item, name) for name in correction}
+        for name, value in correction.items():
+            setattr(item, name, value)
         _bump(item)
         item.save()
         changes.append({"item": item.pk, "before": before, "after": correction})
@@ -808,13 +1093,25 @@ def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[i
     if result.score is None:
         raise ValidationError(result.problem)
     review.set_score(result.score)
-    Amendment.objects.create(review=review, old_score=old_score, new_score=review.score_exact,
-                             old_explanation=old_explanation, reason=reason, amended_by=actor)
+    Amendment.objects.create(
+        review=review,
+        old_score=old_score,
+        new_score=review.score_exact,
+        old_explanation=old_explanation,
+        reason=reason,
+        amended_by=actor,
+    )
     review.explanation, review.scored_at = result.explanation, timezone.now()
     _bump(review)
     review.save()
-    audit_record(actor=actor, event=events.REVIEW_AMENDED, subject=review,
-                 old={"score": old_score}, new={"score": review.score_exact, "changes": changes}, reason=reason)
+    audit_record(
+        actor=actor,
+        event=events.REVIEW_AMENDED,
+        subject=review,
+        old={"score": old_score},
+        new={"score": review.score_exact, "changes": changes},
+        reason=reason,
+    )
     return review
 
 
@@ -831,16 +1128,26 @@ def observation_write(*, actor, review: Review, observed_on: date, text: str) ->
         raise ValidationError({"observed_on": _("An observation cannot be dated in the future.")})
     check_in_period(review, observed_on, "observed_on")
     observation = Observation.objects.create(review=review, observed_on=observed_on, text=text, author=actor)
-    audit_record(actor=actor, event=events.OBSERVATION_WRITTEN, subject=review,
-                 new={"observed_on": observed_on, "text": text})
-    _tell([review.person_id], kind="monitoring.observation", review=review, body=text,
-          title=_("Your manager recorded an observation; you may answer it"))
+    audit_record(
+        actor=actor, event=events.OBSERVATION_WRITTEN, subject=review, new={"observed_on": observed_on, "text": text}
+    )
+    _tell(
+        [review.person_id],
+        kind="monitoring.observation",
+        review=review,
+        body=text,
+        title=_("Your manager recorded an observation; you may answer it"),
+    )
     return observation
 
 
 @transaction.atomic
 def observation_answer(*, actor, observation: Observation, answer: str) -> Observation:
-    observation = Observation.objects.select_for_update().select_related("review__person", "review__period__cycle").get(pk=observation.pk)
+    observation = (
+        Observation.objects.select_for_update()
+        .select_related("review__person", "review__period__cycle")
+        .get(pk=observation.pk)
+    )
     if not rules.is_reviewed_person(observation.review, actor):
         raise PermissionDenied(_("Only the person observed answers an observation."))
     answer = clean_text(answer or "")
@@ -849,5 +1156,7 @@ def observation_answer(*, actor, observation: Observation, answer: str) -> Obser
     before = {"answer": observation.answer}
     observation.answer, observation.answered_at = answer, timezone.now()
     observation.save(update_fields=["answer", "answered_at"])
-    audit_record(actor=actor, event=events.OBSERVATION_ANSWERED, subject=observation.review, old=before, new={"answer": answer})
+    audit_record(
+        actor=actor, event=events.OBSERVATION_ANSWERED, subject=observation.review, old=before, new={"answer": answer}
+    )
     return observation

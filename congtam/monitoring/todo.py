@@ -93,8 +93,11 @@ def _open_reviews() -> QuerySet[Review]:
             has_assigned=Exists(items.filter(state=ItemState.ASSIGNED)),
             has_proposed=Exists(items.filter(state=ItemState.PROPOSED)),
             has_reported=Exists(items.filter(state=ItemState.REPORTED)),
-            self_rated=Exists(GeneralRating.objects.filter(
-                review=OuterRef("pk"), rater_role=RaterRole.SELF, submitted_at__isnull=False)),
+            self_rated=Exists(
+                GeneralRating.objects.filter(
+                    review=OuterRef("pk"), rater_role=RaterRole.SELF, submitted_at__isnull=False
+                )
+            ),
         )
     )
 
@@ -168,7 +171,9 @@ def _review_task_text(kind: str, name: str) -> str:
 
 
 # Review-level steps that become a task as they are; the others are listed item by item.
-REVIEW_TASK_KINDS = frozenset({ASSIGN_WORK, ACKNOWLEDGE_PLAN, ACKNOWLEDGE_CHANGED_PLAN, SELF_RATE, RATE, RATE_AGAIN, APPROVE})
+REVIEW_TASK_KINDS = frozenset(
+    {ASSIGN_WORK, ACKNOWLEDGE_PLAN, ACKNOWLEDGE_CHANGED_PLAN, SELF_RATE, RATE, RATE_AGAIN, APPROVE}
+)
 
 
 def review_url(review_id: int) -> str:
@@ -185,9 +190,16 @@ def _review_tasks(review: Review, today: date) -> Iterator[Task]:
         if step.kind not in REVIEW_TASK_KINDS or actor_id is None:
             continue
         yield Task(
-            kind=step.kind, what=_review_task_text(step.kind, review.person.full_name), key=f"{step.kind}:{review.pk}",
-            review_id=review.pk, period_label=review.period.label, person_name=review.person.full_name,
-            due_on=step.due_on, overdue=step.due_on < today, url=review_url(review.pk), actor_person_id=actor_id,
+            kind=step.kind,
+            what=_review_task_text(step.kind, review.person.full_name),
+            key=f"{step.kind}:{review.pk}",
+            review_id=review.pk,
+            period_label=review.period.label,
+            person_name=review.person.full_name,
+            due_on=step.due_on,
+            overdue=step.due_on < today,
+            url=review_url(review.pk),
+            actor_person_id=actor_id,
         )
 
 
@@ -203,15 +215,25 @@ def _item_task(item: WorkItem, today: date) -> Task | None:
         what = _("Check “%(item)s” of %(name)s") % {"item": item.name, "name": name}
     elif item.state == ItemState.PROPOSED and review.state in rules.PLAN_OPEN_STATES:
         kind, actor_id = ANSWER_PROPOSAL, review.evaluator_id
-        due_on = period.assignment_due if review.state == ReviewState.PLANNING else max(item.due_on, period.assignment_due)
+        due_on = (
+            period.assignment_due if review.state == ReviewState.PLANNING else max(item.due_on, period.assignment_due)
+        )
         what = _("Accept or decline the proposal of %(name)s: “%(item)s”") % {"item": item.name, "name": name}
     else:
         return None
     if actor_id is None:
         return None
     return Task(
-        kind=kind, what=what, key=f"{kind}:{item.pk}", review_id=review.pk, period_label=period.label, person_name=name,
-        due_on=due_on, overdue=due_on < today, url=review_url(review.pk), actor_person_id=actor_id,
+        kind=kind,
+        what=what,
+        key=f"{kind}:{item.pk}",
+        review_id=review.pk,
+        period_label=period.label,
+        person_name=name,
+        due_on=due_on,
+        overdue=due_on < today,
+        url=review_url(review.pk),
+        actor_person_id=actor_id,
     )
 
 
@@ -220,19 +242,41 @@ def _observation_task(observation: Observation, today: date) -> Task:
     due_on = review.period.self_rating_due
     return Task(
         kind=ANSWER_OBSERVATION,
-        what=_("Answer the observation of %(date)s") % {"date": date_format(observation.observed_on, "SHORT_DATE_FORMAT")},
-        key=f"{ANSWER_OBSERVATION}:{observation.pk}", review_id=review.pk, period_label=review.period.label,
-        person_name=review.person.full_name, due_on=due_on, overdue=due_on < today, url=review_url(review.pk),
+        what=_("Answer the observation of %(date)s")
+        % {"date": date_format(observation.observed_on, "SHORT_DATE_FORMAT")},
+        key=f"{ANSWER_OBSERVATION}:{observation.pk}",
+        review_id=review.pk,
+        period_label=review.period.label,
+        person_name=review.person.full_name,
+        due_on=due_on,
+        overdue=due_on < today,
+        url=review_url(review.pk),
         actor_person_id=review.person_id,
     )
 
 
 # --- the reads ---------------------------------------------------------------------------------
 _REVIEW_FIELDS = (
-    "id", "state", "person_id", "evaluator_id", "approver_id", "plan_version", "acknowledged_version",
-    "person__full_name", "period__id", "period__number", "period__state", "period__starts_on", "period__assignment_due",
-    "period__reporting_due", "period__self_rating_due", "period__manager_rating_due", "period__approval_due",
-    "period__cycle__id", "period__cycle__year", "period__cycle__frequency",
+    "id",
+    "state",
+    "person_id",
+    "evaluator_id",
+    "approver_id",
+    "plan_version",
+    "acknowledged_version",
+    "person__full_name",
+    "period__id",
+    "period__number",
+    "period__state",
+    "period__starts_on",
+    "period__assignment_due",
+    "period__reporting_due",
+    "period__self_rating_due",
+    "period__manager_rating_due",
+    "period__approval_due",
+    "period__cycle__id",
+    "period__cycle__year",
+    "period__cycle__frequency",
 )
 _ITEM_FIELDS = ("id", "name", "state", "due_on", "review_id") + tuple(f"review__{name}" for name in _REVIEW_FIELDS)
 
@@ -249,22 +293,24 @@ def _items_waiting(review_filter: Q) -> QuerySet[WorkItem]:
         | Q(state=ItemState.REPORTED, review__state__in=rules.CHECK_OPEN_STATES)
         | Q(state=ItemState.PROPOSED, review__state__in=rules.PLAN_OPEN_STATES)
     )
-    return (
-        _with_review(WorkItem.objects.filter(review_filter, waiting, review__period__state=PeriodState.OPEN), "review__")
-        .only(*_ITEM_FIELDS)
-    )
+    return _with_review(
+        WorkItem.objects.filter(review_filter, waiting, review__period__state=PeriodState.OPEN), "review__"
+    ).only(*_ITEM_FIELDS)
 
 
 def _observations_unanswered(review_filter: Q) -> QuerySet[Observation]:
     return (
-        _with_review(Observation.objects.filter(review_filter, answer="", review__period__state=PeriodState.OPEN), "review__")
+        _with_review(
+            Observation.objects.filter(review_filter, answer="", review__period__state=PeriodState.OPEN), "review__"
+        )
         .exclude(review__state=ReviewState.APPROVED)
         .only("id", "observed_on", "review_id", *(f"review__{name}" for name in _REVIEW_FIELDS))
     )
 
 
-def _collect(reviews: Iterable[Review], items: Iterable[WorkItem], observations: Iterable[Observation],
-             today: date) -> Iterator[Task]:
+def _collect(
+    reviews: Iterable[Review], items: Iterable[WorkItem], observations: Iterable[Observation], today: date
+) -> Iterator[Task]:
     for review in reviews:
         yield from _review_tasks(review, today)
     for item in items:
@@ -283,11 +329,16 @@ def todo_for(user, today: date) -> list[Task]:
         return []
     # Only the reviews where a step may be the viewer's: an approver's reviews wait for them only
     # once submitted, an evaluator's until then (a head approving a whole department reads a few rows).
-    mine = (Q(person_id=me) | Q(evaluator_id=me, state__in=EVALUATOR_STATES)
-            | Q(approver_id=me, state=ReviewState.SUBMITTED))
+    mine = (
+        Q(person_id=me)
+        | Q(evaluator_id=me, state__in=EVALUATOR_STATES)
+        | Q(approver_id=me, state=ReviewState.SUBMITTED)
+    )
     reviews = _with_review(_open_reviews().filter(mine)).only(*_REVIEW_FIELDS)
-    items = _items_waiting(Q(review__person_id=me, state=ItemState.ASSIGNED)
-                           | Q(review__evaluator_id=me, state__in=(ItemState.REPORTED, ItemState.PROPOSED)))
+    items = _items_waiting(
+        Q(review__person_id=me, state=ItemState.ASSIGNED)
+        | Q(review__evaluator_id=me, state__in=(ItemState.REPORTED, ItemState.PROPOSED))
+    )
     observations = _observations_unanswered(Q(review__person_id=me))
     tasks = [task for task in _collect(reviews, items, observations, today) if task.actor_person_id == me]
     return sorted(tasks, key=lambda task: task.sort_key)
@@ -303,9 +354,11 @@ def tasks_for_everyone(today: date, *, due_by: date | None = None, batch_size: i
     reviews, items_due, observations_due = _open_reviews(), Q(), Q()
     if due_by is not None:
         reviews = reviews.filter(period__starts_on__lte=due_by)
-        items_due = (Q(state=ItemState.ASSIGNED, due_on__lte=due_by)
-                     | Q(state=ItemState.REPORTED, review__period__manager_rating_due__lte=due_by)
-                     | Q(state=ItemState.PROPOSED, review__period__assignment_due__lte=due_by))
+        items_due = (
+            Q(state=ItemState.ASSIGNED, due_on__lte=due_by)
+            | Q(state=ItemState.REPORTED, review__period__manager_rating_due__lte=due_by)
+            | Q(state=ItemState.PROPOSED, review__period__assignment_due__lte=due_by)
+        )
         observations_due = Q(review__period__self_rating_due__lte=due_by)
     last_id = 0
     while True:

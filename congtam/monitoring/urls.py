@@ -18,7 +18,11 @@ urlpatterns = [
     path("reviews/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("reviews/<int:pk>/ratings/<str:role>/", views.rating_view, name="rating"),
     path("reviews/<int:pk>/observations/", views.observation_view, name="observation"),
-    path("reviews/<int:pk>/observations/<int:observation_id>/answer/", views.observation_answer_view, name="observation_answer"),
+    path(
+        "reviews/<int:pk>/observations/<int:observation_id>/answer/",
+        views.observation_answer_view,
+        name="observation_answer",
+    ),
     path("reviews/<int:pk>/amend/", views.amend_view, name="amend"),
     path("reviews/<int:pk>/score-preview/", views.score_preview_view, name="score_preview"),
     path("reviews/<int:pk>/<str:action>/", views.review_action_view, name="review_action"),

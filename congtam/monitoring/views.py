@@ -4,26 +4,25 @@ a refusal shows the page again with the message and what the user typed."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congtam.accounts import policy
+from congtam.catalogue.models import CatalogueItem
 from congtam.core.views import attach_errors
 from congtam.jobs.services import job_start
-from congtam.scoring.api import load_policy as engine_load
-
-from congtam.catalogue.models import CatalogueItem
 from congtam.monitoring import selectors, services
+from congtam.monitoring.evidence import is_web_link, private_storage
 from congtam.monitoring.forms import (
+    AmendmentForm,
     AnswerForm,
     CheckForm,
-    AmendmentForm,
     CommentForm,
     CycleForm,
     EvidenceForm,
@@ -36,7 +35,7 @@ from congtam.monitoring.forms import (
 )
 from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
 from congtam.org.models import Unit
-from congtam.monitoring.evidence import is_web_link, private_storage
+from congtam.scoring.api import load_policy as engine_load
 
 
 def _party(request, review, *parties: str) -> None:
@@ -52,8 +51,14 @@ def _catalogue(review):
     return list(CatalogueItem.objects.filter(position_id=review.position_id, version_to__isnull=True).order_by("code"))
 
 
-ITEM_FORMS = {"accept": VersionedForm, "decline": ReasonForm, "withdraw": ReasonForm, "report": ReportForm,
-              "check": CheckForm, "move_due": MoveDueForm}
+ITEM_FORMS = {
+    "accept": VersionedForm,
+    "decline": ReasonForm,
+    "withdraw": ReasonForm,
+    "report": ReportForm,
+    "check": CheckForm,
+    "move_due": MoveDueForm,
+}
 CHECK_TRANSITIONS = {"pass_check": "passed", "fail_check": "failed", "confirm_objective_cause": "objective_cause"}
 
 
@@ -66,19 +71,26 @@ def _item_forms(page, item_forms) -> None:
         checks = [CHECK_TRANSITIONS[name] for name in CHECK_TRANSITIONS if name in names]
         if checks:
             names.add("check")
-        if page.is_evaluator and item.state == "assigned" and page.review.state in ("planning", "in_progress", "self_assessed", "returned"):
+        if (
+            page.is_evaluator
+            and item.state == "assigned"
+            and page.review.state in ("planning", "in_progress", "self_assessed", "returned")
+        ):
             names.add("move_due")
         row.forms = {}
         for action in ("accept", "decline", "withdraw", "report", "check", "move_due"):
             if action not in names:
                 continue
             form = item_forms.get((item.pk, action)) or ITEM_FORMS[action](
-                prefix=f"item{item.pk}-{action}", initial={"version": item.version})
+                prefix=f"item{item.pk}-{action}", initial={"version": item.version}
+            )
             if action == "check":
                 form.fields["result"].choices = [c for c in form.fields["result"].choices if c[0] in checks]
             row.forms[action] = form
         if page.is_person and item.counts and page.review.state not in ("submitted", "approved"):
-            row.forms["evidence"] = item_forms.get((item.pk, "evidence")) or EvidenceForm(prefix=f"item{item.pk}-evidence")
+            row.forms["evidence"] = item_forms.get((item.pk, "evidence")) or EvidenceForm(
+                prefix=f"item{item.pk}-evidence"
+            )
 
 
 def _rating_blocks(page, rating_input) -> list[dict]:
@@ -99,13 +111,29 @@ def _rating_blocks(page, rating_input) -> list[dict]:
         if not may_edit and not (rating and rating.submitted_at):  # a draft is its author's alone
             blocks.append({"role": role, "label": label, "editable": False, "rating": None, "criteria": []})
             continue
-        criteria = [{
-            "code": entry["code"], "name": entry["name"], "max_points": entry["max_points"],
-            "levels": entry["levels"], "chosen": str(levels.get(entry["code"], "")),
-            "comment": comments.get(entry["code"], ""), "errors": errors.get(entry["code"], []),
-        } for entry in page.scale]
-        blocks.append({"role": role, "label": label, "editable": may_edit, "rating": rating, "criteria": criteria,
-                       "version": rating.version if rating else 0, "errors": errors.get("__all__", [])})
+        criteria = [
+            {
+                "code": entry["code"],
+                "name": entry["name"],
+                "max_points": entry["max_points"],
+                "levels": entry["levels"],
+                "chosen": str(levels.get(entry["code"], "")),
+                "comment": comments.get(entry["code"], ""),
+                "errors": errors.get(entry["code"], []),
+            }
+            for entry in page.scale
+        ]
+        blocks.append(
+            {
+                "role": role,
+                "label": label,
+                "editable": may_edit,
+                "rating": rating,
+                "criteria": criteria,
+                "version": rating.version if rating else 0,
+                "errors": errors.get("__all__", []),
+            }
+        )
     return blocks
 
 
@@ -117,8 +145,11 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
     context = {
         "page": page,
         "review": review,
-        "amend_form": (AmendmentForm(prefix="amend", items=[row.item for row in page.items])
-                       if review.is_locked and policy.can_manage_org(request.user) else None),
+        "amend_form": (
+            AmendmentForm(prefix="amend", items=[row.item for row in page.items])
+            if review.is_locked and policy.can_manage_org(request.user)
+            else None
+        ),
         "assign_form": ItemForm(prefix="assign", catalogue=_catalogue(review)) if page.is_evaluator else None,
         "propose_form": ItemForm(prefix="propose", catalogue=_catalogue(review)) if page.is_person else None,
         "observation_form": ObservationForm(prefix="observation") if page.is_evaluator else None,
@@ -128,10 +159,10 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
     }
     if bound:
         context.update(bound)
-    template = "monitoring/_score.html" if request.htmx and request.GET.get("part") == "score" else "monitoring/review.html"
+    template = (
+        "monitoring/_score.html" if request.htmx and request.GET.get("part") == "score" else "monitoring/review.html"
+    )
     return render(request, template, context, status=status)
-
-
 
 
 @require_GET
@@ -154,33 +185,76 @@ def plan_item_view(request, pk, kind):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("The item was added to the plan.") if kind == "assign"
-                             else _("Your proposal was sent to your manager."))
+            messages.success(
+                request,
+                _("The item was added to the plan.")
+                if kind == "assign"
+                else _("Your proposal was sent to your manager."),
+            )
             return redirect("monitoring:review", pk=pk)
     return _render(request, pk, status=400, bound={f"{kind}_form": form})
 
 
 ITEM_ACTIONS = {
-    "accept": (VersionedForm, lambda user, item, data: services.item_accept(
-        actor=user, item=item, expected_version=data["version"]), _("The proposal was accepted.")),
-    "decline": (ReasonForm, lambda user, item, data: services.item_decline(
-        actor=user, item=item, expected_version=data["version"], reason=data["reason"]), _("The proposal was declined.")),
-    "withdraw": (ReasonForm, lambda user, item, data: services.item_withdraw(
-        actor=user, item=item, expected_version=data["version"], reason=data["reason"]), _("The item was withdrawn.")),
-    "report": (ReportForm, lambda user, item, data: services.item_report(
-        actor=user, item=item, expected_version=data["version"], completed_on=data["completed_on"], note=data["note"]),
-        _("The result was reported.")),
-    "check": (CheckForm, lambda user, item, data: services.item_check(
-        actor=user, item=item, expected_version=data["version"], result=data["result"], comment=data["comment"]),
-        _("The check was recorded.")),
-    "move_due": (MoveDueForm, lambda user, item, data: services.item_move_due(
-        actor=user, item=item, expected_version=data["version"], new_due_on=data["new_due_on"], reason=data["reason"]),
-        _("The due date was moved.")),
+    "accept": (
+        VersionedForm,
+        lambda user, item, data: services.item_accept(actor=user, item=item, expected_version=data["version"]),
+        _("The proposal was accepted."),
+    ),
+    "decline": (
+        ReasonForm,
+        lambda user, item, data: services.item_decline(
+            actor=user, item=item, expected_version=data["version"], reason=data["reason"]
+        ),
+        _("The proposal was declined."),
+    ),
+    "withdraw": (
+        ReasonForm,
+        lambda user, item, data: services.item_withdraw(
+            actor=user, item=item, expected_version=data["version"], reason=data["reason"]
+        ),
+        _("The item was withdrawn."),
+    ),
+    "report": (
+        ReportForm,
+        lambda user, item, data: services.item_report(
+            actor=user,
+            item=item,
+            expected_version=data["version"],
+            completed_on=data["completed_on"],
+            note=data["note"],
+        ),
+        _("The result was reported."),
+    ),
+    "check": (
+        CheckForm,
+        lambda user, item, data: services.item_check(
+            actor=user, item=item, expected_version=data["version"], result=data["result"], comment=data["comment"]
+        ),
+        _("The check was recorded."),
+    ),
+    "move_due": (
+        MoveDueForm,
+        lambda user, item, data: services.item_move_due(
+            actor=user,
+            item=item,
+            expected_version=data["version"],
+            new_due_on=data["new_due_on"],
+            reason=data["reason"],
+        ),
+        _("The due date was moved."),
+    ),
 }
 
 
-ITEM_ACTION_PARTIES = {"accept": ("evaluator",), "decline": ("evaluator",), "withdraw": ("evaluator",),
-                       "report": ("person",), "check": ("evaluator", "approver"), "move_due": ("evaluator",)}
+ITEM_ACTION_PARTIES = {
+    "accept": ("evaluator",),
+    "decline": ("evaluator",),
+    "withdraw": ("evaluator",),
+    "report": ("person",),
+    "check": ("evaluator", "approver"),
+    "move_due": ("evaluator",),
+}
 
 
 @require_POST
@@ -211,8 +285,13 @@ def evidence_add_view(request, pk, item_id):
     form = EvidenceForm(request.POST, request.FILES, prefix=f"item{item.pk}-evidence")
     if form.is_valid():
         try:
-            services.evidence_add(actor=request.user, item=item, upload=form.cleaned_data["file"],
-                                  link=form.cleaned_data["link"], description=form.cleaned_data["description"])
+            services.evidence_add(
+                actor=request.user,
+                item=item,
+                upload=form.cleaned_data["file"],
+                link=form.cleaned_data["link"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -226,8 +305,11 @@ def evidence_download_view(request, pk):
     evidence = selectors.evidence_get(viewer=request.user, pk=pk)
     if not evidence.file:
         # Never a redirect to whatever was typed: a page naming where the link goes.
-        return render(request, "monitoring/evidence_link.html",
-                      {"evidence": evidence, "review": evidence.item.review, "is_web_link": is_web_link(evidence.link)})
+        return render(
+            request,
+            "monitoring/evidence_link.html",
+            {"evidence": evidence, "review": evidence.item.review, "is_web_link": is_web_link(evidence.link)},
+        )
     services.evidence_viewed(actor=request.user, evidence=evidence)
     handle = private_storage().open(evidence.file.name, "rb")
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
@@ -255,19 +337,32 @@ def rating_view(request, pk, role):
     review = selectors.review_get(viewer=request.user, pk=pk)
     _party(request, review, "person" if role == RaterRole.SELF else "evaluator")
     levels = {key.removeprefix("level-"): value for key, value in request.POST.items() if key.startswith("level-")}
-    comments = {key.removeprefix("comment-"): value for key, value in request.POST.items() if key.startswith("comment-")}
+    comments = {
+        key.removeprefix("comment-"): value for key, value in request.POST.items() if key.startswith("comment-")
+    }
     submit = "submit" in request.POST
     try:
         version = int(request.POST.get("version") or 0)
     except ValueError:
         version = 0
     try:
-        services.rating_save(actor=request.user, review=review, role=role, levels=levels, comments=comments,
-                             expected_version=version, submit=submit)
+        services.rating_save(
+            actor=request.user,
+            review=review,
+            role=role,
+            levels=levels,
+            comments=comments,
+            expected_version=version,
+            submit=submit,
+        )
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        return _render(request, pk, status=400,
-                       rating_input={"role": role, "levels": levels, "comments": comments, "errors": errors})
+        return _render(
+            request,
+            pk,
+            status=400,
+            rating_input={"role": role, "levels": levels, "comments": comments, "errors": errors},
+        )
     messages.success(request, _("The rating was submitted.") if submit else _("The rating was saved."))
     return redirect("monitoring:review", pk=pk)
 
@@ -294,8 +389,12 @@ def review_action_view(request, pk, action):
         form = CommentForm(request.POST, prefix="return")
         if form.is_valid():
             try:
-                services.review_return(actor=request.user, review=review, expected_version=form.cleaned_data["version"],
-                                       comment=form.cleaned_data["comment"])
+                services.review_return(
+                    actor=request.user,
+                    review=review,
+                    expected_version=form.cleaned_data["version"],
+                    comment=form.cleaned_data["comment"],
+                )
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -372,7 +471,9 @@ def _presets():
 @require_GET
 def cycle_list_view(request):
     cycles = selectors.cycles_visible(viewer=request.user)
-    return render(request, "monitoring/cycle_list.html", {"cycles": cycles, "can_open": policy.can_manage_org(request.user)})
+    return render(
+        request, "monitoring/cycle_list.html", {"cycles": cycles, "can_open": policy.can_manage_org(request.user)}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,8 +487,12 @@ def cycle_open_view(request):
         try:
             with transaction.atomic():
                 cycle = services.cycle_open(actor=request.user, agency=agency, **data)
-                job = job_start(actor=request.user, kind="monitoring.open_reviews", params={"cycle_id": cycle.pk},
-                                key=f"monitoring.open_reviews:{cycle.pk}")
+                job = job_start(
+                    actor=request.user,
+                    kind="monitoring.open_reviews",
+                    params={"cycle_id": cycle.pk},
+                    key=f"monitoring.open_reviews:{cycle.pk}",
+                )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -399,8 +504,11 @@ def cycle_open_view(request):
 @require_GET
 def cycle_view(request, pk):
     cycle, periods = selectors.cycle_detail(viewer=request.user, pk=pk)
-    return render(request, "monitoring/cycle.html",
-                  {"cycle": cycle, "periods": periods, "can_close": policy.can_manage_org(request.user)})
+    return render(
+        request,
+        "monitoring/cycle.html",
+        {"cycle": cycle, "periods": periods, "can_close": policy.can_manage_org(request.user)},
+    )
 
 
 @require_GET
@@ -415,8 +523,12 @@ def period_close_view(request, pk):
     if not policy.can_manage_org(request.user):
         raise PermissionDenied
     period = get_object_or_404(Period, pk=pk)
-    job = job_start(actor=request.user, kind="monitoring.close_period", params={"period_id": period.pk},
-                    key=f"monitoring.close_period:{period.pk}:{timezone.now():%Y%m%d%H%M%S}")
+    job = job_start(
+        actor=request.user,
+        kind="monitoring.close_period",
+        params={"period_id": period.pk},
+        key=f"monitoring.close_period:{period.pk}:{timezone.now():%Y%m%d%H%M%S}",
+    )
     return redirect("jobs:detail", job_id=job.pk)
 
 
@@ -430,11 +542,15 @@ def amend_view(request, pk):
     form = AmendmentForm(request.POST, prefix="amend", items=items)
     if form.is_valid():
         data = form.cleaned_data
-        correction = {"quality_failures": data["quality_failures"], "objective_cause": data["objective_cause"],
-                      "completed_on": data["completed_on"]}
+        correction = {
+            "quality_failures": data["quality_failures"],
+            "objective_cause": data["objective_cause"],
+            "completed_on": data["completed_on"],
+        }
         try:
-            services.review_amend(actor=request.user, review=review, reason=data["reason"],
-                                  item_corrections={data["item"]: correction})
+            services.review_amend(
+                actor=request.user, review=review, reason=data["reason"], item_corrections={data["item"]: correction}
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -453,6 +569,9 @@ def approve_unit_view(request, period, code):
         messages.error(request, _("No score of this unit awaits your approval."))
     else:
         count = services.reviews_approve(actor=request.user, reviews=waiting)
-        messages.success(request, ngettext("%(count)d score was approved and locked.",
-                                           "%(count)d scores were approved and locked.", count) % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)d score was approved and locked.", "%(count)d scores were approved and locked.", count)
+            % {"count": count},
+        )
     return redirect("monitoring:unit_period", period=period_row.pk, code=unit.code)

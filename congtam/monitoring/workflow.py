@@ -27,7 +27,7 @@ def _meta(instance, name: str):
 
 def refusal(instance, name: str, user) -> ValidationError | PermissionDenied | None:
     """Why ``user`` may not take transition ``name`` of ``instance`` now, or None."""
-    method, meta = _meta(instance, name)
+    _method, meta = _meta(instance, name)
     state = meta.field.get_state(instance)
     transition = meta.get_transition(state) if meta.has_transition(state) else None
     if transition is None:
@@ -38,7 +38,8 @@ def refusal(instance, name: str, user) -> ValidationError | PermissionDenied | N
     for condition in transition.conditions or ():
         if not condition(instance):
             message = getattr(condition, "refusal_message", None) or CONDITION_MESSAGES.get(
-                condition.__name__, _("A condition of this action is not met."))
+                condition.__name__, _("A condition of this action is not met.")
+            )
             return ValidationError(str(message))
     return None
 
@@ -46,8 +47,8 @@ def refusal(instance, name: str, user) -> ValidationError | PermissionDenied | N
 def condition(message):
     """Declare a transition's condition with the message a refusal gives (for any app's models)::
 
-        @condition(_("Some levels are not approved yet."))
-        def all_approved(year): ...
+    @condition(_("Some levels are not approved yet."))
+    def all_approved(year): ...
     """
 
     def attach(function):

@@ -43,13 +43,17 @@ def _checked_url(url: str) -> str:
     return url[:500]
 
 
-def notify(users, *, kind: str, title: str, body: str = "", url: str = "", key: str | None = None, email: bool = True) -> list[Notification]:
+def notify(
+    users, *, kind: str, title: str, body: str = "", url: str = "", key: str | None = None, email: bool = True
+) -> list[Notification]:
     """Notify each of ``users`` (users or user ids). With a ``key``, a person who already has a
     notification with that key gets nothing new. Returns the notifications created; their
     e-mails are sent by a background task after the caller's transaction commits."""
     url = _checked_url(url)
     drafts = (
-        Notification(user_id=_user_id(user), kind=kind, title=str(title)[:300], body=str(body), url=url, key=(key or "")[:200])
+        Notification(
+            user_id=_user_id(user), kind=kind, title=str(title)[:300], body=str(body), url=url, key=(key or "")[:200]
+        )
         for user in dict.fromkeys(users)
     )
     return _create(drafts, email=email)
@@ -163,8 +167,15 @@ def emails_send(*, notification_ids: list[int]) -> int:
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
         .select_related("user", "user__person")
         .only(
-            "id", "title", "body", "url", "user__email", "user__username", "user__person",
-            "user__person__full_name", "user__person__email",
+            "id",
+            "title",
+            "body",
+            "url",
+            "user__email",
+            "user__username",
+            "user__person",
+            "user__person__full_name",
+            "user__person__email",
         )
         .order_by("id")
     )
@@ -201,6 +212,10 @@ def _reminder_notification(reminder: reminders.Reminder) -> Notification:
     if not reminder.key:
         raise ValueError("A reminder needs a key, or it would be sent again every time")
     return Notification(
-        user_id=reminder.user_id, kind=reminder.kind, title=str(reminder.title)[:300], body=str(reminder.body),
-        url=_checked_url(reminder.url), key=reminder.key[:200],
+        user_id=reminder.user_id,
+        kind=reminder.kind,
+        title=str(reminder.title)[:300],
+        body=str(reminder.body),
+        url=_checked_url(reminder.url),
+        key=reminder.key[:200],
     )

@@ -30,7 +30,9 @@ def _act(request):
     if action == "read_all":
         count = services.mark_all_read(actor=request.user)
         messages.success(
-            request, ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count) % {"count": count}
+            request,
+            ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count)
+            % {"count": count},
         )
         return redirect("notifications:list")
     notification = selectors.notification_get(viewer=request.user, notification_id=_notification_id(request))

@@ -51,17 +51,55 @@ DIVISION_MIN, DIVISION_MAX = 10, 60
 # --- names -------------------------------------------------------------------------------------
 # Family names of the Kinh majority with their approximate share of the population (per cent).
 KINH_FAMILY_NAMES = {
-    "Nguyễn": 38.0, "Trần": 11.0, "Lê": 9.5, "Phạm": 7.1, "Hoàng": 4.5, "Phan": 4.5, "Vũ": 3.0,
-    "Đặng": 2.1, "Bùi": 2.0, "Huỳnh": 1.5, "Võ": 1.5, "Đỗ": 1.4, "Hồ": 1.3, "Ngô": 1.3,
-    "Dương": 1.0, "Đào": 0.6, "Đoàn": 0.6, "Trịnh": 0.6, "Trương": 0.6, "Đinh": 0.6, "Lý": 0.5,
-    "Lương": 0.4, "Mai": 0.4, "Cao": 0.4, "Hà": 0.4, "Vương": 0.3, "Tạ": 0.3, "Lâm": 0.3,
-    "Phùng": 0.3, "Chu": 0.3, "Tô": 0.2, "Kiều": 0.2, "Lại": 0.2, "Nghiêm": 0.2, "Quách": 0.1,
-    "Khúc": 0.1, "Thái": 0.1,
+    "Nguyễn": 38.0,
+    "Trần": 11.0,
+    "Lê": 9.5,
+    "Phạm": 7.1,
+    "Hoàng": 4.5,
+    "Phan": 4.5,
+    "Vũ": 3.0,
+    "Đặng": 2.1,
+    "Bùi": 2.0,
+    "Huỳnh": 1.5,
+    "Võ": 1.5,
+    "Đỗ": 1.4,
+    "Hồ": 1.3,
+    "Ngô": 1.3,
+    "Dương": 1.0,
+    "Đào": 0.6,
+    "Đoàn": 0.6,
+    "Trịnh": 0.6,
+    "Trương": 0.6,
+    "Đinh": 0.6,
+    "Lý": 0.5,
+    "Lương": 0.4,
+    "Mai": 0.4,
+    "Cao": 0.4,
+    "Hà": 0.4,
+    "Vương": 0.3,
+    "Tạ": 0.3,
+    "Lâm": 0.3,
+    "Phùng": 0.3,
+    "Chu": 0.3,
+    "Tô": 0.2,
+    "Kiều": 0.2,
+    "Lại": 0.2,
+    "Nghiêm": 0.2,
+    "Quách": 0.1,
+    "Khúc": 0.1,
+    "Thái": 0.1,
 }
 # Ethnic groups among the staff (per cent) and the family names common in each.
 ETHNICITIES = {
-    "Kinh": 88.4, "Tày": 2.5, "Thái": 2.0, "Mường": 2.0, "Nùng": 1.5, "Khmer": 1.2, "Hoa": 1.0,
-    "Mông": 0.8, "Dao": 0.6,
+    "Kinh": 88.4,
+    "Tày": 2.5,
+    "Thái": 2.0,
+    "Mường": 2.0,
+    "Nùng": 1.5,
+    "Khmer": 1.2,
+    "Hoa": 1.0,
+    "Mông": 0.8,
+    "Dao": 0.6,
 }
 MINORITY_FAMILY_NAMES = {
     "Tày": ["Hoàng", "Nông", "Lương", "Triệu", "Bế", "Ma", "Hà", "Lục"],
@@ -74,31 +112,149 @@ MINORITY_FAMILY_NAMES = {
     "Dao": ["Triệu", "Bàn", "Đặng", "Lý"],
 }
 MALE_MIDDLE_NAMES = {
-    "Văn": 30, "Đức": 8, "Minh": 8, "Quang": 6, "Hữu": 5, "Đình": 4, "Công": 4, "Thành": 4,
-    "Xuân": 4, "Ngọc": 3, "Anh": 3, "Hoàng": 3, "Tuấn": 3, "Mạnh": 3, "Việt": 3, "Trọng": 3,
-    "Quốc": 3, "Thanh": 3, "Duy": 3, "Hải": 2, "Tiến": 2, "Huy": 2, "Trung": 2, "Kim": 1,
+    "Văn": 30,
+    "Đức": 8,
+    "Minh": 8,
+    "Quang": 6,
+    "Hữu": 5,
+    "Đình": 4,
+    "Công": 4,
+    "Thành": 4,
+    "Xuân": 4,
+    "Ngọc": 3,
+    "Anh": 3,
+    "Hoàng": 3,
+    "Tuấn": 3,
+    "Mạnh": 3,
+    "Việt": 3,
+    "Trọng": 3,
+    "Quốc": 3,
+    "Thanh": 3,
+    "Duy": 3,
+    "Hải": 2,
+    "Tiến": 2,
+    "Huy": 2,
+    "Trung": 2,
+    "Kim": 1,
 }
 FEMALE_MIDDLE_NAMES = {
-    "Thị": 45, "Thu": 6, "Thanh": 6, "Ngọc": 5, "Minh": 4, "Hồng": 4, "Phương": 3, "Thúy": 2,
-    "Kim": 2, "Mai": 2, "Bích": 2, "Khánh": 2, "Hải": 2, "Thùy": 2, "Lan": 1, "Diệu": 1,
-    "Quỳnh": 1, "Hoài": 1, "Bảo": 1, "Ánh": 1, "Tuyết": 1,
+    "Thị": 45,
+    "Thu": 6,
+    "Thanh": 6,
+    "Ngọc": 5,
+    "Minh": 4,
+    "Hồng": 4,
+    "Phương": 3,
+    "Thúy": 2,
+    "Kim": 2,
+    "Mai": 2,
+    "Bích": 2,
+    "Khánh": 2,
+    "Hải": 2,
+    "Thùy": 2,
+    "Lan": 1,
+    "Diệu": 1,
+    "Quỳnh": 1,
+    "Hoài": 1,
+    "Bảo": 1,
+    "Ánh": 1,
+    "Tuyết": 1,
 }
 # A woman's second middle name after "Thị" ("Nguyễn Thị Thu Hà").
 FEMALE_SECOND_MIDDLE_NAMES = ["Thu", "Thanh", "Ngọc", "Minh", "Hồng", "Phương", "Kim", "Mai", "Bích", "Thùy"]
 MALE_GIVEN_NAMES = {
-    "Anh": 3, "Hùng": 2, "Dũng": 2, "Tuấn": 2, "Minh": 2, "Hải": 2, "Nam": 2, "Sơn": 2, "Đức": 2,
-    "Long": 2, "An": 1, "Bình": 1, "Cường": 1, "Dương": 1, "Giang": 1, "Hiếu": 1, "Hoàng": 1,
-    "Huy": 1, "Khánh": 1, "Khoa": 1, "Kiên": 1, "Lâm": 1, "Nghĩa": 1, "Phong": 1, "Phúc": 1,
-    "Quân": 1, "Quang": 1, "Tài": 1, "Thắng": 1, "Thành": 1, "Thịnh": 1, "Toàn": 1, "Trung": 1,
-    "Tùng": 1, "Việt": 1, "Vinh": 1, "Hưng": 1, "Tâm": 1, "Thái": 1, "Tiến": 1, "Trường": 1,
-    "Khôi": 1, "Đạt": 1, "Hòa": 1, "Lộc": 1, "Chiến": 1, "Công": 1, "Định": 1, "Hiệp": 1,
+    "Anh": 3,
+    "Hùng": 2,
+    "Dũng": 2,
+    "Tuấn": 2,
+    "Minh": 2,
+    "Hải": 2,
+    "Nam": 2,
+    "Sơn": 2,
+    "Đức": 2,
+    "Long": 2,
+    "An": 1,
+    "Bình": 1,
+    "Cường": 1,
+    "Dương": 1,
+    "Giang": 1,
+    "Hiếu": 1,
+    "Hoàng": 1,
+    "Huy": 1,
+    "Khánh": 1,
+    "Khoa": 1,
+    "Kiên": 1,
+    "Lâm": 1,
+    "Nghĩa": 1,
+    "Phong": 1,
+    "Phúc": 1,
+    "Quân": 1,
+    "Quang": 1,
+    "Tài": 1,
+    "Thắng": 1,
+    "Thành": 1,
+    "Thịnh": 1,
+    "Toàn": 1,
+    "Trung": 1,
+    "Tùng": 1,
+    "Việt": 1,
+    "Vinh": 1,
+    "Hưng": 1,
+    "Tâm": 1,
+    "Thái": 1,
+    "Tiến": 1,
+    "Trường": 1,
+    "Khôi": 1,
+    "Đạt": 1,
+    "Hòa": 1,
+    "Lộc": 1,
+    "Chiến": 1,
+    "Công": 1,
+    "Định": 1,
+    "Hiệp": 1,
 }
 FEMALE_GIVEN_NAMES = {
-    "Linh": 3, "Hương": 3, "Trang": 3, "Hà": 2, "Lan": 2, "Hoa": 2, "Ngọc": 2, "Thảo": 2, "Anh": 2,
-    "Huyền": 2, "Hằng": 2, "Phương": 2, "Mai": 2, "Ánh": 1, "Chi": 1, "Dung": 1, "Duyên": 1,
-    "Giang": 1, "Hạnh": 1, "Hiền": 1, "Hồng": 1, "Huệ": 1, "Liên": 1, "Loan": 1, "My": 1,
-    "Nga": 1, "Ngân": 1, "Nhung": 1, "Oanh": 1, "Quyên": 1, "Quỳnh": 1, "Thủy": 1, "Thu": 1,
-    "Tuyết": 1, "Uyên": 1, "Vân": 1, "Yến": 1, "Hòa": 1, "Thanh": 1, "Lệ": 1, "Bình": 1,
+    "Linh": 3,
+    "Hương": 3,
+    "Trang": 3,
+    "Hà": 2,
+    "Lan": 2,
+    "Hoa": 2,
+    "Ngọc": 2,
+    "Thảo": 2,
+    "Anh": 2,
+    "Huyền": 2,
+    "Hằng": 2,
+    "Phương": 2,
+    "Mai": 2,
+    "Ánh": 1,
+    "Chi": 1,
+    "Dung": 1,
+    "Duyên": 1,
+    "Giang": 1,
+    "Hạnh": 1,
+    "Hiền": 1,
+    "Hồng": 1,
+    "Huệ": 1,
+    "Liên": 1,
+    "Loan": 1,
+    "My": 1,
+    "Nga": 1,
+    "Ngân": 1,
+    "Nhung": 1,
+    "Oanh": 1,
+    "Quyên": 1,
+    "Quỳnh": 1,
+    "Thủy": 1,
+    "Thu": 1,
+    "Tuyết": 1,
+    "Uyên": 1,
+    "Vân": 1,
+    "Yến": 1,
+    "Hòa": 1,
+    "Thanh": 1,
+    "Lệ": 1,
+    "Bình": 1,
 }
 # Names of the Mông follow their own pattern: "A" as the middle name of men ("Giàng A Páo").
 MONG_MALE_GIVEN_NAMES = ["Páo", "Chư", "Dế", "Sử", "Lử", "Chinh", "Pó", "Tủa"]
@@ -127,10 +283,7 @@ _GIVEN = {"male": _Weighted(MALE_GIVEN_NAMES), "female": _Weighted(FEMALE_GIVEN_
 
 def draw_name(rng: random.Random, gender: str, ethnicity: str) -> str:
     """A realistic Vietnamese full name for a person of that gender and ethnic group."""
-    if ethnicity == "Kinh":
-        family = _KINH_FAMILY.draw(rng)
-    else:
-        family = rng.choice(MINORITY_FAMILY_NAMES[ethnicity])
+    family = _KINH_FAMILY.draw(rng) if ethnicity == "Kinh" else rng.choice(MINORITY_FAMILY_NAMES[ethnicity])
     if ethnicity == "Mông":
         if gender == "male":
             return f"{family} A {rng.choice(MONG_MALE_GIVEN_NAMES)}"
@@ -175,7 +328,8 @@ DOMAINS = {
     domain.code: domain
     for domain in (
         Domain(
-            "TC", "tổ chức cán bộ",
+            "TC",
+            "tổ chức cán bộ",
             (
                 "Tham mưu về tổ chức bộ máy, vị trí việc làm, biên chế và cơ cấu ngạch công chức",
                 "Quản lý hồ sơ cán bộ, công chức, viên chức; theo dõi đánh giá, xếp loại hằng năm",
@@ -184,7 +338,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành luật, hành chính học, quản lý nhân lực hoặc phù hợp",
         ),
         Domain(
-            "PL", "pháp luật",
+            "PL",
+            "pháp luật",
             (
                 "Nghiên cứu, tham gia thẩm tra dự án luật, pháp lệnh, nghị quyết thuộc lĩnh vực được phân công",
                 "Tổng hợp ý kiến đại biểu Quốc hội, cơ quan, tổ chức về dự án luật",
@@ -193,7 +348,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành luật",
         ),
         Domain(
-            "TH", "tổng hợp",
+            "TH",
+            "tổng hợp",
             (
                 "Theo dõi, tổng hợp chương trình làm việc của Quốc hội, Ủy ban Thường vụ Quốc hội",
                 "Chuẩn bị báo cáo tổng hợp, thông báo kết luận, biên bản phiên họp",
@@ -202,7 +358,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành luật, kinh tế, hành chính hoặc phù hợp",
         ),
         Domain(
-            "TT", "thông tin, báo chí",
+            "TT",
+            "thông tin, báo chí",
             (
                 "Thu thập, xử lý, cung cấp thông tin phục vụ hoạt động của Quốc hội và đại biểu",
                 "Tổ chức thông tin, tuyên truyền, quan hệ báo chí về hoạt động của Quốc hội",
@@ -211,7 +368,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành báo chí, truyền thông, thông tin học hoặc phù hợp",
         ),
         Domain(
-            "HC", "hành chính, văn thư",
+            "HC",
+            "hành chính, văn thư",
             (
                 "Tiếp nhận, đăng ký, chuyển giao văn bản đến, văn bản đi",
                 "Quản lý, sử dụng con dấu; lập hồ sơ và nộp lưu hồ sơ vào lưu trữ cơ quan",
@@ -220,7 +378,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành văn thư lưu trữ, hành chính học hoặc phù hợp",
         ),
         Domain(
-            "NS", "tài chính, ngân sách",
+            "NS",
+            "tài chính, ngân sách",
             (
                 "Lập, phân bổ và theo dõi thực hiện dự toán ngân sách của cơ quan",
                 "Kiểm soát chứng từ, thanh toán, quyết toán kinh phí theo quy định",
@@ -229,7 +388,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành tài chính, kế toán, kiểm toán",
         ),
         Domain(
-            "CNTT", "công nghệ thông tin",
+            "CNTT",
+            "công nghệ thông tin",
             (
                 "Vận hành, bảo trì hạ tầng mạng, máy chủ và hệ thống thông tin của cơ quan",
                 "Phát triển, duy trì các phần mềm ứng dụng và cơ sở dữ liệu",
@@ -238,7 +398,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành công nghệ thông tin, điện tử – viễn thông",
         ),
         Domain(
-            "KT", "kinh tế",
+            "KT",
+            "kinh tế",
             (
                 "Nghiên cứu, tham gia thẩm tra các dự án luật, đề án thuộc lĩnh vực kinh tế",
                 "Theo dõi tình hình kinh tế – xã hội, kế hoạch đầu tư công",
@@ -247,7 +408,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành kinh tế, luật hoặc phù hợp",
         ),
         Domain(
-            "XH", "văn hóa – xã hội",
+            "XH",
+            "văn hóa – xã hội",
             (
                 "Nghiên cứu, tham gia thẩm tra dự án luật thuộc lĩnh vực lao động, y tế, văn hóa, giáo dục, dân tộc",
                 "Theo dõi việc thực hiện chính sách xã hội",
@@ -256,7 +418,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành xã hội học, luật, kinh tế hoặc phù hợp",
         ),
         Domain(
-            "DN", "đối ngoại",
+            "DN",
+            "đối ngoại",
             (
                 "Tham mưu, tổ chức các hoạt động đối ngoại của Quốc hội",
                 "Chuẩn bị tài liệu, nội dung các đoàn ra, đoàn vào",
@@ -265,7 +428,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành quan hệ quốc tế, ngoại ngữ, luật; ngoại ngữ bậc 4 trở lên",
         ),
         Domain(
-            "DNG", "dân nguyện",
+            "DNG",
+            "dân nguyện",
             (
                 "Tiếp công dân; tiếp nhận, phân loại, xử lý đơn thư khiếu nại, tố cáo, kiến nghị",
                 "Tổng hợp ý kiến, kiến nghị của cử tri gửi tới Quốc hội",
@@ -274,7 +438,8 @@ DOMAINS = {
             "Tốt nghiệp đại học trở lên chuyên ngành luật hoặc phù hợp",
         ),
         Domain(
-            "BD", "bồi dưỡng đại biểu",
+            "BD",
+            "bồi dưỡng đại biểu",
             (
                 "Xây dựng chương trình, tài liệu bồi dưỡng đại biểu dân cử",
                 "Tổ chức các lớp bồi dưỡng kỹ năng, kiến thức cho đại biểu",
@@ -296,63 +461,202 @@ class DepartmentSpec:
 
 
 DEPARTMENTS = (
-    DepartmentSpec("TCCB", "Vụ Tổ chức cán bộ", "TC", "department", (
-        "Phòng Quản lý cán bộ, công chức", "Phòng Kiểm tra, thanh tra nội bộ", "Phòng Tổ chức – Biên chế",
-        "Phòng Đào tạo, bồi dưỡng", "Phòng Chế độ, chính sách")),
-    DepartmentSpec("VPL", "Vụ Pháp luật", "PL", "department", (
-        "Phòng Luật Hành chính", "Phòng Luật Hình sự – Dân sự", "Phòng Thẩm tra văn bản", "Phòng Tổng hợp")),
-    DepartmentSpec("VTH", "Vụ Tổng hợp", "TH", "department", (
-        "Phòng Tổng hợp", "Phòng Thư ký – Biên tập", "Phòng Chương trình", "Phòng Thống kê – Báo cáo")),
-    DepartmentSpec("VTT", "Vụ Thông tin", "TT", "department", (
-        "Phòng Thông tin", "Phòng Báo chí", "Phòng Thư viện", "Phòng Tư liệu")),
-    DepartmentSpec("VHC", "Vụ Hành chính", "HC", "department", (
-        "Phòng Văn thư", "Phòng Lưu trữ", "Phòng Hành chính – Tổng hợp", "Phòng Lễ tân")),
-    DepartmentSpec("TCNS", "Vụ Tài chính – Ngân sách", "NS", "department", (
-        "Phòng Ngân sách", "Phòng Kế toán", "Phòng Quản lý tài sản công", "Phòng Tổng hợp")),
-    DepartmentSpec("TTTH", "Trung tâm Tin học", "CNTT", "centre", (
-        "Phòng Hạ tầng kỹ thuật", "Phòng Phát triển phần mềm", "Phòng An toàn thông tin",
-        "Phòng Dữ liệu và Hỗ trợ người dùng")),
-    DepartmentSpec("VKT", "Vụ Kinh tế", "KT", "department", (
-        "Phòng Kinh tế tổng hợp", "Phòng Công nghiệp – Thương mại", "Phòng Nông nghiệp", "Phòng Giao thông – Xây dựng")),
-    DepartmentSpec("VXH", "Vụ Xã hội", "XH", "department", (
-        "Phòng Lao động – Việc làm", "Phòng Y tế", "Phòng Chính sách xã hội", "Phòng Tổng hợp")),
-    DepartmentSpec("VDNGO", "Vụ Đối ngoại", "DN", "department", (
-        "Phòng Châu Á – Thái Bình Dương", "Phòng Châu Âu – Châu Mỹ", "Phòng Đa phương", "Phòng Lễ tân đối ngoại")),
-    DepartmentSpec("VDNG", "Vụ Dân nguyện", "DNG", "department", (
-        "Phòng Tiếp công dân", "Phòng Xử lý đơn thư", "Phòng Giám sát giải quyết khiếu nại, tố cáo",
-        "Phòng Tổng hợp kiến nghị cử tri")),
-    DepartmentSpec("VQT", "Vụ Quản trị", "HC", "department", (
-        "Phòng Quản trị", "Phòng Đội xe", "Phòng Bảo vệ", "Phòng Phục vụ")),
-    DepartmentSpec("VTP", "Vụ Tư pháp", "PL", "department", (
-        "Phòng Tư pháp", "Phòng Phòng, chống tham nhũng", "Phòng Tổng hợp")),
-    DepartmentSpec("VQPAN", "Vụ Quốc phòng, An ninh", "PL", "department", (
-        "Phòng Quốc phòng", "Phòng An ninh", "Phòng Tổng hợp")),
-    DepartmentSpec("VDT", "Vụ Dân tộc", "XH", "department", (
-        "Phòng Chính sách dân tộc", "Phòng Tổng hợp", "Phòng Giám sát")),
-    DepartmentSpec("VVHGD", "Vụ Văn hóa, Giáo dục", "XH", "department", (
-        "Phòng Văn hóa – Thể thao", "Phòng Giáo dục – Đào tạo", "Phòng Tổng hợp")),
-    DepartmentSpec("VKHCN", "Vụ Khoa học, Công nghệ và Môi trường", "KT", "department", (
-        "Phòng Khoa học – Công nghệ", "Phòng Tài nguyên – Môi trường", "Phòng Tổng hợp")),
-    DepartmentSpec("VCTDB", "Vụ Công tác đại biểu", "TH", "department", (
-        "Phòng Quản lý đại biểu", "Phòng Phục vụ hoạt động đại biểu", "Phòng Tổng hợp")),
-    DepartmentSpec("VGS", "Vụ Phục vụ hoạt động giám sát", "TH", "department", (
-        "Phòng Giám sát chuyên đề", "Phòng Chất vấn", "Phòng Tổng hợp")),
-    DepartmentSpec("TTBD", "Trung tâm Bồi dưỡng đại biểu dân cử", "BD", "centre", (
-        "Phòng Đào tạo", "Phòng Nghiên cứu – Biên soạn tài liệu", "Phòng Hành chính – Tổng hợp")),
-    DepartmentSpec("TTTV", "Trung tâm Thông tin, Thư viện và Nghiên cứu khoa học", "TT", "centre", (
-        "Phòng Thư viện", "Phòng Nghiên cứu khoa học", "Phòng Thông tin tư liệu")),
+    DepartmentSpec(
+        "TCCB",
+        "Vụ Tổ chức cán bộ",
+        "TC",
+        "department",
+        (
+            "Phòng Quản lý cán bộ, công chức",
+            "Phòng Kiểm tra, thanh tra nội bộ",
+            "Phòng Tổ chức – Biên chế",
+            "Phòng Đào tạo, bồi dưỡng",
+            "Phòng Chế độ, chính sách",
+        ),
+    ),
+    DepartmentSpec(
+        "VPL",
+        "Vụ Pháp luật",
+        "PL",
+        "department",
+        ("Phòng Luật Hành chính", "Phòng Luật Hình sự – Dân sự", "Phòng Thẩm tra văn bản", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "VTH",
+        "Vụ Tổng hợp",
+        "TH",
+        "department",
+        ("Phòng Tổng hợp", "Phòng Thư ký – Biên tập", "Phòng Chương trình", "Phòng Thống kê – Báo cáo"),
+    ),
+    DepartmentSpec(
+        "VTT",
+        "Vụ Thông tin",
+        "TT",
+        "department",
+        ("Phòng Thông tin", "Phòng Báo chí", "Phòng Thư viện", "Phòng Tư liệu"),
+    ),
+    DepartmentSpec(
+        "VHC",
+        "Vụ Hành chính",
+        "HC",
+        "department",
+        ("Phòng Văn thư", "Phòng Lưu trữ", "Phòng Hành chính – Tổng hợp", "Phòng Lễ tân"),
+    ),
+    DepartmentSpec(
+        "TCNS",
+        "Vụ Tài chính – Ngân sách",
+        "NS",
+        "department",
+        ("Phòng Ngân sách", "Phòng Kế toán", "Phòng Quản lý tài sản công", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "TTTH",
+        "Trung tâm Tin học",
+        "CNTT",
+        "centre",
+        (
+            "Phòng Hạ tầng kỹ thuật",
+            "Phòng Phát triển phần mềm",
+            "Phòng An toàn thông tin",
+            "Phòng Dữ liệu và Hỗ trợ người dùng",
+        ),
+    ),
+    DepartmentSpec(
+        "VKT",
+        "Vụ Kinh tế",
+        "KT",
+        "department",
+        (
+            "Phòng Kinh tế tổng hợp",
+            "Phòng Công nghiệp – Thương mại",
+            "Phòng Nông nghiệp",
+            "Phòng Giao thông – Xây dựng",
+        ),
+    ),
+    DepartmentSpec(
+        "VXH",
+        "Vụ Xã hội",
+        "XH",
+        "department",
+        ("Phòng Lao động – Việc làm", "Phòng Y tế", "Phòng Chính sách xã hội", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "VDNGO",
+        "Vụ Đối ngoại",
+        "DN",
+        "department",
+        ("Phòng Châu Á – Thái Bình Dương", "Phòng Châu Âu – Châu Mỹ", "Phòng Đa phương", "Phòng Lễ tân đối ngoại"),
+    ),
+    DepartmentSpec(
+        "VDNG",
+        "Vụ Dân nguyện",
+        "DNG",
+        "department",
+        (
+            "Phòng Tiếp công dân",
+            "Phòng Xử lý đơn thư",
+            "Phòng Giám sát giải quyết khiếu nại, tố cáo",
+            "Phòng Tổng hợp kiến nghị cử tri",
+        ),
+    ),
+    DepartmentSpec(
+        "VQT", "Vụ Quản trị", "HC", "department", ("Phòng Quản trị", "Phòng Đội xe", "Phòng Bảo vệ", "Phòng Phục vụ")
+    ),
+    DepartmentSpec(
+        "VTP", "Vụ Tư pháp", "PL", "department", ("Phòng Tư pháp", "Phòng Phòng, chống tham nhũng", "Phòng Tổng hợp")
+    ),
+    DepartmentSpec(
+        "VQPAN", "Vụ Quốc phòng, An ninh", "PL", "department", ("Phòng Quốc phòng", "Phòng An ninh", "Phòng Tổng hợp")
+    ),
+    DepartmentSpec(
+        "VDT", "Vụ Dân tộc", "XH", "department", ("Phòng Chính sách dân tộc", "Phòng Tổng hợp", "Phòng Giám sát")
+    ),
+    DepartmentSpec(
+        "VVHGD",
+        "Vụ Văn hóa, Giáo dục",
+        "XH",
+        "department",
+        ("Phòng Văn hóa – Thể thao", "Phòng Giáo dục – Đào tạo", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "VKHCN",
+        "Vụ Khoa học, Công nghệ và Môi trường",
+        "KT",
+        "department",
+        ("Phòng Khoa học – Công nghệ", "Phòng Tài nguyên – Môi trường", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "VCTDB",
+        "Vụ Công tác đại biểu",
+        "TH",
+        "department",
+        ("Phòng Quản lý đại biểu", "Phòng Phục vụ hoạt động đại biểu", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "VGS",
+        "Vụ Phục vụ hoạt động giám sát",
+        "TH",
+        "department",
+        ("Phòng Giám sát chuyên đề", "Phòng Chất vấn", "Phòng Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "TTBD",
+        "Trung tâm Bồi dưỡng đại biểu dân cử",
+        "BD",
+        "centre",
+        ("Phòng Đào tạo", "Phòng Nghiên cứu – Biên soạn tài liệu", "Phòng Hành chính – Tổng hợp"),
+    ),
+    DepartmentSpec(
+        "TTTV",
+        "Trung tâm Thông tin, Thư viện và Nghiên cứu khoa học",
+        "TT",
+        "centre",
+        ("Phòng Thư viện", "Phòng Nghiên cứu khoa học", "Phòng Thông tin tư liệu"),
+    ),
 )
 # For agencies far larger than the Office itself, the offices of the delegations of the 34
 # provinces and cities serve as further departments.
 PROVINCES = (
-    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
-    "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh",
-    "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai",
-    "Khánh Hòa", "Lâm Đồng", "Đắk Lắk", "Thành phố Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ",
-    "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+    "Hà Nội",
+    "Huế",
+    "Lai Châu",
+    "Điện Biên",
+    "Sơn La",
+    "Lạng Sơn",
+    "Quảng Ninh",
+    "Thanh Hóa",
+    "Nghệ An",
+    "Hà Tĩnh",
+    "Cao Bằng",
+    "Tuyên Quang",
+    "Lào Cai",
+    "Thái Nguyên",
+    "Phú Thọ",
+    "Bắc Ninh",
+    "Hưng Yên",
+    "Hải Phòng",
+    "Ninh Bình",
+    "Quảng Trị",
+    "Đà Nẵng",
+    "Quảng Ngãi",
+    "Gia Lai",
+    "Khánh Hòa",
+    "Lâm Đồng",
+    "Đắk Lắk",
+    "Thành phố Hồ Chí Minh",
+    "Đồng Nai",
+    "Tây Ninh",
+    "Cần Thơ",
+    "Vĩnh Long",
+    "Đồng Tháp",
+    "Cà Mau",
+    "An Giang",
 )
 OFFICE_DIVISIONS = (
-    "Phòng Tổng hợp", "Phòng Công tác đại biểu", "Phòng Dân nguyện", "Phòng Hành chính – Tổ chức – Quản trị",
+    "Phòng Tổng hợp",
+    "Phòng Công tác đại biểu",
+    "Phòng Dân nguyện",
+    "Phòng Hành chính – Tổ chức – Quản trị",
 )
 
 
@@ -380,16 +684,23 @@ LEADERSHIP = {
     "division": ("LD-TP", "Trưởng phòng", "LD-PTP", "Phó Trưởng phòng"),
 }
 LEADERSHIP_RANKS = {
-    "LD-CN": "Chuyên viên cao cấp", "LD-PCN": "Chuyên viên cao cấp", "LD-VT": "Chuyên viên cao cấp",
-    "LD-PVT": "Chuyên viên cao cấp", "LD-GD": "Viên chức hạng I", "LD-PGD": "Viên chức hạng II",
-    "LD-CVP": "Chuyên viên cao cấp", "LD-PCVP": "Chuyên viên chính", "LD-TP": "Chuyên viên chính",
+    "LD-CN": "Chuyên viên cao cấp",
+    "LD-PCN": "Chuyên viên cao cấp",
+    "LD-VT": "Chuyên viên cao cấp",
+    "LD-PVT": "Chuyên viên cao cấp",
+    "LD-GD": "Viên chức hạng I",
+    "LD-PGD": "Viên chức hạng II",
+    "LD-CVP": "Chuyên viên cao cấp",
+    "LD-PCVP": "Chuyên viên chính",
+    "LD-TP": "Chuyên viên chính",
     "LD-PTP": "Chuyên viên chính",
 }
 LEADERSHIP_DUTIES = {
-    "LD-CN": ("Lãnh đạo, quản lý toàn diện hoạt động của Văn phòng Quốc hội",
-              "Chịu trách nhiệm trước Ủy ban Thường vụ Quốc hội về hoạt động của Văn phòng"),
-    "LD-PCN": ("Giúp Chủ nhiệm phụ trách các lĩnh vực được phân công",
-               "Chỉ đạo các vụ, đơn vị thuộc khối được giao"),
+    "LD-CN": (
+        "Lãnh đạo, quản lý toàn diện hoạt động của Văn phòng Quốc hội",
+        "Chịu trách nhiệm trước Ủy ban Thường vụ Quốc hội về hoạt động của Văn phòng",
+    ),
+    "LD-PCN": ("Giúp Chủ nhiệm phụ trách các lĩnh vực được phân công", "Chỉ đạo các vụ, đơn vị thuộc khối được giao"),
 }
 GENERIC_LEADER_DUTIES = (
     "Lãnh đạo, quản lý, điều hành hoạt động của đơn vị",
@@ -408,10 +719,18 @@ LEADERSHIP_STANDARDS = (
 
 # Specialist ranks: (code suffix, rank, title prefix, the standards particular to the rank).
 CIVIL_SERVANT_RANKS = (
-    ("CVCC", "Chuyên viên cao cấp", "Chuyên viên cao cấp về",
-     "Có chứng chỉ bồi dưỡng ngạch chuyên viên cao cấp; tối thiểu 6 năm giữ ngạch chuyên viên chính"),
-    ("CVC", "Chuyên viên chính", "Chuyên viên chính về",
-     "Có chứng chỉ bồi dưỡng ngạch chuyên viên chính; tối thiểu 9 năm giữ ngạch chuyên viên"),
+    (
+        "CVCC",
+        "Chuyên viên cao cấp",
+        "Chuyên viên cao cấp về",
+        "Có chứng chỉ bồi dưỡng ngạch chuyên viên cao cấp; tối thiểu 6 năm giữ ngạch chuyên viên chính",
+    ),
+    (
+        "CVC",
+        "Chuyên viên chính",
+        "Chuyên viên chính về",
+        "Có chứng chỉ bồi dưỡng ngạch chuyên viên chính; tối thiểu 9 năm giữ ngạch chuyên viên",
+    ),
     ("CV", "Chuyên viên", "Chuyên viên về", "Có chứng chỉ bồi dưỡng ngạch chuyên viên"),
 )
 # Posts particular to some fields: (domain, code, title, rank, category kind).
@@ -443,10 +762,25 @@ PUBLIC_EMPLOYEE_POSTS = {
     ),
 }
 CONTRACT_POSTS = (
-    ("HD-LX", "Nhân viên lái xe", "Lái xe an toàn, bảo quản và bảo dưỡng xe được giao", "Có giấy phép lái xe hạng phù hợp"),
+    (
+        "HD-LX",
+        "Nhân viên lái xe",
+        "Lái xe an toàn, bảo quản và bảo dưỡng xe được giao",
+        "Có giấy phép lái xe hạng phù hợp",
+    ),
     ("HD-BV", "Nhân viên bảo vệ", "Bảo vệ trụ sở, tài sản; kiểm soát ra vào cơ quan", "Có chứng chỉ nghiệp vụ bảo vệ"),
-    ("HD-PV", "Nhân viên phục vụ", "Phục vụ hội nghị, phiên họp; vệ sinh, chăm sóc khuôn viên", "Tốt nghiệp trung học phổ thông"),
-    ("HD-KT", "Nhân viên kỹ thuật", "Vận hành, sửa chữa điện, nước, điều hòa, thiết bị hội trường", "Có bằng trung cấp kỹ thuật trở lên"),
+    (
+        "HD-PV",
+        "Nhân viên phục vụ",
+        "Phục vụ hội nghị, phiên họp; vệ sinh, chăm sóc khuôn viên",
+        "Tốt nghiệp trung học phổ thông",
+    ),
+    (
+        "HD-KT",
+        "Nhân viên kỹ thuật",
+        "Vận hành, sửa chữa điện, nước, điều hòa, thiết bị hội trường",
+        "Có bằng trung cấp kỹ thuật trở lên",
+    ),
 )
 
 
@@ -458,39 +792,63 @@ def build_positions() -> list[PositionRow]:
     """The agency's job positions (vị trí việc làm), leadership posts flagged."""
     positions: list[PositionRow] = []
     for head_code, head_title, deputy_code, deputy_title in LEADERSHIP.values():
-        positions.append(PositionRow(
-            code=head_code, title=head_title, rank=LEADERSHIP_RANKS[head_code], is_leadership=True,
-            duties=_lines(*LEADERSHIP_DUTIES.get(head_code, GENERIC_LEADER_DUTIES)),
-            standards=_lines(*LEADERSHIP_STANDARDS),
-        ))
-        positions.append(PositionRow(
-            code=deputy_code, title=deputy_title, rank=LEADERSHIP_RANKS[deputy_code], is_leadership=True,
-            duties=_lines(*LEADERSHIP_DUTIES.get(deputy_code, GENERIC_DEPUTY_DUTIES)),
-            standards=_lines(*LEADERSHIP_STANDARDS),
-        ))
+        positions.append(
+            PositionRow(
+                code=head_code,
+                title=head_title,
+                rank=LEADERSHIP_RANKS[head_code],
+                is_leadership=True,
+                duties=_lines(*LEADERSHIP_DUTIES.get(head_code, GENERIC_LEADER_DUTIES)),
+                standards=_lines(*LEADERSHIP_STANDARDS),
+            )
+        )
+        positions.append(
+            PositionRow(
+                code=deputy_code,
+                title=deputy_title,
+                rank=LEADERSHIP_RANKS[deputy_code],
+                is_leadership=True,
+                duties=_lines(*LEADERSHIP_DUTIES.get(deputy_code, GENERIC_DEPUTY_DUTIES)),
+                standards=_lines(*LEADERSHIP_STANDARDS),
+            )
+        )
     for domain in DOMAINS.values():
         for suffix, rank, prefix, rank_standard in CIVIL_SERVANT_RANKS:
             lead = "Chủ trì" if suffix != "CV" else "Tham gia"
-            positions.append(PositionRow(
-                code=f"{domain.code}-{suffix}",
-                title=f"{prefix} {domain.subject}",
-                rank=rank,
-                duties=_lines(*(f"{lead}: {duty[0].lower()}{duty[1:]}" for duty in domain.duties)),
-                standards=_lines(domain.education, rank_standard, "Sử dụng thành thạo công nghệ thông tin cơ bản"),
-            ))
+            positions.append(
+                PositionRow(
+                    code=f"{domain.code}-{suffix}",
+                    title=f"{prefix} {domain.subject}",
+                    rank=rank,
+                    duties=_lines(*(f"{lead}: {duty[0].lower()}{duty[1:]}" for duty in domain.duties)),
+                    standards=_lines(domain.education, rank_standard, "Sử dụng thành thạo công nghệ thông tin cơ bản"),
+                )
+            )
     for domain_code, code, title, rank in SPECIAL_POSTS:
         domain = DOMAINS[domain_code]
-        positions.append(PositionRow(
-            code=code, title=title, rank=rank, duties=_lines(*domain.duties),
-            standards=_lines(domain.education.replace("đại học", "trung cấp") if rank == "Cán sự" else domain.education),
-        ))
+        positions.append(
+            PositionRow(
+                code=code,
+                title=title,
+                rank=rank,
+                duties=_lines(*domain.duties),
+                standards=_lines(
+                    domain.education.replace("đại học", "trung cấp") if rank == "Cán sự" else domain.education
+                ),
+            )
+        )
     for domain_code, posts in PUBLIC_EMPLOYEE_POSTS.items():
         domain = DOMAINS[domain_code]
         for code, title, rank in posts:
-            positions.append(PositionRow(
-                code=code, title=title, rank=rank, duties=_lines(*domain.duties),
-                standards=_lines(domain.education, f"Đáp ứng tiêu chuẩn chức danh nghề nghiệp {rank}"),
-            ))
+            positions.append(
+                PositionRow(
+                    code=code,
+                    title=title,
+                    rank=rank,
+                    duties=_lines(*domain.duties),
+                    standards=_lines(domain.education, f"Đáp ứng tiêu chuẩn chức danh nghề nghiệp {rank}"),
+                )
+            )
     for code, title, duties, standards in CONTRACT_POSTS:
         positions.append(PositionRow(code=code, title=title, rank="", duties=duties, standards=standards))
     return positions
@@ -595,13 +953,22 @@ class _Generator:
         age = rng.triangular(youngest, oldest + 0.999, youngest + (oldest - youngest) * 0.35)
         today = self.today.toordinal()
         birth = today - int(age * 365.25)
-        started_at = rng.uniform(career_start, max(career_start, min(age - 0.5, career_start + (age - career_start) * 0.6)))
+        started_at = rng.uniform(
+            career_start, max(career_start, min(age - 0.5, career_start + (age - career_start) * 0.6))
+        )
         start = min(birth + int(started_at * 365.25), today - 31)
         return date.fromordinal(birth), date.fromordinal(start).replace(day=1)
 
     def person(
-        self, *, unit_code: str, category: str, position_code: str, unit_role: str = "member",
-        youngest: int = 23, oldest: int = 60, male_share: float = 0.46,
+        self,
+        *,
+        unit_code: str,
+        category: str,
+        position_code: str,
+        unit_role: str = "member",
+        youngest: int = 23,
+        oldest: int = 60,
+        male_share: float = 0.46,
     ) -> PersonRow:
         rng = self.rng
         gender = "male" if rng.random() < male_share else "female"
@@ -654,13 +1021,23 @@ def generate_org(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, today: d
     units = [UnitRow(code=AGENCY_CODE, name=AGENCY_NAME)]
     head_code, _head_title, deputy_code, _deputy_title = LEADERSHIP["agency"]
     generator.person(
-        unit_code=AGENCY_CODE, category="can_bo", position_code=head_code, unit_role="head",
-        youngest=52, oldest=60, male_share=0.75,
+        unit_code=AGENCY_CODE,
+        category="can_bo",
+        position_code=head_code,
+        unit_role="head",
+        youngest=52,
+        oldest=60,
+        male_share=0.75,
     )
     for _number in range(top_deputies):
         generator.person(
-            unit_code=AGENCY_CODE, category="can_bo", position_code=deputy_code, unit_role="deputy",
-            youngest=47, oldest=60, male_share=0.7,
+            unit_code=AGENCY_CODE,
+            category="can_bo",
+            position_code=deputy_code,
+            unit_role="deputy",
+            youngest=47,
+            oldest=60,
+            male_share=0.7,
         )
     for plan in departments:
         spec = plan.spec
@@ -668,26 +1045,46 @@ def generate_org(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, today: d
         category = "vien_chuc" if spec.kind == "centre" else "cong_chuc"
         head_code, _head_title, deputy_code, _deputy_title = LEADERSHIP[spec.kind]
         generator.person(
-            unit_code=spec.code, category=category, position_code=head_code, unit_role="head",
-            youngest=42, oldest=60, male_share=0.7,
+            unit_code=spec.code,
+            category=category,
+            position_code=head_code,
+            unit_role="head",
+            youngest=42,
+            oldest=60,
+            male_share=0.7,
         )
         for _number in range(plan.deputies):
             generator.person(
-                unit_code=spec.code, category=category, position_code=deputy_code, unit_role="deputy",
-                youngest=38, oldest=60, male_share=0.65,
+                unit_code=spec.code,
+                category=category,
+                position_code=deputy_code,
+                unit_role="deputy",
+                youngest=38,
+                oldest=60,
+                male_share=0.65,
             )
         head_code, _head_title, deputy_code, _deputy_title = LEADERSHIP["division"]
         for division in plan.divisions:
             units.append(UnitRow(code=division.code, name=division.name, parent_code=spec.code))
             deputies = 1 if division.size < 20 else 2
             generator.person(
-                unit_code=division.code, category=category, position_code=head_code, unit_role="head",
-                youngest=34, oldest=60, male_share=0.6,
+                unit_code=division.code,
+                category=category,
+                position_code=head_code,
+                unit_role="head",
+                youngest=34,
+                oldest=60,
+                male_share=0.6,
             )
             for _number in range(deputies):
                 generator.person(
-                    unit_code=division.code, category=category, position_code=deputy_code, unit_role="deputy",
-                    youngest=30, oldest=60, male_share=0.55,
+                    unit_code=division.code,
+                    category=category,
+                    position_code=deputy_code,
+                    unit_role="deputy",
+                    youngest=30,
+                    oldest=60,
+                    male_share=0.55,
                 )
             for _number in range(division.size - 1 - deputies):
                 generator.member(unit_code=division.code, spec=spec)
@@ -729,7 +1126,8 @@ def plan_logins(data: OrgData) -> list[DemoLogin]:
 
     def civil_servants(unit_code: str, rank: str | None = None) -> list[PersonRow]:
         found = [
-            person for person in by_unit.get(unit_code, [])
+            person
+            for person in by_unit.get(unit_code, [])
             if person.unit_role == "member" and person.category == "cong_chuc"
         ]
         if rank:

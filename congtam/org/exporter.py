@@ -75,7 +75,10 @@ class _Workbook:
 
     def choices(self, sheet, column: int, words, title: str) -> None:
         sheet.data_validation(
-            1, column, VALIDATED_ROWS, column,
+            1,
+            column,
+            VALIDATED_ROWS,
+            column,
             {
                 "validate": "list",
                 "source": list(words),
@@ -139,9 +142,7 @@ def export_workbook(fileobj, *, actor, actor_label: str | None = None) -> dict:
     with transaction.atomic():
         _write(fileobj, fill)
         agency = default_agency()
-        subject = (
-            Subject.of(agency) if agency is not None else Subject(type=Agency._meta.label_lower, id="", label="")
-        )
+        subject = Subject.of(agency) if agency is not None else Subject(type=Agency._meta.label_lower, id="", label="")
         audit_record(
             actor=actor,
             event=events.ORG_EXPORTED,
@@ -162,7 +163,9 @@ def _write_units(book: _Workbook, sheet) -> int:
 
 def _write_positions(book: _Workbook, sheet) -> int:
     count = 0
-    rows = Position.objects.order_by("code").values_list("code", "title", "rank", "is_leadership", "duties", "standards")
+    rows = Position.objects.order_by("code").values_list(
+        "code", "title", "rank", "is_leadership", "duties", "standards"
+    )
     for count, (code, title, rank, is_leadership, duties, standards) in enumerate(rows.iterator(CHUNK_SIZE), start=1):
         book.cells(sheet, count, (code, title, rank, YES if is_leadership else NO, duties, standards))
     return count
@@ -179,8 +182,17 @@ def _write_people(book: _Workbook, sheet) -> int:
         )
         .order_by("unit__path", "role_order", "sort_key", "staff_code")
         .values_list(
-            "staff_code", "full_name", "gender", "birth_date", "ethnicity", "unit_id", "position_id", "category",
-            "start_date", "email", "unit_role",
+            "staff_code",
+            "full_name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "unit_id",
+            "position_id",
+            "category",
+            "start_date",
+            "email",
+            "unit_role",
         )
     )
     count = 0
@@ -190,9 +202,17 @@ def _write_people(book: _Workbook, sheet) -> int:
             sheet,
             count,
             (
-                code, name, _GENDER_WORD.get(gender, ""), birth, ethnicity, unit_code.get(unit_id, ""),
-                position_code.get(position_id, "") if position_id else "", _CATEGORY_WORD.get(category, category),
-                start, email, _ROLE_WORD.get(role, ""),
+                code,
+                name,
+                _GENDER_WORD.get(gender, ""),
+                birth,
+                ethnicity,
+                unit_code.get(unit_id, ""),
+                position_code.get(position_id, "") if position_id else "",
+                _CATEGORY_WORD.get(category, category),
+                start,
+                email,
+                _ROLE_WORD.get(role, ""),
             ),
         )
     return count

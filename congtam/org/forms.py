@@ -34,6 +34,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
         if upload.size > settings.CONGTAM_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is too large (at most %(size)d MB).") % {"size": settings.CONGTAM_IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("The file is too large (at most %(size)d MB).")
+                % {"size": settings.CONGTAM_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload

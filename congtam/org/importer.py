@@ -74,10 +74,21 @@ COMMAND_ACTOR_LABEL = "command:import-org"
 
 # Column names, by meaning (the workbook's own words, see orgdata).
 (UNIT_CODE, UNIT_NAME, UNIT_PARENT) = UNIT_COLUMNS
-(POSITION_CODE, POSITION_TITLE, POSITION_RANK, POSITION_LEADERSHIP, POSITION_DUTIES, POSITION_STANDARDS) = POSITION_COLUMNS
+(POSITION_CODE, POSITION_TITLE, POSITION_RANK, POSITION_LEADERSHIP, POSITION_DUTIES, POSITION_STANDARDS) = (
+    POSITION_COLUMNS
+)
 (
-    PERSON_CODE, PERSON_NAME, PERSON_GENDER, PERSON_BIRTH, PERSON_ETHNICITY, PERSON_UNIT, PERSON_POSITION,
-    PERSON_CATEGORY, PERSON_START, PERSON_EMAIL, PERSON_ROLE,
+    PERSON_CODE,
+    PERSON_NAME,
+    PERSON_GENDER,
+    PERSON_BIRTH,
+    PERSON_ETHNICITY,
+    PERSON_UNIT,
+    PERSON_POSITION,
+    PERSON_CATEGORY,
+    PERSON_START,
+    PERSON_EMAIL,
+    PERSON_ROLE,
 ) = PEOPLE_COLUMNS
 
 SHEET_ORDER = {SHEET_UNITS: 0, SHEET_POSITIONS: 1, SHEET_PEOPLE: 2}
@@ -104,7 +115,6 @@ _GENDER_BY_WORD = {matching_key(word): value for word, value in GENDER_WORDS.ite
 _GENDER_CHOICES = (*GENDER_WORDS, "")
 _CATEGORY_BY_WORD = {matching_key(word): value for word, value in CATEGORY_WORDS.items()} | {"": ""}
 _ROLE_BY_WORD = {matching_key(word): value for word, value in UNIT_ROLE_WORDS.items()}
-
 
 
 class _EmailValidator(EmailValidator):
@@ -213,12 +223,34 @@ def _multiline_cell(value) -> str:
 UNIT_FIELDS = ("id", "code", "name", "parent_id", "path", "depth")
 POSITION_FIELDS = ("id", "code", "title", "rank", "is_leadership", "duties", "standards")
 PERSON_FIELDS = (
-    "id", "staff_code", "full_name", "category", "gender", "birth_date", "ethnicity", "unit_id", "position_id",
-    "unit_role", "start_date", "email", "is_active", "version", "sort_key",
+    "id",
+    "staff_code",
+    "full_name",
+    "category",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "unit_id",
+    "position_id",
+    "unit_role",
+    "start_date",
+    "email",
+    "is_active",
+    "version",
+    "sort_key",
 )
 # The fields of a person that the workbook carries, in the audit trail's words.
 PERSON_COMPARED = (
-    "full_name", "category", "gender", "birth_date", "ethnicity", "unit", "position", "unit_role", "start_date", "email",
+    "full_name",
+    "category",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "unit",
+    "position",
+    "unit_role",
+    "start_date",
+    "email",
 )
 
 
@@ -235,8 +267,7 @@ class _Existing:
         units = {row[1]: row for row in Unit.objects.order_by().values_list(*UNIT_FIELDS)}
         positions = {row[1]: row for row in Position.objects.order_by().values_list(*POSITION_FIELDS)}
         people = {
-            row[1]: row
-            for row in Person.objects.order_by().values_list(*PERSON_FIELDS).iterator(chunk_size=BATCH_SIZE)
+            row[1]: row for row in Person.objects.order_by().values_list(*PERSON_FIELDS).iterator(chunk_size=BATCH_SIZE)
         }
         return cls(
             units=units,
@@ -302,7 +333,9 @@ class _Checker:
     def length(self, sheet: str, row: int, column: str, value: str, limit: int) -> None:
         if len(value) > limit:
             self.issue(
-                sheet, row, column,
+                sheet,
+                row,
+                column,
                 _("Too long: %(length)d characters, at most %(limit)d.") % {"length": len(value), "limit": limit},
             )
 
@@ -327,8 +360,11 @@ class _Checker:
                 continue
             if code in first_row:
                 self.issue(
-                    sheet, unit.row, UNIT_CODE,
-                    _("The unit code %(code)s is already used in row %(row)d.") % {"code": code, "row": first_row[code]},
+                    sheet,
+                    unit.row,
+                    UNIT_CODE,
+                    _("The unit code %(code)s is already used in row %(row)d.")
+                    % {"code": code, "row": first_row[code]},
                 )
                 continue
             first_row[code] = unit.row
@@ -344,7 +380,9 @@ class _Checker:
         for unit in self.plan.units:
             if unit.parent_code and unit.parent_code not in known:
                 self.issue(
-                    sheet, unit.row, UNIT_PARENT,
+                    sheet,
+                    unit.row,
+                    UNIT_PARENT,
                     _("There is no unit with the code %(code)s, neither in this sheet nor in the system.")
                     % {"code": unit.parent_code},
                 )
@@ -360,7 +398,9 @@ class _Checker:
             for code in tops:
                 if code in in_file:
                     self.issue(
-                        sheet, in_file[code].row, UNIT_PARENT,
+                        sheet,
+                        in_file[code].row,
+                        UNIT_PARENT,
                         _("More than one top unit (%(units)s): only the agency's top unit has no parent unit.")
                         % {"units": names},
                     )
@@ -375,13 +415,16 @@ class _Checker:
                 walk.append(code)
                 code = final_parent.get(code)
             if code and state.get(code) == 1:
-                cycle = walk[walk.index(code):]
+                cycle = walk[walk.index(code) :]
                 chain = " → ".join([*cycle, cycle[0]])
                 for member in cycle:
                     if member in in_file:
                         self.issue(
-                            SHEET_UNITS, in_file[member].row, UNIT_PARENT,
-                            _("The unit %(code)s would be inside itself: %(chain)s.") % {"code": member, "chain": chain},
+                            SHEET_UNITS,
+                            in_file[member].row,
+                            UNIT_PARENT,
+                            _("The unit %(code)s would be inside itself: %(chain)s.")
+                            % {"code": member, "chain": chain},
                         )
             for code in walk:
                 state[code] = 2
@@ -391,7 +434,9 @@ class _Checker:
         sheet = SHEET_POSITIONS
         if self.data.positions and not (self.existing.units or self.data.units):
             self.issue(
-                SHEET_UNITS, 0, UNIT_CODE,
+                SHEET_UNITS,
+                0,
+                UNIT_CODE,
                 _("The system has no units yet: the sheet must list the agency's units, starting with its top unit."),
             )
         limits = {
@@ -411,8 +456,11 @@ class _Checker:
                 continue
             if code in first_row:
                 self.issue(
-                    sheet, position.row, POSITION_CODE,
-                    _("The position code %(code)s is already used in row %(row)d.") % {"code": code, "row": first_row[code]},
+                    sheet,
+                    position.row,
+                    POSITION_CODE,
+                    _("The position code %(code)s is already used in row %(row)d.")
+                    % {"code": code, "row": first_row[code]},
                 )
                 continue
             first_row[code] = position.row
@@ -470,17 +518,25 @@ class _Checker:
                     try:
                         validate_email(email)
                     except ValidationError:
-                        self.issue(sheet, row, PERSON_EMAIL, _("“%(value)s” is not a valid e-mail address.") % {"value": email})
+                        self.issue(
+                            sheet, row, PERSON_EMAIL, _("“%(value)s” is not a valid e-mail address.") % {"value": email}
+                        )
             if self.required(sheet, row, PERSON_UNIT, unit_code) and unit_code not in known_units:
                 self.issue(
-                    sheet, row, PERSON_UNIT,
+                    sheet,
+                    row,
+                    PERSON_UNIT,
                     _("There is no unit with the code %(code)s, neither in the sheet “%(sheet)s” nor in the system.")
                     % {"code": unit_code, "sheet": SHEET_UNITS},
                 )
             if position_code and position_code not in known_positions:
                 self.issue(
-                    sheet, row, PERSON_POSITION,
-                    _("There is no job position with the code %(code)s, neither in the sheet “%(sheet)s” nor in the system.")
+                    sheet,
+                    row,
+                    PERSON_POSITION,
+                    _(
+                        "There is no job position with the code %(code)s, neither in the sheet “%(sheet)s” nor in the system."
+                    )
                     % {"code": position_code, "sheet": SHEET_POSITIONS},
                 )
             if not code:
@@ -489,13 +545,19 @@ class _Checker:
             if code in first:
                 earlier = first[code]
                 self.issue(
-                    sheet, row, PERSON_CODE,
+                    sheet,
+                    row,
+                    PERSON_CODE,
                     _("The staff code %(code)s is already used in row %(row)d.") % {"code": code, "row": earlier.row},
                 )
                 if is_head and earlier.unit_role == UnitRole.HEAD and clean_text(earlier.unit_code) != unit_code:
                     self.issue(
-                        sheet, row, PERSON_ROLE,
-                        _("%(name)s (%(code)s) is already head of %(unit)s in row %(row)d: a person can head only one unit.")
+                        sheet,
+                        row,
+                        PERSON_ROLE,
+                        _(
+                            "%(name)s (%(code)s) is already head of %(unit)s in row %(row)d: a person can head only one unit."
+                        )
                         % {"name": name, "code": code, "unit": clean_text(earlier.unit_code), "row": earlier.row},
                     )
                 continue
@@ -525,7 +587,9 @@ class _Checker:
 
     def _unknown_choice(self, row: int, column: str, value: str, words: Iterable[str]) -> None:
         self.issue(
-            SHEET_PEOPLE, row, column,
+            SHEET_PEOPLE,
+            row,
+            column,
             _("“%(value)s” is not one of the allowed values: %(allowed)s.")
             % {"value": value, "allowed": ", ".join(f"“{word}”" if word else _("(empty)") for word in words)},
         )
@@ -544,15 +608,21 @@ class _Checker:
             if holder is not None:
                 for person in heads:
                     self.issue(
-                        SHEET_PEOPLE, person.row, PERSON_ROLE,
-                        _("%(unit)s already has a head in the system, %(name)s (%(code)s), who is not in the file; "
-                          "a unit has only one head. Add that person to the file with their new role, or change this row.")
+                        SHEET_PEOPLE,
+                        person.row,
+                        PERSON_ROLE,
+                        _(
+                            "%(unit)s already has a head in the system, %(name)s (%(code)s), who is not in the file; "
+                            "a unit has only one head. Add that person to the file with their new role, or change this row."
+                        )
                         % {"unit": unit_label, "name": holder[2], "code": holder[1]},
                     )
                 continue
             for person in heads[1:]:
                 self.issue(
-                    SHEET_PEOPLE, person.row, PERSON_ROLE,
+                    SHEET_PEOPLE,
+                    person.row,
+                    PERSON_ROLE,
                     _("%(unit)s already has a head in row %(row)d (%(name)s); a unit has only one head.")
                     % {"unit": unit_label, "row": heads[0].row, "name": clean_text(heads[0].full_name)},
                 )
@@ -569,8 +639,21 @@ def _sorted_issues(issues: Iterable[ImportIssue]) -> list[ImportIssue]:
 # Writing
 # =============================================================================================
 NEW_PERSON_COLUMNS = (
-    "staff_code", "full_name", "sort_key", "search_name", "category", "gender", "birth_date", "ethnicity", "unit",
-    "position", "unit_role", "start_date", "email", "is_active", "version",
+    "staff_code",
+    "full_name",
+    "sort_key",
+    "search_name",
+    "category",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "unit",
+    "position",
+    "unit_role",
+    "start_date",
+    "email",
+    "is_active",
+    "version",
 )
 NEW_POSTING_COLUMNS = ("person", "unit", "position", "unit_role", "start_date", "end_date", "reason")
 
@@ -659,8 +742,12 @@ class _Writer:
     @property
     def has_changes(self) -> bool:
         return bool(
-            self.new_units or self.changed_units or self.new_positions or self.changed_positions
-            or self.new_people or self.changed_people
+            self.new_units
+            or self.changed_units
+            or self.new_positions
+            or self.changed_positions
+            or self.new_people
+            or self.changed_people
         )
 
     def _stored_values(self, row: tuple) -> dict:
@@ -685,7 +772,9 @@ class _Writer:
 
     def flush_audit(self) -> None:
         if self.drafts:
-            audit_record_many(actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id)
+            audit_record_many(
+                actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id
+            )
             self.drafts = []
 
     # --- writing ------------------------------------------------------------------------------
@@ -755,8 +844,10 @@ class _Writer:
                 to_update.append(Unit(pk=unit_id, name=name, parent_id=parent_id, path=path, depth=depth))
         created.sort(key=lambda unit: unit[1][5])  # parents before their children
         copy_rows(
-            Unit, ("agency", "code", "name", "parent", "path", "depth", "sibling_order"),
-            [unit_id for unit_id, _row in created], [row for _unit_id, row in created],
+            Unit,
+            ("agency", "code", "name", "parent", "path", "depth", "sibling_order"),
+            [unit_id for unit_id, _row in created],
+            [row for _unit_id, row in created],
         )
         for batch in _batched(to_update):
             Unit.objects.bulk_update(batch, ["name", "parent", "path", "depth"])
@@ -788,7 +879,8 @@ class _Writer:
             self.position_id_by_code[position.code] = instance.pk
             self.report.positions.created += 1
             self.audit(
-                events.POSITION_CREATED, Subject(type=label, id=str(instance.pk), label=instance.title[:300]),
+                events.POSITION_CREATED,
+                Subject(type=label, id=str(instance.pk), label=instance.title[:300]),
                 new=position.values,
             )
 
@@ -801,7 +893,8 @@ class _Writer:
         for position, pk, before, changed in self.changed_positions:
             self.report.positions.updated += 1
             self.audit(
-                events.POSITION_UPDATED, Subject(type=label, id=str(pk), label=position.values["title"][:300]),
+                events.POSITION_UPDATED,
+                Subject(type=label, id=str(pk), label=position.values["title"][:300]),
                 old={key: before[key] for key in changed},
                 new={key: position.values[key] for key in changed},
             )
@@ -846,10 +939,20 @@ class _Writer:
             values = person.values
             people.append(
                 (
-                    person.staff_code, values["full_name"], *self._keys(values["full_name"]), values["category"],
-                    values["gender"], values["birth_date"], values["ethnicity"], self.unit_id_by_code[values["unit"]],
+                    person.staff_code,
+                    values["full_name"],
+                    *self._keys(values["full_name"]),
+                    values["category"],
+                    values["gender"],
+                    values["birth_date"],
+                    values["ethnicity"],
+                    self.unit_id_by_code[values["unit"]],
                     self.position_id_by_code[values["position"]] if values["position"] else None,
-                    values["unit_role"], values["start_date"], values["email"], True, 1,
+                    values["unit_role"],
+                    values["start_date"],
+                    values["email"],
+                    True,
+                    1,
                 )
             )
         ids = insert_rows(Person, NEW_PERSON_COLUMNS, people)
@@ -912,8 +1015,12 @@ class _Writer:
                     closing.append(Posting(pk=current[0], end_date=on))
                 opening.append(
                     Posting(
-                        person_id=person_id, unit_id=instance.unit_id, position_id=instance.position_id,
-                        unit_role=instance.unit_role, start_date=on, reason=self.reason,
+                        person_id=person_id,
+                        unit_id=instance.unit_id,
+                        position_id=instance.position_id,
+                        unit_role=instance.unit_role,
+                        start_date=on,
+                        reason=self.reason,
                     )
                 )
             elif "position" in change.changed and current:
@@ -938,7 +1045,12 @@ class _Writer:
                 event = events.PERSON_UPDATED
             if change.row[0] in transfer_dates:
                 new["from"] = transfer_dates[change.row[0]]
-            self.audit(event, Subject(type=label, id=str(change.row[0]), label=change.plan.values["full_name"][:300]), old=old, new=new)
+            self.audit(
+                event,
+                Subject(type=label, id=str(change.row[0]), label=change.plan.values["full_name"][:300]),
+                old=old,
+                new=new,
+            )
 
     @staticmethod
     def _open_postings() -> dict[int, tuple[int, date]]:
@@ -976,9 +1088,7 @@ def _import(
     checker = _Checker(data, existing, cleaned=cleaned)
     plan = checker.run()
     reported = {(issue.sheet, issue.row, issue.column) for issue in read_issues}
-    issues = read_issues + [
-        issue for issue in checker.issues if (issue.sheet, issue.row, issue.column) not in reported
-    ]
+    issues = read_issues + [issue for issue in checker.issues if (issue.sheet, issue.row, issue.column) not in reported]
     report = ImportReport(errors=_sorted_issues(issues))
     missing = [
         (row[14], row[1], row[2])
@@ -997,12 +1107,17 @@ def _import(
     except _StaleRecord as stale:
         return _failed(
             report,
-            _("Someone changed the record of %(code)s while the file was being imported. Nothing was written: "
-              "import the file again.") % {"code": stale.staff_code},
+            _(
+                "Someone changed the record of %(code)s while the file was being imported. Nothing was written: "
+                "import the file again."
+            )
+            % {"code": stale.staff_code},
         )
     except DatabaseError as error:
         logger.exception("The database refused an organisation import")
-        return _failed(report, _("The database refused the import (%(error)s). Nothing was written.") % {"error": error})
+        return _failed(
+            report, _("The database refused the import (%(error)s). Nothing was written.") % {"error": error}
+        )
     return report
 
 

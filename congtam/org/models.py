@@ -127,7 +127,9 @@ class Person(models.Model):
     position = models.ForeignKey(
         Position, verbose_name=_("job position"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
-    unit_role = models.CharField(_("role in the unit"), max_length=10, choices=UnitRole.choices, default=UnitRole.MEMBER)
+    unit_role = models.CharField(
+        _("role in the unit"), max_length=10, choices=UnitRole.choices, default=UnitRole.MEMBER
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("working"), default=True)
@@ -192,7 +194,9 @@ class AuthorityOverride(models.Model):
     """HR's decision that someone other than the derived authority evaluates or approves a person,
     from a date, for a stated reason."""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="authority_overrides")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="authority_overrides"
+    )
     kind = models.CharField(_("authority"), max_length=10, choices=AuthorityKind.choices)
     authority = models.ForeignKey(
         Person, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="authority_over"
@@ -201,7 +205,12 @@ class AuthorityOverride(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

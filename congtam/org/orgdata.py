@@ -18,13 +18,27 @@ SHEET_PEOPLE = "Nhân sự"
 UNIT_COLUMNS = ("Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên")
 POSITION_COLUMNS = ("Mã vị trí", "Tên vị trí", "Ngạch", "Là vị trí lãnh đạo", "Nhiệm vụ", "Tiêu chuẩn chuyên môn")
 PEOPLE_COLUMNS = (
-    "Mã nhân sự", "Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc", "Mã đơn vị", "Mã vị trí", "Loại",
-    "Ngày bắt đầu", "Email", "Chức vụ",
+    "Mã nhân sự",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Dân tộc",
+    "Mã đơn vị",
+    "Mã vị trí",
+    "Loại",
+    "Ngày bắt đầu",
+    "Email",
+    "Chức vụ",
 )
 
 # Workbook words <-> model values.
 GENDER_WORDS = {"Nam": "male", "Nữ": "female"}
-CATEGORY_WORDS = {"Cán bộ": "can_bo", "Công chức": "cong_chuc", "Viên chức": "vien_chuc", "Hợp đồng lao động": "hop_dong"}
+CATEGORY_WORDS = {
+    "Cán bộ": "can_bo",
+    "Công chức": "cong_chuc",
+    "Viên chức": "vien_chuc",
+    "Hợp đồng lao động": "hop_dong",
+}
 UNIT_ROLE_WORDS = {"Trưởng": "head", "Phó": "deputy", "": "member"}
 
 

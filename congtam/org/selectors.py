@@ -47,9 +47,9 @@ def unit_get(*, viewer, code: str) -> Unit:
 
 def unit_children(*, viewer, unit: Unit) -> QuerySet[Unit]:
     _require_viewer(viewer)
-    return unit.children.annotate(
-        people_count=Count("people", filter=Q(people__is_active=True))
-    ).order_by("sibling_order", "path")
+    return unit.children.annotate(people_count=Count("people", filter=Q(people__is_active=True))).order_by(
+        "sibling_order", "path"
+    )
 
 
 def unit_head(*, viewer, unit: Unit) -> Person | None:
@@ -69,8 +69,16 @@ def _directory_queryset() -> QuerySet[Person]:
         Person.objects.filter(is_active=True)
         .select_related("unit", "position")
         .only(
-            "id", "staff_code", "full_name", "sort_key", "category", "unit_role", "unit__code", "unit__name",
-            "position__code", "position__title",
+            "id",
+            "staff_code",
+            "full_name",
+            "sort_key",
+            "category",
+            "unit_role",
+            "unit__code",
+            "unit__name",
+            "position__code",
+            "position__title",
         )
         .order_by("sort_key", "staff_code")
     )
@@ -111,7 +119,11 @@ def _name_contains(fragment: str) -> Q:
         # phrase MATCH is a substring match; under three characters it matches nothing, so the
         # shortest queries fall back to LIKE (a scan of the small FTS table).
         if len(fragment) >= 3:
-            return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE org_person_search MATCH %s", (f'"{fragment}"',)))
+            return Q(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM org_person_search WHERE org_person_search MATCH %s", (f'"{fragment}"',)
+                )
+            )
         return Q(pk__in=RawSQL("SELECT rowid FROM org_person_search WHERE search_name LIKE %s", (f"%{fragment}%",)))
     return Q(search_name__contains=fragment)
 
@@ -174,11 +186,16 @@ def person_detail(*, viewer, staff_code: str) -> PersonView:
     postings = list(person.postings.select_related("unit", "position").order_by("-start_date", "-id"))
     authorities = derive_for_person(person)
     ids = {a.person_id for a in (authorities.evaluator, authorities.approver) if a.person_id}
-    authority_people = {
-        p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("unit", "position").only(
-            "id", "staff_code", "full_name", "unit__name", "unit__code", "position__title"
-        )
-    } if ids else {}
+    authority_people = (
+        {
+            p.pk: p
+            for p in Person.objects.filter(pk__in=ids)
+            .select_related("unit", "position")
+            .only("id", "staff_code", "full_name", "unit__name", "unit__code", "position__title")
+        }
+        if ids
+        else {}
+    )
     return PersonView(
         person=person,
         show_sensitive=show_sensitive,
@@ -249,4 +266,3 @@ def person_choices_for_override(*, viewer, query: str) -> QuerySet[Person]:
     if not policy.can_manage_org(viewer):
         raise PermissionError("Not allowed to manage the organisation.")
     return person_search(viewer=viewer, query=query)[:20]
-

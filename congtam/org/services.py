@@ -83,7 +83,9 @@ def default_agency() -> Agency | None:
 
 # --- units -----------------------------------------------------------------------------------
 @transaction.atomic
-def unit_create(*, actor, agency: Agency, code: str, name: str, parent: Unit | None = None, sibling_order: int = 0) -> Unit:
+def unit_create(
+    *, actor, agency: Agency, code: str, name: str, parent: Unit | None = None, sibling_order: int = 0
+) -> Unit:
     if parent is None and Unit.objects.filter(agency=agency, parent__isnull=True).exists():
         raise ValidationError(_("The agency already has a top unit; give this unit a parent."))
     unit = Unit(
@@ -109,7 +111,9 @@ def unit_create(*, actor, agency: Agency, code: str, name: str, parent: Unit | N
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, name: str | None = None, parent: Unit | None | bool = False, reason: str = "") -> Unit:
+def unit_update(
+    *, actor, unit: Unit, name: str | None = None, parent: Unit | bool | None = False, reason: str = ""
+) -> Unit:
     """Rename a unit and/or move it under another parent (``parent=False`` leaves it in place)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = {"name": unit.name, "parent": unit.parent.code if unit.parent_id else None}
@@ -149,7 +153,7 @@ def _move_subtree(unit: Unit, parent: Unit) -> None:
     Unit.objects.filter(pk=unit.pk).update(parent=parent, path=unit.path, depth=unit.depth)
     descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
     for descendant in descendants:
-        descendant.path = unit.path + descendant.path[len(old_path):]
+        descendant.path = unit.path + descendant.path[len(old_path) :]
         descendant.depth += depth_shift
     Unit.objects.bulk_update(descendants, ["path", "depth"], batch_size=1000)
 
@@ -168,8 +172,15 @@ def position_values(position: Position) -> dict:
 
 @transaction.atomic
 def position_create(
-    *, actor, agency: Agency, code: str, title: str, rank: str = "", is_leadership: bool = False,
-    duties: str = "", standards: str = "",
+    *,
+    actor,
+    agency: Agency,
+    code: str,
+    title: str,
+    rank: str = "",
+    is_leadership: bool = False,
+    duties: str = "",
+    standards: str = "",
 ) -> Position:
     position = Position(
         agency=agency,
@@ -195,8 +206,17 @@ def clean_multiline(value) -> str:
 
 # --- people ----------------------------------------------------------------------------------
 PERSON_FIELDS = (
-    "full_name", "category", "gender", "birth_date", "ethnicity", "unit", "position", "unit_role",
-    "start_date", "email", "is_active",
+    "full_name",
+    "category",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "unit",
+    "position",
+    "unit_role",
+    "start_date",
+    "email",
+    "is_active",
 )
 
 
@@ -293,8 +313,11 @@ def _save_versioned(person: Person, expected_version: int, fields: list[str]) ->
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(version=F("version") + 1, **values)
     if not updated:
         raise ConcurrentEditError(
-            _("Someone else changed %(name)s's record while you were editing it. Nothing was overwritten: "
-              "reload the page to see their change, then make yours again.") % {"name": person.full_name}
+            _(
+                "Someone else changed %(name)s's record while you were editing it. Nothing was overwritten: "
+                "reload the page to see their change, then make yours again."
+            )
+            % {"name": person.full_name}
         )
     person.version = expected_version + 1
 
@@ -303,7 +326,17 @@ def _save_versioned(person: Person, expected_version: int, fields: list[str]) ->
 def person_update(*, actor, person: Person, expected_version: int, reason: str = "", **values) -> Person:
     """Change a person's record (not their unit or role: see :func:`person_transfer`)."""
     refuse_own_record(actor, person.pk)
-    unknown = set(values) - {"full_name", "category", "gender", "birth_date", "ethnicity", "start_date", "email", "position", "is_active"}
+    unknown = set(values) - {
+        "full_name",
+        "category",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "start_date",
+        "email",
+        "position",
+        "is_active",
+    }
     if unknown:
         raise TypeError(f"person_update() cannot change {sorted(unknown)}")
     before = person_values(person)
@@ -331,7 +364,7 @@ def person_transfer(
     unit: Unit,
     on: date,
     reason: str,
-    position: Position | None | bool = False,
+    position: Position | bool | None = False,
     unit_role: str = UnitRole.MEMBER,
 ) -> Person:
     """Move a person to another unit (or change their role in it) from a date, keeping history."""
@@ -341,8 +374,10 @@ def person_transfer(
     current = Posting.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
     if current and on < current.start_date:
         raise ValidationError(
-            {"on": _("The transfer date cannot be before the current posting began (%(date)s).")
-             % {"date": current.start_date.strftime("%d/%m/%Y")}}
+            {
+                "on": _("The transfer date cannot be before the current posting began (%(date)s).")
+                % {"date": current.start_date.strftime("%d/%m/%Y")}
+            }
         )
     before = person_values(person)
     person.unit = unit
@@ -355,7 +390,12 @@ def person_transfer(
         current.end_date = on
         current.save(update_fields=["end_date"])
     Posting.objects.create(
-        person=person, unit=unit, position=person.position, unit_role=unit_role, start_date=on, reason=clean_text(reason)
+        person=person,
+        unit=unit,
+        position=person.position,
+        unit_role=unit_role,
+        start_date=on,
+        reason=clean_text(reason),
     )
     old, new = changed_fields(before, person_values(person))
     event = events.PERSON_TRANSFERRED if "unit" in new else events.PERSON_ROLE_CHANGED
@@ -380,11 +420,15 @@ def authority_override_set(
         raise ValidationError({"kind": _("Choose evaluator or approver.")})
     if authority.pk == person.pk:
         raise ValidationError(
-            {"authority": _("%(name)s cannot evaluate or approve themselves; choose someone else.")
-             % {"name": person.full_name}}
+            {
+                "authority": _("%(name)s cannot evaluate or approve themselves; choose someone else.")
+                % {"name": person.full_name}
+            }
         )
     if not authority.is_active:
-        raise ValidationError({"authority": _("%(name)s no longer works at the agency.") % {"name": authority.full_name}})
+        raise ValidationError(
+            {"authority": _("%(name)s no longer works at the agency.") % {"name": authority.full_name}}
+        )
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for this decision.")})
@@ -410,7 +454,8 @@ def authority_override_end(*, actor, override: AuthorityOverride, on: date, reas
     override = AuthorityOverride.objects.select_for_update().select_related("person", "authority").get(pk=override.pk)
     if override.ended_on is not None:
         raise ValidationError(
-            _("This decision already ended on %(date)s.") % {"date": date_format(override.ended_on, "SHORT_DATE_FORMAT")}
+            _("This decision already ended on %(date)s.")
+            % {"date": date_format(override.ended_on, "SHORT_DATE_FORMAT")}
         )
     reason = clean_text(reason)
     if not reason:
@@ -428,4 +473,3 @@ def authority_override_end(*, actor, override: AuthorityOverride, on: date, reas
         reason=reason,
     )
     return override
-

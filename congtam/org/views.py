@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congtam.core.import_errors import error_listing
 from congtam.accounts import policy
+from congtam.core.import_errors import error_listing
 from congtam.core.views import XLSX, attach_errors, require
 from congtam.org import selectors, services
 from congtam.org.forms import AuthorityOverrideEndForm, AuthorityOverrideForm, ImportForm
-
 
 
 def _page(request, queryset):
@@ -69,8 +68,6 @@ def my_people_view(request):
     return render(request, "org/my_people.html", {"page": _page(request, people)})
 
 
-
-
 @require_http_methods(["GET", "POST"])
 def authority_override_view(request, staff_code):
     require(policy.can_manage_org(request.user))
@@ -104,16 +101,17 @@ def authority_override_end_view(request, staff_code, override_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.authority_override_end(
-                actor=request.user, override=override, on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                override=override,
+                on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             _attach_errors(form, error)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("org:authority_override", staff_code=staff_code)
-    return render(
-        request, "org/authority_override_end.html", {"person": person, "override": override, "form": form}
-    )
+    return render(request, "org/authority_override_end.html", {"person": person, "override": override, "form": form})
 
 
 def _attach_errors(form, error: ValidationError) -> None:
@@ -127,7 +125,11 @@ def authority_problems_view(request):
     require(policy.can_view_authority_report(request.user))
     problems = selectors.authority_problems(viewer=request.user)
     paginator = Paginator(problems, 50)
-    return render(request, "org/authority_problems.html", {"page": paginator.get_page(request.GET.get("page")), "total": len(problems)})
+    return render(
+        request,
+        "org/authority_problems.html",
+        {"page": paginator.get_page(request.GET.get("page")), "total": len(problems)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

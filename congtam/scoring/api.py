@@ -114,8 +114,9 @@ def _check_points_match_levels(given: Mapping[str, Decimal] | Decimal, converted
     """Points given alongside levels must be the levels' own points (per code, or their total)."""
     if isinstance(given, Decimal):
         if given != converted.total:
-            raise MethodInputError("general_points_disagree_with_levels", code="total", given=given,
-                                   expected=converted.total)
+            raise MethodInputError(
+                "general_points_disagree_with_levels", code="total", given=given, expected=converted.total
+            )
         return
     expected = dict(converted.points)
     for code in given:
@@ -123,8 +124,9 @@ def _check_points_match_levels(given: Mapping[str, Decimal] | Decimal, converted
             raise MethodInputError("unknown_subcriterion", code=code)
     for code, points in converted.points:
         if given.get(code) != points:
-            raise MethodInputError("general_points_disagree_with_levels", code=code, given=given.get(code, "—"),
-                                   expected=points)
+            raise MethodInputError(
+                "general_points_disagree_with_levels", code=code, given=given.get(code, "—"), expected=points
+            )
 
 
 def general_points_from_levels(levels: Mapping[str, int], policy: Policy) -> dict[str, Decimal]:
@@ -151,11 +153,21 @@ def general_levels(policy: Policy) -> list[dict[str, object]]:
         raise MethodInputError("policy_not_points", policy=policy.id)
     with localcontext(ENGINE_CONTEXT):
         return [
-            {"code": criterion.code, "name_vi": criterion.name_vi, "name_en": criterion.name_en,
-             "max_points": criterion.max_points,
-             "levels": [{"level": level, "points": subcriterion_level_points(criterion, level),
-                         "vi": vietnamese, "en": english}
-                        for level, (vietnamese, english) in enumerate(criterion.anchors, start=1)]}
+            {
+                "code": criterion.code,
+                "name_vi": criterion.name_vi,
+                "name_en": criterion.name_en,
+                "max_points": criterion.max_points,
+                "levels": [
+                    {
+                        "level": level,
+                        "points": subcriterion_level_points(criterion, level),
+                        "vi": vietnamese,
+                        "en": english,
+                    }
+                    for level, (vietnamese, english) in enumerate(criterion.anchors, start=1)
+                ],
+            }
             for criterion in policy.subcriteria
         ]
 
@@ -171,7 +183,9 @@ def period_score(period: PeriodInput, *, policy: Policy, is_leader: bool = False
         return _period_score_deferred(period, policy, is_leader)
 
 
-def period_scores(periods: Iterable[PeriodInput], *, policy: Policy, is_leader: bool = False) -> tuple[PeriodScore, ...]:
+def period_scores(
+    periods: Iterable[PeriodInput], *, policy: Policy, is_leader: bool = False
+) -> tuple[PeriodScore, ...]:
     """:func:`period_score` for each of one person's periods, in one arithmetic context."""
     if policy.model != POINTS:
         raise MethodInputError("policy_not_points", policy=policy.id)
@@ -189,7 +203,7 @@ class DeferredPeriodDetail:
     :meth:`resolve` gives the whole detail at once.
     """
 
-    __slots__ = ("source", "policy", "is_leader")
+    __slots__ = ("is_leader", "policy", "source")
 
     def __init__(self, source: PeriodInput, policy: Policy, is_leader: bool) -> None:
         self.source = source
@@ -291,10 +305,12 @@ def _fast_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Decimal
         assigned = sum(factors, ZERO)
         done_factors = list(compress(factors, done))
         completed = sum(done_factors, ZERO)
-        quality = sum(map(mul, done_factors, map(quality_shares.__getitem__,
-                                                 compress(map(mul, failures, waived), done))), ZERO)
-        timeliness = sum(map(mul, done_factors, map(late_shares.__getitem__,
-                                                    compress(map(mul, late, waived), done))), ZERO)
+        quality = sum(
+            map(mul, done_factors, map(quality_shares.__getitem__, compress(map(mul, failures, waived), done))), ZERO
+        )
+        timeliness = sum(
+            map(mul, done_factors, map(late_shares.__getitem__, compress(map(mul, late, waived), done))), ZERO
+        )
         if context.flags[Rounded]:
             return None
     except (TypeError, ValueError, ArithmeticError, IndexError, MethodInputError):
@@ -304,8 +320,11 @@ def _fast_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Decimal
     timeliness_percent = HUNDRED * timeliness / assigned
     weights = policy.settings.task_weights
     assert weights is not None
-    weighted = (weights.quantity * quantity_percent + weights.quality * quality_percent
-                + weights.timeliness * timeliness_percent)
+    weighted = (
+        weights.quantity * quantity_percent
+        + weights.quality * quality_percent
+        + weights.timeliness * timeliness_percent
+    )
     task_points = values["task_max_points"] * weighted / (weights.total * HUNDRED)  # type: ignore[operator]
     return general_total + task_points
 
@@ -330,7 +349,10 @@ def _period_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Perio
             plan_weight=values["leader_unit_plan_weight"],  # type: ignore[arg-type]
         )
         own, combined, points = leader_task_points(
-            task, unit, task_max=task_max, weights=weights,
+            task,
+            unit,
+            task_max=task_max,
+            weights=weights,
             own_weight=values["leader_own_items_weight"],  # type: ignore[arg-type]
             unit_weight=values["leader_unit_weight"],  # type: ignore[arg-type]
         )

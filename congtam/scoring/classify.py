@@ -267,16 +267,51 @@ def staff_criteria_verdict(criteria: CriteriaInput, settings: PolicySettings) ->
     all_done = _condition("completion_percent", criteria.completion_percent, ">=", HUNDRED)
     none_short = _condition("short_percent", criteria.short_percent, "<=", ZERO)
     tests = [
-        _test(Level.EXCELLENT, "all", [shared, all_done, none_short, _condition(
-            "exceeded_percent", criteria.exceeded_percent, ">=",
-            values["excellent_minimum_exceeded_percent"], "excellent_minimum_exceeded_percent")]),
+        _test(
+            Level.EXCELLENT,
+            "all",
+            [
+                shared,
+                all_done,
+                none_short,
+                _condition(
+                    "exceeded_percent",
+                    criteria.exceeded_percent,
+                    ">=",
+                    values["excellent_minimum_exceeded_percent"],
+                    "excellent_minimum_exceeded_percent",
+                ),
+            ],
+        ),
         _test(Level.GOOD, "all", [shared, all_done, none_short]),
-        _test(Level.COMPLETE, "all", [shared, all_done, _condition(
-            "short_percent", criteria.short_percent, "<=",
-            values["complete_maximum_short_percent"], "complete_maximum_short_percent")]),
-        _test(Level.NOT_COMPLETE, "any", [_condition(
-            "short_percent", criteria.short_percent, ">",
-            values["not_complete_short_over_percent"], "not_complete_short_over_percent")]),
+        _test(
+            Level.COMPLETE,
+            "all",
+            [
+                shared,
+                all_done,
+                _condition(
+                    "short_percent",
+                    criteria.short_percent,
+                    "<=",
+                    values["complete_maximum_short_percent"],
+                    "complete_maximum_short_percent",
+                ),
+            ],
+        ),
+        _test(
+            Level.NOT_COMPLETE,
+            "any",
+            [
+                _condition(
+                    "short_percent",
+                    criteria.short_percent,
+                    ">",
+                    values["not_complete_short_over_percent"],
+                    "not_complete_short_over_percent",
+                )
+            ],
+        ),
     ]
     return _verdict(tests, Level(values["criteria_gap_level"]))
 
@@ -286,11 +321,7 @@ def unit_criteria_verdict(unit: LeaderUnitCriteria, settings: PolicySettings) ->
     values = settings.values
 
     def subunits(kind: str, operator: str, parameter: str) -> list[Condition]:
-        share = (
-            unit.subunits_complete_or_better_percent
-            if kind == "complete"
-            else unit.subunits_good_or_better_percent
-        )
+        share = unit.subunits_complete_or_better_percent if kind == "complete" else unit.subunits_good_or_better_percent
         if share is None:
             return []
         subject = "subunits_complete_percent" if kind == "complete" else "subunits_good_percent"
@@ -298,33 +329,66 @@ def unit_criteria_verdict(unit: LeaderUnitCriteria, settings: PolicySettings) ->
 
     all_targets = _condition("unit_targets_completed_percent", unit.targets_completed_percent, ">=", HUNDRED)
     tests = [
-        _test(Level.EXCELLENT, "all", [
-            all_targets,
-            _condition("unit_targets_exceeded_percent", unit.targets_exceeded_percent, ">=",
-                       values["leader_excellent_unit_minimum_exceeded_percent"],
-                       "leader_excellent_unit_minimum_exceeded_percent"),
-            *subunits("complete", ">=", "leader_excellent_subunits_minimum_complete_percent"),
-            *subunits("good", ">=", "leader_excellent_subunits_minimum_good_percent"),
-        ]),
-        _test(Level.GOOD, "all", [
-            all_targets,
-            _condition("unit_on_time_percent", unit.on_time_percent, ">=",
-                       values["leader_good_unit_minimum_on_time_percent"], "leader_good_unit_minimum_on_time_percent"),
-            *subunits("complete", ">=", "leader_good_subunits_minimum_complete_percent"),
-            *subunits("good", ">=", "leader_good_subunits_minimum_good_percent"),
-        ]),
-        _test(Level.COMPLETE, "all", [
-            _condition("unit_targets_completed_percent", unit.targets_completed_percent, ">",
-                       values["leader_complete_unit_completion_over_percent"],
-                       "leader_complete_unit_completion_over_percent"),
-            *subunits("complete", ">=", "leader_complete_subunits_minimum_complete_percent"),
-        ]),
-        _test(Level.NOT_COMPLETE, "any", [
-            _condition("unit_targets_completed_percent", unit.targets_completed_percent, "<",
-                       values["leader_not_complete_unit_completion_under_percent"],
-                       "leader_not_complete_unit_completion_under_percent"),
-            *subunits("complete", "<", "leader_not_complete_subunits_complete_under_percent"),
-        ]),
+        _test(
+            Level.EXCELLENT,
+            "all",
+            [
+                all_targets,
+                _condition(
+                    "unit_targets_exceeded_percent",
+                    unit.targets_exceeded_percent,
+                    ">=",
+                    values["leader_excellent_unit_minimum_exceeded_percent"],
+                    "leader_excellent_unit_minimum_exceeded_percent",
+                ),
+                *subunits("complete", ">=", "leader_excellent_subunits_minimum_complete_percent"),
+                *subunits("good", ">=", "leader_excellent_subunits_minimum_good_percent"),
+            ],
+        ),
+        _test(
+            Level.GOOD,
+            "all",
+            [
+                all_targets,
+                _condition(
+                    "unit_on_time_percent",
+                    unit.on_time_percent,
+                    ">=",
+                    values["leader_good_unit_minimum_on_time_percent"],
+                    "leader_good_unit_minimum_on_time_percent",
+                ),
+                *subunits("complete", ">=", "leader_good_subunits_minimum_complete_percent"),
+                *subunits("good", ">=", "leader_good_subunits_minimum_good_percent"),
+            ],
+        ),
+        _test(
+            Level.COMPLETE,
+            "all",
+            [
+                _condition(
+                    "unit_targets_completed_percent",
+                    unit.targets_completed_percent,
+                    ">",
+                    values["leader_complete_unit_completion_over_percent"],
+                    "leader_complete_unit_completion_over_percent",
+                ),
+                *subunits("complete", ">=", "leader_complete_subunits_minimum_complete_percent"),
+            ],
+        ),
+        _test(
+            Level.NOT_COMPLETE,
+            "any",
+            [
+                _condition(
+                    "unit_targets_completed_percent",
+                    unit.targets_completed_percent,
+                    "<",
+                    values["leader_not_complete_unit_completion_under_percent"],
+                    "leader_not_complete_unit_completion_under_percent",
+                ),
+                *subunits("complete", "<", "leader_not_complete_subunits_complete_under_percent"),
+            ],
+        ),
     ]
     return _verdict(tests, Level(values["criteria_gap_level"]))
 
@@ -349,8 +413,9 @@ def _criteria_percentages(criteria: CriteriaInput) -> list[Decimal]:
     if criteria.unit is not None:
         unit = criteria.unit
         values += [unit.targets_completed_percent, unit.targets_exceeded_percent, unit.on_time_percent]
-        values += [v for v in (unit.subunits_complete_or_better_percent, unit.subunits_good_or_better_percent)
-                   if v is not None]
+        values += [
+            v for v in (unit.subunits_complete_or_better_percent, unit.subunits_good_or_better_percent) if v is not None
+        ]
     return values
 
 
@@ -402,14 +467,23 @@ def _replace_before(rule: RuleFiring, band: Level) -> RuleFiring:
 def _apply_facts(band: Level, person: Person, settings: PolicySettings) -> tuple[Level, tuple[RuleFiring, ...]]:
     facts = person.facts
     values = settings.values
-    if (facts.discipline is None and not facts.degradation and not facts.corruption_in_unit
-            and (not values["leave_rules_apply"] or facts.months_absent < values["absence_cap_from_months"])):
+    if (
+        facts.discipline is None
+        and not facts.degradation
+        and not facts.corruption_in_unit
+        and (not values["leave_rules_apply"] or facts.months_absent < values["absence_cap_from_months"])
+    ):
         return band, ()  # the common case: no overriding fact, nothing to record
     level = band
     rules: list[RuleFiring] = []
 
-    def fire(rule: str, effect: str, target: Level, facts_used: tuple[tuple[str, str], ...] = (),
-             conditions: tuple[Condition, ...] = ()) -> None:
+    def fire(
+        rule: str,
+        effect: str,
+        target: Level,
+        facts_used: tuple[tuple[str, str], ...] = (),
+        conditions: tuple[Condition, ...] = (),
+    ) -> None:
         nonlocal level
         after = target if effect == "set" else level if effect == "none" else level.at_most(target)
         rules.append(RuleFiring(rule, effect, target, level, after, conditions, facts_used))
@@ -426,10 +500,12 @@ def _apply_facts(band: Level, person: Person, settings: PolicySettings) -> tuple
     if facts.corruption_in_unit and person.is_leader:
         fire("rule_corruption", "set", Level.NOT_COMPLETE)
     if values["leave_rules_apply"] and facts.months_absent >= values["absence_cap_from_months"]:  # type: ignore[operator]
-        lower = _condition("months_absent", facts.months_absent, ">=", values["absence_cap_from_months"],
-                           "absence_cap_from_months")
-        upper = _condition("months_absent", facts.months_absent, "<", values["absence_cap_below_months"],
-                           "absence_cap_below_months")
+        lower = _condition(
+            "months_absent", facts.months_absent, ">=", values["absence_cap_from_months"], "absence_cap_from_months"
+        )
+        upper = _condition(
+            "months_absent", facts.months_absent, "<", values["absence_cap_below_months"], "absence_cap_below_months"
+        )
         if lower.holds and upper.holds:
             fire("rule_absence_cap", "cap", Level(values["absence_cap_level"]), (), (lower, upper))
     return level, tuple(rules)

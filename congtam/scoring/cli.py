@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from congtam.scoring.api import classify_cohort, load_policy
-from congtam.scoring.cohort_io import CohortError, level_counts, write_results
-from congtam.scoring.cohort_io import read_cohort
+from congtam.scoring.cohort_io import CohortError, level_counts, read_cohort, write_results
 from congtam.scoring.explain import recheck_cohort, render_text
 from congtam.scoring.levels import Level
 from congtam.scoring.messages import message
@@ -33,8 +32,14 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", help="results: .xlsx, .csv or .json (chosen by the extension)")
     parser.add_argument("--explain", metavar="STAFF_CODE", help="print this person's explanation as a tree")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of texts (default vi)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a preset parameter for a what-if (repeatable)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a preset parameter for a what-if (repeatable)",
+    )
 
 
 def add_explain_check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,13 +85,31 @@ def list_presets(lang: str, out: TextIO) -> int:
     for preset_id in shipped_preset_ids():
         policy = load_preset(preset_id)
         until = message("cli_list_until", lang, date=policy.valid_until) if policy.valid_until else ""
-        _print(out, message("cli_list_preset", lang, id=policy.id, version=policy.version, title=policy.title(lang),
-                            valid_from=policy.valid_from, until=until))
+        _print(
+            out,
+            message(
+                "cli_list_preset",
+                lang,
+                id=policy.id,
+                version=policy.version,
+                title=policy.title(lang),
+                valid_from=policy.valid_from,
+                until=until,
+            ),
+        )
         _print(out, message("cli_list_open", lang))
         for parameter in policy.open_parameters():
             value = str(parameter.value).lower() if isinstance(parameter.value, bool) else str(parameter.value)
-            _print(out, message("cli_list_parameter", lang, name=parameter.name, value=value,
-                                description=parameter.description(lang)))
+            _print(
+                out,
+                message(
+                    "cli_list_parameter",
+                    lang,
+                    name=parameter.name,
+                    value=value,
+                    description=parameter.description(lang),
+                ),
+            )
     return OK
 
 
@@ -146,8 +169,18 @@ def run_evaluate(options: Any, out: TextIO, err: TextIO) -> int:
     counts = level_counts(result)
     summary = ", ".join(f"{level.value} {counts[level]}" for level in Level)
     over = sum(1 for outcome in result.outcomes if outcome.over_quota)
-    _print(out, message("cli_summary", lang, total=len(result.outcomes), policy=policy.id, version=policy.version,
-                        counts=summary, over=over))
+    _print(
+        out,
+        message(
+            "cli_summary",
+            lang,
+            total=len(result.outcomes),
+            policy=policy.id,
+            version=policy.version,
+            counts=summary,
+            over=over,
+        ),
+    )
     return OK
 
 

@@ -28,7 +28,7 @@ from congtam.scoring.decimals import HUNDRED, ZERO, NumberFormatError, format_di
 from congtam.scoring.levels import Level, level_name
 from congtam.scoring.messages import message
 from congtam.scoring.methods import MethodInputError, UnitInput, WorkItem
-from congtam.scoring.policy import DISCIPLINE_MEASURES, DISCIPLINE_NAMES, POINTS, Policy
+from congtam.scoring.policy import DISCIPLINE_NAMES, POINTS, Policy
 from congtam.scoring.vietnamese import loose_key, match_key, nfc
 
 SHEET_PEOPLE = "Nhân sự"
@@ -41,10 +41,30 @@ SHEET_QUOTA = "Tỷ lệ"
 SHEET_POLICY = "Chính sách"
 KNOWN_SHEETS = (SHEET_PEOPLE, SHEET_ITEMS, SHEET_GENERAL, SHEET_LEADER_UNITS, SHEET_CRITERIA)
 
-RESULT_HEADERS = ("Mã nhân sự", "Họ và tên", "Đơn vị", "Nhóm", "Điểm", "Mã xếp loại", "Xếp loại",
-                  "Vượt tỷ lệ", "Thứ hạng trong nhóm", "Lý do")
-QUOTA_HEADERS = ("Phạm vi", "Tên", "Số đạt HTTNV trở lên", "Số đủ điều kiện HTXSNV", "Cách tính trần",
-                 "Trần HTXSNV", "Số trong tỷ lệ", "Số vượt tỷ lệ", "Ngoại lệ", "Ghi chú")
+RESULT_HEADERS = (
+    "Mã nhân sự",
+    "Họ và tên",
+    "Đơn vị",
+    "Nhóm",
+    "Điểm",
+    "Mã xếp loại",
+    "Xếp loại",
+    "Vượt tỷ lệ",
+    "Thứ hạng trong nhóm",
+    "Lý do",
+)
+QUOTA_HEADERS = (
+    "Phạm vi",
+    "Tên",
+    "Số đạt HTTNV trở lên",
+    "Số đủ điều kiện HTXSNV",
+    "Cách tính trần",
+    "Trần HTXSNV",
+    "Số trong tỷ lệ",
+    "Số vượt tỷ lệ",
+    "Ngoại lệ",
+    "Ghi chú",
+)
 
 
 # --- problems ---------------------------------------------------------------------------------
@@ -126,7 +146,9 @@ def _read_excel(path: Path) -> list[RawSheet]:
         try:
             check_workbook(path, WorkbookLimits.from_settings() if _django_configured() else WorkbookLimits())
         except WorkbookRefused as refused:
-            raise CohortError([CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": _refusal(refused)})]) from None
+            raise CohortError(
+                [CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": _refusal(refused)})]
+            ) from None
     workbook = CalamineWorkbook.from_path(str(path))
     sheets = []
     for name in workbook.sheet_names:
@@ -163,8 +185,10 @@ def _read_json(path: Path) -> list[RawSheet]:
             for key in record:
                 if key not in headers:
                     headers.append(key)
-        rows = [(index + 1, [nfc(v) if isinstance(v, str) else v for v in (record.get(h) for h in headers)])
-                for index, record in enumerate(records)]
+        rows = [
+            (index + 1, [nfc(v) if isinstance(v, str) else v for v in (record.get(h) for h in headers)])
+            for index, record in enumerate(records)
+        ]
         sheets.append(RawSheet(nfc(str(name)), path.name, 0, [nfc(h).strip() for h in headers], rows))
     return sheets
 
@@ -185,9 +209,13 @@ def read_sheets(path: Path) -> list[RawSheet]:
     except CohortError:
         raise
     except (OSError, ValueError, UnicodeDecodeError, csv.Error) as error:
-        raise CohortError([CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": str(error)})]) from None
+        raise CohortError(
+            [CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": str(error)})]
+        ) from None
     except Exception as error:  # calamine raises its own types for a corrupt workbook
-        raise CohortError([CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": str(error)})]) from None
+        raise CohortError(
+            [CohortProblem(path.name, "", None, "", "cohort_unreadable", {"error": str(error)})]
+        ) from None
     raise CohortError([CohortProblem(path.name, "", None, "", "cohort_unknown_format")])
 
 
@@ -230,8 +258,12 @@ def parse_number(cell: Any, minimum: Decimal | None, maximum: Decimal | None) ->
     except NumberFormatError:
         raise CellError("cell_number", value=_text(cell)) from None
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise CellError("cell_number_range", value=_text(cell), minimum=minimum if minimum is not None else "",
-                        maximum=maximum if maximum is not None else "")
+        raise CellError(
+            "cell_number_range",
+            value=_text(cell),
+            minimum=minimum if minimum is not None else "",
+            maximum=maximum if maximum is not None else "",
+        )
     return value
 
 
@@ -362,8 +394,9 @@ class _Collector:
         self.problems: list[CohortProblem] = []
 
     def add(self, sheet: RawSheet | None, row: int | None, column: str, key: str, **params: object) -> None:
-        self.problems.append(CohortProblem(sheet.file if sheet else "", sheet.name if sheet else "", row,
-                                           column, key, params))
+        self.problems.append(
+            CohortProblem(sheet.file if sheet else "", sheet.name if sheet else "", row, column, key, params)
+        )
 
 
 def _column_positions(sheet: RawSheet, columns: Sequence[Column], problems: _Collector) -> dict[str, int] | None:
@@ -413,14 +446,23 @@ class _ParseCache:
         return value
 
 
-def _typed_rows(sheet: RawSheet, columns: Sequence[Column], problems: _Collector,
-                extra: Mapping[str, int] | None = None) -> Iterator[tuple[int, dict[str, Any], bool]]:
+def _typed_rows(
+    sheet: RawSheet, columns: Sequence[Column], problems: _Collector, extra: Mapping[str, int] | None = None
+) -> Iterator[tuple[int, dict[str, Any], bool]]:
     """Each row as {header: value}; the flag says whether the row had no bad cell."""
     positions = _column_positions(sheet, columns, problems)
     if positions is None:
         return
-    plan = [(column.header, positions.get(column.header), column.default is MUST,
-             None if column.default is MUST else column.default, _ParseCache(column.parse)) for column in columns]
+    plan = [
+        (
+            column.header,
+            positions.get(column.header),
+            column.default is MUST,
+            None if column.default is MUST else column.default,
+            _ParseCache(column.parse),
+        )
+        for column in columns
+    ]
     extra_items = list((extra or {}).items())
     for number, cells in sheet.rows:
         values: dict[str, Any] = {}
@@ -533,8 +575,15 @@ def _read_people(sheet: RawSheet, problems: _Collector) -> list[_PersonRow]:
             degradation=values["Suy thoái"],
             corruption_in_unit=values["Tham nhũng, lãng phí"],
         )
-        person = Person(code, values["Họ và tên"], values["Đơn vị"], values["Nhóm"], values["Lãnh đạo"], facts,
-                        values["Ngoại lệ tỷ lệ"])
+        person = Person(
+            code,
+            values["Họ và tên"],
+            values["Đơn vị"],
+            values["Nhóm"],
+            values["Lãnh đạo"],
+            facts,
+            values["Ngoại lệ tỷ lệ"],
+        )
         rows.append(_PersonRow(number, person, scores))
     rows.sort(key=lambda r: r.row)
     if not sheet.rows:
@@ -545,12 +594,16 @@ def _read_people(sheet: RawSheet, problems: _Collector) -> list[_PersonRow]:
 def _is_short_service(person: Person, policy: Policy) -> bool:
     values = policy.settings.values
     facts = person.facts
-    return bool(values["leave_rules_apply"]) and facts.months_worked < values["short_service_minimum_months"] and not (
-        values["maternity_exempts_short_service"] and facts.months_maternity > ZERO)
+    return (
+        bool(values["leave_rules_apply"])
+        and facts.months_worked < values["short_service_minimum_months"]
+        and not (values["maternity_exempts_short_service"] and facts.months_maternity > ZERO)
+    )
 
 
-def _points_members(people: list[_PersonRow], people_sheet: RawSheet, sheets: Sequence[RawSheet],
-                    policy: Policy, problems: _Collector) -> list[CohortMember]:
+def _points_members(
+    people: list[_PersonRow], people_sheet: RawSheet, sheets: Sequence[RawSheet], policy: Policy, problems: _Collector
+) -> list[CohortMember]:
     has_score_columns = any(_PERIOD_SCORE_HEADER.match(match_key(h)) for h in people_sheet.headers)
     if has_score_columns:
         members = []
@@ -577,10 +630,19 @@ def _points_members(people: list[_PersonRow], people_sheet: RawSheet, sheets: Se
             continue
         if not good:
             continue
-        items[(code, values["Kỳ"])].append((number, WorkItem(
-            factor=values["Hệ số quy đổi"], completed=values["Hoàn thành"],
-            quality_failures=values["Số lần không đạt chất lượng"], late_count=values["Số lần chậm tiến độ"],
-            objective_cause=values["Nguyên nhân khách quan"], code=values["Mã sản phẩm"] or f"#{number}")))
+        items[(code, values["Kỳ"])].append(
+            (
+                number,
+                WorkItem(
+                    factor=values["Hệ số quy đổi"],
+                    completed=values["Hoàn thành"],
+                    quality_failures=values["Số lần không đạt chất lượng"],
+                    late_count=values["Số lần chậm tiến độ"],
+                    objective_cause=values["Nguyên nhân khách quan"],
+                    code=values["Mã sản phẩm"] or f"#{number}",
+                ),
+            )
+        )
     general = _read_general(general_sheet, known, policy, problems)
     units = _read_leader_units(sheets, known, problems)
     periods_by_person: dict[str, set[str]] = defaultdict(set)
@@ -595,18 +657,31 @@ def _points_members(people: list[_PersonRow], people_sheet: RawSheet, sheets: Se
             item_rows = items.get((code, label), [])
             general_row = general.get((code, label))
             if not item_rows:
-                problems.add(general_sheet, general_row[0] if general_row else None, "Kỳ", "cohort_period_without_items",
-                             code=code, period=label)
+                problems.add(
+                    general_sheet,
+                    general_row[0] if general_row else None,
+                    "Kỳ",
+                    "cohort_period_without_items",
+                    code=code,
+                    period=label,
+                )
                 ok = False
                 continue
             if general_row is None:
-                problems.add(item_sheet, item_rows[0][0], "Kỳ", "cohort_period_without_general", code=code, period=label)
+                problems.add(
+                    item_sheet, item_rows[0][0], "Kỳ", "cohort_period_without_general", code=code, period=label
+                )
                 ok = False
                 continue
             unit = units.get((code, label))
             try:
-                periods.append(period_score(PeriodInput(label, tuple(i for _, i in item_rows), general_row[1], unit),
-                                            policy=policy, is_leader=row.person.is_leader))
+                periods.append(
+                    period_score(
+                        PeriodInput(label, tuple(i for _, i in item_rows), general_row[1], unit),
+                        policy=policy,
+                        is_leader=row.person.is_leader,
+                    )
+                )
             except MethodInputError as error:
                 problems.add(item_sheet, item_rows[0][0], "", error.message_key, **error.params)
                 ok = False
@@ -619,8 +694,9 @@ def _points_members(people: list[_PersonRow], people_sheet: RawSheet, sheets: Se
     return result
 
 
-def _read_general(sheet: RawSheet, known: Mapping[str, _PersonRow], policy: Policy,
-                  problems: _Collector) -> dict[tuple[str, str], tuple[int, Mapping[str, Decimal] | Decimal]]:
+def _read_general(
+    sheet: RawSheet, known: Mapping[str, _PersonRow], policy: Policy, problems: _Collector
+) -> dict[tuple[str, str], tuple[int, Mapping[str, Decimal] | Decimal]]:
     headers = {_header_key(h) for h in sheet.headers if h}
     single = _header_key("Điểm tiêu chí chung") in headers
     maximum = policy.settings.decimal("general_criteria_max_points")
@@ -646,16 +722,18 @@ def _read_general(sheet: RawSheet, known: Mapping[str, _PersonRow], policy: Poli
             continue
         key = (code, values["Kỳ"])
         if key in result:
-            problems.add(sheet, number, "Kỳ", "cohort_duplicate_period", code=code, period=values["Kỳ"],
-                         first=result[key][0])
+            problems.add(
+                sheet, number, "Kỳ", "cohort_duplicate_period", code=code, period=values["Kỳ"], first=result[key][0]
+            )
             continue
         points = values["Điểm tiêu chí chung"] if single else {codes[h]: values[h] for h in codes}
         result[key] = (number, points)
     return result
 
 
-def _read_leader_units(sheets: Sequence[RawSheet], known: Mapping[str, _PersonRow],
-                       problems: _Collector) -> dict[tuple[str, str], UnitInput]:
+def _read_leader_units(
+    sheets: Sequence[RawSheet], known: Mapping[str, _PersonRow], problems: _Collector
+) -> dict[tuple[str, str], UnitInput]:
     sheet = _find_sheet(sheets, SHEET_LEADER_UNITS)
     if sheet is None:
         return {}
@@ -666,13 +744,15 @@ def _read_leader_units(sheets: Sequence[RawSheet], known: Mapping[str, _PersonRo
             problems.add(sheet, number, "Mã nhân sự", "cohort_not_a_leader", code=code)
             continue
         if good:
-            units[(code, values["Kỳ"])] = UnitInput(values["Tỷ lệ công chức HTNV trở lên"],
-                                                    values["Tỷ lệ thực hiện kế hoạch"])
+            units[(code, values["Kỳ"])] = UnitInput(
+                values["Tỷ lệ công chức HTNV trở lên"], values["Tỷ lệ thực hiện kế hoạch"]
+            )
     return units
 
 
-def _criteria_members(people: list[_PersonRow], sheets: Sequence[RawSheet], policy: Policy,
-                      problems: _Collector) -> list[CohortMember]:
+def _criteria_members(
+    people: list[_PersonRow], sheets: Sequence[RawSheet], policy: Policy, problems: _Collector
+) -> list[CohortMember]:
     sheet = _find_sheet(sheets, SHEET_CRITERIA)
     criteria: dict[str, CriteriaInput] = {}
     known = {row.person.staff_code: row for row in people}
@@ -689,18 +769,29 @@ def _criteria_members(people: list[_PersonRow], sheets: Sequence[RawSheet], poli
                 continue
             unit = None
             if code is not None and known[code].person.is_leader:
-                unit_headers = ("Đơn vị: tỷ lệ chỉ tiêu hoàn thành", "Đơn vị: tỷ lệ vượt mức", "Đơn vị: tỷ lệ đúng tiến độ")
+                unit_headers = (
+                    "Đơn vị: tỷ lệ chỉ tiêu hoàn thành",
+                    "Đơn vị: tỷ lệ vượt mức",
+                    "Đơn vị: tỷ lệ đúng tiến độ",
+                )
                 for header in unit_headers:
                     if values.get(header) is None and good:
                         problems.add(sheet, number, header, "cohort_leader_unit_required")
                         good = False
                 if good:
-                    unit = LeaderUnitCriteria(*(values[h] for h in unit_headers),
-                                              values["Đơn vị trực thuộc: tỷ lệ HTNV trở lên"],
-                                              values["Đơn vị trực thuộc: tỷ lệ HTTNV trở lên"])
+                    unit = LeaderUnitCriteria(
+                        *(values[h] for h in unit_headers),
+                        values["Đơn vị trực thuộc: tỷ lệ HTNV trở lên"],
+                        values["Đơn vị trực thuộc: tỷ lệ HTTNV trở lên"],
+                    )
             if good:
-                criteria[code] = CriteriaInput(values["Đáp ứng tiêu chí chung"], values["Tỷ lệ hoàn thành"],
-                                               values["Tỷ lệ vượt mức"], values["Tỷ lệ không đạt"], unit)
+                criteria[code] = CriteriaInput(
+                    values["Đáp ứng tiêu chí chung"],
+                    values["Tỷ lệ hoàn thành"],
+                    values["Tỷ lệ vượt mức"],
+                    values["Tỷ lệ không đạt"],
+                    unit,
+                )
     members = []
     people_sheet = _find_sheet(sheets, SHEET_PEOPLE)
     for row in people:
@@ -717,8 +808,15 @@ def _criteria_members(people: list[_PersonRow], sheets: Sequence[RawSheet], poli
 
 def _ordered(result: CohortResult) -> list:
     unranked = len(result.outcomes) + 1
-    return sorted(result.outcomes, key=lambda o: (o.classification.person.unit, o.classification.person.group,
-                                                  o.rank_in_group or unranked, o.staff_code))
+    return sorted(
+        result.outcomes,
+        key=lambda o: (
+            o.classification.person.unit,
+            o.classification.person.group,
+            o.rank_in_group or unranked,
+            o.staff_code,
+        ),
+    )
 
 
 def result_rows(result: CohortResult, lang: str = "vi") -> Iterator[list[Any]]:
@@ -727,9 +825,13 @@ def result_rows(result: CohortResult, lang: str = "vi") -> Iterator[list[Any]]:
         person = outcome.classification.person
         score = outcome.classification.score
         yield [
-            person.staff_code, person.full_name, person.unit, person.group,
+            person.staff_code,
+            person.full_name,
+            person.unit,
+            person.group,
             format_display(score) if score is not None else "",
-            outcome.level.value, level_name(outcome.level, lang),
+            outcome.level.value,
+            level_name(outcome.level, lang),
             yes if outcome.over_quota else no,
             outcome.rank_in_group if outcome.rank_in_group is not None else "",
             " ".join(result.reasons(outcome, lang)),
@@ -740,9 +842,16 @@ def quota_rows(result: CohortResult, lang: str = "vi") -> Iterator[list[Any]]:
     for scope in result.scopes:
         note = message("quota_zero_note", lang) if scope.quota_zero else ""
         yield [
-            message(f"scope_kind_{scope.kind}", lang), scope.name, scope.good_or_better, scope.candidates,
+            message(f"scope_kind_{scope.kind}", lang),
+            scope.name,
+            scope.good_or_better,
+            scope.candidates,
             f"{scope.cap_formula.replace('share', format_display(scope.share)).replace('base', str(scope.good_or_better))}",
-            scope.cap, scope.within, scope.over, scope.exception, note,
+            scope.cap,
+            scope.within,
+            scope.over,
+            scope.exception,
+            note,
         ]
 
 
@@ -844,18 +953,20 @@ def json_records(result: CohortResult, lang: str = "vi") -> list[dict[str, Any]]
     records = []
     for outcome, tree in zip(result.outcomes, result.explanations()):
         score = outcome.classification.score
-        records.append({
-            "staff_code": outcome.staff_code,
-            "full_name": outcome.classification.person.full_name,
-            "unit": outcome.classification.person.unit,
-            "group": outcome.classification.person.group,
-            "score": format_display(score) if score is not None else None,
-            "level": outcome.level.value,
-            "over_quota": outcome.over_quota,
-            "rank_in_group": outcome.rank_in_group,
-            "reasons": result.reasons(outcome, lang),
-            "explanation": tree,
-        })
+        records.append(
+            {
+                "staff_code": outcome.staff_code,
+                "full_name": outcome.classification.person.full_name,
+                "unit": outcome.classification.person.unit,
+                "group": outcome.classification.person.group,
+                "score": format_display(score) if score is not None else None,
+                "level": outcome.level.value,
+                "over_quota": outcome.over_quota,
+                "rank_in_group": outcome.rank_in_group,
+                "reasons": result.reasons(outcome, lang),
+                "explanation": tree,
+            }
+        )
     return records
 
 
@@ -865,7 +976,7 @@ def _write_json(result: CohortResult, path: Path, lang: str) -> None:
 
 
 def level_counts(result: CohortResult) -> dict[Level, int]:
-    counts = {level: 0 for level in Level}
+    counts = dict.fromkeys(Level, 0)
     for outcome in result.outcomes:
         counts[outcome.level] += 1
     return counts

@@ -7,8 +7,8 @@ half up to two decimals, as RULES.md requires ("89.75 is HTTNV", never rounded u
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from functools import lru_cache
 
 # The single arithmetic context of the engine. Every public entry point runs inside it so that
 # a caller who changed the thread's decimal context cannot change a score.

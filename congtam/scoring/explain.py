@@ -22,7 +22,6 @@ from functools import lru_cache
 from typing import Any
 
 from congtam.scoring.classify import (
-    Classification,
     Condition,
     CriteriaVerdict,
     PeriodDetail,
@@ -32,7 +31,6 @@ from congtam.scoring.classify import (
 )
 from congtam.scoring.decimals import (
     ENGINE_CONTEXT,
-    HUNDRED,
     ZERO,
     exact_text,
     floor_to_int,
@@ -73,11 +71,18 @@ def _item_credit_nodes(item: WorkItem, settings: PolicySettings) -> tuple[Node, 
     values = settings.values
     factor = _leaf("item_factor", item.factor, code=item.code)
     if not item.completed:
-        zero = {"key": "item_credit", "code": item.code, "value": "0", "formula": "0", "inputs": {},
-                "rule": "item_not_completed"}
+        zero = {
+            "key": "item_credit",
+            "code": item.code,
+            "value": "0",
+            "formula": "0",
+            "inputs": {},
+            "rule": "item_not_completed",
+        }
         return ({**zero, "measure": "quantity"}, {**zero, "measure": "quality"}, {**zero, "measure": "timeliness"})
-    quantity = _formula("item_credit", item.factor, "f", {"f": factor}, code=item.code, measure="quantity",
-                        rule="item_completed")
+    quantity = _formula(
+        "item_credit", item.factor, "f", {"f": factor}, code=item.code, measure="quantity", rule="item_completed"
+    )
     if item.objective_cause:
         common = {"code": item.code, "rule": "item_objective_cause"}
         return (
@@ -91,30 +96,55 @@ def _item_credit_nodes(item: WorkItem, settings: PolicySettings) -> tuple[Node, 
     late_value = item.factor * max(ZERO, 1 - late_deduction * item.late_count)
     return (
         quantity,
-        _formula("item_credit", quality_value, "f * max(0, 1 - d * n)",
-                 {"f": factor, "d": _parameter("quality_failure_deduction", quality_deduction),
-                  "n": _leaf("quality_failures", Decimal(item.quality_failures))},
-                 code=item.code, measure="quality", rule="item_quality_deduction"),
-        _formula("item_credit", late_value, "f * max(0, 1 - d * n)",
-                 {"f": factor, "d": _parameter("late_deduction", late_deduction),
-                  "n": _leaf("late_count", Decimal(item.late_count))},
-                 code=item.code, measure="timeliness", rule="item_late_deduction"),
+        _formula(
+            "item_credit",
+            quality_value,
+            "f * max(0, 1 - d * n)",
+            {
+                "f": factor,
+                "d": _parameter("quality_failure_deduction", quality_deduction),
+                "n": _leaf("quality_failures", Decimal(item.quality_failures)),
+            },
+            code=item.code,
+            measure="quality",
+            rule="item_quality_deduction",
+        ),
+        _formula(
+            "item_credit",
+            late_value,
+            "f * max(0, 1 - d * n)",
+            {
+                "f": factor,
+                "d": _parameter("late_deduction", late_deduction),
+                "n": _leaf("late_count", Decimal(item.late_count)),
+            },
+            code=item.code,
+            measure="timeliness",
+            rule="item_late_deduction",
+        ),
     )
 
 
 def task_measure_nodes(task: TaskResult, settings: PolicySettings) -> tuple[Node, Node, Node]:
     """Quantity (a), quality (b), timeliness (c): each 100 × credited ÷ assigned converted items."""
     credits = [_item_credit_nodes(item, settings) for item in task.items]
-    assigned = _formula("assigned_converted", task.assigned, "sum(factors)",
-                        {"factors": [_leaf("item_factor", item.factor, code=item.code) for item in task.items]})
+    assigned = _formula(
+        "assigned_converted",
+        task.assigned,
+        "sum(factors)",
+        {"factors": [_leaf("item_factor", item.factor, code=item.code) for item in task.items]},
+    )
     nodes = []
-    for index, (key, credited, percent) in enumerate((
-        ("quantity_percent", task.completed, task.quantity_percent),
-        ("quality_percent", task.quality_credit, task.quality_percent),
-        ("timeliness_percent", task.timeliness_credit, task.timeliness_percent),
-    )):
-        credited_node = _formula("credited_converted", credited, "sum(credits)",
-                                 {"credits": [item[index] for item in credits]})
+    for index, (key, credited, percent) in enumerate(
+        (
+            ("quantity_percent", task.completed, task.quantity_percent),
+            ("quality_percent", task.quality_credit, task.quality_percent),
+            ("timeliness_percent", task.timeliness_credit, task.timeliness_percent),
+        )
+    ):
+        credited_node = _formula(
+            "credited_converted", credited, "sum(credits)", {"credits": [item[index] for item in credits]}
+        )
         nodes.append(_formula(key, percent, "100 * done / assigned", {"done": credited_node, "assigned": assigned}))
     return nodes[0], nodes[1], nodes[2]
 
@@ -133,29 +163,58 @@ def task_points_node(detail: PeriodDetail, settings: PolicySettings) -> Node:
     task_max = _parameter("task_max_points", values["task_max_points"])  # type: ignore[arg-type]
     if detail.unit is None or detail.combined_percent is None or detail.own_percent is None:
         extra = {"note": "leader_without_unit_data"} if detail.leader_without_unit else {}
-        return _formula("task_points", detail.task_points,
-                        "tmax * (wa * a + wb * b + wc * c) / ((wa + wb + wc) * 100)",
-                        {"tmax": task_max, **_weights(settings), "a": a, "b": b, "c": c}, **extra)
-    own = _formula("leader_own_percent", detail.own_percent, "(wa * a + wb * b + wc * c) / (wa + wb + wc)",
-                   {**_weights(settings), "a": a, "b": b, "c": c})
+        return _formula(
+            "task_points",
+            detail.task_points,
+            "tmax * (wa * a + wb * b + wc * c) / ((wa + wb + wc) * 100)",
+            {"tmax": task_max, **_weights(settings), "a": a, "b": b, "c": c},
+            **extra,
+        )
+    own = _formula(
+        "leader_own_percent",
+        detail.own_percent,
+        "(wa * a + wb * b + wc * c) / (wa + wb + wc)",
+        {**_weights(settings), "a": a, "b": b, "c": c},
+    )
     unit = detail.unit
     staff_part = _formula(
-        "unit_staff_part", unit.staff_part, "choose(share == 100, 100, part)",
-        {"share": _leaf("unit_staff_share", detail.unit_staff_share if detail.unit_staff_share is not None
-                        else unit.staff_part),
-         "part": _parameter("leader_staff_part_if_any_not_complete",
-                            values["leader_staff_part_if_any_not_complete"])})  # type: ignore[arg-type]
+        "unit_staff_part",
+        unit.staff_part,
+        "choose(share == 100, 100, part)",
+        {
+            "share": _leaf(
+                "unit_staff_share", detail.unit_staff_share if detail.unit_staff_share is not None else unit.staff_part
+            ),
+            "part": _parameter(
+                "leader_staff_part_if_any_not_complete", values["leader_staff_part_if_any_not_complete"]
+            ),
+        },
+    )  # type: ignore[arg-type]
     unit_node = _formula(
-        "unit_percent", unit.unit_percent, "(ws * staff + wp * plan) / (ws + wp)",
-        {"ws": _parameter("leader_unit_staff_weight", values["leader_unit_staff_weight"]),  # type: ignore[arg-type]
-         "wp": _parameter("leader_unit_plan_weight", values["leader_unit_plan_weight"]),  # type: ignore[arg-type]
-         "staff": staff_part, "plan": _leaf("unit_plan_percent", unit.plan_percent)})
+        "unit_percent",
+        unit.unit_percent,
+        "(ws * staff + wp * plan) / (ws + wp)",
+        {
+            "ws": _parameter("leader_unit_staff_weight", values["leader_unit_staff_weight"]),  # type: ignore[arg-type]
+            "wp": _parameter("leader_unit_plan_weight", values["leader_unit_plan_weight"]),  # type: ignore[arg-type]
+            "staff": staff_part,
+            "plan": _leaf("unit_plan_percent", unit.plan_percent),
+        },
+    )
     combined = _formula(
-        "leader_combined_percent", detail.combined_percent, "(wo * own + wu * unit) / (wo + wu)",
-        {"wo": _parameter("leader_own_items_weight", values["leader_own_items_weight"]),  # type: ignore[arg-type]
-         "wu": _parameter("leader_unit_weight", values["leader_unit_weight"]),  # type: ignore[arg-type]
-         "own": own, "unit": unit_node})
-    return _formula("task_points", detail.task_points, "tmax * combined / 100", {"tmax": task_max, "combined": combined})
+        "leader_combined_percent",
+        detail.combined_percent,
+        "(wo * own + wu * unit) / (wo + wu)",
+        {
+            "wo": _parameter("leader_own_items_weight", values["leader_own_items_weight"]),  # type: ignore[arg-type]
+            "wu": _parameter("leader_unit_weight", values["leader_unit_weight"]),  # type: ignore[arg-type]
+            "own": own,
+            "unit": unit_node,
+        },
+    )
+    return _formula(
+        "task_points", detail.task_points, "tmax * combined / 100", {"tmax": task_max, "combined": combined}
+    )
 
 
 # Level r of an N-level anchored scale: max_points × anchored_rating_percent(r, N) / 100, written
@@ -169,12 +228,21 @@ def _level_node(criterion: SubCriterion, level: int, points: Decimal) -> Node:
     top = len(criterion.anchors)
     vietnamese, english = criterion.anchors[level - 1]
     return _formula(
-        "subcriterion", points, LEVEL_POINTS_FORMULA,
-        {"m": _leaf("subcriterion_maximum", criterion.max_points), "r": _leaf("subcriterion_level", Decimal(level)),
-         "n": _leaf("subcriterion_levels", Decimal(top))},
-        code=criterion.code, maximum=exact_text(criterion.max_points), level=level, levels=top,
+        "subcriterion",
+        points,
+        LEVEL_POINTS_FORMULA,
+        {
+            "m": _leaf("subcriterion_maximum", criterion.max_points),
+            "r": _leaf("subcriterion_level", Decimal(level)),
+            "n": _leaf("subcriterion_levels", Decimal(top)),
+        },
+        code=criterion.code,
+        maximum=exact_text(criterion.max_points),
+        level=level,
+        levels=top,
         anchor={"vi": vietnamese, "en": english},
-        scale=[exact_text(subcriterion_level_points(criterion, each)) for each in range(1, top + 1)])
+        scale=[exact_text(subcriterion_level_points(criterion, each)) for each in range(1, top + 1)],
+    )
 
 
 def general_node(general: GeneralCriteriaResult, policy: Policy) -> Node:
@@ -185,8 +253,9 @@ def general_node(general: GeneralCriteriaResult, policy: Policy) -> Node:
         levels = dict(general.levels)
         nodes = [_level_node(criteria[code], levels[code], value) for code, value in general.points]
     else:
-        nodes = [_leaf("subcriterion", value, code=code, maximum=exact_text(maxima[code]))
-                 for code, value in general.points]
+        nodes = [
+            _leaf("subcriterion", value, code=code, maximum=exact_text(maxima[code])) for code, value in general.points
+        ]
     return _formula("general_criteria", general.total, "sum(points)", {"points": nodes})
 
 
@@ -197,10 +266,13 @@ def period_node(period: PeriodScore, policy: Policy) -> Node:
     resolve = getattr(detail, "resolve", None)
     if resolve is not None:  # a detail kept as its input (api.DeferredPeriodDetail): compute it once
         detail = resolve()
-    return _formula("period_score", period.score, "g + t",
-                    {"g": general_node(detail.general, policy),
-                     "t": task_points_node(detail, policy.settings)},
-                    period=period.period)
+    return _formula(
+        "period_score",
+        period.score,
+        "g + t",
+        {"g": general_node(detail.general, policy), "t": task_points_node(detail, policy.settings)},
+        period=period.period,
+    )
 
 
 def _condition_node(condition: Condition) -> Node:
@@ -219,8 +291,12 @@ def _verdict_node(verdict: CriteriaVerdict) -> Node:
         "value": verdict.level.value,
         "fallback": verdict.fallback.value,
         "tests": [
-            {"level": test.level.value, "mode": test.mode, "holds": test.holds,
-             "conditions": [_condition_node(c) for c in test.conditions]}
+            {
+                "level": test.level.value,
+                "mode": test.mode,
+                "holds": test.holds,
+                "conditions": [_condition_node(c) for c in test.conditions],
+            }
             for test in verdict.tests
         ],
     }
@@ -245,19 +321,27 @@ def _quota_node(outcome: Outcome, scopes: Mapping[tuple[str, str], QuotaScope]) 
     scope_nodes = []
     for placement in outcome.placements:
         scope = scopes[(placement.kind, placement.name)]
-        scope_nodes.append({
-            "kind": placement.kind,
-            "name": placement.name,
-            "position": placement.position,
-            "fits": placement.fits,
-            "exempt": placement.exempt,
-            "candidates": scope.candidates,
-            "exception": scope.exception,
-            "cap": {"key": "quota_cap", "value": str(scope.cap), "formula": scope.cap_formula,
+        scope_nodes.append(
+            {
+                "kind": placement.kind,
+                "name": placement.name,
+                "position": placement.position,
+                "fits": placement.fits,
+                "exempt": placement.exempt,
+                "candidates": scope.candidates,
+                "exception": scope.exception,
+                "cap": {
+                    "key": "quota_cap",
+                    "value": str(scope.cap),
+                    "formula": scope.cap_formula,
                     "base_rule": scope.base_rule,
-                    "inputs": {"share": _leaf("quota_share", scope.share),
-                               "base": _leaf("quota_base_count", Decimal(scope.good_or_better))}},
-        })
+                    "inputs": {
+                        "share": _leaf("quota_share", scope.share),
+                        "base": _leaf("quota_base_count", Decimal(scope.good_or_better)),
+                    },
+                },
+            }
+        )
     return {"key": "quota", "over_quota": outcome.over_quota, "value": outcome.level.value, "scopes": scope_nodes}
 
 
@@ -273,8 +357,12 @@ def _policy_parts(policy: Policy) -> tuple[Node, dict[str, str]]:
     if cached is not None and cached[0] is policy:
         return cached[1], cached[2]
     values = policy.settings.values
-    policy_node = {"id": policy.id, "version": policy.version, "model": policy.model,
-                   "overrides": [f"{name}={value}" for name, value in policy.overrides]}
+    policy_node = {
+        "id": policy.id,
+        "version": policy.version,
+        "model": policy.model,
+        "overrides": [f"{name}={value}" for name, value in policy.overrides],
+    }
     thresholds = {}
     if policy.model == "points":
         thresholds = {
@@ -296,12 +384,19 @@ def explanation_tree(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str
     # Levels are str enums: ``_value_`` is their code, read without the enum property's call.
     score_node = None
     if classification.periods:
-        score_node = {"key": "yearly_score", "value": exact_text(score or ZERO),
-                      "formula": "mean(periods)",
-                      "inputs": {"periods": [
-                          {"key": "period_score", "value": exact_text(period.score), "period": period.period}
-                          if period.detail is None else period_node(period, policy)
-                          for period in classification.periods]}}
+        score_node = {
+            "key": "yearly_score",
+            "value": exact_text(score or ZERO),
+            "formula": "mean(periods)",
+            "inputs": {
+                "periods": [
+                    {"key": "period_score", "value": exact_text(period.score), "period": period.period}
+                    if period.detail is None
+                    else period_node(period, policy)
+                    for period in classification.periods
+                ]
+            },
+        }
     band_node = None
     if thresholds and score is not None:
         band = classification.band
@@ -349,8 +444,11 @@ def reasons(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str, str], Q
     mark = "." if lang == "en" else ","
     texts: list[str] = []
     if classification.model == "points" and classification.score is not None and classification.band is not None:
-        texts.append(message("reason_band", lang, score=format_display(classification.score, mark),
-                             level=classification.band.value))
+        texts.append(
+            message(
+                "reason_band", lang, score=format_display(classification.score, mark), level=classification.band.value
+            )
+        )
     elif classification.criteria is not None:
         assessment = classification.criteria
         texts.append(message("reason_criteria", lang, level=assessment.staff.level.value))
@@ -370,8 +468,9 @@ def reasons(outcome: Outcome, policy: Policy, scopes: Mapping[tuple[str, str], Q
         if scope.quota_zero and not placement.fits:
             texts.append(message("reason_quota_zero", lang, scope=scope_label, base=scope.good_or_better))
         elif not placement.fits:
-            texts.append(message("reason_over_quota", lang, scope=scope_label, cap=scope.cap,
-                                 position=placement.position))
+            texts.append(
+                message("reason_over_quota", lang, scope=scope_label, cap=scope.cap, position=placement.position)
+            )
         elif placement.exempt:
             texts.append(message("reason_quota_exempt", lang, scope=scope_label))
     if outcome.placements:
@@ -529,8 +628,10 @@ def _recheck_condition(condition: Node, path: str, check: Recheck) -> bool:
 def _recheck_verdict(verdict: Node, path: str, check: Recheck) -> str:
     expected = verdict["fallback"]
     for index, test in enumerate(verdict["tests"]):
-        results = [_recheck_condition(c, f"{path}.tests[{index}].conditions[{j}]", check)
-                   for j, c in enumerate(test["conditions"])]
+        results = [
+            _recheck_condition(c, f"{path}.tests[{index}].conditions[{j}]", check)
+            for j, c in enumerate(test["conditions"])
+        ]
         holds = all(results) if test["mode"] == "all" else any(results)
         if holds != test["holds"]:
             check.problem(f"{path}.tests[{index}]", f"test {test['level']} holds is {holds}")
@@ -705,8 +806,17 @@ def _node_label(node: Node, lang: str) -> str:
 def _worth_a_line(node: Node) -> bool:
     """Which inputs get their own line: the others are already visible in the parent's formula."""
     key = node.get("key")
-    if key in ("parameter", "item_factor", "quality_failures", "late_count", "assigned_converted",
-               "unit_staff_share", "unit_plan_percent", "quota_share", "quota_base_count"):
+    if key in (
+        "parameter",
+        "item_factor",
+        "quality_failures",
+        "late_count",
+        "assigned_converted",
+        "unit_staff_share",
+        "unit_plan_percent",
+        "quota_share",
+        "quota_base_count",
+    ):
         return False
     if key == "item_credit":
         # Only the items that lost something, or were spared by an objective cause.
@@ -721,10 +831,19 @@ def _render_level(node: Node, lang: str, depth: int, lines: list[str]) -> None:
     """Level r of N → points, with the formula; under it the behaviour of that level and the scale."""
     indent = "  " * depth
     level = node["level"]
-    lines.append(indent + message("node_subcriterion_level", lang, code=node["code"],
-                                  maximum=_shown(node["maximum"], lang), level=level, levels=node["levels"],
-                                  points=_shown(node["value"], lang))
-                 + f" ({_substituted(node, lang)})")
+    lines.append(
+        indent
+        + message(
+            "node_subcriterion_level",
+            lang,
+            code=node["code"],
+            maximum=_shown(node["maximum"], lang),
+            level=level,
+            levels=node["levels"],
+            points=_shown(node["value"], lang),
+        )
+        + f" ({_substituted(node, lang)})"
+    )
     anchor = node["anchor"]["en" if lang == "en" else "vi"]
     lines.append(f"{indent}  " + message("render_level_anchor", lang, level=level, text=anchor))
     scale = "; ".join(f"{index} → {_shown(points, lang)}" for index, points in enumerate(node["scale"], start=1))
@@ -761,14 +880,24 @@ def _render_node(node: Node, lang: str, depth: int, lines: list[str]) -> None:
 def _render_condition(condition: Node, lang: str) -> str:
     mark = "✓" if condition["holds"] else "✗"
     parameter = f" [{condition['parameter']}]" if condition["parameter"] else ""
-    return (f"{mark} {message('subject_' + condition['subject'], lang)}: {_shown(condition['value'], lang)} "
-            f"{condition['operator']} {_shown(condition['bound'], lang)}{parameter}")
+    return (
+        f"{mark} {message('subject_' + condition['subject'], lang)}: {_shown(condition['value'], lang)} "
+        f"{condition['operator']} {_shown(condition['bound'], lang)}{parameter}"
+    )
 
 
 def render_text(tree: Node, lang: str = "vi") -> str:
     """A readable tree, in Vietnamese or English, of one person's explanation."""
-    lines = [message("render_header", lang, name=tree["full_name"], code=tree["staff_code"],
-                     unit=tree["unit"], group=tree["group"])]
+    lines = [
+        message(
+            "render_header",
+            lang,
+            name=tree["full_name"],
+            code=tree["staff_code"],
+            unit=tree["unit"],
+            group=tree["group"],
+        )
+    ]
     policy = tree["policy"]
     lines.append(message("render_policy", lang, id=policy["id"], version=policy["version"]))
     if policy["overrides"]:
@@ -777,10 +906,18 @@ def render_text(tree: Node, lang: str = "vi") -> str:
         _render_node(tree["score"], lang, 1, lines)
     if tree.get("band") is not None:
         band = tree["band"]
-        lines.append("  " + message("render_band", lang, score=_shown(band["score"], lang), level=band["value"],
-                                    excellent=_shown(band["thresholds"]["HTXSNV"], lang),
-                                    good=_shown(band["thresholds"]["HTTNV"], lang),
-                                    complete=_shown(band["thresholds"]["HTNV"], lang)))
+        lines.append(
+            "  "
+            + message(
+                "render_band",
+                lang,
+                score=_shown(band["score"], lang),
+                level=band["value"],
+                excellent=_shown(band["thresholds"]["HTXSNV"], lang),
+                good=_shown(band["thresholds"]["HTTNV"], lang),
+                complete=_shown(band["thresholds"]["HTNV"], lang),
+            )
+        )
     if tree.get("criteria") is not None:
         criteria = tree["criteria"]
         for part in ("staff", "unit"):
@@ -789,8 +926,15 @@ def render_text(tree: Node, lang: str = "vi") -> str:
                 continue
             lines.append("  " + message(f"render_criteria_{part}", lang, level=verdict["value"]))
             for test in verdict["tests"]:
-                lines.append("    " + message(f"render_test_{test['mode']}", lang, level=test["level"],
-                                              result=message("yes" if test["holds"] else "no", lang)))
+                lines.append(
+                    "    "
+                    + message(
+                        f"render_test_{test['mode']}",
+                        lang,
+                        level=test["level"],
+                        result=message("yes" if test["holds"] else "no", lang),
+                    )
+                )
                 for condition in test["conditions"]:
                     lines.append("      " + _render_condition(condition, lang))
                 if test["holds"]:
@@ -798,8 +942,10 @@ def render_text(tree: Node, lang: str = "vi") -> str:
             else:
                 lines.append("    " + message("render_fallback", lang, level=verdict["fallback"]))
     for rule in tree.get("rules", []):
-        lines.append("  " + message("render_rule", lang, rule=message(rule["rule"], lang), before=rule["before"],
-                                    after=rule["after"]))
+        lines.append(
+            "  "
+            + message("render_rule", lang, rule=message(rule["rule"], lang), before=rule["before"], after=rule["after"])
+        )
         for condition in rule.get("conditions", []):
             lines.append("      " + _render_condition(condition, lang))
     lines.append("  " + message("render_qualified", lang, level=tree["qualified"]))
@@ -807,16 +953,36 @@ def render_text(tree: Node, lang: str = "vi") -> str:
     if quota is not None:
         for scope in quota["scopes"]:
             cap = scope["cap"]
-            lines.append("  " + message(
-                "render_quota_scope", lang, scope=message(f"scope_{scope['kind']}", lang, name=scope["name"]),
-                base=cap["inputs"]["base"]["value"], share=_shown(cap["inputs"]["share"]["value"], lang),
-                formula=_substituted(cap, lang), cap=cap["value"], position=scope["position"],
-                result=message("quota_fits" if scope["fits"] else "quota_over", lang)))
+            lines.append(
+                "  "
+                + message(
+                    "render_quota_scope",
+                    lang,
+                    scope=message(f"scope_{scope['kind']}", lang, name=scope["name"]),
+                    base=cap["inputs"]["base"]["value"],
+                    share=_shown(cap["inputs"]["share"]["value"], lang),
+                    formula=_substituted(cap, lang),
+                    cap=cap["value"],
+                    position=scope["position"],
+                    result=message("quota_fits" if scope["fits"] else "quota_over", lang),
+                )
+            )
             if scope["exempt"]:
-                lines.append("    " + message("reason_quota_exempt", lang,
-                                              scope=message(f"scope_{scope['kind']}", lang, name=scope["name"])))
+                lines.append(
+                    "    "
+                    + message(
+                        "reason_quota_exempt", lang, scope=message(f"scope_{scope['kind']}", lang, name=scope["name"])
+                    )
+                )
             if scope["exception"]:
                 lines.append("    " + message("reason_exception", lang, reference=scope["exception"]))
-    lines.append(message("render_result", lang, level=tree["level"], name=level_name(Level(tree["level"]), lang),
-                         over=message("render_over_quota" if tree["over_quota"] else "render_empty", lang)))
+    lines.append(
+        message(
+            "render_result",
+            lang,
+            level=tree["level"],
+            name=level_name(Level(tree["level"]), lang),
+            over=message("render_over_quota" if tree["over_quota"] else "render_empty", lang),
+        )
+    )
     return "\n".join(lines)

@@ -19,15 +19,15 @@ class Level(str, Enum):
         """Higher is better; not classified sorts below every level."""
         return _ORDER[self]
 
-    def at_most(self, ceiling: "Level") -> "Level":
+    def at_most(self, ceiling: Level) -> Level:
         """This level, lowered to ``ceiling`` if it is better than it."""
         return ceiling if self.order > ceiling.order else self
 
-    def one_below(self) -> "Level":
+    def one_below(self) -> Level:
         return _ONE_BELOW[self]
 
     @classmethod
-    def from_code(cls, code: str) -> "Level":
+    def from_code(cls, code: str) -> Level:
         return cls(code.strip().upper())
 
 

@@ -88,9 +88,7 @@ def remaining_share(deduction: Decimal, count: int) -> Decimal:
     return max(ZERO, ONE - deduction * count)
 
 
-def task_result(
-    items: Iterable[WorkItem], *, quality_deduction: Decimal, late_deduction: Decimal
-) -> TaskResult:
+def task_result(items: Iterable[WorkItem], *, quality_deduction: Decimal, late_deduction: Decimal) -> TaskResult:
     """Decree 335 §a–c over the converted items of one period.
 
     The loop is :func:`item_credit` inlined (a period is scored millions of times a year in a
@@ -388,9 +386,7 @@ class Adjustment:
     points: Decimal  # positive: bonus; negative: deduction
 
 
-def bounded_points(
-    base: Decimal, adjustments: Sequence[Adjustment], *, minimum: Decimal, maximum: Decimal
-) -> Decimal:
+def bounded_points(base: Decimal, adjustments: Sequence[Adjustment], *, minimum: Decimal, maximum: Decimal) -> Decimal:
     """``min(maximum, max(minimum, base + Σ adjustments))``: deductions never go below the floor."""
     if minimum > maximum:
         raise MethodInputError("bounds_inverted", minimum=minimum, maximum=maximum)

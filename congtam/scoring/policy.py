@@ -211,7 +211,7 @@ class Policy:
     def open_parameters(self) -> list[Parameter]:
         return [parameter for parameter in self.parameters.values() if parameter.to_confirm]
 
-    def with_overrides(self, overrides: Iterable[tuple[str, str]]) -> "Policy":
+    def with_overrides(self, overrides: Iterable[tuple[str, str]]) -> Policy:
         """A copy with parameters changed from text (``--set key=value``), validated again."""
         problems: list[PolicyProblem] = []
         parameters = dict(self.parameters)
@@ -375,8 +375,19 @@ def policy_from_document(document: object, source: str) -> Policy:
     title_vi, title_en = _text_pair(document, "title", source, problems)
     subcriteria = _read_subcriteria(document, model, source, problems)
     parameters = _read_parameters(document, model, source, problems)
-    known = {"format", "id", "version", "model", "title", "legal_basis", "valid_from", "valid_until",
-             "general_criteria", "parameters", "notes"}
+    known = {
+        "format",
+        "id",
+        "version",
+        "model",
+        "title",
+        "legal_basis",
+        "valid_from",
+        "valid_until",
+        "general_criteria",
+        "parameters",
+        "notes",
+    }
     for key in document:
         if key not in known:
             problems.append(PolicyProblem(source, str(key), "policy_unknown_field", {}))
@@ -427,21 +438,25 @@ def _read_subcriteria(
         try:
             max_points = parse_parameter_value(_decimal(_P, "0", "100"), entry.get("max_points"))
         except ValueError as error:
-            problems.append(PolicyProblem(source, f"{where}.max_points", str(error),
-                                          {"value": entry.get("max_points"), "minimum": 0, "maximum": 100,
-                                           "choices": ""}))
+            problems.append(
+                PolicyProblem(
+                    source,
+                    f"{where}.max_points",
+                    str(error),
+                    {"value": entry.get("max_points"), "minimum": 0, "maximum": 100, "choices": ""},
+                )
+            )
             continue
         name_vi, name_en = _text_pair(entry, "name", f"{source}: {where}", problems)
         anchors = _read_levels(entry.get("levels"), f"{where}.levels", source, problems)
         assert isinstance(max_points, Decimal)
-        subcriteria.append(SubCriterion(code=code, max_points=max_points, name_vi=name_vi, name_en=name_en,
-                                        anchors=anchors))
+        subcriteria.append(
+            SubCriterion(code=code, max_points=max_points, name_vi=name_vi, name_en=name_en, anchors=anchors)
+        )
     return tuple(subcriteria)
 
 
-def _read_levels(
-    raw: object, where: str, source: str, problems: list[PolicyProblem]
-) -> tuple[tuple[str, str], ...]:
+def _read_levels(raw: object, where: str, source: str, problems: list[PolicyProblem]) -> tuple[tuple[str, str], ...]:
     """A sub-criterion's optional anchored scale: ``[{"vi": …, "en": …}, …]``, index 0 = level 1.
 
     Each level describes observable behaviour in both languages; N ≥ 2, and N may differ from one
@@ -531,6 +546,5 @@ def load_preset(policy_id_or_path: str) -> Policy:
     if candidate.suffix == ".json" and candidate.exists():
         return load_policy_file(candidate)
     raise PolicyError(
-        [PolicyProblem(policy_id_or_path, "--policy", "policy_not_found",
-                       {"known": ", ".join(shipped_preset_ids())})]
+        [PolicyProblem(policy_id_or_path, "--policy", "policy_not_found", {"known": ", ".join(shipped_preset_ids())})]
     )

@@ -79,10 +79,7 @@ class Outcome:
 
 def cap_for(base: int, share: Decimal, base_rule: str, rounding: str) -> int:
     """good_or_better: floor(share × base). good_only: largest x with x ≤ share × (base − x)."""
-    if base_rule == "good_only":
-        raw = share * base / (ONE + share)
-    else:
-        raw = share * base
+    raw = share * base / (ONE + share) if base_rule == "good_only" else share * base
     return floor_to_int(raw) if rounding == "floor" else half_up_to_int(raw)
 
 

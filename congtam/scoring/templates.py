@@ -74,8 +74,12 @@ class TemplateScore:
             inputs[weight_name] = {"key": "parameter", "name": f"{part.code}.weight", "value": exact_text(part.weight)}
             inputs[percent_name] = {"key": "component_percent", "code": part.code, "value": exact_text(part.percent)}
             terms.append(f"{weight_name} * {percent_name}")
-        return {"key": "template_score", "value": exact_text(self.score),
-                "formula": f"min(100, ({' + '.join(terms)}) / 100)", "inputs": inputs}
+        return {
+            "key": "template_score",
+            "value": exact_text(self.score),
+            "formula": f"min(100, ({' + '.join(terms)}) / 100)",
+            "inputs": inputs,
+        }
 
 
 def _problem(source: str, where: str, key: str, **params: object) -> PolicyProblem:
@@ -99,8 +103,9 @@ def _component(entry: object, where: str, source: str, problems: list[PolicyProb
         problems.append(_problem(source, f"{where}.code", "policy_code_unique"))
         return None
     if method not in METHODS:
-        problems.append(_problem(source, f"{where}.method", "template_unknown_method", method=method,
-                                 known=", ".join(METHODS)))
+        problems.append(
+            _problem(source, f"{where}.method", "template_unknown_method", method=method, known=", ".join(METHODS))
+        )
         return None
     try:
         weight = _number(entry.get("weight"))
@@ -113,8 +118,13 @@ def _component(entry: object, where: str, source: str, problems: list[PolicyProb
     if not isinstance(params, Mapping):
         problems.append(_problem(source, f"{where}.params", "policy_expected_object"))
         return None
-    base = dict(code=code, name_vi=str(name.get("vi", code)), name_en=str(name.get("en", code)),
-                method=method, weight=weight)
+    base = {
+        "code": code,
+        "name_vi": str(name.get("vi", code)),
+        "name_en": str(name.get("en", code)),
+        "method": method,
+        "weight": weight,
+    }
     try:
         if method == "anchored_scale":
             anchors = params.get("anchors")
@@ -205,12 +215,14 @@ def component_percent(component: Component, value: Any) -> Decimal:
         return target_achievement_percent(to_decimal(target), to_decimal(actual), component.target_rule)
     if component.method == "checklist":
         done = set(value)
-        return checklist_percent([ChecklistItem(label, weight, label in done)
-                                  for label, weight in component.checklist_labels])
+        return checklist_percent(
+            [ChecklistItem(label, weight, label in done) for label, weight in component.checklist_labels]
+        )
     points = to_decimal(value)
     if not ZERO <= points <= component.maximum_points:
-        raise MethodInputError("points_out_of_range", code=component.code, value=points,
-                               maximum=component.maximum_points)
+        raise MethodInputError(
+            "points_out_of_range", code=component.code, value=points, maximum=component.maximum_points
+        )
     return HUNDRED * points / component.maximum_points
 
 
@@ -231,5 +243,7 @@ def template_score(template: Template, inputs: Mapping[str, Any]) -> TemplateSco
 
 
 def template_components_summary(template: Template, lang: str = "vi") -> Sequence[str]:
-    return [f"{c.code}: {c.name_en if lang == 'en' else c.name_vi} ({c.method}, {exact_text(c.weight)})"
-            for c in template.components]
+    return [
+        f"{c.code}: {c.name_en if lang == 'en' else c.name_vi} ({c.method}, {exact_text(c.weight)})"
+        for c in template.components
+    ]

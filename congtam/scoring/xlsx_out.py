@@ -86,13 +86,20 @@ class Sheet:
     def xml(self) -> str:
         columns = ""
         if self.widths:
-            columns = "<cols>" + "".join(
-                f'<col min="{c + 1}" max="{c + 1}" width="{w + 0.7109375:.16G}" customWidth="1"/>'
-                for c, w in sorted(self.widths.items())) + "</cols>"
-        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f'{columns}<sheetData>{"".join(self.parts)}</sheetData></worksheet>')
+            columns = (
+                "<cols>"
+                + "".join(
+                    f'<col min="{c + 1}" max="{c + 1}" width="{w + 0.7109375:.16G}" customWidth="1"/>'
+                    for c, w in sorted(self.widths.items())
+                )
+                + "</cols>"
+            )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"{columns}<sheetData>{''.join(self.parts)}</sheetData></worksheet>"
+        )
 
 
 _STYLES = (
@@ -108,7 +115,7 @@ _STYLES = (
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>'
+    "</styleSheet>"
 )
 
 
@@ -117,7 +124,8 @@ def write_workbook(path: Path, sheets: Iterable[Sheet]) -> None:
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, len(sheets) + 1))
+        for i in range(1, len(sheets) + 1)
+    )
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -127,29 +135,38 @@ def write_workbook(path: Path, sheets: Iterable[Sheet]) -> None:
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        f'{overrides}</Types>')
+        f"{overrides}</Types>"
+    )
     root_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>')
+        'Target="xl/workbook.xml"/></Relationships>'
+    )
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-        + "".join(f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
-                  for i, s in enumerate(sheets, 1))
-        + "</sheets></workbook>")
+        + "".join(
+            f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, s in enumerate(sheets, 1)
+        )
+        + "</sheets></workbook>"
+    )
     workbook_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(f'<Relationship Id="rId{i}" '
-                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-                  f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+        + "".join(
+            f'<Relationship Id="rId{i}" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            f'Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
         + f'<Relationship Id="rId{len(sheets) + 1}" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-        'Target="styles.xml"/></Relationships>')
+        'Target="styles.xml"/></Relationships>'
+    )
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         package.writestr("[Content_Types].xml", content_types)
         package.writestr("_rels/.rels", root_rels)

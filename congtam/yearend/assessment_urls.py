@@ -7,6 +7,7 @@ from congtam.yearend import assessment_views as views
 urlpatterns = [
     path("<int:pk>/self-assessment/", views.self_assessment_view, name="self_assessment"),
     path("<int:pk>/self-assessments/", views.self_assessments_view, name="self_assessments"),
-    path("<int:pk>/people/<str:staff_code>/self-assessment/", views.self_assessment_for_view,
-         name="self_assessment_for"),
+    path(
+        "<int:pk>/people/<str:staff_code>/self-assessment/", views.self_assessment_for_view, name="self_assessment_for"
+    ),
 ]

@@ -29,8 +29,15 @@ def _criteria_year(pk) -> Year:
 def _initial(assessment: CriteriaSelfAssessment | None) -> dict:
     if assessment is None:
         return {"version": 0, "shared_criteria_met": True}
-    fields = ("report", "shared_criteria_met", "completion_percent", "exceeded_percent", "short_percent",
-              "proposed_level", *CriteriaSelfAssessment.UNIT_FIELDS)
+    fields = (
+        "report",
+        "shared_criteria_met",
+        "completion_percent",
+        "exceeded_percent",
+        "short_percent",
+        "proposed_level",
+        *CriteriaSelfAssessment.UNIT_FIELDS,
+    )
     initial = {name: getattr(assessment, name) for name in fields}
     for name, value in initial.items():
         if hasattr(value, "normalize"):
@@ -56,11 +63,18 @@ def _self_assessment_page(request, year: Year, person: Person, *, may_edit: bool
                 data = form.cleaned_data
                 try:
                     services.criteria_record(
-                        actor=request.user, year=year, person=person, report=data["report"],
+                        actor=request.user,
+                        year=year,
+                        person=person,
+                        report=data["report"],
                         shared_criteria_met=data["shared_criteria_met"],
-                        completion_percent=data["completion_percent"], exceeded_percent=data["exceeded_percent"],
-                        short_percent=data["short_percent"], proposed_level=data["proposed_level"],
-                        unit_results=form.unit_results(), expected_version=data["version"])
+                        completion_percent=data["completion_percent"],
+                        exceeded_percent=data["exceeded_percent"],
+                        short_percent=data["short_percent"],
+                        proposed_level=data["proposed_level"],
+                        unit_results=form.unit_results(),
+                        expected_version=data["version"],
+                    )
                 except ValidationError as error:  # a stale version too: ConcurrentEditError
                     attach_errors(form, error)
                 else:
@@ -69,9 +83,19 @@ def _self_assessment_page(request, year: Year, person: Person, *, may_edit: bool
             status = 400
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "yearend/self_assessment.html", {
-        "year": year, "person": person, "assessment": assessment, "form": form, "leader": leader,
-        "own": request.user.person_id == person.pk}, status=status)
+    return render(
+        request,
+        "yearend/self_assessment.html",
+        {
+            "year": year,
+            "person": person,
+            "assessment": assessment,
+            "form": form,
+            "leader": leader,
+            "own": request.user.person_id == person.pk,
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,8 +116,9 @@ def self_assessment_for_view(request, pk, staff_code):
     if request.method == "POST":
         require(selectors.is_hr(request.user))
     require(selectors.in_year(year, person))
-    return _self_assessment_page(request, year, person, may_edit=selectors.is_hr(request.user),
-                                 redirect_to=request.path)
+    return _self_assessment_page(
+        request, year, person, may_edit=selectors.is_hr(request.user), redirect_to=request.path
+    )
 
 
 @require_GET
@@ -106,6 +131,16 @@ def self_assessments_view(request, pk):
     people = selectors.self_assessment_list(viewer=request.user, year=year, unit=unit, missing_only=missing_only)
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     units = Unit.objects.filter(pk__in=year.units.values("pk")).order_by("path")
-    return render(request, "yearend/self_assessments.html", {
-        "year": year, "page": page, "rows": selectors.assessment_rows(page.object_list), "unit": unit,
-        "missing_only": missing_only, "units": units, "is_hr": selectors.is_hr(request.user)})
+    return render(
+        request,
+        "yearend/self_assessments.html",
+        {
+            "year": year,
+            "page": page,
+            "rows": selectors.assessment_rows(page.object_list),
+            "unit": unit,
+            "missing_only": missing_only,
+            "units": units,
+            "is_hr": selectors.is_hr(request.user),
+        },
+    )

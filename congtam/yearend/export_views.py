@@ -80,16 +80,26 @@ def exports_view(request, pk):
     """The year's documents: the summaries for those who may read them, and the archive for HR."""
     year = get_object_or_404(Year.objects.select_related("agency"), pk=pk)
     require(exports.may_download_summary(request.user, None))
-    return render(request, "yearend/exports/exports.html", {
-        "year": year, "units": _units(year), "can_build": exports.may_build_archive(request.user),
-        "archives": Job.objects.filter(kind=FORMS_ARCHIVE, params__year_id=year.pk).order_by("-created_at")[:20]
-        if exports.may_build_archive(request.user) else []})
+    return render(
+        request,
+        "yearend/exports/exports.html",
+        {
+            "year": year,
+            "units": _units(year),
+            "can_build": exports.may_build_archive(request.user),
+            "archives": Job.objects.filter(kind=FORMS_ARCHIVE, params__year_id=year.pk).order_by("-created_at")[:20]
+            if exports.may_build_archive(request.user)
+            else [],
+        },
+    )
 
 
 def _archive_key(year: Year, unit: Unit | None) -> str:
     """The same scope with nothing changed since is the same archive; any change makes a new one."""
     totals = exports.scope(year, unit).aggregate(people=Count("pk"), versions=Sum("version"))
-    return f"{FORMS_ARCHIVE}:{year.pk}:{unit.code if unit else ''}:{year.version}:{totals['people']}:{totals['versions']}"
+    return (
+        f"{FORMS_ARCHIVE}:{year.pk}:{unit.code if unit else ''}:{year.version}:{totals['people']}:{totals['versions']}"
+    )
 
 
 @require_POST
@@ -100,8 +110,12 @@ def forms_archive_start_view(request, pk):
     unit = get_object_or_404(Unit, code=code) if code else None
     try:
         job = job_services.job_start(
-            actor=request.user, kind=FORMS_ARCHIVE, params={"year_id": year.pk, "unit_code": code},
-            key=_archive_key(year, unit), label=exports.archive_title(year, unit))
+            actor=request.user,
+            kind=FORMS_ARCHIVE,
+            params={"year_id": year.pk, "unit_code": code},
+            key=_archive_key(year, unit),
+            label=exports.archive_title(year, unit),
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -117,5 +131,6 @@ def forms_archive_download_view(request, job_id):
     if job.state != JobState.SUCCEEDED or not path.is_file():
         raise Http404
     exports.archive_downloaded(actor=request.user, job=job)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=safe_filename(f"{job.label}.zip"),
-                        content_type="application/zip")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=safe_filename(f"{job.label}.zip"), content_type="application/zip"
+    )

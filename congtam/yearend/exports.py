@@ -18,8 +18,8 @@ from django.db import transaction
 from congtam.accounts.models import Role
 from congtam.audit.services import audit_record
 from congtam.documents import Category, EvaluationFormData, SelfAssessment, Signature, UnitSummaryRow
-from congtam.org.models import Person, Unit, UnitRole
 from congtam.org.models import Category as StaffCategory
+from congtam.org.models import Person, Unit, UnitRole
 from congtam.scoring.levels import Level
 from congtam.yearend import export_events, rules
 from congtam.yearend.models import Classification, CriteriaSelfAssessment, LevelChange, Model, Year
@@ -27,12 +27,19 @@ from congtam.yearend.models import Classification, CriteriaSelfAssessment, Level
 BATCH = 200
 FORM_FORMATS = ("docx", "pdf")
 # A contract worker files the form of a public employee (the form of a working contract).
-FORM_CATEGORY = {StaffCategory.CAN_BO: Category.CAN_BO, StaffCategory.CONG_CHUC: Category.CONG_CHUC,
-                 StaffCategory.VIEN_CHUC: Category.VIEN_CHUC, StaffCategory.HOP_DONG: Category.VIEN_CHUC}
+FORM_CATEGORY = {
+    StaffCategory.CAN_BO: Category.CAN_BO,
+    StaffCategory.CONG_CHUC: Category.CONG_CHUC,
+    StaffCategory.VIEN_CHUC: Category.VIEN_CHUC,
+    StaffCategory.HOP_DONG: Category.VIEN_CHUC,
+}
 SUMMARY_ROLES = frozenset({Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR})
 FORM_READERS = frozenset({Role.HR, Role.ADMIN, Role.INSPECTOR})
-CHANGE_WORDS = {"calibration": "Điều chỉnh khi cân đối", "appeal": "Quyết định giải quyết kiến nghị",
-                "amendment": "Điều chỉnh sau khi khóa sổ"}
+CHANGE_WORDS = {
+    "calibration": "Điều chỉnh khi cân đối",
+    "appeal": "Quyết định giải quyết kiến nghị",
+    "amendment": "Điều chỉnh sau khi khóa sổ",
+}
 
 
 def _active(user) -> bool:
@@ -48,7 +55,10 @@ def may_download_form(user, classification: Classification) -> bool:
         return True
     person_id = getattr(user, "person_id", None)
     return person_id is not None and person_id in (
-        classification.person_id, classification.evaluator_id, classification.approver_id)
+        classification.person_id,
+        classification.evaluator_id,
+        classification.approver_id,
+    )
 
 
 def may_download_summary(user, unit: Unit | None) -> bool:
@@ -60,8 +70,9 @@ def may_download_summary(user, unit: Unit | None) -> bool:
         return True
     if unit is None or getattr(user, "person_id", None) is None:
         return False
-    return Person.objects.filter(pk=user.person_id, is_active=True, unit_role=UnitRole.HEAD,
-                                 unit_id__in=[*unit.ancestor_ids(), unit.pk]).exists()
+    return Person.objects.filter(
+        pk=user.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
+    ).exists()
 
 
 def may_build_archive(user) -> bool:
@@ -99,9 +110,11 @@ def _criteria_text(assessment: CriteriaSelfAssessment | None) -> str:
     if assessment is None:
         return ""
     shared = "Đạt" if assessment.shared_criteria_met else "Chưa đạt"
-    return (f"{shared} các tiêu chí chung. Hoàn thành {_percent(assessment.completion_percent)}% nhiệm vụ; "
-            f"vượt {_percent(assessment.exceeded_percent)}%; "
-            f"{_percent(assessment.short_percent)}% chưa bảo đảm chất lượng, tiến độ, hiệu quả.")
+    return (
+        f"{shared} các tiêu chí chung. Hoàn thành {_percent(assessment.completion_percent)}% nhiệm vụ; "
+        f"vượt {_percent(assessment.exceeded_percent)}%; "
+        f"{_percent(assessment.short_percent)}% chưa bảo đảm chất lượng, tiến độ, hiệu quả."
+    )
 
 
 def _points_text(classification: Classification) -> str:
@@ -126,8 +139,9 @@ def _result(classification: Classification) -> Level | None:
     return _level(classification.amended_level or classification.approved_level)
 
 
-def _form(classification: Classification, assessment: CriteriaSelfAssessment | None,
-          changes: list[LevelChange]) -> EvaluationFormData:
+def _form(
+    classification: Classification, assessment: CriteriaSelfAssessment | None, changes: list[LevelChange]
+) -> EvaluationFormData:
     year, person = classification.year, classification.person
     criteria = year.model == Model.CRITERIA
     position = person.position
@@ -140,7 +154,8 @@ def _form(classification: Classification, assessment: CriteriaSelfAssessment | N
         category=FORM_CATEGORY.get(person.category, Category.CONG_CHUC),
         year=year.year,
         self_assessment=SelfAssessment(
-            task_results=_criteria_text(assessment) if criteria else _points_text(classification)),
+            task_results=_criteria_text(assessment) if criteria else _points_text(classification)
+        ),
         rank=position.rank if position else "",
         is_leader=person.unit_role in (UnitRole.HEAD, UnitRole.DEPUTY),
         proposed_level=_proposed(classification, assessment),
@@ -148,10 +163,14 @@ def _form(classification: Classification, assessment: CriteriaSelfAssessment | N
         result_level=_result(classification),
         score=None if criteria else classification.exact_score,
         person_signature=Signature(title="NGƯỜI TỰ NHẬN XÉT", name=person.full_name),
-        manager_signature=(Signature(title="NGƯỜI QUẢN LÝ TRỰC TIẾP", name=evaluator.full_name)
-                           if evaluator and evaluator.pk != (approver.pk if approver else None) else None),
-        authority_signature=Signature(title="NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ",
-                                      name=approver.full_name if approver else ""),
+        manager_signature=(
+            Signature(title="NGƯỜI QUẢN LÝ TRỰC TIẾP", name=evaluator.full_name)
+            if evaluator and evaluator.pk != (approver.pk if approver else None)
+            else None
+        ),
+        authority_signature=Signature(
+            title="NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ", name=approver.full_name if approver else ""
+        ),
     )
 
 
@@ -161,8 +180,9 @@ def _forms_of(classifications: list[Classification]) -> list[EvaluationFormData]
         return []
     year_id = classifications[0].year_id
     people = [row.person_id for row in classifications]
-    assessments = {row.person_id: row for row in
-                   CriteriaSelfAssessment.objects.filter(year_id=year_id, person_id__in=people)}
+    assessments = {
+        row.person_id: row for row in CriteriaSelfAssessment.objects.filter(year_id=year_id, person_id__in=people)
+    }
     changes: dict[int, list[LevelChange]] = defaultdict(list)
     for change in LevelChange.objects.filter(classification__in=classifications).order_by("changed_at", "pk"):
         changes[change.classification_id].append(change)
@@ -190,8 +210,10 @@ def forms(year: Year, unit: Unit | None = None, *, batch: int = BATCH) -> Iterat
 
 
 # --- the summary -----------------------------------------------------------------------------------
-FACTS_WITHHELD = ("Mức xếp loại theo sự kiện đã ghi nhận (thông tin nhạy cảm: chỉ bộ phận tổ chức cán bộ, "
-                  "cấp có thẩm quyền và người được đánh giá được xem)")
+FACTS_WITHHELD = (
+    "Mức xếp loại theo sự kiện đã ghi nhận (thông tin nhạy cảm: chỉ bộ phận tổ chức cán bộ, "
+    "cấp có thẩm quyền và người được đánh giá được xem)"
+)
 
 
 def facts_fired(row: Classification) -> bool:
@@ -228,25 +250,46 @@ def _note(row: Classification, facts_visible: bool, tally: SummaryFacts) -> str:
     return "; ".join(parts)
 
 
-def summary_rows(year: Year, unit: Unit | None = None, *, facts_visible: bool = True,
-                 tally: SummaryFacts | None = None) -> Iterator[UnitSummaryRow]:
+def summary_rows(
+    year: Year, unit: Unit | None = None, *, facts_visible: bool = True, tally: SummaryFacts | None = None
+) -> Iterator[UnitSummaryRow]:
     """One row per person of the scope in one query: name, unit, group, score, proposed and approved
     level, over quota, reasons (the group, over quota and the reasons go in the note column). Where a
     fact decided the level, its reasons are written only if ``facts_visible``; ``tally`` counts
     those rows for the audit entry of the export."""
     tally = tally if tally is not None else SummaryFacts()
-    rows = scope(year, unit).select_related("person__position", "unit").only(
-        "pk", "group", "score_exact", "proposed_level", "approved_level", "amended_level", "over_quota",
-        "explanation", "person__full_name", "person__category", "person__unit_role", "person__position__title",
-        "unit__name", "unit__path")
+    rows = (
+        scope(year, unit)
+        .select_related("person__position", "unit")
+        .only(
+            "pk",
+            "group",
+            "score_exact",
+            "proposed_level",
+            "approved_level",
+            "amended_level",
+            "over_quota",
+            "explanation",
+            "person__full_name",
+            "person__category",
+            "person__unit_role",
+            "person__position__title",
+            "unit__name",
+            "unit__path",
+        )
+    )
     for row in rows.iterator(chunk_size=BATCH):
         person = row.person
         yield UnitSummaryRow(
-            person_name=person.full_name, unit=row.unit.name,
+            person_name=person.full_name,
+            unit=row.unit.name,
             position=person.position.title if person.position else person.get_unit_role_display(),
-            category=FORM_CATEGORY.get(person.category), score=row.exact_score,
-            proposed_level=_level(row.proposed_level), result_level=_result(row),
-            note=_note(row, facts_visible, tally))
+            category=FORM_CATEGORY.get(person.category),
+            score=row.exact_score,
+            proposed_level=_level(row.proposed_level),
+            result_level=_result(row),
+            note=_note(row, facts_visible, tally),
+        )
 
 
 def summary_title(year: Year, unit: Unit | None) -> str:
@@ -262,23 +305,35 @@ def archive_title(year: Year, unit: Unit | None) -> str:
 # --- each download in the audit trail --------------------------------------------------------------
 @transaction.atomic
 def form_downloaded(*, actor, classification: Classification, extension: str) -> None:
-    audit_record(actor=actor, event=export_events.FORM_DOWNLOADED, subject=classification,
-                 new={"year": classification.year.year, "person": classification.person.staff_code,
-                      "format": extension})
+    audit_record(
+        actor=actor,
+        event=export_events.FORM_DOWNLOADED,
+        subject=classification,
+        new={"year": classification.year.year, "person": classification.person.staff_code, "format": extension},
+    )
 
 
 @transaction.atomic
 def summary_downloaded(*, actor, year: Year, unit: Unit | None, facts: SummaryFacts | None = None) -> None:
     facts = facts or SummaryFacts()
-    audit_record(actor=actor, event=export_events.SUMMARY_DOWNLOADED, subject=year,
-                 new={"year": year.year, "unit": unit.code if unit is not None else "",
-                      "facts_shown": facts.shown, "facts_withheld": facts.withheld})
+    audit_record(
+        actor=actor,
+        event=export_events.SUMMARY_DOWNLOADED,
+        subject=year,
+        new={
+            "year": year.year,
+            "unit": unit.code if unit is not None else "",
+            "facts_shown": facts.shown,
+            "facts_withheld": facts.withheld,
+        },
+    )
 
 
 @transaction.atomic
 def minutes_downloaded(*, actor, meeting, year: Year, unit: Unit) -> None:
-    audit_record(actor=actor, event=export_events.MINUTES_DOWNLOADED, subject=meeting,
-                 new={"year": year.year, "unit": unit.code})
+    audit_record(
+        actor=actor, event=export_events.MINUTES_DOWNLOADED, subject=meeting, new={"year": year.year, "unit": unit.code}
+    )
 
 
 @transaction.atomic

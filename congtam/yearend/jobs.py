@@ -40,8 +40,11 @@ def proposals(job, *, year_id: int) -> dict:
         job.progress(step, steps)
 
     run = services.proposals_compute(actor=job.created_by, year=year, progress=report)
-    return {"url": reverse("yearend:year", kwargs={"pk": year.pk}), "classified": run.classified,
-            "missing": len(run.missing)}
+    return {
+        "url": reverse("yearend:year", kwargs={"pk": year.pk}),
+        "classified": run.classified,
+        "missing": len(run.missing),
+    }
 
 
 @transaction.atomic
@@ -55,9 +58,13 @@ def proposals_start(*, actor, year: Year) -> Job:
         raise problem
     services.year_policy(year)
     last = services.proposals_last_run(year)
-    return job_start(actor=actor, kind=PROPOSALS, params={"year_id": year.pk},
-                     key=f"{PROPOSALS}:{year.pk}:{last.seq if last else 0}",
-                     label=_("Compute the engine's proposals for %(year)s") % {"year": year})
+    return job_start(
+        actor=actor,
+        kind=PROPOSALS,
+        params={"year_id": year.pk},
+        key=f"{PROPOSALS}:{year.pk}:{last.seq if last else 0}",
+        label=_("Compute the engine's proposals for %(year)s") % {"year": year},
+    )
 
 
 # --- the archive of the evaluation forms -----------------------------------------------------------
@@ -85,9 +92,16 @@ def forms_archive(job, *, year_id: int, unit_code: str = "") -> dict:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     with partial.open("wb") as output:
-        names = evaluation_forms_archive_to(output, exports.forms(year, unit), formats=exports.FORM_FORMATS,
-                                            on_progress=lambda done: job.progress(done, total),
-                                            processes=archive_processes(total))
+        names = evaluation_forms_archive_to(
+            output,
+            exports.forms(year, unit),
+            formats=exports.FORM_FORMATS,
+            on_progress=lambda done: job.progress(done, total),
+            processes=archive_processes(total),
+        )
     os.replace(partial, target)
-    return {"url": reverse("yearend:forms_archive_download", kwargs={"job_id": job.pk}), "people": total,
-            "files": len(names)}
+    return {
+        "url": reverse("yearend:forms_archive_download", kwargs={"job_id": job.pk}),
+        "people": total,
+        "files": len(names),
+    }

@@ -11,8 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from congtam.org.models import Person, Unit
 from congtam.yearend.meetings import QUESTIONS
 
-__all__ = ["FeedbackAnswer", "FeedbackRound", "MeetingAmendment", "MeetingAttendance", "MeetingDiscussion",
-           "UnitMeeting"]
+__all__ = [
+    "FeedbackAnswer",
+    "FeedbackRound",
+    "MeetingAmendment",
+    "MeetingAttendance",
+    "MeetingDiscussion",
+    "UnitMeeting",
+]
 
 
 class UnitMeeting(models.Model):
@@ -29,8 +35,9 @@ class UnitMeeting(models.Model):
     agenda = models.TextField(_("agenda"))
     adopted = models.BooleanField(_("minutes adopted"), default=False)
     adopted_at = models.DateTimeField(_("minutes adopted at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -38,8 +45,9 @@ class UnitMeeting(models.Model):
         verbose_name_plural = _("unit meetings")
         constraints = [
             models.UniqueConstraint(fields=["year", "unit"], name="yearend_meeting_unique"),
-            models.CheckConstraint(condition=Q(adopted=False) | Q(adopted_at__isnull=False),
-                                   name="yearend_meeting_adopted_at"),
+            models.CheckConstraint(
+                condition=Q(adopted=False) | Q(adopted_at__isnull=False), name="yearend_meeting_adopted_at"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,8 +55,9 @@ class UnitMeeting(models.Model):
 
 
 class MeetingAttendance(models.Model):
-    meeting = models.ForeignKey(UnitMeeting, verbose_name=_("unit meeting"), on_delete=models.CASCADE,
-                                related_name="attendances")
+    meeting = models.ForeignKey(
+        UnitMeeting, verbose_name=_("unit meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     present = models.BooleanField(_("present"))
 
@@ -61,8 +70,9 @@ class MeetingAttendance(models.Model):
 class MeetingDiscussion(models.Model):
     """One person discussed at the meeting."""
 
-    meeting = models.ForeignKey(UnitMeeting, verbose_name=_("unit meeting"), on_delete=models.CASCADE,
-                                related_name="discussions")
+    meeting = models.ForeignKey(
+        UnitMeeting, verbose_name=_("unit meeting"), on_delete=models.CASCADE, related_name="discussions"
+    )
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     presentation = models.TextField(_("summary of the person's presentation"))
     comments = models.TextField(_("colleagues' comments"), blank=True)
@@ -79,25 +89,28 @@ class MeetingDiscussion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="yearend_discussion_unique"),
             models.CheckConstraint(
-                condition=Q(vote_held=False, votes_for__isnull=True, votes_against__isnull=True,
-                            votes_abstain__isnull=True)
+                condition=Q(
+                    vote_held=False, votes_for__isnull=True, votes_against__isnull=True, votes_abstain__isnull=True
+                )
                 | Q(vote_held=True, votes_for__isnull=False, votes_against__isnull=False, votes_abstain__isnull=False),
-                name="yearend_discussion_votes"),
+                name="yearend_discussion_votes",
+            ),
         ]
 
 
 class MeetingAmendment(models.Model):
     """A correction to adopted minutes: what changed, why, by whom. The audit log keeps both."""
 
-    meeting = models.ForeignKey(UnitMeeting, verbose_name=_("unit meeting"), on_delete=models.CASCADE,
-                                related_name="amendments")
-    person = models.ForeignKey(Person, verbose_name=_("person discussed"), on_delete=models.PROTECT,
-                               related_name="+")
+    meeting = models.ForeignKey(
+        UnitMeeting, verbose_name=_("unit meeting"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("person discussed"), on_delete=models.PROTECT, related_name="+")
     old = models.JSONField(_("before"))
     new = models.JSONField(_("after"))
     reason = models.TextField(_("reason"))
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("amended by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("amended by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     amended_at = models.DateTimeField(_("amended at"), auto_now_add=True)
 
     class Meta:
@@ -109,17 +122,25 @@ class MeetingAmendment(models.Model):
 class FeedbackRound(models.Model):
     """HR asks the people of a unit for feedback on each other for the year."""
 
-    year = models.ForeignKey("yearend.Year", verbose_name=_("year"), on_delete=models.CASCADE,
-                             related_name="feedback_rounds")
+    year = models.ForeignKey(
+        "yearend.Year", verbose_name=_("year"), on_delete=models.CASCADE, related_name="feedback_rounds"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     # Aggregates appear only once the round is closed: while answers still arrive, the change of a
     # mean between two reads would give away the answer that came in between.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("colleague feedback round")
@@ -135,12 +156,15 @@ class FeedbackAnswer(models.Model):
     """One colleague's answer about another. ``author`` is kept only to refuse a second answer about
     the same colleague: it is never shown to anyone, HR included, and no selector returns it."""
 
-    round = models.ForeignKey(FeedbackRound, verbose_name=_("colleague feedback round"), on_delete=models.CASCADE,
-                              related_name="answers")
-    subject = models.ForeignKey(Person, verbose_name=_("person the answer is about"), on_delete=models.PROTECT,
-                                related_name="+")
-    author = models.ForeignKey(Person, verbose_name=_("author (never shown)"), on_delete=models.PROTECT,
-                               related_name="+")
+    round = models.ForeignKey(
+        FeedbackRound, verbose_name=_("colleague feedback round"), on_delete=models.CASCADE, related_name="answers"
+    )
+    subject = models.ForeignKey(
+        Person, verbose_name=_("person the answer is about"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        Person, verbose_name=_("author (never shown)"), on_delete=models.PROTECT, related_name="+"
+    )
     q_deadlines = _level_field(QUESTIONS[0])
     q_quality = _level_field(QUESTIONS[1])
     q_cooperation = _level_field(QUESTIONS[2])
@@ -152,7 +176,12 @@ class FeedbackAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "subject", "author"], name="yearend_feedback_once"),
             models.CheckConstraint(condition=~Q(subject=F("author")), name="yearend_feedback_not_self"),
-            *[models.CheckConstraint(condition=Q(**{f"{q.field}__gte": 1, f"{q.field}__lte": 5}),
-                                     name=f"yearend_feedback_{q.field}_range") for q in QUESTIONS],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{q.field}__gte": 1, f"{q.field}__lte": 5}),
+                    name=f"yearend_feedback_{q.field}_range",
+                )
+                for q in QUESTIONS
+            ],
         ]
         indexes = [models.Index(fields=["round", "subject"], name="yearend_feedback_subject")]

@@ -44,8 +44,11 @@ def may_manage_meeting(viewer, unit: Unit) -> bool:
 
 
 def _is_member(viewer, unit: Unit) -> bool:
-    return (_active(viewer) and viewer.person_id is not None
-            and Person.objects.filter(pk=viewer.person_id, unit=unit, is_active=True).exists())
+    return (
+        _active(viewer)
+        and viewer.person_id is not None
+        and Person.objects.filter(pk=viewer.person_id, unit=unit, is_active=True).exists()
+    )
 
 
 def may_see_meeting(viewer, unit: Unit) -> bool:
@@ -68,7 +71,7 @@ def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
     """The meeting of the unit for the year as its minutes read. PermissionError for anyone else."""
     if not may_see_meeting(viewer, unit):
         raise PermissionError("the minutes are seen by HR, the unit's heads and its people")
-    meeting = (UnitMeeting.objects.filter(year=year, unit=unit).select_related("chair", "secretary").first())
+    meeting = UnitMeeting.objects.filter(year=year, unit=unit).select_related("chair", "secretary").first()
     if meeting is None:
         return Minutes(None, [], [], [], [])
     attendances = list(meeting.attendances.select_related("person").order_by("person__sort_key", "person__staff_code"))
@@ -76,11 +79,15 @@ def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
         meeting=meeting,
         present=[row.person for row in attendances if row.present],
         absent=[row.person for row in attendances if not row.present],
-        discussions=list(meeting.discussions.select_related("person").order_by("person__sort_key",
-                                                                                "person__staff_code")),
+        discussions=list(
+            meeting.discussions.select_related("person").order_by("person__sort_key", "person__staff_code")
+        ),
         amendments=list(meeting.amendments.select_related("person", "amended_by")),
-        self_proposed=dict(CriteriaSelfAssessment.objects.filter(year=year, person__unit=unit)
-                           .exclude(proposed_level="").values_list("person_id", "proposed_level")),
+        self_proposed=dict(
+            CriteriaSelfAssessment.objects.filter(year=year, person__unit=unit)
+            .exclude(proposed_level="")
+            .values_list("person_id", "proposed_level")
+        ),
     )
 
 
@@ -110,9 +117,11 @@ def _aggregates(feedback_round: FeedbackRound, people: list[Person]) -> list[Agg
     if feedback_round.closed_at is None:
         return [Aggregate(person, None, None) for person in people]
     rows = {
-        row["subject_id"]: row for row in FeedbackAnswer.objects.filter(
-            round=feedback_round, subject__in=[person.pk for person in people]).values("subject_id").annotate(
-            answers=Count("pk"), **{field: Avg(field) for field in meetings.QUESTION_FIELDS}).order_by()
+        row["subject_id"]: row
+        for row in FeedbackAnswer.objects.filter(round=feedback_round, subject__in=[person.pk for person in people])
+        .values("subject_id")
+        .annotate(answers=Count("pk"), **{field: Avg(field) for field in meetings.QUESTION_FIELDS})
+        .order_by()
     }
     result = []
     for person in people:
@@ -159,15 +168,22 @@ def feedback_colleagues(*, viewer, feedback_round: FeedbackRound) -> list[tuple[
     them (the viewer's own answers only)."""
     if not may_answer(viewer, feedback_round):
         return []
-    answered = set(FeedbackAnswer.objects.filter(round=feedback_round, author_id=viewer.person_id)
-                   .values_list("subject_id", flat=True))
-    return [(person, person.pk in answered) for person in people_of(feedback_round.unit)
-            if person.pk != viewer.person_id]
+    answered = set(
+        FeedbackAnswer.objects.filter(round=feedback_round, author_id=viewer.person_id).values_list(
+            "subject_id", flat=True
+        )
+    )
+    return [
+        (person, person.pk in answered) for person in people_of(feedback_round.unit) if person.pk != viewer.person_id
+    ]
 
 
 def feedback_rounds_of(*, viewer, year: Year) -> list[FeedbackRound]:
     """The rounds the viewer takes part in (their own unit's) for the year."""
     if not _active(viewer) or viewer.person_id is None:
         return []
-    return list(FeedbackRound.objects.filter(year=year, unit__people__pk=viewer.person_id,
-                                             unit__people__is_active=True).select_related("year", "unit"))
+    return list(
+        FeedbackRound.objects.filter(
+            year=year, unit__people__pk=viewer.person_id, unit__people__is_active=True
+        ).select_related("year", "unit")
+    )

@@ -44,8 +44,13 @@ LEADERS = (UnitRole.HEAD, UnitRole.DEPUTY)
 def _require_year_open(year: Year) -> Year:
     year = Year.objects.get(pk=year.pk)
     if year.state not in OPEN_STATES:
-        raise ValidationError(_("The unit meeting and colleague feedback are recorded before approval; this year "
-                                "is at the step “%(state)s”.") % {"state": year.get_state_display()})
+        raise ValidationError(
+            _(
+                "The unit meeting and colleague feedback are recorded before approval; this year "
+                "is at the step “%(state)s”."
+            )
+            % {"state": year.get_state_display()}
+        )
     return year
 
 
@@ -74,8 +79,12 @@ def _paragraphs(value: str | None) -> str:
 def _locked_meeting(meeting: UnitMeeting, version: int | None) -> UnitMeeting:
     locked = UnitMeeting.objects.select_for_update().select_related("year", "unit").get(pk=meeting.pk)
     if version is not None and locked.version != version:
-        raise ConcurrentEditError(_("Someone else changed these minutes while you were working on them. Nothing "
-                                    "was overwritten: reload the page to see their change, then make yours again."))
+        raise ConcurrentEditError(
+            _(
+                "Someone else changed these minutes while you were working on them. Nothing "
+                "was overwritten: reload the page to see their change, then make yours again."
+            )
+        )
     return locked
 
 
@@ -85,8 +94,19 @@ def _subject(meeting: UnitMeeting) -> Subject:
 
 # --- the unit meeting ------------------------------------------------------------------------
 @transaction.atomic
-def meeting_record(*, actor, year: Year, unit: Unit, date: Date, place: str, chair: Person, secretary: Person,
-                   agenda: str, present: Iterable[int], version: int | None = None) -> UnitMeeting:
+def meeting_record(
+    *,
+    actor,
+    year: Year,
+    unit: Unit,
+    date: Date,
+    place: str,
+    chair: Person,
+    secretary: Person,
+    agenda: str,
+    present: Iterable[int],
+    version: int | None = None,
+) -> UnitMeeting:
     """Record (or correct, before adoption) the meeting: when, where, who chaired and took the
     minutes, the agenda, and which people of the unit were present."""
     _require_manager(actor, unit)
@@ -112,8 +132,9 @@ def meeting_record(*, actor, year: Year, unit: Unit, date: Date, place: str, cha
     meeting = UnitMeeting.objects.filter(year=year, unit=unit).first()
     old = None
     if meeting is None:
-        meeting = UnitMeeting.objects.create(year=year, unit=unit, chair=chair, secretary=secretary,
-                                             recorded_by=actor, **values)
+        meeting = UnitMeeting.objects.create(
+            year=year, unit=unit, chair=chair, secretary=secretary, recorded_by=actor, **values
+        )
     else:
         meeting = _locked_meeting(meeting, version)
         if meeting.adopted:
@@ -125,29 +146,50 @@ def meeting_record(*, actor, year: Year, unit: Unit, date: Date, place: str, cha
         meeting.save()
         meeting.attendances.all().delete()
     MeetingAttendance.objects.bulk_create(
-        MeetingAttendance(meeting=meeting, person_id=pk, present=pk in present_ids) for pk in people)
-    audit_record(actor=actor, event=meetings.MEETING_RECORDED, subject=_subject(meeting), old=old,
-                 new=_header(meeting))
+        MeetingAttendance(meeting=meeting, person_id=pk, present=pk in present_ids) for pk in people
+    )
+    audit_record(actor=actor, event=meetings.MEETING_RECORDED, subject=_subject(meeting), old=old, new=_header(meeting))
     return meeting
 
 
 def _header(meeting: UnitMeeting) -> dict:
-    return {"date": meeting.date.strftime("%d/%m/%Y"), "place": meeting.place, "chair": meeting.chair_id,
-            "secretary": meeting.secretary_id, "agenda": meeting.agenda,
-            "present": sorted(meeting.attendances.filter(present=True).values_list("person_id", flat=True))}
+    return {
+        "date": meeting.date.strftime("%d/%m/%Y"),
+        "place": meeting.place,
+        "chair": meeting.chair_id,
+        "secretary": meeting.secretary_id,
+        "agenda": meeting.agenda,
+        "present": sorted(meeting.attendances.filter(present=True).values_list("person_id", flat=True)),
+    }
 
 
-def _discussion_values(meeting: UnitMeeting, person: Person, *, presentation: str, comments: str,
-                       proposed_level: str, vote_held: bool, votes_for: int | None, votes_against: int | None,
-                       votes_abstain: int | None, party_committee_opinion: str) -> dict:
+def _discussion_values(
+    meeting: UnitMeeting,
+    person: Person,
+    *,
+    presentation: str,
+    comments: str,
+    proposed_level: str,
+    vote_held: bool,
+    votes_for: int | None,
+    votes_against: int | None,
+    votes_abstain: int | None,
+    party_committee_opinion: str,
+) -> dict:
     """The discussion as it will be kept, or every reason it cannot be, at once."""
     errors = {}
     if person.unit_id != meeting.unit_id:
         errors["person"] = _("Only people of the unit are discussed at its meeting.")
-    values = {"presentation": _paragraphs(presentation), "comments": _paragraphs(comments),
-              "proposed_level": proposed_level, "vote_held": bool(vote_held),
-              "party_committee_opinion": _paragraphs(party_committee_opinion),
-              "votes_for": None, "votes_against": None, "votes_abstain": None}
+    values = {
+        "presentation": _paragraphs(presentation),
+        "comments": _paragraphs(comments),
+        "proposed_level": proposed_level,
+        "vote_held": bool(vote_held),
+        "party_committee_opinion": _paragraphs(party_committee_opinion),
+        "votes_for": None,
+        "votes_against": None,
+        "votes_abstain": None,
+    }
     if not values["presentation"]:
         errors["presentation"] = _("Summarise what the person presented.")
     if proposed_level not in LevelCode.values:
@@ -159,7 +201,9 @@ def _discussion_values(meeting: UnitMeeting, person: Person, *, presentation: st
             errors["votes_for"] = _("Give the votes for, against and abstentions (0 where none).")
         elif sum(votes.values()) > present:
             errors["votes_for"] = _("%(votes)s votes were counted but only %(present)s people were present.") % {
-                "votes": sum(votes.values()), "present": present}
+                "votes": sum(votes.values()),
+                "present": present,
+            }
         values.update(votes)
     if person.unit_role in LEADERS and not values["party_committee_opinion"]:
         errors["party_committee_opinion"] = _("For a head or deputy head, record the Party committee's opinion.")
@@ -171,14 +215,25 @@ def _discussion_values(meeting: UnitMeeting, person: Person, *, presentation: st
 def _discussion_snapshot(discussion: MeetingDiscussion | None) -> dict | None:
     if discussion is None:
         return None
-    return {name: getattr(discussion, name) for name in (
-        "presentation", "comments", "proposed_level", "vote_held", "votes_for", "votes_against", "votes_abstain",
-        "party_committee_opinion")}
+    return {
+        name: getattr(discussion, name)
+        for name in (
+            "presentation",
+            "comments",
+            "proposed_level",
+            "vote_held",
+            "votes_for",
+            "votes_against",
+            "votes_abstain",
+            "party_committee_opinion",
+        )
+    }
 
 
 @transaction.atomic
-def meeting_discussion_record(*, actor, meeting: UnitMeeting, person: Person, version: int | None = None,
-                              **discussion) -> MeetingDiscussion:
+def meeting_discussion_record(
+    *, actor, meeting: UnitMeeting, person: Person, version: int | None = None, **discussion
+) -> MeetingDiscussion:
     """Record what was said about one person: their presentation, colleagues' comments, the proposed
     level and, where a vote was held, its count; for a head or deputy, the Party committee's opinion."""
     refuse_own_record(actor, person.pk)  # the minutes about oneself are written by HR
@@ -193,8 +248,13 @@ def meeting_discussion_record(*, actor, meeting: UnitMeeting, person: Person, ve
     record, _created = MeetingDiscussion.objects.update_or_create(meeting=meeting, person=person, defaults=values)
     meeting.version += 1
     meeting.save(update_fields=["version"])
-    audit_record(actor=actor, event=meetings.MEETING_DISCUSSION_RECORDED, subject=_subject(meeting),
-                 old=old, new={"person": person.staff_code, **_discussion_snapshot(record)})
+    audit_record(
+        actor=actor,
+        event=meetings.MEETING_DISCUSSION_RECORDED,
+        subject=_subject(meeting),
+        old=old,
+        new={"person": person.staff_code, **_discussion_snapshot(record)},
+    )
     return record
 
 
@@ -211,14 +271,20 @@ def meeting_adopt(*, actor, meeting: UnitMeeting, version: int | None = None) ->
     meeting.adopted_at = timezone.now()
     meeting.version += 1
     meeting.save(update_fields=["adopted", "adopted_at", "version"])
-    audit_record(actor=actor, event=meetings.MEETING_ADOPTED, subject=_subject(meeting), old={"adopted": False},
-                 new={"adopted": True, "discussed": meeting.discussions.count()})
+    audit_record(
+        actor=actor,
+        event=meetings.MEETING_ADOPTED,
+        subject=_subject(meeting),
+        old={"adopted": False},
+        new={"adopted": True, "discussed": meeting.discussions.count()},
+    )
     return meeting
 
 
 @transaction.atomic
-def meeting_amend(*, actor, meeting: UnitMeeting, person: Person, reason: str, version: int | None = None,
-                  **discussion) -> MeetingAmendment:
+def meeting_amend(
+    *, actor, meeting: UnitMeeting, person: Person, reason: str, version: int | None = None, **discussion
+) -> MeetingAmendment:
     """Correct the adopted minutes about one person: the amendment keeps before, after and why."""
     refuse_own_record(actor, person.pk)  # the minutes about oneself are written by HR
     _require_manager(actor, meeting.unit)
@@ -231,12 +297,19 @@ def meeting_amend(*, actor, meeting: UnitMeeting, person: Person, reason: str, v
     old = _discussion_snapshot(existing) or {}
     record, _created = MeetingDiscussion.objects.update_or_create(meeting=meeting, person=person, defaults=values)
     new = _discussion_snapshot(record)
-    amendment = MeetingAmendment.objects.create(meeting=meeting, person=person, old=old, new=new, reason=reason,
-                                                amended_by=actor)
+    amendment = MeetingAmendment.objects.create(
+        meeting=meeting, person=person, old=old, new=new, reason=reason, amended_by=actor
+    )
     meeting.version += 1
     meeting.save(update_fields=["version"])
-    audit_record(actor=actor, event=meetings.MEETING_AMENDED, subject=_subject(meeting), old=old,
-                 new={"person": person.staff_code, **new}, reason=reason)
+    audit_record(
+        actor=actor,
+        event=meetings.MEETING_AMENDED,
+        subject=_subject(meeting),
+        old=old,
+        new={"person": person.staff_code, **new},
+        reason=reason,
+    )
     return amendment
 
 
@@ -250,13 +323,22 @@ def feedback_open(*, actor, year: Year, unit: Unit) -> FeedbackRound:
     if FeedbackRound.objects.filter(year=year, unit=unit).exists():
         raise ValidationError(_("Colleague feedback is already open for this unit and year."))
     feedback_round = FeedbackRound.objects.create(year=year, unit=unit, opened_by=actor)
-    audit_record(actor=actor, event=meetings.FEEDBACK_OPENED,
-                 subject=Subject("yearend.feedbackround", str(feedback_round.pk), f"{unit} — {year.year}"),
-                 new={"year": year.year, "unit": unit.code})
-    notify_people([person.pk for person in seen.people_of(unit)], kind="yearend.feedback",
-                  url=reverse("yearend:my_feedback", kwargs={"pk": year.pk}),
-                  title=_("Colleague feedback %(year)s is open for %(unit)s: tell what you have seen of each "
-                          "colleague's work. Your name is never shown.") % {"year": year.year, "unit": unit.name})
+    audit_record(
+        actor=actor,
+        event=meetings.FEEDBACK_OPENED,
+        subject=Subject("yearend.feedbackround", str(feedback_round.pk), f"{unit} — {year.year}"),
+        new={"year": year.year, "unit": unit.code},
+    )
+    notify_people(
+        [person.pk for person in seen.people_of(unit)],
+        kind="yearend.feedback",
+        url=reverse("yearend:my_feedback", kwargs={"pk": year.pk}),
+        title=_(
+            "Colleague feedback %(year)s is open for %(unit)s: tell what you have seen of each "
+            "colleague's work. Your name is never shown."
+        )
+        % {"year": year.year, "unit": unit.name},
+    )
     return feedback_round
 
 
@@ -265,17 +347,20 @@ def feedback_close(*, actor, feedback_round: FeedbackRound) -> FeedbackRound:
     """No more answers: the aggregates appear (from MIN_ANSWERS answers up)."""
     if not seen.is_hr(actor):
         raise PermissionDenied(_("Only HR closes a round of colleague feedback."))
-    feedback_round = FeedbackRound.objects.select_for_update().select_related("year", "unit").get(
-        pk=feedback_round.pk)
+    feedback_round = FeedbackRound.objects.select_for_update().select_related("year", "unit").get(pk=feedback_round.pk)
     if feedback_round.closed_at is not None:
         raise ValidationError(_("This round of colleague feedback is already closed."))
     feedback_round.closed_at = timezone.now()
     feedback_round.closed_by = actor
     feedback_round.save(update_fields=["closed_at", "closed_by"])
-    audit_record(actor=actor, event=meetings.FEEDBACK_CLOSED,
-                 subject=Subject("yearend.feedbackround", str(feedback_round.pk),
-                                 f"{feedback_round.unit} — {feedback_round.year.year}"),
-                 new={"answers": feedback_round.answers.count()})
+    audit_record(
+        actor=actor,
+        event=meetings.FEEDBACK_CLOSED,
+        subject=Subject(
+            "yearend.feedbackround", str(feedback_round.pk), f"{feedback_round.unit} — {feedback_round.year.year}"
+        ),
+        new={"answers": feedback_round.answers.count()},
+    )
     return feedback_round
 
 
@@ -299,8 +384,7 @@ FEEDBACK_ACTOR_LABEL = "đồng nghiệp (ẩn danh)"
 
 
 @transaction.atomic
-def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person,
-                    answers: Mapping[str, object]) -> None:
+def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person, answers: Mapping[str, object]) -> None:
     """The actor's answer about a colleague of the same unit, once. Returns nothing: nobody reads
     an answer back."""
     author_id = getattr(actor, "person_id", None)
@@ -324,6 +408,12 @@ def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person,
     # The entry says that an answer was given in the round, not by whom: with the time and the
     # answer counts the author would narrow down who answered about whom. "Once" is kept by the
     # answers' own unique constraint, not by the log.
-    audit_record(actor=None, actor_label=FEEDBACK_ACTOR_LABEL, event=meetings.FEEDBACK_ANSWERED,
-                 subject=Subject("yearend.feedbackround", str(feedback_round.pk),
-                                 f"{feedback_round.unit} — {feedback_round.year.year}"), new={})
+    audit_record(
+        actor=None,
+        actor_label=FEEDBACK_ACTOR_LABEL,
+        event=meetings.FEEDBACK_ANSWERED,
+        subject=Subject(
+            "yearend.feedbackround", str(feedback_round.pk), f"{feedback_round.unit} — {feedback_round.year.year}"
+        ),
+        new={},
+    )

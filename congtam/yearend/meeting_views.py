@@ -34,31 +34,40 @@ class _UnitPeopleForm(forms.Form):
 
 class MeetingForm(_UnitPeopleForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = forms.DateField(label=gettext_lazy("Date of the meeting"), input_formats=DATE_INPUT,
-                           widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    date = forms.DateField(
+        label=gettext_lazy("Date of the meeting"),
+        input_formats=DATE_INPUT,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
     place = forms.CharField(label=gettext_lazy("Place"), max_length=300)
     chair = forms.ModelChoiceField(label=gettext_lazy("Chair"), queryset=Person.objects.none())
     secretary = forms.ModelChoiceField(label=gettext_lazy("Secretary"), queryset=Person.objects.none())
     agenda = forms.CharField(label=gettext_lazy("Agenda"), widget=forms.Textarea(attrs={"rows": 3}))
-    present = forms.ModelMultipleChoiceField(label=gettext_lazy("Present"), queryset=Person.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple)
+    present = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Present"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
 
 class DiscussionForm(_UnitPeopleForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     person = forms.ModelChoiceField(label=gettext_lazy("Person discussed"), queryset=Person.objects.none())
-    presentation = forms.CharField(label=gettext_lazy("Summary of the person's presentation"),
-                                   widget=forms.Textarea(attrs={"rows": 3}))
-    comments = forms.CharField(label=gettext_lazy("Colleagues' comments"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    presentation = forms.CharField(
+        label=gettext_lazy("Summary of the person's presentation"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    comments = forms.CharField(
+        label=gettext_lazy("Colleagues' comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     proposed_level = forms.ChoiceField(label=gettext_lazy("Proposed level"), choices=LevelCode.choices)
     vote_held = forms.BooleanField(label=gettext_lazy("A vote was held"), required=False)
     votes_for = forms.IntegerField(label=gettext_lazy("Votes for"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=gettext_lazy("Votes against"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=gettext_lazy("Abstentions"), min_value=0, required=False)
     party_committee_opinion = forms.CharField(
-        label=gettext_lazy("Party committee's opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Required for a head or deputy head."))
+        label=gettext_lazy("Party committee's opinion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required for a head or deputy head."),
+    )
 
     def discussion(self) -> dict:
         data = dict(self.cleaned_data)
@@ -75,8 +84,11 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in meetings.QUESTIONS:
             self.fields[question.field] = forms.TypedChoiceField(
-                label=question.text, coerce=int, widget=forms.RadioSelect,
-                choices=[(level, f"{level} — {anchor}") for level, anchor in zip(meetings.LEVELS, question.anchors)])
+                label=question.text,
+                coerce=int,
+                widget=forms.RadioSelect,
+                choices=[(level, f"{level} — {anchor}") for level, anchor in zip(meetings.LEVELS, question.anchors)],
+            )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -90,15 +102,25 @@ def _meeting_page(request, year, unit, bound=None, status=200):
     except PermissionError:
         raise PermissionDenied from None
     bound = bound or {}
-    context = {"year": year, "unit": unit, "minutes": minutes,
-               "can_manage": selectors.may_manage_meeting(request.user, unit)}
+    context = {
+        "year": year,
+        "unit": unit,
+        "minutes": minutes,
+        "can_manage": selectors.may_manage_meeting(request.user, unit),
+    }
     if context["can_manage"]:
         meeting = minutes.meeting
         version = meeting.version if meeting else None
         initial = {"version": version}
         if meeting and not meeting.adopted:
-            initial.update(date=meeting.date, place=meeting.place, chair=meeting.chair, secretary=meeting.secretary,
-                           agenda=meeting.agenda, present=minutes.present)
+            initial.update(
+                date=meeting.date,
+                place=meeting.place,
+                chair=meeting.chair,
+                secretary=meeting.secretary,
+                agenda=meeting.agenda,
+                present=minutes.present,
+            )
         context["meeting_form"] = bound.get("meeting") or MeetingForm(unit=unit, initial=initial)
         context["discussion_form"] = bound.get("discussion") or DiscussionForm(unit=unit, initial={"version": version})
         context["amendment_form"] = bound.get("amendment") or AmendmentForm(unit=unit, initial={"version": version})
@@ -127,9 +149,18 @@ def meeting_record_view(request, pk, code):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.meeting_record(actor=request.user, year=year, unit=unit, date=data["date"], place=data["place"],
-                                    chair=data["chair"], secretary=data["secretary"], agenda=data["agenda"],
-                                    present=[person.pk for person in data["present"]], version=data["version"])
+            services.meeting_record(
+                actor=request.user,
+                year=year,
+                unit=unit,
+                date=data["date"],
+                place=data["place"],
+                chair=data["chair"],
+                secretary=data["secretary"],
+                agenda=data["agenda"],
+                present=[person.pk for person in data["present"]],
+                version=data["version"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -146,8 +177,13 @@ def meeting_discussion_view(request, pk, code):
     form = DiscussionForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            services.meeting_discussion_record(actor=request.user, meeting=meeting, person=form.cleaned_data["person"],
-                                               version=form.cleaned_data["version"], **form.discussion())
+            services.meeting_discussion_record(
+                actor=request.user,
+                meeting=meeting,
+                person=form.cleaned_data["person"],
+                version=form.cleaned_data["version"],
+                **form.discussion(),
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -183,9 +219,14 @@ def meeting_amend_view(request, pk, code):
     form = AmendmentForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            services.meeting_amend(actor=request.user, meeting=meeting, person=form.cleaned_data["person"],
-                                   reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
-                                   **form.discussion())
+            services.meeting_amend(
+                actor=request.user,
+                meeting=meeting,
+                person=form.cleaned_data["person"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                **form.discussion(),
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -200,14 +241,26 @@ def unit_feedback_view(request, pk, code):
     year, unit = _year_and_unit(pk, code)
     require(selectors.may_see_unit_feedback(request.user, unit))
     feedback_round = selectors.feedback_round(year, unit)
-    aggregates = (selectors.feedback_unit_aggregates(viewer=request.user, feedback_round=feedback_round)
-                  if feedback_round else [])
-    return render(request, "yearend/meetings/unit_feedback.html", {
-        "year": year, "unit": unit, "round": feedback_round, "aggregates": aggregates,
-        "questions": meetings.QUESTIONS, "minimum": meetings.MIN_ANSWERS,
-        "can_open": selectors.is_hr(request.user) and feedback_round is None,
-        "can_close": selectors.is_hr(request.user) and feedback_round is not None and feedback_round.closed_at is None,
-        "total": selectors.feedback_answer_total(feedback_round) if feedback_round else 0})
+    aggregates = (
+        selectors.feedback_unit_aggregates(viewer=request.user, feedback_round=feedback_round) if feedback_round else []
+    )
+    return render(
+        request,
+        "yearend/meetings/unit_feedback.html",
+        {
+            "year": year,
+            "unit": unit,
+            "round": feedback_round,
+            "aggregates": aggregates,
+            "questions": meetings.QUESTIONS,
+            "minimum": meetings.MIN_ANSWERS,
+            "can_open": selectors.is_hr(request.user) and feedback_round is None,
+            "can_close": selectors.is_hr(request.user)
+            and feedback_round is not None
+            and feedback_round.closed_at is None,
+            "total": selectors.feedback_answer_total(feedback_round) if feedback_round else 0,
+        },
+    )
 
 
 @require_POST
@@ -244,12 +297,19 @@ def feedback_close_view(request, pk, code):
 @require_GET
 def my_feedback_view(request, pk):
     year = get_object_or_404(Year, pk=pk)
-    rounds = [{"round": feedback_round,
-               "colleagues": selectors.feedback_colleagues(viewer=request.user, feedback_round=feedback_round),
-               "own": selectors.feedback_own_aggregate(viewer=request.user, feedback_round=feedback_round)}
-              for feedback_round in selectors.feedback_rounds_of(viewer=request.user, year=year)]
-    return render(request, "yearend/meetings/my_feedback.html", {
-        "year": year, "rounds": rounds, "questions": meetings.QUESTIONS, "minimum": meetings.MIN_ANSWERS})
+    rounds = [
+        {
+            "round": feedback_round,
+            "colleagues": selectors.feedback_colleagues(viewer=request.user, feedback_round=feedback_round),
+            "own": selectors.feedback_own_aggregate(viewer=request.user, feedback_round=feedback_round),
+        }
+        for feedback_round in selectors.feedback_rounds_of(viewer=request.user, year=year)
+    ]
+    return render(
+        request,
+        "yearend/meetings/my_feedback.html",
+        {"year": year, "rounds": rounds, "questions": meetings.QUESTIONS, "minimum": meetings.MIN_ANSWERS},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -257,18 +317,28 @@ def feedback_answer_view(request, pk, staff_code):
     year = get_object_or_404(Year, pk=pk)
     subject = get_object_or_404(Person, staff_code=staff_code, is_active=True)
     feedback_round = selectors.feedback_round(year, subject.unit)
-    require(feedback_round is not None and selectors.may_answer(request.user, feedback_round)
-            and subject.pk != request.user.person_id)
+    require(
+        feedback_round is not None
+        and selectors.may_answer(request.user, feedback_round)
+        and subject.pk != request.user.person_id
+    )
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_answer(actor=request.user, feedback_round=feedback_round, subject=subject,
-                                     answers=form.cleaned_data)
+            services.feedback_answer(
+                actor=request.user, feedback_round=feedback_round, subject=subject, answers=form.cleaned_data
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Thank you: your feedback on %(name)s is recorded, without your name.")
-                             % {"name": subject.full_name})
+            messages.success(
+                request,
+                _("Thank you: your feedback on %(name)s is recorded, without your name.") % {"name": subject.full_name},
+            )
             return redirect("yearend:my_feedback", pk=year.pk)
-    return render(request, "yearend/meetings/feedback_answer.html",
-                  {"year": year, "subject": subject, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "yearend/meetings/feedback_answer.html",
+        {"year": year, "subject": subject, "form": form},
+        status=400 if form.errors else 200,
+    )

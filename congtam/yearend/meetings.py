@@ -20,8 +20,9 @@ MIN_ANSWERS = 3
 LEVELS = (1, 2, 3, 4, 5)
 
 MEETING_RECORDED = register("yearend.meeting.recorded", _("Unit meeting recorded"))
-MEETING_DISCUSSION_RECORDED = register("yearend.meeting.discussion_recorded",
-                                       _("Discussion of a person at the unit meeting recorded"))
+MEETING_DISCUSSION_RECORDED = register(
+    "yearend.meeting.discussion_recorded", _("Discussion of a person at the unit meeting recorded")
+)
 MEETING_ADOPTED = register("yearend.meeting.adopted", _("Unit meeting minutes adopted"))
 MEETING_AMENDED = register("yearend.meeting.amended", _("Adopted unit meeting minutes amended"))
 FEEDBACK_OPENED = register("yearend.feedback.opened", _("Colleague feedback round opened"))
@@ -37,33 +38,49 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("q_deadlines", _("Keeps to agreed deadlines"), (
-        _("Often misses deadlines without warning colleagues."),
-        _("Misses some deadlines; warns colleagues late."),
-        _("Meets most deadlines; warns colleagues when a delay is coming."),
-        _("Meets deadlines; plans ahead so that colleagues can rely on the dates."),
-        _("Always meets deadlines and helps colleagues meet theirs."),
-    )),
-    Question("q_quality", _("Hands in work that needs no rework"), (
-        _("Work is usually sent back for corrections."),
-        _("Work is often sent back for corrections."),
-        _("Work sometimes needs small corrections."),
-        _("Work rarely needs corrections."),
-        _("Work is accepted as handed in and is used as an example by colleagues."),
-    )),
-    Question("q_cooperation", _("Shares information and helps colleagues"), (
-        _("Keeps information that colleagues need to themselves."),
-        _("Shares information only when asked several times."),
-        _("Shares information when asked."),
-        _("Shares information before being asked."),
-        _("Shares information before being asked and offers help on colleagues' tasks."),
-    )),
-    Question("q_conduct", _("Behaves courteously to colleagues and citizens"), (
-        _("Has been seen being rude to colleagues or citizens."),
-        _("Is sometimes curt with colleagues or citizens."),
-        _("Is courteous in ordinary dealings."),
-        _("Stays courteous even in tense situations."),
-        _("Stays courteous in tense situations and calms them down."),
-    )),
+    Question(
+        "q_deadlines",
+        _("Keeps to agreed deadlines"),
+        (
+            _("Often misses deadlines without warning colleagues."),
+            _("Misses some deadlines; warns colleagues late."),
+            _("Meets most deadlines; warns colleagues when a delay is coming."),
+            _("Meets deadlines; plans ahead so that colleagues can rely on the dates."),
+            _("Always meets deadlines and helps colleagues meet theirs."),
+        ),
+    ),
+    Question(
+        "q_quality",
+        _("Hands in work that needs no rework"),
+        (
+            _("Work is usually sent back for corrections."),
+            _("Work is often sent back for corrections."),
+            _("Work sometimes needs small corrections."),
+            _("Work rarely needs corrections."),
+            _("Work is accepted as handed in and is used as an example by colleagues."),
+        ),
+    ),
+    Question(
+        "q_cooperation",
+        _("Shares information and helps colleagues"),
+        (
+            _("Keeps information that colleagues need to themselves."),
+            _("Shares information only when asked several times."),
+            _("Shares information when asked."),
+            _("Shares information before being asked."),
+            _("Shares information before being asked and offers help on colleagues' tasks."),
+        ),
+    ),
+    Question(
+        "q_conduct",
+        _("Behaves courteously to colleagues and citizens"),
+        (
+            _("Has been seen being rude to colleagues or citizens."),
+            _("Is sometimes curt with colleagues or citizens."),
+            _("Is courteous in ordinary dealings."),
+            _("Stays courteous even in tense situations."),
+            _("Stays courteous in tense situations and calms them down."),
+        ),
+    ),
 )
 QUESTION_FIELDS = tuple(question.field for question in QUESTIONS)

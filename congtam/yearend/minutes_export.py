@@ -43,14 +43,23 @@ def minutes_data(minutes: selectors.Minutes, year: Year, unit: Unit) -> MeetingM
     )
     adopted = meeting.adopted_at
     return MeetingMinutesData(
-        agency=year.agency.name, unit=unit.name, year=year.year, date=meeting.date, place=meeting.place,
-        chair=meeting.chair.full_name, secretary=meeting.secretary.full_name,
-        attendees=tuple(person.full_name for person in minutes.present), present_count=present,
+        agency=year.agency.name,
+        unit=unit.name,
+        year=year.year,
+        date=meeting.date,
+        place=meeting.place,
+        chair=meeting.chair.full_name,
+        secretary=meeting.secretary.full_name,
+        attendees=tuple(person.full_name for person in minutes.present),
+        present_count=present,
         absent_count=len(minutes.absent),
         agenda=tuple(line.strip() for line in meeting.agenda.splitlines() if line.strip()),
         reviews=reviews,
-        adoption=(f"Biên bản đã được thông qua tại cuộc họp ngày {adopted:%d/%m/%Y}, {present}/{present} người dự họp."
-                  if adopted else ""),
+        adoption=(
+            f"Biên bản đã được thông qua tại cuộc họp ngày {adopted:%d/%m/%Y}, {present}/{present} người dự họp."
+            if adopted
+            else ""
+        ),
         absent_note=", ".join(person.full_name for person in minutes.absent),
     )
 

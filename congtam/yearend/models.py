@@ -59,8 +59,14 @@ class Year(FSMModelMixin, models.Model):
     appeal_days = models.PositiveSmallIntegerField(_("days to appeal after the announcement"), default=15)
     state = FSMField(_("state"), max_length=12, choices=YearState.choices, default=YearState.OPEN, protected=True)
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -72,8 +78,12 @@ class Year(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.get_staff_group_display()}"
 
-    @transition(field=state, source=[YearState.OPEN, YearState.CALIBRATING], target=YearState.CALIBRATING,
-                permission=rules.is_hr)
+    @transition(
+        field=state,
+        source=[YearState.OPEN, YearState.CALIBRATING],
+        target=YearState.CALIBRATING,
+        permission=rules.is_hr,
+    )
     def propose(self) -> None:
         """The engine's proposals are (re)computed; calibration starts."""
 
@@ -110,18 +120,22 @@ class Fact(models.Model):
     year = models.ForeignKey(Year, verbose_name=_("year"), on_delete=models.CASCADE, related_name="facts")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind of fact"), max_length=20, choices=FactKind.choices)
-    discipline_measure = models.CharField(_("disciplinary measure"), max_length=20, choices=DISCIPLINE_CHOICES, blank=True)
+    discipline_measure = models.CharField(
+        _("disciplinary measure"), max_length=20, choices=DISCIPLINE_CHOICES, blank=True
+    )
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     violation = models.TextField(_("violation"), blank=True)
     already_counted = models.BooleanField(_("already used to classify an earlier year"), default=False)
     months = models.DecimalField(_("months"), max_digits=4, decimal_places=1, null=True, blank=True)
-    old_unit = models.ForeignKey(Unit, verbose_name=_("old unit"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    old_unit = models.ForeignKey(
+        Unit, verbose_name=_("old unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     old_unit_opinion = models.TextField(_("old unit's opinion"), blank=True)
     document_reference = models.CharField(_("document"), max_length=300)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -131,10 +145,12 @@ class Fact(models.Model):
         indexes = [models.Index(fields=["year", "person"], name="yearend_fact_person")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="discipline") | ~Q(discipline_measure=""), name="yearend_fact_discipline_measure"),
+                condition=~Q(kind="discipline") | ~Q(discipline_measure=""), name="yearend_fact_discipline_measure"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["absence", "maternity", "worked"]) | Q(months__gte=0, months__lte=12),
-                name="yearend_fact_months"),
+                name="yearend_fact_months",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,29 +167,42 @@ class CriteriaSelfAssessment(models.Model):
     shared_criteria_met = models.BooleanField(_("shared criteria met"))
     completion_percent = models.DecimalField(_("tasks completed (%)"), max_digits=5, decimal_places=2)
     exceeded_percent = models.DecimalField(_("tasks exceeded (%)"), max_digits=5, decimal_places=2)
-    short_percent = models.DecimalField(_("tasks short on quality, time or efficiency (%)"), max_digits=5,
-                                        decimal_places=2)
-    proposed_level = models.CharField(_("level the person proposes"), max_length=6, choices=LevelCode.choices,
-                                      blank=True)
+    short_percent = models.DecimalField(
+        _("tasks short on quality, time or efficiency (%)"), max_digits=5, decimal_places=2
+    )
+    proposed_level = models.CharField(
+        _("level the person proposes"), max_length=6, choices=LevelCode.choices, blank=True
+    )
     report = models.TextField(_("self-assessment report"), blank=True)
     # A leader's unit (RULES.md §3.2); empty for members of staff.
-    targets_completed_percent = models.DecimalField(_("unit's targets completed (%)"), max_digits=5, decimal_places=2,
-                                                    null=True, blank=True)
-    targets_exceeded_percent = models.DecimalField(_("unit's targets exceeded (%)"), max_digits=5, decimal_places=2,
-                                                   null=True, blank=True)
-    on_time_percent = models.DecimalField(_("unit's targets on time and to quality (%)"), max_digits=5,
-                                          decimal_places=2, null=True, blank=True)
+    targets_completed_percent = models.DecimalField(
+        _("unit's targets completed (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    targets_exceeded_percent = models.DecimalField(
+        _("unit's targets exceeded (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    on_time_percent = models.DecimalField(
+        _("unit's targets on time and to quality (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     subunits_complete_or_better_percent = models.DecimalField(
-        _("units directly managed at HTNV or better (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+        _("units directly managed at HTNV or better (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     subunits_good_or_better_percent = models.DecimalField(
-        _("units directly managed at HTTNV or better (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+        _("units directly managed at HTTNV or better (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True, null=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    UNIT_FIELDS = ("targets_completed_percent", "targets_exceeded_percent", "on_time_percent",
-                   "subunits_complete_or_better_percent", "subunits_good_or_better_percent")
+    UNIT_FIELDS = (
+        "targets_completed_percent",
+        "targets_exceeded_percent",
+        "on_time_percent",
+        "subunits_complete_or_better_percent",
+        "subunits_good_or_better_percent",
+    )
 
     class Meta:
         verbose_name = _("self-assessment against the criteria")
@@ -195,21 +224,25 @@ class Classification(FSMModelMixin, models.Model):
     """One person's year: the engine's proposal with its explanation, the calibrated level, the
     approved level, and what happened after the announcement."""
 
-    year = models.ForeignKey(Year, verbose_name=_("year"), on_delete=models.CASCADE, related_name="classifications",
-                             db_index=False)
+    year = models.ForeignKey(
+        Year, verbose_name=_("year"), on_delete=models.CASCADE, related_name="classifications", db_index=False
+    )
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", db_index=False)
     group = models.CharField(_("group with similar duties"), max_length=100)
     group_set_by_hr = models.BooleanField(_("group set by HR"), default=False)
-    evaluator = models.ForeignKey(Person, verbose_name=_("evaluator"), null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    approver = models.ForeignKey(Person, verbose_name=_("competent authority"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    evaluator = models.ForeignKey(
+        Person, verbose_name=_("evaluator"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approver = models.ForeignKey(
+        Person, verbose_name=_("competent authority"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The engine's exact yearly score as text (SQLite keeps decimals as floats).
     score_exact = models.CharField(_("yearly score (exact)"), max_length=80, blank=True)
     proposed_level = models.CharField(_("proposed level"), max_length=6, choices=LevelCode.choices)
-    qualified_level = models.CharField(_("level qualified for before the quota"), max_length=6,
-                                       choices=LevelCode.choices)
+    qualified_level = models.CharField(
+        _("level qualified for before the quota"), max_length=6, choices=LevelCode.choices
+    )
     over_quota = models.BooleanField(_("over quota"), default=False)
     rank_in_group = models.PositiveIntegerField(_("rank in the group"), null=True, blank=True)
     explanation = models.JSONField(_("explanation"), default=dict)
@@ -219,13 +252,24 @@ class Classification(FSMModelMixin, models.Model):
     calibrated_level = models.CharField(_("calibrated level"), max_length=6, choices=LevelCode.choices, blank=True)
     calibration_reason = models.TextField(_("reason for the calibration"), blank=True)
     approved_level = models.CharField(_("approved level"), max_length=6, choices=LevelCode.choices, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     amended_level = models.CharField(_("level after amendment"), max_length=6, choices=LevelCode.choices, blank=True)
-    state = FSMField(_("state"), max_length=12, choices=ClassificationState.choices,
-                     default=ClassificationState.PROPOSED, protected=True)
+    state = FSMField(
+        _("state"),
+        max_length=12,
+        choices=ClassificationState.choices,
+        default=ClassificationState.PROPOSED,
+        protected=True,
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -238,9 +282,11 @@ class Classification(FSMModelMixin, models.Model):
             models.Index(fields=["approver", "state"], name="yearend_class_approver"),
             # The quota of a group counted where the group spans the agency (calibration page): on
             # PostgreSQL an index-only scan, not a read of every row and its explanation.
-            models.Index(fields=["year", "group"], include=["unit", "proposed_level", "calibrated_level",
-                                                            "approved_level", "amended_level"],
-                         name="yearend_class_quota"),
+            models.Index(
+                fields=["year", "group"],
+                include=["unit", "proposed_level", "calibrated_level", "approved_level", "amended_level"],
+                name="yearend_class_quota",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,38 +302,63 @@ class Classification(FSMModelMixin, models.Model):
         return Decimal(self.score_exact) if self.score_exact else None
 
     # --- declared transitions ---------------------------------------------------------------
-    @transition(field=state, source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
-                target=ClassificationState.CALIBRATED, permission=rules.is_hr)
+    @transition(
+        field=state,
+        source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
+        target=ClassificationState.CALIBRATED,
+        permission=rules.is_hr,
+    )
     def calibrate(self) -> None:
         """HR changes the level, with a reason, before approval."""
 
-    @transition(field=state, source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
-                target=ClassificationState.APPROVED, permission=rules.is_competent_authority)
+    @transition(
+        field=state,
+        source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
+        target=ClassificationState.APPROVED,
+        permission=rules.is_competent_authority,
+    )
     def approve(self) -> None:
         """The competent authority fixes the level; nobody approves their own."""
 
-    @transition(field=state, source=ClassificationState.APPROVED, target=ClassificationState.ANNOUNCED,
-                permission=rules.is_hr)
+    @transition(
+        field=state, source=ClassificationState.APPROVED, target=ClassificationState.ANNOUNCED, permission=rules.is_hr
+    )
     def announce(self) -> None:
         """Notified to the person and listed inside the agency."""
 
-    @transition(field=state, source=ClassificationState.ANNOUNCED, target=ClassificationState.ACKNOWLEDGED,
-                permission=rules.is_classified_person)
+    @transition(
+        field=state,
+        source=ClassificationState.ANNOUNCED,
+        target=ClassificationState.ACKNOWLEDGED,
+        permission=rules.is_classified_person,
+    )
     def acknowledge(self) -> None:
         """The person has read the result and accepts it."""
 
-    @transition(field=state, source=ClassificationState.ANNOUNCED, target=ClassificationState.APPEALED,
-                permission=rules.is_classified_person)
+    @transition(
+        field=state,
+        source=ClassificationState.ANNOUNCED,
+        target=ClassificationState.APPEALED,
+        permission=rules.is_classified_person,
+    )
     def submit_appeal(self) -> None:
         """The person appeals, within the deadline, to the level above the approver."""
 
-    @transition(field=state, source=ClassificationState.APPEALED, target=ClassificationState.FINAL,
-                permission=rules.is_appeal_decider)
+    @transition(
+        field=state,
+        source=ClassificationState.APPEALED,
+        target=ClassificationState.FINAL,
+        permission=rules.is_appeal_decider,
+    )
     def decide_appeal(self) -> None:
         """The level above the approver upholds or changes the level."""
 
-    @transition(field=state, source=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED],
-                target=ClassificationState.FINAL, permission=rules.is_hr)
+    @transition(
+        field=state,
+        source=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED],
+        target=ClassificationState.FINAL,
+        permission=rules.is_hr,
+    )
     def finalise(self) -> None:
         """At closing: acknowledged, or the deadline passed without an appeal."""
 
@@ -300,8 +371,9 @@ class QuotaException(models.Model):
     group = models.CharField(_("group with similar duties"), max_length=100)
     decision_reference = models.CharField(_("decision"), max_length=300)
     reason = models.TextField(_("reason"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -319,14 +391,16 @@ class ChangeKind(models.TextChoices):
 class LevelChange(models.Model):
     """Every change of a level after the engine's proposal, with its reason: kept for ever."""
 
-    classification = models.ForeignKey(Classification, verbose_name=_("classification"), on_delete=models.CASCADE,
-                                       related_name="changes")
+    classification = models.ForeignKey(
+        Classification, verbose_name=_("classification"), on_delete=models.CASCADE, related_name="changes"
+    )
     kind = models.CharField(_("kind of change"), max_length=12, choices=ChangeKind.choices)
     from_level = models.CharField(_("from"), max_length=6, choices=LevelCode.choices)
     to_level = models.CharField(_("to"), max_length=6, choices=LevelCode.choices)
     reason = models.TextField(_("reason"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -343,16 +417,28 @@ class AppealDecision(models.TextChoices):
 class Appeal(models.Model):
     """The person's appeal, decided by the level above the approver."""
 
-    classification = models.OneToOneField(Classification, verbose_name=_("classification"), on_delete=models.CASCADE,
-                                          related_name="appeal")
+    classification = models.OneToOneField(
+        Classification, verbose_name=_("classification"), on_delete=models.CASCADE, related_name="appeal"
+    )
     reason = models.TextField(_("reason"))
     documents = models.TextField(_("documents"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     deadline = models.DateField(_("deadline"))
-    decider = models.ForeignKey(Person, verbose_name=_("decided by (the level above the approver)"), null=True,
-                                on_delete=models.PROTECT, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decision recorded by"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    decider = models.ForeignKey(
+        Person,
+        verbose_name=_("decided by (the level above the approver)"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decision recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decision = models.CharField(_("decision"), max_length=10, choices=AppealDecision.choices, blank=True)
     new_level = models.CharField(_("new level"), max_length=6, choices=LevelCode.choices, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)

@@ -70,8 +70,13 @@ class ScopeStatus:
 
 def _settings(policy: Policy) -> tuple[Decimal, str, str, Decimal, bool]:
     values = policy.settings.values
-    return (values["quota_share"], str(values["quota_base"]), str(values["quota_rounding"]),  # type: ignore[return-value]
-            values["quota_exception_share"], bool(values["quota_exception_lifts_unit_cap"]))
+    return (
+        values["quota_share"],
+        str(values["quota_base"]),
+        str(values["quota_rounding"]),  # type: ignore[return-value]
+        values["quota_exception_share"],
+        bool(values["quota_exception_lifts_unit_cap"]),
+    )
 
 
 def quota_check(rows: list[Row], policy: Policy, exceptions: dict[str, str]) -> dict[tuple[str, object], ScopeStatus]:
@@ -83,7 +88,9 @@ def quota_check(rows: list[Row], policy: Policy, exceptions: dict[str, str]) -> 
     def scope(kind: str, key: object) -> ScopeStatus:
         status = scopes.get((kind, key))
         if status is None:
-            status = scopes[(kind, key)] = ScopeStatus(kind, key, exception=exceptions.get(key, "") if kind == GROUP else "")
+            status = scopes[(kind, key)] = ScopeStatus(
+                kind, key, exception=exceptions.get(key, "") if kind == GROUP else ""
+            )
         return status
 
     for row in sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.pk)):
@@ -104,28 +111,41 @@ def quota_check(rows: list[Row], policy: Policy, exceptions: dict[str, str]) -> 
     return scopes
 
 
-def quota_of_unit(classifications, unit_id: int, groups: Iterable[str], policy: Policy,
-                  exceptions: dict[str, str]) -> dict[tuple[str, object], ScopeStatus]:
+def quota_of_unit(
+    classifications, unit_id: int, groups: Iterable[str], policy: Policy, exceptions: dict[str, str]
+) -> dict[tuple[str, object], ScopeStatus]:
     """The standing of one unit and of each of its ``groups`` (every group the unit's people are
     in), as :func:`quota_check` counts them, but counted by the database (per group: its people in
     the unit and elsewhere), for a page that shows only these scopes — a group spans the agency, and
     reading its 50,000 rows to count them would cost more than the page. The waiting lists are not
     filled. ``classifications``: the year's."""
     lifts_unit = _settings(policy)[4]
-    level = Coalesce(NullIf("amended_level", Value("")), NullIf("approved_level", Value("")),
-                     NullIf("calibrated_level", Value("")), F("proposed_level"))
+    level = Coalesce(
+        NullIf("amended_level", Value("")),
+        NullIf("approved_level", Value("")),
+        NullIf("calibrated_level", Value("")),
+        F("proposed_level"),
+    )
     # Every row of the unit is in one of its groups: the rows of those groups are all that count
     # (named, not a subquery: the database then reads each group through the quota index).
-    cells = (classifications.filter(group__in=sorted(set(groups)))
-             .annotate(level_now=level, here=Case(When(unit_id=unit_id, then=Value(True)), default=Value(False),
-                                                   output_field=BooleanField()))
-             .values("group", "here").order_by()
-             .annotate(good_or_better=Count("unit", filter=Q(level_now__in=GOOD_OR_BETTER)),
-                       excellent=Count("unit", filter=Q(level_now=EXCELLENT))))
+    cells = (
+        classifications.filter(group__in=sorted(set(groups)))
+        .annotate(
+            level_now=level,
+            here=Case(When(unit_id=unit_id, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .values("group", "here")
+        .order_by()
+        .annotate(
+            good_or_better=Count("unit", filter=Q(level_now__in=GOOD_OR_BETTER)),
+            excellent=Count("unit", filter=Q(level_now=EXCELLENT)),
+        )
+    )
     scopes: dict[tuple[str, object], ScopeStatus] = {}
     for cell in cells:
-        group = scopes.setdefault((GROUP, cell["group"]), ScopeStatus(GROUP, cell["group"],
-                                                                     exception=exceptions.get(cell["group"], "")))
+        group = scopes.setdefault(
+            (GROUP, cell["group"]), ScopeStatus(GROUP, cell["group"], exception=exceptions.get(cell["group"], ""))
+        )
         group.good_or_better += cell["good_or_better"]
         group.excellent += cell["excellent"]
         if cell["here"]:

@@ -37,9 +37,11 @@ def _shortened(label: str) -> str:
 
 
 def _what(row_label: str, level: str, count: int, shown: Decimal | None) -> str:
-    return ngettext("%(row)s — %(level)s: %(count)s person (%(share)s%%)",
-                    "%(row)s — %(level)s: %(count)s people (%(share)s%%)", count) % {
-        "row": row_label, "level": level_short(level), "count": count, "share": percent(shown)}
+    return ngettext(
+        "%(row)s — %(level)s: %(count)s person (%(share)s%%)",
+        "%(row)s — %(level)s: %(count)s people (%(share)s%%)",
+        count,
+    ) % {"row": row_label, "level": level_short(level), "count": count, "share": percent(shown)}
 
 
 @dataclass
@@ -106,13 +108,28 @@ def stacked(rows: list[Row]) -> StackedChart | None:
             if not cell.count:
                 continue
             width = STACK_BAR * float(cell.share) / 100
-            bar.shapes.append(Shape(_at(x), _at(top + 3), _at(width), _at(STACK_ROW - 6), LEVEL_COLOURS[cell.level],
-                                    _what(row.label, cell.level, cell.count, cell.shown)))
+            bar.shapes.append(
+                Shape(
+                    _at(x),
+                    _at(top + 3),
+                    _at(width),
+                    _at(STACK_ROW - 6),
+                    LEVEL_COLOURS[cell.level],
+                    _what(row.label, cell.level, cell.count, cell.shown),
+                )
+            )
             x += width
         bars.append(bar)
-    return StackedChart(width=STACK_WIDTH, height=STACK_TOP + len(rows) * STACK_ROW + 8,
-                        label_x=_at(STACK_LABEL - 8), bar_x=_at(STACK_LABEL),
-                        total_x=_at(STACK_LABEL + STACK_BAR + 8), legend_y=legend_y, legend=legend, bars=bars)
+    return StackedChart(
+        width=STACK_WIDTH,
+        height=STACK_TOP + len(rows) * STACK_ROW + 8,
+        label_x=_at(STACK_LABEL - 8),
+        bar_x=_at(STACK_LABEL),
+        total_x=_at(STACK_LABEL + STACK_BAR + 8),
+        legend_y=legend_y,
+        legend=legend,
+        bars=bars,
+    )
 
 
 @dataclass
@@ -164,14 +181,35 @@ def grouped(rows: list[Row]) -> GroupedChart | None:
         for position, cell in enumerate(row.cells):
             share = float(cell.share or 0)
             top = y_of(share)
-            shapes.append(Shape(_at(start + position * GROUP_BAR), _at(top), _at(GROUP_BAR - 2), _at(baseline - top),
-                                LEVEL_COLOURS[cell.level], _what(row.label, cell.level, cell.count, cell.shown)))
+            shapes.append(
+                Shape(
+                    _at(start + position * GROUP_BAR),
+                    _at(top),
+                    _at(GROUP_BAR - 2),
+                    _at(baseline - top),
+                    LEVEL_COLOURS[cell.level],
+                    _what(row.label, cell.level, cell.count, cell.shown),
+                )
+            )
         years.append(GroupedYear(row.label, _at(start + len(LEVELS) * GROUP_BAR / 2), shapes))
-    return GroupedChart(width=width, height=baseline + GROUP_BOTTOM, left=_at(GROUP_LEFT), right=_at(width - 10),
-                        baseline=_at(baseline), label_y=_at(baseline + 18), axis_label_x=_at(GROUP_LEFT - 6),
-                        legend_y=legend_y, legend=legend, grid=grid, years=years)
+    return GroupedChart(
+        width=width,
+        height=baseline + GROUP_BOTTOM,
+        left=_at(GROUP_LEFT),
+        right=_at(width - 10),
+        baseline=_at(baseline),
+        label_y=_at(baseline + 18),
+        axis_label_x=_at(GROUP_LEFT - 6),
+        legend_y=legend_y,
+        legend=legend,
+        grid=grid,
+        years=years,
+    )
 
 
 def chart_title(dimension_label: str, year, staff_group_label: str) -> str:
     return _("Share of each level by %(dimension)s, %(year)s, %(group)s") % {
-        "dimension": dimension_label.lower(), "year": year, "group": staff_group_label.lower()}
+        "dimension": dimension_label.lower(),
+        "year": year,
+        "group": staff_group_label.lower(),
+    }

@@ -33,8 +33,11 @@ def _int(value) -> int | None:
 
 
 def _filters(request) -> dict:
-    return {"year": _int(request.GET.get("year")), "staff_group": (request.GET.get("group") or "").strip(),
-            "unit_code": (request.GET.get("unit") or "").strip()}
+    return {
+        "year": _int(request.GET.get("year")),
+        "staff_group": (request.GET.get("group") or "").strip(),
+        "unit_code": (request.GET.get("unit") or "").strip(),
+    }
 
 
 def _scope_name(unit) -> str:
@@ -48,21 +51,30 @@ def _scope_name(unit) -> str:
 def reports_view(request):
     filters = _filters(request)
     try:
-        page = reports.report(viewer=request.user, dimension=(request.GET.get("dimension") or reports.UNIT).strip(),
-                              **filters)
+        page = reports.report(
+            viewer=request.user, dimension=(request.GET.get("dimension") or reports.UNIT).strip(), **filters
+        )
     except PermissionError:
         raise PermissionDenied from None
     query = {"year": page.year or "", "group": page.staff_group}
     if page.dimension == reports.UNIT and filters["unit_code"]:
         query["unit"] = filters["unit_code"]
     unit_query = {"year": page.year or "", "group": page.staff_group, "dimension": reports.UNIT}
-    return render(request, "yearend/reports/reports.html", {
-        "page": page, "levels": _levels(), "unit_query": urlencode(unit_query),
-        "stacked": report_charts.stacked(page.rows), "grouped": report_charts.grouped(page.trend),
-        "stacked_title": report_charts.chart_title(page.dimension_label, page.year, page.staff_group_label),
-        "scope_name": _scope_name(page.scope.unit), "export_query": urlencode(query),
-        "may_see_talent": page.scope.sees_talent,
-    })
+    return render(
+        request,
+        "yearend/reports/reports.html",
+        {
+            "page": page,
+            "levels": _levels(),
+            "unit_query": urlencode(unit_query),
+            "stacked": report_charts.stacked(page.rows),
+            "grouped": report_charts.grouped(page.trend),
+            "stacked_title": report_charts.chart_title(page.dimension_label, page.year, page.staff_group_label),
+            "scope_name": _scope_name(page.scope.unit),
+            "export_query": urlencode(query),
+            "may_see_talent": page.scope.sees_talent,
+        },
+    )
 
 
 @require_GET

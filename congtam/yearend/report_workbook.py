@@ -22,7 +22,7 @@ SHEET_NAMES = {
     GENDER: gettext_lazy("By gender"),
 }
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
-_NOT_IN_SHEET_NAMES = str.maketrans({character: " " for character in "[]:*?/\\"})
+_NOT_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def _sheet_name(name: str) -> str:
@@ -31,13 +31,16 @@ def _sheet_name(name: str) -> str:
 
 class _Book:
     def __init__(self, output):
-        self.book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_numbers": False,
-                                                 "strings_to_formulas": False, "strings_to_urls": False})
+        self.book = xlsxwriter.Workbook(
+            output,
+            {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         add = self.book.add_format
         self.title = add({"bold": True, "font_size": 14})
         self.note = add({"italic": True, "font_color": "#5B6475"})
-        self.header = add({"bold": True, "text_wrap": True, "valign": "top", "align": "center", "border": 1,
-                           "bg_color": "#DDEBF7"})
+        self.header = add(
+            {"bold": True, "text_wrap": True, "valign": "top", "align": "center", "border": 1, "bg_color": "#DDEBF7"}
+        )
         self.count = add({"num_format": "0", "border": 1})
         self.share = add({"num_format": "0.0%", "border": 1})
         self.label = add({"border": 1})
@@ -51,8 +54,9 @@ class _Book:
             sheet.write_string(offset, 0, line, self.note)
         return len(lines) + 2
 
-    def table(self, sheet, first: int, label_header: str, rows: list[Row], total: Row | None, *,
-              years: bool = False) -> int:
+    def table(
+        self, sheet, first: int, label_header: str, rows: list[Row], total: Row | None, *, years: bool = False
+    ) -> int:
         """A table from row ``first``: two header rows, one line per row, the total; returns the
         next free row."""
         sheet.set_column(0, 0, 42)
@@ -75,8 +79,9 @@ class _Book:
             line += 1
         return line
 
-    def _line(self, sheet, line: int, row: Row, label_format, count_format, share_format, *,
-              years: bool = False) -> None:
+    def _line(
+        self, sheet, line: int, row: Row, label_format, count_format, share_format, *, years: bool = False
+    ) -> None:
         if years:
             sheet.write_number(line, 0, int(row.key), label_format)  # a year is a number
         else:
@@ -93,12 +98,17 @@ class _Book:
 def report_xlsx(tables: ReportTables, *, scope_name: str) -> bytes:
     output = io.BytesIO()
     book = _Book(output)
-    lines = [_("Staff group: %(group)s") % {"group": tables.staff_group_label},
-             _("Only the results of the years announced or closed are counted.")]
+    lines = [
+        _("Staff group: %(group)s") % {"group": tables.staff_group_label},
+        _("Only the results of the years announced or closed are counted."),
+    ]
     for key, label, rows in tables.dimensions:
         sheet = book.book.add_worksheet(_sheet_name(str(SHEET_NAMES[key])))
         title = _("Classification results %(year)s by %(dimension)s — %(scope)s") % {
-            "year": tables.year or "", "dimension": label.lower(), "scope": scope_name}
+            "year": tables.year or "",
+            "dimension": label.lower(),
+            "scope": scope_name,
+        }
         extra = []
         if key == UNIT and tables.top is not None:
             extra = [_("Each unit counts the units below it.")]
@@ -106,8 +116,7 @@ def report_xlsx(tables: ReportTables, *, scope_name: str) -> bytes:
         book.table(sheet, first, label, rows, total_row(rows, _("Total")))
         sheet.freeze_panes(first + 2, 1)
     sheet = book.book.add_worksheet(_sheet_name(_("Year on year")))
-    line = book.heading(sheet, _("Classification results year on year — %(scope)s") % {"scope": scope_name},
-                        [lines[1]])
+    line = book.heading(sheet, _("Classification results year on year — %(scope)s") % {"scope": scope_name}, [lines[1]])
     for label, rows in tables.trends:
         sheet.write_string(line, 0, label, book.total_label)
         line = book.table(sheet, line + 1, _("Year"), rows, None, years=True) + 1

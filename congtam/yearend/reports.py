@@ -61,8 +61,13 @@ DIMENSIONS = {
 def final_level():
     """:attr:`Classification.level` in SQL: an empty column means the step did not set it."""
     blank = Value("")
-    return Coalesce(NullIf("amended_level", blank), NullIf("approved_level", blank), NullIf("calibrated_level", blank),
-                    F("proposed_level"), output_field=CharField())
+    return Coalesce(
+        NullIf("amended_level", blank),
+        NullIf("approved_level", blank),
+        NullIf("calibrated_level", blank),
+        F("proposed_level"),
+        output_field=CharField(),
+    )
 
 
 def level_short(code: str) -> str:
@@ -138,8 +143,9 @@ def _active(viewer) -> bool:
 def _headed_unit(viewer) -> Unit | None:
     if getattr(viewer, "person_id", None) is None:
         return None
-    return Unit.objects.filter(people__pk=viewer.person_id, people__is_active=True,
-                               people__unit_role=UnitRole.HEAD).first()
+    return Unit.objects.filter(
+        people__pk=viewer.person_id, people__is_active=True, people__unit_role=UnitRole.HEAD
+    ).first()
 
 
 def report_scope(viewer) -> ReportScope:
@@ -201,9 +207,11 @@ def _vietnamese_order(label: str) -> str:
 
 
 def _unit_rows(counts: dict[tuple, dict[str, int]], top: Unit | None) -> list[Row]:
-    units = (Unit.objects.filter(path__in=[key for (key,) in counts])
-             .annotate(has_units_below=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
-             .only("pk", "code", "name", "path", "sibling_order"))
+    units = (
+        Unit.objects.filter(path__in=[key for (key,) in counts])
+        .annotate(has_units_below=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+        .only("pk", "code", "name", "path", "sibling_order")
+    )
     top_path = top.path if top is not None else None
     rows = []
     for unit in sorted(units, key=lambda unit: (unit.path != top_path, unit.sibling_order, unit.path)):
@@ -223,12 +231,16 @@ def _rows(dimension: str, counts: dict[tuple, dict[str, int]], top: Unit | None)
         return sorted(rows, key=lambda row: (_vietnamese_order(row.label), row.key))
     if dimension == CATEGORY:
         order = list(Category.values)
-        rows = [Row(key, str(Category(key).label) if key in order else key, level_counts)
-                for (key,), level_counts in counts.items()]
+        rows = [
+            Row(key, str(Category(key).label) if key in order else key, level_counts)
+            for (key,), level_counts in counts.items()
+        ]
         return sorted(rows, key=lambda row: order.index(row.key) if row.key in order else len(order))
     order = [*Gender.values, ""]
-    rows = [Row(key, str(Gender(key).label) if key else _("Not recorded"), level_counts)
-            for (key,), level_counts in counts.items()]
+    rows = [
+        Row(key, str(Gender(key).label) if key else _("Not recorded"), level_counts)
+        for (key,), level_counts in counts.items()
+    ]
     return sorted(rows, key=lambda row: order.index(row.key) if row.key in order else len(order))
 
 
@@ -325,8 +337,9 @@ def _choose(scope: ReportScope, by_year, year: int | None, staff_group: str, dim
     return years, year, staff_groups, staff_group, dimension
 
 
-def report(*, viewer, year: int | None = None, staff_group: str = "", dimension: str = UNIT,
-           unit_code: str = "") -> Report:
+def report(
+    *, viewer, year: int | None = None, staff_group: str = "", dimension: str = UNIT, unit_code: str = ""
+) -> Report:
     """The report page: the chosen year (the latest by default), all staff groups or one, split by
     one dimension, and every year's figures. A fixed number of queries whatever the number of people."""
     scope = report_scope(viewer)
@@ -336,9 +349,20 @@ def report(*, viewer, year: int | None = None, staff_group: str = "", dimension:
     total = next((row for row in trend if row.key == str(year)), Row(str(year or ""), _("Total")))
     top = _top(scope, unit_code if dimension == UNIT else "")
     rows = _dimension_rows(scope, dimension, year, staff_group, top) if year is not None else []
-    return Report(scope=scope, years=years, year=year, staff_groups=staff_groups, staff_group=staff_group,
-                  dimensions=dimensions_for(scope), dimension=dimension, top=top,
-                  trail=_trail(scope, top) if dimension == UNIT else [], total=total, rows=rows, trend=trend)
+    return Report(
+        scope=scope,
+        years=years,
+        year=year,
+        staff_groups=staff_groups,
+        staff_group=staff_group,
+        dimensions=dimensions_for(scope),
+        dimension=dimension,
+        top=top,
+        trail=_trail(scope, top) if dimension == UNIT else [],
+        total=total,
+        rows=rows,
+        trend=trend,
+    )
 
 
 # --- every table at once (the workbook) ----------------------------------------------------------
@@ -361,25 +385,38 @@ def report_tables(*, viewer, year: int | None = None, staff_group: str = "", uni
     by_year = _by_year(scope)
     _years, year, staff_groups, staff_group, _dimension = _choose(scope, by_year, year, staff_group, UNIT)
     top = _top(scope, unit_code)
-    dimensions = [(key, label, _dimension_rows(scope, key, year, staff_group, top) if year is not None else [])
-                  for key, label in dimensions_for(scope)]
+    dimensions = [
+        (key, label, _dimension_rows(scope, key, year, staff_group, top) if year is not None else [])
+        for key, label in dimensions_for(scope)
+    ]
     trend = _trend(by_year, staff_group)
     trends = [(_("All staff groups"), _trend(by_year, ""))]
     trends += [(label, _trend(by_year, value)) for value, label in staff_groups]
     return ReportTables(
-        scope=scope, year=year, staff_group=staff_group,
+        scope=scope,
+        year=year,
+        staff_group=staff_group,
         staff_group_label=dict(staff_groups).get(staff_group, "") if staff_group else _("All staff groups"),
-        top=top, total=next((row for row in trend if row.key == str(year)), Row(str(year or ""), _("Total"))),
-        dimensions=dimensions, trends=trends)
+        top=top,
+        total=next((row for row in trend if row.key == str(year)), Row(str(year or ""), _("Total"))),
+        dimensions=dimensions,
+        trends=trends,
+    )
 
 
 @transaction.atomic
 def report_downloaded(*, actor, tables: ReportTables) -> None:
-    audit_record(actor=actor, event=report_events.REPORT_DOWNLOADED,
-                 subject=Subject("yearend.report", str(tables.year or ""), _("Classification report")),
-                 new={"year": tables.year, "staff_group": tables.staff_group,
-                      "unit": tables.top.code if tables.top is not None else "",
-                      "sheets": [key for key, _label, _rows in tables.dimensions]})
+    audit_record(
+        actor=actor,
+        event=report_events.REPORT_DOWNLOADED,
+        subject=Subject("yearend.report", str(tables.year or ""), _("Classification report")),
+        new={
+            "year": tables.year,
+            "staff_group": tables.staff_group,
+            "unit": tables.top.code if tables.top is not None else "",
+            "sheets": [key for key, _label, _rows in tables.dimensions],
+        },
+    )
 
 
 # --- the talent view -----------------------------------------------------------------------------
@@ -400,19 +437,39 @@ def talent_list(*, viewer) -> list[TalentEntry]:
     staff group), the latest such pair of each, newest first. The read is logged."""
     if not may_see_talent(viewer):
         raise PermissionError("the talent list is for HR, the leadership and the inspector")
-    excellent = (Classification.objects.filter(year__state__in=FINAL_YEAR_STATES).annotate(final=final_level())
-                 .filter(final=LevelCode.EXCELLENT))
+    excellent = (
+        Classification.objects.filter(year__state__in=FINAL_YEAR_STATES)
+        .annotate(final=final_level())
+        .filter(final=LevelCode.EXCELLENT)
+    )
 
     def next_to(step: int):
         return excellent.filter(person_id=OuterRef("person_id"), year__year=OuterRef("year__year") + step)
 
-    rows = (excellent.filter(person__is_active=True).filter(Exists(next_to(-1)) | Exists(next_to(1)))
-            .select_related("year", "unit", "person__unit", "person__position")
-            # Never the sensitive columns of the person.
-            .only("pk", "year__year", "unit__name", "score_exact", "proposed_level", "calibrated_level",
-                  "approved_level", "amended_level", "person__staff_code", "person__full_name", "person__sort_key",
-                  "person__unit_role", "person__unit__code", "person__unit__name", "person__position__title")
-            .order_by("person_id", "year__year", "pk"))
+    rows = (
+        excellent.filter(person__is_active=True)
+        .filter(Exists(next_to(-1)) | Exists(next_to(1)))
+        .select_related("year", "unit", "person__unit", "person__position")
+        # Never the sensitive columns of the person.
+        .only(
+            "pk",
+            "year__year",
+            "unit__name",
+            "score_exact",
+            "proposed_level",
+            "calibrated_level",
+            "approved_level",
+            "amended_level",
+            "person__staff_code",
+            "person__full_name",
+            "person__sort_key",
+            "person__unit_role",
+            "person__unit__code",
+            "person__unit__name",
+            "person__position__title",
+        )
+        .order_by("person_id", "year__year", "pk")
+    )
     years_of: dict[int, dict[int, Classification]] = defaultdict(dict)
     for row in rows:
         years_of[row.person_id].setdefault(row.year.year, row)
@@ -425,11 +482,15 @@ def talent_list(*, viewer) -> list[TalentEntry]:
         running = 1
         while last - running in years:
             running += 1
-        entries.append(TalentEntry(person=years[last].person, earlier=years[last - 1], later=years[last],
-                                   years_running=running))
+        entries.append(
+            TalentEntry(person=years[last].person, earlier=years[last - 1], later=years[last], years_running=running)
+        )
     entries.sort(key=lambda entry: (-entry.later.year.year, entry.person.sort_key, entry.person.staff_code))
     with transaction.atomic():
-        audit_record(actor=viewer, event=report_events.TALENT_VIEWED,
-                     subject=Subject("yearend.talent", "", _("People HTXSNV two years running")),
-                     new={"people": len(entries), "years": sorted({entry.later.year.year for entry in entries})})
+        audit_record(
+            actor=viewer,
+            event=report_events.TALENT_VIEWED,
+            subject=Subject("yearend.talent", "", _("People HTXSNV two years running")),
+            new={"people": len(entries), "years": sorted({entry.later.year.year for entry in entries})},
+        )
     return entries

@@ -38,5 +38,9 @@ def is_appeal_decider(classification, user) -> bool:
     """The level above the approver, recorded on the appeal when it was submitted."""
     person_id = _person_id(user)
     appeal = getattr(classification, "appeal", None)
-    return (person_id is not None and appeal is not None and person_id == appeal.decider_id
-            and person_id not in (classification.person_id, classification.approver_id))
+    return (
+        person_id is not None
+        and appeal is not None
+        and person_id == appeal.decider_id
+        and person_id not in (classification.person_id, classification.approver_id)
+    )

@@ -36,8 +36,12 @@ from congtam.yearend.quota import GROUP, UNIT, ScopeStatus, quota_of_unit
 from congtam.yearend.services import year_people, year_policy
 
 LEVEL_ORDER = [code for code, _label in LevelCode.choices]
-ANNOUNCED_STATES = (ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED, ClassificationState.APPEALED,
-                    ClassificationState.FINAL)
+ANNOUNCED_STATES = (
+    ClassificationState.ANNOUNCED,
+    ClassificationState.ACKNOWLEDGED,
+    ClassificationState.APPEALED,
+    ClassificationState.FINAL,
+)
 
 
 def _active(viewer) -> bool:
@@ -56,7 +60,7 @@ def may_see_facts(viewer, year: Year, person: Person) -> bool:
         return True
     if viewer.person_id is None:
         return False
-    approver = (Classification.objects.filter(year=year, person=person).values_list("approver_id", flat=True).first())
+    approver = Classification.objects.filter(year=year, person=person).values_list("approver_id", flat=True).first()
     if approver is None:
         approver = derive_for_person(person).approver.person_id
     return approver == viewer.person_id
@@ -68,9 +72,12 @@ def facts_for(*, viewer, year: Year, person: Person) -> list[Fact]:
         raise PermissionError("facts are visible to HR, the competent authority and the person only")
     facts = list(year.facts.filter(person=person).select_related("old_unit", "recorded_by"))
     with transaction.atomic():
-        audit_record(actor=viewer, event=events.FACTS_VIEWED,
-                     subject=Subject("org.person", str(person.pk), str(person)),
-                     new={"year": year.year, "facts": len(facts)})
+        audit_record(
+            actor=viewer,
+            event=events.FACTS_VIEWED,
+            subject=Subject("org.person", str(person.pk), str(person)),
+            new={"year": year.year, "facts": len(facts)},
+        )
     return facts
 
 
@@ -86,9 +93,12 @@ def is_hr_or_head_above(viewer, unit: Unit) -> bool:
         return False
     if is_hr(viewer):
         return True
-    return viewer.person_id is not None and Person.objects.filter(
-        pk=viewer.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
-    ).exists()
+    return (
+        viewer.person_id is not None
+        and Person.objects.filter(
+            pk=viewer.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
+        ).exists()
+    )
 
 
 def may_calibrate_view(viewer, unit: Unit) -> bool:
@@ -200,8 +210,9 @@ def _page_of(members: list[_Ranked], requested: int, showing: set[int]) -> int:
     return min(max(requested, 1), max(1, -(-len(members) // ROWS_PER_PAGE)))
 
 
-def calibration_view(*, viewer, year: Year, unit: Unit, group: str | None = None, page: int = 1,
-                     showing: Iterable[int] = ()) -> CalibrationView:
+def calibration_view(
+    *, viewer, year: Year, unit: Unit, group: str | None = None, page: int = 1, showing: Iterable[int] = ()
+) -> CalibrationView:
     """Per group of the unit: the distribution of levels, the quota (who qualifies, the cap, who
     fits and who is over, in rank order), and each rater's average against the group's, from every
     row; the ranking itself a page at a time (``page`` of ``group``, the first page of the others,
@@ -209,28 +220,49 @@ def calibration_view(*, viewer, year: Year, unit: Unit, group: str | None = None
     if not may_calibrate_view(viewer, unit):
         raise PermissionError("calibration is for HR and the heads of the unit")
     exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
-    ranked = _by_name_within_ties([_Ranked(*row) for row in year.classifications.filter(unit=unit)
-                                   .order_by("group", "rank_in_group", "pk")
-                                   .annotate(has_pivotal=ExpressionWrapper(~Q(pivotal_periods=[]),
-                                                                           output_field=BooleanField()))
-                                   .values_list("pk", "group", "proposed_level", "calibrated_level", "approved_level",
-                                                "amended_level", "qualified_level", "score_exact", "evaluator_id",
-                                                "has_pivotal", "rank_in_group", "person_id")])
+    ranked = _by_name_within_ties(
+        [
+            _Ranked(*row)
+            for row in year.classifications.filter(unit=unit)
+            .order_by("group", "rank_in_group", "pk")
+            .annotate(has_pivotal=ExpressionWrapper(~Q(pivotal_periods=[]), output_field=BooleanField()))
+            .values_list(
+                "pk",
+                "group",
+                "proposed_level",
+                "calibrated_level",
+                "approved_level",
+                "amended_level",
+                "qualified_level",
+                "score_exact",
+                "evaluator_id",
+                "has_pivotal",
+                "rank_in_group",
+                "person_id",
+            )
+        ]
+    )
     # The quota counts the whole unit and the whole group (a group spans units), in the database.
     by_group: dict[str, list[_Ranked]] = defaultdict(list)
     for row in ranked:
         by_group[row.group].append(row)
-    scopes = (quota_of_unit(year.classifications.all(), unit.pk, by_group, year_policy(year), exceptions)
-              if ranked else {})
+    scopes = (
+        quota_of_unit(year.classifications.all(), unit.pk, by_group, year_policy(year), exceptions) if ranked else {}
+    )
     showing = set(showing)
     pages = {name: _page_of(members, page if name == group else 1, showing) for name, members in by_group.items()}
-    shown = {name: members[(pages[name] - 1) * ROWS_PER_PAGE:pages[name] * ROWS_PER_PAGE]
-             for name, members in by_group.items()}
+    shown = {
+        name: members[(pages[name] - 1) * ROWS_PER_PAGE : pages[name] * ROWS_PER_PAGE]
+        for name, members in by_group.items()
+    }
     wanted = {member.pk for members in shown.values() for member in members}
     wanted |= {member.pk for member in ranked if member.has_pivotal}
     loaded = Classification.objects.select_related("person", "evaluator").defer("explanation").in_bulk(wanted)
-    evaluators = dict(Person.objects.filter(pk__in={row.evaluator_id for row in ranked if row.evaluator_id})
-                      .values_list("pk", "full_name"))
+    evaluators = dict(
+        Person.objects.filter(pk__in={row.evaluator_id for row in ranked if row.evaluator_id}).values_list(
+            "pk", "full_name"
+        )
+    )
     groups = []
     for name, members in by_group.items():
         counts = Counter(member.level for member in members)
@@ -239,16 +271,21 @@ def calibration_view(*, viewer, year: Year, unit: Unit, group: str | None = None
         for member in members:
             if member.exact_score is not None:
                 raters[evaluators[member.evaluator_id] if member.evaluator_id else "—"].append(member.exact_score)
-        groups.append(GroupView(
-            group=name, rows=[loaded[member.pk] for member in shown[name]],
-            distribution=[(code, counts.get(code, 0)) for code in LEVEL_ORDER],
-            quota=scopes.get((GROUP, name)) or ScopeStatus(GROUP, name),
-            candidates=sum(1 for member in members if member.qualified_level == LevelCode.EXCELLENT),
-            average=_mean(scored),
-            raters=[RaterAverage(rater, len(values), _mean(values)) for rater, values in sorted(raters.items())],
-            depends_on_one_rating=[loaded[member.pk] for member in members if member.has_pivotal],
-            size=len(members), page=pages[name], pages=-(-len(members) // ROWS_PER_PAGE),
-        ))
+        groups.append(
+            GroupView(
+                group=name,
+                rows=[loaded[member.pk] for member in shown[name]],
+                distribution=[(code, counts.get(code, 0)) for code in LEVEL_ORDER],
+                quota=scopes.get((GROUP, name)) or ScopeStatus(GROUP, name),
+                candidates=sum(1 for member in members if member.qualified_level == LevelCode.EXCELLENT),
+                average=_mean(scored),
+                raters=[RaterAverage(rater, len(values), _mean(values)) for rater, values in sorted(raters.items())],
+                depends_on_one_rating=[loaded[member.pk] for member in members if member.has_pivotal],
+                size=len(members),
+                page=pages[name],
+                pages=-(-len(members) // ROWS_PER_PAGE),
+            )
+        )
     return CalibrationView(year, unit, scopes.get((UNIT, unit.pk)), groups, exceptions)
 
 
@@ -257,18 +294,25 @@ def awaiting_approval(*, viewer, year: Year):
     """The levels the viewer approves, not yet approved (never their own)."""
     if not _active(viewer) or viewer.person_id is None:
         return Classification.objects.none()
-    return (year.classifications.filter(approver_id=viewer.person_id,
-                                        state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED])
-            .exclude(person_id=viewer.person_id).select_related("person", "unit")
-            .order_by("unit__path", "group", "rank_in_group", "person__sort_key"))
+    return (
+        year.classifications.filter(
+            approver_id=viewer.person_id, state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED]
+        )
+        .exclude(person_id=viewer.person_id)
+        .select_related("person", "unit")
+        .order_by("unit__path", "group", "rank_in_group", "person__sort_key")
+    )
 
 
 def my_result(*, viewer, year: Year) -> Classification | None:
     """The viewer's own classification, once announced."""
     if not _active(viewer) or viewer.person_id is None:
         return None
-    return (Classification.objects.filter(year=year, person_id=viewer.person_id, state__in=ANNOUNCED_STATES)
-            .select_related("year", "person", "unit").first())
+    return (
+        Classification.objects.filter(year=year, person_id=viewer.person_id, state__in=ANNOUNCED_STATES)
+        .select_related("year", "person", "unit")
+        .first()
+    )
 
 
 @dataclass
@@ -291,12 +335,19 @@ def result_evidence(*, classification: Classification) -> ResultEvidence:
     evidence = ResultEvidence()
     if year.model == "points":
         evidence.reviews = list(
-            Review.objects.filter(person_id=classification.person_id, state=ReviewState.APPROVED,
-                                  period__cycle__agency_id=year.agency_id, period__cycle__year=year.year)
-            .select_related("period__cycle").order_by("period__starts_on", "pk"))
+            Review.objects.filter(
+                person_id=classification.person_id,
+                state=ReviewState.APPROVED,
+                period__cycle__agency_id=year.agency_id,
+                period__cycle__year=year.year,
+            )
+            .select_related("period__cycle")
+            .order_by("period__starts_on", "pk")
+        )
     else:
         evidence.self_assessment = CriteriaSelfAssessment.objects.filter(
-            year=year, person_id=classification.person_id).first()
+            year=year, person_id=classification.person_id
+        ).first()
     if UnitMeeting.objects.filter(year=year, unit_id=classification.unit_id, adopted=True).exists():
         evidence.meeting_unit = classification.unit
     return evidence
@@ -306,18 +357,34 @@ def public_list(*, viewer, year: Year):
     """The announced results, public inside the agency: names, units and levels only."""
     if not _active(viewer) or year.state not in (YearState.ANNOUNCED, YearState.CLOSED):
         return Classification.objects.none()
-    return (year.classifications.filter(state__in=ANNOUNCED_STATES).select_related("person", "unit")
-            .only("pk", "state", "proposed_level", "calibrated_level", "approved_level", "amended_level",
-                  "person__full_name", "person__staff_code", "person__sort_key", "unit__name", "unit__path")
-            .order_by("unit__path", "person__sort_key"))
+    return (
+        year.classifications.filter(state__in=ANNOUNCED_STATES)
+        .select_related("person", "unit")
+        .only(
+            "pk",
+            "state",
+            "proposed_level",
+            "calibrated_level",
+            "approved_level",
+            "amended_level",
+            "person__full_name",
+            "person__staff_code",
+            "person__sort_key",
+            "unit__name",
+            "unit__path",
+        )
+        .order_by("unit__path", "person__sort_key")
+    )
 
 
 def appeals_awaiting(*, viewer):
     if not _active(viewer) or viewer.person_id is None:
         return Appeal.objects.none()
-    return (Appeal.objects.filter(decider_id=viewer.person_id, decided_at__isnull=True)
-            .select_related("classification__person", "classification__unit", "classification__year")
-            .order_by("submitted_at"))
+    return (
+        Appeal.objects.filter(decider_id=viewer.person_id, decided_at__isnull=True)
+        .select_related("classification__person", "classification__unit", "classification__year")
+        .order_by("submitted_at")
+    )
 
 
 def years_list(*, viewer):
@@ -369,7 +436,12 @@ def self_assessment_list(*, viewer, year: Year, unit: Unit | None = None, missin
 def assessment_rows(people) -> list[AssessmentRow]:
     """One page of :func:`self_assessment_list` with the assessments: one more query."""
     people = list(people)
-    found = {a.pk: a for a in CriteriaSelfAssessment.objects.filter(
-        pk__in=[p.assessment_id for p in people if p.assessment_id]).select_related("recorded_by")}
-    return [AssessmentRow(p, found.get(p.assessment_id), p.unit_role in (UnitRole.HEAD, UnitRole.DEPUTY))
-            for p in people]
+    found = {
+        a.pk: a
+        for a in CriteriaSelfAssessment.objects.filter(
+            pk__in=[p.assessment_id for p in people if p.assessment_id]
+        ).select_related("recorded_by")
+    }
+    return [
+        AssessmentRow(p, found.get(p.assessment_id), p.unit_role in (UnitRole.HEAD, UnitRole.DEPUTY)) for p in people
+    ]

@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from congtam.accounts.policy import refuse_own_record
 from congtam.audit.models import AuditEntry
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
 from congtam.core.bulk import insert_rows
 from congtam.core.vntext import clean_text
 from congtam.monitoring.models import Period, Review, ReviewState
-from congtam.accounts.policy import refuse_own_record
 from congtam.monitoring.scoring import cycle_policy
 from congtam.monitoring.workflow import perform, refusal
 from congtam.org.authority import derive_all, derive_for_person
@@ -80,14 +80,17 @@ def _level(code: str, field_name: str = "level") -> str:
 
 def _concurrent() -> ConcurrentEditError:
     return ConcurrentEditError(
-        _("Someone else changed this classification while you were working on it. Nothing was overwritten: "
-          "reload the page to see their change, then make yours again.")
+        _(
+            "Someone else changed this classification while you were working on it. Nothing was overwritten: "
+            "reload the page to see their change, then make yours again."
+        )
     )
 
 
 def _lock(classification: Classification, expected_version: int | None) -> Classification:
-    locked = (Classification.objects.select_for_update().select_related("year", "person", "unit")
-              .get(pk=classification.pk))
+    locked = (
+        Classification.objects.select_for_update().select_related("year", "person", "unit").get(pk=classification.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise _concurrent()
     return locked
@@ -101,8 +104,9 @@ def _require_year_state(year: Year, *states: str) -> Year:
     """The year as it is in the database now, if at one of ``states``."""
     year = Year.objects.get(pk=year.pk)
     if year.state not in states:
-        raise ValidationError(_("This is not possible while the year is at the step “%(state)s”.")
-                              % {"state": year.get_state_display()})
+        raise ValidationError(
+            _("This is not possible while the year is at the step “%(state)s”.") % {"state": year.get_state_display()}
+        )
     return year
 
 
@@ -111,9 +115,12 @@ def year_policy(year: Year) -> Policy:
     policy = cycle_policy(year)  # reads only policy_id and policy_overrides
     if policy.version != year.policy_version:
         raise ValidationError(
-            _("The policy preset %(policy)s is now at version %(now)s, but this year was opened under version "
-              "%(then)s. A finished year keeps the rules it used: restore that version first.")
-            % {"policy": year.policy_id, "now": policy.version, "then": year.policy_version})
+            _(
+                "The policy preset %(policy)s is now at version %(now)s, but this year was opened under version "
+                "%(then)s. A finished year keeps the rules it used: restore that version first."
+            )
+            % {"policy": year.policy_id, "now": policy.version, "then": year.policy_version}
+        )
     return policy
 
 
@@ -137,8 +144,17 @@ def year_people(year: Year):
 
 # --- opening the year ------------------------------------------------------------------------
 @transaction.atomic
-def year_open(*, actor, agency, year: int, staff_group: str, policy_id: str, units: Iterable[Unit],
-              policy_overrides: dict[str, str] | None = None, appeal_days: int | None = None) -> Year:
+def year_open(
+    *,
+    actor,
+    agency,
+    year: int,
+    staff_group: str,
+    policy_id: str,
+    units: Iterable[Unit],
+    policy_overrides: dict[str, str] | None = None,
+    appeal_days: int | None = None,
+) -> Year:
     """HR opens a year's classification for a staff group in a scope of units. The days to appeal
     after the announcement are the preset's ``appeal_days`` unless HR sets them."""
     _require_hr(actor, _("Only the personnel department opens a year's classification."))
@@ -153,19 +169,43 @@ def year_open(*, actor, agency, year: int, staff_group: str, policy_id: str, uni
         appeal_days = int(policy.settings.values["appeal_days"])
     elif not 1 <= int(appeal_days) <= 90:
         raise ValidationError({"appeal_days": _("Give a number of days from 1 to 90.")})
-    paths = list(Unit.objects.filter(pk__in=Year.units.through.objects.filter(
-        year__agency=agency, year__year=year, year__staff_group=staff_group).values("unit_id")).values_list("path", flat=True))
+    paths = list(
+        Unit.objects.filter(
+            pk__in=Year.units.through.objects.filter(
+                year__agency=agency, year__year=year, year__staff_group=staff_group
+            ).values("unit_id")
+        ).values_list("path", flat=True)
+    )
     if any(old.startswith(new.path) or new.path.startswith(old) for old in paths for new in units):
-        raise ValidationError(_("The classification of %(year)s is already open for this staff group in one of these "
-                                "units.") % {"year": year})
+        raise ValidationError(
+            _("The classification of %(year)s is already open for this staff group in one of these units.")
+            % {"year": year}
+        )
     opened = Year.objects.create(
-        agency=agency, year=year, staff_group=staff_group, policy_id=policy.id, policy_version=policy.version,
-        policy_overrides=dict(policy_overrides or {}), model=POINTS if policy.model == POINTS else CRITERIA,
-        appeal_days=appeal_days, created_by=actor)
+        agency=agency,
+        year=year,
+        staff_group=staff_group,
+        policy_id=policy.id,
+        policy_version=policy.version,
+        policy_overrides=dict(policy_overrides or {}),
+        model=POINTS if policy.model == POINTS else CRITERIA,
+        appeal_days=appeal_days,
+        created_by=actor,
+    )
     opened.units.set(units)
-    audit_record(actor=actor, event=events.YEAR_OPENED, subject=opened,
-                 new={"year": year, "staff_group": staff_group, "policy": f"{policy.id} {policy.version}",
-                      "model": opened.model, "units": sorted(unit.code for unit in units), "appeal_days": appeal_days})
+    audit_record(
+        actor=actor,
+        event=events.YEAR_OPENED,
+        subject=opened,
+        new={
+            "year": year,
+            "staff_group": staff_group,
+            "policy": f"{policy.id} {policy.version}",
+            "model": opened.model,
+            "units": sorted(unit.code for unit in units),
+            "appeal_days": appeal_days,
+        },
+    )
     return opened
 
 
@@ -178,18 +218,32 @@ def _year_step(actor, year: Year, transition: str) -> tuple[Year, str]:
 
 
 # --- facts -----------------------------------------------------------------------------------
-FACT_FIELDS = ("discipline_measure", "decision_number", "decision_date", "violation", "already_counted", "months",
-               "old_unit", "old_unit_opinion")
+FACT_FIELDS = (
+    "discipline_measure",
+    "decision_number",
+    "decision_date",
+    "violation",
+    "already_counted",
+    "months",
+    "old_unit",
+    "old_unit_opinion",
+)
 
 
 def _fact_values(fact: Fact) -> dict:
-    return {"person": fact.person.staff_code, "kind": fact.kind, "discipline_measure": fact.discipline_measure,
-            "decision_number": fact.decision_number,
-            "decision_date": fact.decision_date.isoformat() if fact.decision_date else "",
-            "violation": fact.violation, "already_counted": fact.already_counted,
-            "months": str(fact.months) if fact.months is not None else "",
-            "old_unit": fact.old_unit.code if fact.old_unit else "", "old_unit_opinion": fact.old_unit_opinion,
-            "document_reference": fact.document_reference}
+    return {
+        "person": fact.person.staff_code,
+        "kind": fact.kind,
+        "discipline_measure": fact.discipline_measure,
+        "decision_number": fact.decision_number,
+        "decision_date": fact.decision_date.isoformat() if fact.decision_date else "",
+        "violation": fact.violation,
+        "already_counted": fact.already_counted,
+        "months": str(fact.months) if fact.months is not None else "",
+        "old_unit": fact.old_unit.code if fact.old_unit else "",
+        "old_unit_opinion": fact.old_unit_opinion,
+        "document_reference": fact.document_reference,
+    }
 
 
 def _check_fact(fact: Fact) -> None:
@@ -230,12 +284,22 @@ def fact_record(*, actor, year: Year, person: Person, kind: str, document_refere
     for name in ("decision_number", "violation", "old_unit_opinion"):
         if name in values:
             values[name] = clean_text(values[name] or "")
-    fact = Fact(year=year, person=person, kind=kind, document_reference=clean_text(document_reference or ""),
-                recorded_by=actor, **values)
+    fact = Fact(
+        year=year,
+        person=person,
+        kind=kind,
+        document_reference=clean_text(document_reference or ""),
+        recorded_by=actor,
+        **values,
+    )
     _check_fact(fact)
     fact.save()
-    audit_record(actor=actor, event=events.FACT_RECORDED, subject=Subject("org.person", str(person.pk), str(person)),
-                 new={"year": year.year, **_fact_values(fact)})
+    audit_record(
+        actor=actor,
+        event=events.FACT_RECORDED,
+        subject=Subject("org.person", str(person.pk), str(person)),
+        new={"year": year.year, **_fact_values(fact)},
+    )
     return fact
 
 
@@ -249,8 +313,13 @@ def fact_remove(*, actor, fact: Fact, reason: str) -> None:
     old = _fact_values(fact)
     person = fact.person
     fact.delete()
-    audit_record(actor=actor, event=events.FACT_REMOVED, subject=Subject("org.person", str(person.pk), str(person)),
-                 old=old, reason=reason)
+    audit_record(
+        actor=actor,
+        event=events.FACT_REMOVED,
+        subject=Subject("org.person", str(person.pk), str(person)),
+        old=old,
+        reason=reason,
+    )
 
 
 def engine_facts(facts: Iterable[Fact]) -> Facts:
@@ -268,8 +337,9 @@ def engine_facts(facts: Iterable[Fact]) -> Facts:
         elif fact.kind == FactKind.WORKED:
             worked = fact.months if worked is None else min(worked, fact.months)
         elif fact.kind == FactKind.DISCIPLINE:
-            measures.append((DISCIPLINE_MEASURES.index(fact.discipline_measure), not fact.already_counted,
-                             fact.discipline_measure))
+            measures.append(
+                (DISCIPLINE_MEASURES.index(fact.discipline_measure), not fact.already_counted, fact.discipline_measure)
+            )
         elif fact.kind == FactKind.DEGRADATION:
             degradation = True
         elif fact.kind == FactKind.CORRUPTION:
@@ -281,8 +351,15 @@ def engine_facts(facts: Iterable[Fact]) -> Facts:
         counting = [m for m in measures if m[1]]
         _, still_counts, discipline = max(counting or measures)
         already_counted = not still_counts
-    return Facts(months_worked=worked, months_absent=absent, months_maternity=maternity, discipline=discipline,
-                 discipline_already_counted=already_counted, degradation=degradation, corruption_in_unit=corruption)
+    return Facts(
+        months_worked=worked,
+        months_absent=absent,
+        months_maternity=maternity,
+        discipline=discipline,
+        discipline_already_counted=already_counted,
+        degradation=degradation,
+        corruption_in_unit=corruption,
+    )
 
 
 # --- criteria model: the self-assessment ------------------------------------------------------
@@ -302,9 +379,20 @@ def is_leader(person: Person) -> bool:
 
 
 @transaction.atomic
-def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: bool, completion_percent,
-                    exceeded_percent, short_percent, proposed_level: str = "", report: str = "",
-                    unit_results: dict | None = None, expected_version: int | None = None) -> CriteriaSelfAssessment:
+def criteria_record(
+    *,
+    actor,
+    year: Year,
+    person: Person,
+    shared_criteria_met: bool,
+    completion_percent,
+    exceeded_percent,
+    short_percent,
+    proposed_level: str = "",
+    report: str = "",
+    unit_results: dict | None = None,
+    expected_version: int | None = None,
+) -> CriteriaSelfAssessment:
     """The person writes the self-assessment and proposes their own level; HR may record it for
     them from a paper report. A head or deputy adds the results of the unit in their charge
     (``unit_results``: the percentages of :attr:`CriteriaSelfAssessment.UNIT_FIELDS`; the two on
@@ -318,8 +406,9 @@ def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: b
     errors: dict[str, list[str]] = {}
     report = clean_text(report or "").strip()
     if own and not report:
-        errors["report"] = [_("Write your self-assessment: what you were assigned, what you delivered, and the "
-                              "evidence.")]
+        errors["report"] = [
+            _("Write your self-assessment: what you were assigned, what you delivered, and the evidence.")
+        ]
     if proposed_level:
         try:
             _level(proposed_level, "proposed_level")
@@ -327,10 +416,17 @@ def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: b
             errors.update(error.message_dict)
     elif own:
         errors["proposed_level"] = [_("Propose your own level.")]
-    values = {"shared_criteria_met": bool(shared_criteria_met), "proposed_level": proposed_level, "report": report,
-              "recorded_by": actor}
-    for name, value in (("completion_percent", completion_percent), ("exceeded_percent", exceeded_percent),
-                        ("short_percent", short_percent)):
+    values = {
+        "shared_criteria_met": bool(shared_criteria_met),
+        "proposed_level": proposed_level,
+        "report": report,
+        "recorded_by": actor,
+    }
+    for name, value in (
+        ("completion_percent", completion_percent),
+        ("exceeded_percent", exceeded_percent),
+        ("short_percent", short_percent),
+    ):
         try:
             values[name] = _percent(value, name)
         except ValidationError as error:
@@ -349,8 +445,11 @@ def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: b
                 values[name] = None
         given = [name for name in CriteriaSelfAssessment.UNIT_FIELDS[3:] if name in unit_results]
         if len(given) == 1:
-            missing = CriteriaSelfAssessment.UNIT_FIELDS[3] if given[0] != CriteriaSelfAssessment.UNIT_FIELDS[3] \
+            missing = (
+                CriteriaSelfAssessment.UNIT_FIELDS[3]
+                if given[0] != CriteriaSelfAssessment.UNIT_FIELDS[3]
                 else CriteriaSelfAssessment.UNIT_FIELDS[4]
+            )
             errors[missing] = [_("Give both shares of the units directly managed, or neither if there are none.")]
     elif unit_results:
         errors["__all__"] = [_("Only a head or deputy gives the results of a unit.")]
@@ -358,20 +457,31 @@ def criteria_record(*, actor, year: Year, person: Person, shared_criteria_met: b
         values.update(dict.fromkeys(CriteriaSelfAssessment.UNIT_FIELDS))
     if errors:
         raise ValidationError(errors)
-    assessment = (CriteriaSelfAssessment.objects.select_for_update().filter(year=year, person=person).first()
-                  or CriteriaSelfAssessment(year=year, person=person, version=0))
+    assessment = CriteriaSelfAssessment.objects.select_for_update().filter(
+        year=year, person=person
+    ).first() or CriteriaSelfAssessment(year=year, person=person, version=0)
     if expected_version is not None and assessment.version != expected_version:
-        raise ConcurrentEditError(_("Someone else changed this self-assessment while you were working on it. "
-                                    "Nothing was overwritten: reload the page to see their change, then make "
-                                    "yours again."))
-    before = {name: str(getattr(assessment, name)) for name in values if name != "recorded_by"} if assessment.pk \
-        else None
+        raise ConcurrentEditError(
+            _(
+                "Someone else changed this self-assessment while you were working on it. "
+                "Nothing was overwritten: reload the page to see their change, then make "
+                "yours again."
+            )
+        )
+    before = (
+        {name: str(getattr(assessment, name)) for name in values if name != "recorded_by"} if assessment.pk else None
+    )
     for name, value in values.items():
         setattr(assessment, name, value)
     assessment.version += 1
     assessment.save()
-    audit_record(actor=actor, event=events.CRITERIA_RECORDED, subject=Subject("org.person", str(person.pk), str(person)),
-                 old=before, new={"year": year.year, **{k: str(v) for k, v in values.items() if k != "recorded_by"}})
+    audit_record(
+        actor=actor,
+        event=events.CRITERIA_RECORDED,
+        subject=Subject("org.person", str(person.pk), str(person)),
+        old=before,
+        new={"year": year.year, **{k: str(v) for k, v in values.items() if k != "recorded_by"}},
+    )
     return assessment
 
 
@@ -397,14 +507,21 @@ def _period_scores(year: Year) -> dict[int, tuple[PeriodScore, ...]]:
     the periods (then of the reviews). One pass over 1.2 million rows for 100,000 people with
     monthly periods: the rows are read plainly and sorted here, and each distinct (period, score)
     pair is made once."""
-    periods = list(Period.objects.filter(cycle__agency=year.agency, cycle__year=year.year)
-                   .values_list("pk", "cycle__frequency", "number", "starts_on"))
+    periods = list(
+        Period.objects.filter(cycle__agency=year.agency, cycle__year=year.year).values_list(
+            "pk", "cycle__frequency", "number", "starts_on"
+        )
+    )
     starts = {starts_on: rank for rank, starts_on in enumerate(sorted({row[3] for row in periods}))}
     rank_of = {pk: starts[starts_on] for pk, _frequency, _number, starts_on in periods}
     label_of = {pk: f"{frequency[0].upper()}{number}" for pk, frequency, number, _starts_on in periods}
-    reviews = (Review.objects.filter(period_id__in=list(label_of), state=ReviewState.APPROVED,
-                                     person_id__in=year_people(year).values("pk"))
-               .order_by().values_list("person_id", "period_id", "pk", "score_exact"))
+    reviews = (
+        Review.objects.filter(
+            period_id__in=list(label_of), state=ReviewState.APPROVED, person_id__in=year_people(year).values("pk")
+        )
+        .order_by()
+        .values_list("person_id", "period_id", "pk", "score_exact")
+    )
     made: dict[tuple[int, str], PeriodScore] = {}
     found: dict[int, list[tuple[int, int, PeriodScore]]] = defaultdict(list)
     for person_id, period_id, pk, score in _plain_rows(reviews):
@@ -429,22 +546,42 @@ def _criteria_inputs(year: Year) -> dict[int, CriteriaInput]:
     for row in year.self_assessments.all():
         unit = None
         if row.targets_completed_percent is not None:
-            unit = LeaderUnitCriteria(row.targets_completed_percent, row.targets_exceeded_percent, row.on_time_percent,
-                                      row.subunits_complete_or_better_percent, row.subunits_good_or_better_percent)
-        inputs[row.person_id] = CriteriaInput(row.shared_criteria_met, row.completion_percent, row.exceeded_percent,
-                                              row.short_percent, unit)
+            unit = LeaderUnitCriteria(
+                row.targets_completed_percent,
+                row.targets_exceeded_percent,
+                row.on_time_percent,
+                row.subunits_complete_or_better_percent,
+                row.subunits_good_or_better_percent,
+            )
+        inputs[row.person_id] = CriteriaInput(
+            row.shared_criteria_met, row.completion_percent, row.exceeded_percent, row.short_percent, unit
+        )
     return inputs
 
 
 def _pivotal(periods, policy: Policy) -> list[dict[str, str]]:
     """The period scores the level depends on (points model), for the calibration page."""
-    return [{"period": period.period, "score": str(period.score)}
-            for period in engine.pivotal_periods(periods, policy)] if periods else []
+    return (
+        [{"period": period.period, "score": str(period.score)} for period in engine.pivotal_periods(periods, policy)]
+        if periods
+        else []
+    )
 
 
 # What a run writes on each proposed row; a new row takes every other field's default.
-PROPOSAL_FIELDS = ("unit", "group", "evaluator", "approver", "score_exact", "proposed_level", "qualified_level",
-                   "over_quota", "rank_in_group", "explanation", "pivotal_periods")
+PROPOSAL_FIELDS = (
+    "unit",
+    "group",
+    "evaluator",
+    "approver",
+    "score_exact",
+    "proposed_level",
+    "qualified_level",
+    "over_quota",
+    "rank_in_group",
+    "explanation",
+    "pivotal_periods",
+)
 ATTEMPTS = 3
 # The steps of a run, for its progress: reading, classifying, writing.
 PROPOSAL_STEPS = 3
@@ -518,10 +655,21 @@ def _facts_and_exceptions(year: Year) -> tuple[dict[int, list[Fact]], list[int],
 def _proposals_plan(year: Year, say: Callable[[int, int, str], None]) -> _ProposalPlan:
     """Read everything and classify the cohort: no write, no lock."""
     policy = year_policy(year)
-    people = [_PersonRow(*row) for row in year_people(year).values_list(
-        "pk", "staff_code", "full_name", "unit_id", "unit__code", "position__code", "unit_role")]
-    existing = {row.person_id: row for row in map(_Existing._make, year.classifications.order_by().values_list(
-        "pk", "person_id", "state", "group", "group_set_by_hr", "version"))}
+    people = [
+        _PersonRow(*row)
+        for row in year_people(year).values_list(
+            "pk", "staff_code", "full_name", "unit_id", "unit__code", "position__code", "unit_role"
+        )
+    ]
+    existing = {
+        row.person_id: row
+        for row in map(
+            _Existing._make,
+            year.classifications.order_by().values_list(
+                "pk", "person_id", "state", "group", "group_set_by_hr", "version"
+            ),
+        )
+    }
     facts, fact_ids, exceptions = _facts_and_exceptions(year)
     plan = _ProposalPlan(year, policy, fact_ids, exceptions)
     plan.authorities = {a.person_id: a for a in derive_all(agency=year.agency)}
@@ -533,15 +681,22 @@ def _proposals_plan(year: Year, say: Callable[[int, int, str], None]) -> _Propos
         known = existing.get(person.pk)
         group = known.group if known is not None and known.group_set_by_hr else (person.position_code or "")
         person_facts = facts.get(person.pk)
-        engine_person = EnginePerson(person.staff_code, person.full_name, person.unit_code, group,
-                                     is_leader=is_leader(person),
-                                     facts=engine_facts(person_facts) if person_facts else no_facts,
-                                     quota_exception=exceptions.get(group, ""))
-        member = engine.CohortMember(engine_person, periods=tuple(scores.get(person.pk, ())),
-                                     criteria=criteria.get(person.pk))
-        incomplete = (member.criteria is None or engine_person.is_leader and member.criteria.unit is None)
-        if (year.model == POINTS and not member.periods or year.model == CRITERIA and incomplete) \
-                and engine_person.facts.months_worked >= TWELVE / 2:
+        engine_person = EnginePerson(
+            person.staff_code,
+            person.full_name,
+            person.unit_code,
+            group,
+            is_leader=is_leader(person),
+            facts=engine_facts(person_facts) if person_facts else no_facts,
+            quota_exception=exceptions.get(group, ""),
+        )
+        member = engine.CohortMember(
+            engine_person, periods=tuple(scores.get(person.pk, ())), criteria=criteria.get(person.pk)
+        )
+        incomplete = member.criteria is None or (engine_person.is_leader and member.criteria.unit is None)
+        if (
+            (year.model == POINTS and not member.periods) or (year.model == CRITERIA and incomplete)
+        ) and engine_person.facts.months_worked >= TWELVE / 2:
             plan.missing.append(person.pk)
             continue
         members.append(member)
@@ -568,13 +723,23 @@ def _proposal_values(plan: _ProposalPlan, outcome, person: _PersonRow) -> tuple:
     authority = plan.authorities.get(person.pk)
     approver_id = authority.approver.person_id if authority else None
     score = outcome.classification.score
-    explanation = {"tree": result.explanation(outcome),
-                   "reasons": {"vi": result.reasons(outcome, "vi"), "en": result.reasons(outcome, "en")}}
-    return (person.unit_id, outcome.classification.person.group,
-            authority.evaluator.person_id if authority else None, None if approver_id == person.pk else approver_id,
-            "" if score is None else str(score), outcome.level.value, outcome.classification.qualified.value,
-            outcome.over_quota, outcome.rank_in_group, _json(explanation),
-            _json(_pivotal(plan.scores.get(person.pk, ()), plan.policy)))
+    explanation = {
+        "tree": result.explanation(outcome),
+        "reasons": {"vi": result.reasons(outcome, "vi"), "en": result.reasons(outcome, "en")},
+    }
+    return (
+        person.unit_id,
+        outcome.classification.person.group,
+        authority.evaluator.person_id if authority else None,
+        None if approver_id == person.pk else approver_id,
+        "" if score is None else str(score),
+        outcome.level.value,
+        outcome.classification.qualified.value,
+        outcome.over_quota,
+        outcome.rank_in_group,
+        _json(explanation),
+        _json(_pivotal(plan.scores.get(person.pk, ()), plan.policy)),
+    )
 
 
 def _json(value) -> str:
@@ -616,8 +781,12 @@ def _insert_proposals(rows: Iterable[tuple]) -> None:
         return
     meta, quote = Classification._meta, connection.ops.quote_name
     with connection.cursor() as cursor:
-        _copy(cursor, quote(meta.db_table), [quote(meta.get_field(name).column) for name in fields],
-              ((*row, *defaults) for row in rows))
+        _copy(
+            cursor,
+            quote(meta.db_table),
+            [quote(meta.get_field(name).column) for name in fields],
+            ((*row, *defaults) for row in rows),
+        )
 
 
 def _update_proposals(rows: Iterable[tuple]) -> int:
@@ -629,13 +798,17 @@ def _update_proposals(rows: Iterable[tuple]) -> int:
     table = quote(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            types = ", ".join(f"{column} {meta.get_field(name).db_type(connection)}"
-                              for name, column in zip(PROPOSAL_FIELDS, columns, strict=True))
+            types = ", ".join(
+                f"{column} {meta.get_field(name).db_type(connection)}"
+                for name, column in zip(PROPOSAL_FIELDS, columns, strict=True)
+            )
             cursor.execute(f"CREATE TEMPORARY TABLE yearend_proposal_rows (id bigint, version integer, {types})")
             _copy(cursor, "yearend_proposal_rows", ["id", "version", *columns], rows)
             assignments = ", ".join(f"{column} = new.{column}" for column in columns)
-            cursor.execute(f"UPDATE {table} AS old SET {assignments}, version = old.version + 1 "
-                           f"FROM yearend_proposal_rows AS new WHERE old.id = new.id AND old.version = new.version")
+            cursor.execute(
+                f"UPDATE {table} AS old SET {assignments}, version = old.version + 1 "
+                f"FROM yearend_proposal_rows AS new WHERE old.id = new.id AND old.version = new.version"
+            )
             written = cursor.rowcount
             cursor.execute("DROP TABLE yearend_proposal_rows")
             return written
@@ -643,8 +816,9 @@ def _update_proposals(rows: Iterable[tuple]) -> int:
         if not values:
             return 0
         assignments = ", ".join(f"{column} = %s" for column in columns)
-        cursor.executemany(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = %s AND version = %s",
-                           values)
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = %s AND version = %s", values
+        )
         return cursor.rowcount
 
 
@@ -660,16 +834,25 @@ def _proposals_write(actor, plan: _ProposalPlan) -> ProposalRun:
     if (_year_key(year), fact_ids, exceptions) != (_year_key(plan.year), plan.fact_ids, plan.exceptions):
         raise _ProposalsChanged
     _insert_proposals((year.pk, person.pk, *_proposal_values(plan, outcome, person)) for outcome, person in plan.new)
-    written = _update_proposals((known.pk, known.version, *_proposal_values(plan, outcome, person))
-                                for outcome, person, known in plan.existing)
+    written = _update_proposals(
+        (known.pk, known.version, *_proposal_values(plan, outcome, person)) for outcome, person, known in plan.existing
+    )
     if written != len(plan.existing):
         raise _ProposalsChanged
     year.save()
     found = Person.objects.in_bulk(plan.missing)
     run = ProposalRun(classified=len(plan.new) + len(plan.existing), missing=[found[pk] for pk in plan.missing])
-    audit_record(actor=actor, event=events.PROPOSALS_COMPUTED, subject=year,
-                 new={"classified": run.classified, "missing": [p.staff_code for p in run.missing],
-                      "policy": f"{plan.policy.id} {plan.policy.version}", "state": year.state})
+    audit_record(
+        actor=actor,
+        event=events.PROPOSALS_COMPUTED,
+        subject=year,
+        new={
+            "classified": run.classified,
+            "missing": [p.staff_code for p in run.missing],
+            "policy": f"{plan.policy.id} {plan.policy.version}",
+            "state": year.state,
+        },
+    )
     return run
 
 
@@ -703,8 +886,7 @@ def proposals_compute(*, actor, year: Year, progress: Callable[[int, int, str], 
             except IntegrityError:  # another run created some of the rows meanwhile
                 if attempt == ATTEMPTS:
                     raise
-    raise ValidationError(_("The classifications kept changing while the proposals were computed. Compute them "
-                            "again."))
+    raise ValidationError(_("The classifications kept changing while the proposals were computed. Compute them again."))
 
 
 @dataclass(frozen=True)
@@ -718,16 +900,25 @@ class ProposalsLastRun:
 def proposals_last_run(year: Year) -> ProposalsLastRun | None:
     """The year's last computation of the proposals, as its audit entry keeps it (whoever started
     it and however): when, how many people were classified, and who was left out for lack of data."""
-    entry = (AuditEntry.objects.filter(event=events.PROPOSALS_COMPUTED, subject_type=Year._meta.label_lower,
-                                       subject_id=str(year.pk))
-             .order_by("-seq").only("seq", "created_at", "new").first())
+    entry = (
+        AuditEntry.objects.filter(
+            event=events.PROPOSALS_COMPUTED, subject_type=Year._meta.label_lower, subject_id=str(year.pk)
+        )
+        .order_by("-seq")
+        .only("seq", "created_at", "new")
+        .first()
+    )
     if entry is None:
         return None
     values = entry.new or {}
     codes = [str(code) for code in values.get("missing", [])]
     names = dict(Person.objects.filter(staff_code__in=codes).values_list("staff_code", "full_name")) if codes else {}
-    return ProposalsLastRun(entry.seq, entry.created_at, int(values.get("classified", 0)),
-                            [f"{code} {names.get(code, '')}".rstrip() for code in codes])
+    return ProposalsLastRun(
+        entry.seq,
+        entry.created_at,
+        int(values.get("classified", 0)),
+        [f"{code} {names.get(code, '')}".rstrip() for code in codes],
+    )
 
 
 # --- quota after a change --------------------------------------------------------------------
@@ -742,11 +933,22 @@ class QuotaReport:
 def _rows(year: Year) -> list[Row]:
     """Every classification of the year as the quota sees it, without names (read for the few who
     are named afterwards: see :func:`_named`), in no order (quota_check ranks them)."""
-    return [Row(pk, unit_id, group, amended or approved or calibrated or proposed, over, rank, "")
-            for pk, unit_id, group, proposed, calibrated, approved, amended, over, rank in _plain_rows(
-                year.classifications.order_by().values_list(
-                    "pk", "unit_id", "group", "proposed_level", "calibrated_level", "approved_level", "amended_level",
-                    "over_quota", "rank_in_group"))]
+    return [
+        Row(pk, unit_id, group, amended or approved or calibrated or proposed, over, rank, "")
+        for pk, unit_id, group, proposed, calibrated, approved, amended, over, rank in _plain_rows(
+            year.classifications.order_by().values_list(
+                "pk",
+                "unit_id",
+                "group",
+                "proposed_level",
+                "calibrated_level",
+                "approved_level",
+                "amended_level",
+                "over_quota",
+                "rank_in_group",
+            )
+        )
+    ]
 
 
 def _named(rows: list[Row]) -> list[Row]:
@@ -763,12 +965,18 @@ def _quota_after_change(year: Year, classification: Classification) -> QuotaRepo
     touched = [scopes[key] for key in ((UNIT, classification.unit_id), (GROUP, classification.group)) if key in scopes]
     for status in touched:
         if status.exceeded:
-            what = (_("the group “%(group)s”") % {"group": status.key} if status.kind == GROUP
-                    else _("the unit %(unit)s") % {"unit": classification.unit})
+            what = (
+                _("the group “%(group)s”") % {"group": status.key}
+                if status.kind == GROUP
+                else _("the unit %(unit)s") % {"unit": classification.unit}
+            )
             raise ValidationError(
-                _("This change would put %(count)s people at HTXSNV in %(what)s, over its cap of %(cap)s. Lower "
-                  "someone else first, or record a quota exception for the group with its decision.")
-                % {"count": status.excellent, "what": what, "cap": status.cap})
+                _(
+                    "This change would put %(count)s people at HTXSNV in %(what)s, over its cap of %(cap)s. Lower "
+                    "someone else first, or record a quota exception for the group with its decision."
+                )
+                % {"count": status.excellent, "what": what, "cap": status.cap}
+            )
     unit_status = scopes.get((UNIT, classification.unit_id))
     group_status = scopes.get((GROUP, classification.group))
     now_fit = []
@@ -785,12 +993,15 @@ def _quota_after_change(year: Year, classification: Classification) -> QuotaRepo
 
 
 def _change(actor, classification: Classification, *, kind: str, before: str, after: str, reason: str) -> None:
-    LevelChange.objects.create(classification=classification, kind=kind, from_level=before, to_level=after,
-                               reason=reason, changed_by=actor)
+    LevelChange.objects.create(
+        classification=classification, kind=kind, from_level=before, to_level=after, reason=reason, changed_by=actor
+    )
 
 
 @transaction.atomic
-def level_change(*, actor, classification: Classification, expected_version: int, level: str, reason: str) -> QuotaReport:
+def level_change(
+    *, actor, classification: Classification, expected_version: int, level: str, reason: str
+) -> QuotaReport:
     """Calibration: HR changes a proposed level, with a reason. The quota of the person's unit and
     group is checked again; a change that would exceed a cap is refused."""
     refuse_own_record(actor, classification.person_id)
@@ -807,13 +1018,21 @@ def level_change(*, actor, classification: Classification, expected_version: int
     classification.save()
     _change(actor, classification, kind=ChangeKind.CALIBRATION, before=before, after=level, reason=reason)
     report = _quota_after_change(classification.year, classification)
-    audit_record(actor=actor, event=events.LEVEL_CHANGED, subject=classification, old={"level": before},
-                 new={"level": level, "now_fit": [row.name for row in report.now_fit]}, reason=reason)
+    audit_record(
+        actor=actor,
+        event=events.LEVEL_CHANGED,
+        subject=classification,
+        old={"level": before},
+        new={"level": level, "now_fit": [row.name for row in report.now_fit]},
+        reason=reason,
+    )
     return report
 
 
 @transaction.atomic
-def group_set(*, actor, classification: Classification, expected_version: int, group: str, reason: str) -> Classification:
+def group_set(
+    *, actor, classification: Classification, expected_version: int, group: str, reason: str
+) -> Classification:
     """HR puts a person in another group with similar duties (the default is the position code)."""
     _require_hr(actor, _("Only the personnel department sets the groups."))
     refuse_own_record(actor, classification.person_id)
@@ -826,8 +1045,14 @@ def group_set(*, actor, classification: Classification, expected_version: int, g
     classification.group, classification.group_set_by_hr = group, True
     _bump(classification)
     classification.save()
-    audit_record(actor=actor, event=events.GROUP_SET, subject=classification, old={"group": before},
-                 new={"group": group}, reason=reason)
+    audit_record(
+        actor=actor,
+        event=events.GROUP_SET,
+        subject=classification,
+        old={"group": before},
+        new={"group": group},
+        reason=reason,
+    )
     return classification
 
 
@@ -847,10 +1072,16 @@ def quota_exception_record(*, actor, year: Year, group: str, decision_reference:
         raise ValidationError(errors)
     if year.quota_exceptions.filter(group=group).exists():
         raise ValidationError({"group": _("An exception is already recorded for this group.")})
-    exception = QuotaException.objects.create(year=year, group=group, decision_reference=decision, reason=reason,
-                                              recorded_by=actor)
-    audit_record(actor=actor, event=events.QUOTA_EXCEPTION_RECORDED, subject=year,
-                 new={"group": group, "decision_reference": decision}, reason=reason)
+    exception = QuotaException.objects.create(
+        year=year, group=group, decision_reference=decision, reason=reason, recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        event=events.QUOTA_EXCEPTION_RECORDED,
+        subject=year,
+        new={"group": group, "decision_reference": decision},
+        reason=reason,
+    )
     return exception
 
 
@@ -860,8 +1091,9 @@ def year_submit_for_approval(*, actor, year: Year) -> Year:
     """Calibration ends: HR hands the levels to the competent authorities."""
     year, before = _year_step(actor, year, "submit_for_approval")
     year.save()
-    audit_record(actor=actor, event=events.YEAR_STATE_CHANGED, subject=year, old={"state": before},
-                 new={"state": year.state})
+    audit_record(
+        actor=actor, event=events.YEAR_STATE_CHANGED, subject=year, old={"state": before}, new={"state": year.state}
+    )
     return year
 
 
@@ -871,8 +1103,11 @@ def _approve_one(classification: Classification, actor, now) -> AuditDraft:
     classification.approved_by, classification.approved_at = actor, now
     _bump(classification)
     classification.save()
-    return AuditDraft(event=events.LEVEL_APPROVED, subject=Subject.of(classification),
-                      new={"level": classification.approved_level, "state": classification.state})
+    return AuditDraft(
+        event=events.LEVEL_APPROVED,
+        subject=Subject.of(classification),
+        new={"level": classification.approved_level, "state": classification.state},
+    )
 
 
 @transaction.atomic
@@ -891,9 +1126,16 @@ def approve_unit(*, actor, year: Year, unit: Unit) -> int:
     approval; the others are left as they are. Returns how many were approved."""
     year = _require_year_state(year, YearState.APPROVING)
     person_id = getattr(actor, "person_id", None)
-    locked = list(Classification.objects.select_for_update().filter(
-        year=year, unit=unit, approver_id=person_id,
-        state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED]).exclude(person_id=person_id))
+    locked = list(
+        Classification.objects.select_for_update()
+        .filter(
+            year=year,
+            unit=unit,
+            approver_id=person_id,
+            state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
+        )
+        .exclude(person_id=person_id)
+    )
     now = timezone.now()
     drafts = [_approve_one(classification, actor, now) for classification in locked]
     if drafts:
@@ -908,8 +1150,10 @@ def announce(*, actor, year: Year) -> int:
     year, before = _year_step(actor, year, "announce")
     pending = year.classifications.exclude(state=ClassificationState.APPROVED).count()
     if pending:
-        raise ValidationError(ngettext("%(count)s level is not approved yet.", "%(count)s levels are not approved yet.",
-                                       pending) % {"count": pending})
+        raise ValidationError(
+            ngettext("%(count)s level is not approved yet.", "%(count)s levels are not approved yet.", pending)
+            % {"count": pending}
+        )
     classifications = list(year.classifications.all())
     for classification in classifications:
         perform(classification, "announce", actor)
@@ -917,13 +1161,22 @@ def announce(*, actor, year: Year) -> int:
     Classification.objects.bulk_update(classifications, ["state", "version"], batch_size=1000)
     year.announced_at = timezone.now()
     year.save()
-    audit_record(actor=actor, event=events.RESULTS_ANNOUNCED, subject=year, old={"state": before},
-                 new={"state": year.state, "announced": len(classifications)})
+    audit_record(
+        actor=actor,
+        event=events.RESULTS_ANNOUNCED,
+        subject=year,
+        old={"state": before},
+        new={"state": year.state, "announced": len(classifications)},
+    )
     url = reverse("yearend:my_result", kwargs={"pk": year.pk})
-    _notify([c.person_id for c in classifications], kind="yearend.announced", url=url,
-            title=_("Your classification for %(year)s is announced") % {"year": year.year},
-            body=_("See your level and its explanation; acknowledge it or appeal within %(days)s days.")
-            % {"days": year.appeal_days})
+    _notify(
+        [c.person_id for c in classifications],
+        kind="yearend.announced",
+        url=url,
+        title=_("Your classification for %(year)s is announced") % {"year": year.year},
+        body=_("See your level and its explanation; acknowledge it or appeal within %(days)s days.")
+        % {"days": year.appeal_days},
+    )
     return len(classifications)
 
 
@@ -938,42 +1191,64 @@ def acknowledge(*, actor, classification: Classification, expected_version: int)
     classification.acknowledged_at = timezone.now()
     _bump(classification)
     classification.save()
-    audit_record(actor=actor, event=events.RESULT_ACKNOWLEDGED, subject=classification,
-                 new={"state": classification.state})
+    audit_record(
+        actor=actor, event=events.RESULT_ACKNOWLEDGED, subject=classification, new={"state": classification.state}
+    )
     return classification
 
 
 @transaction.atomic
-def appeal_submit(*, actor, classification: Classification, expected_version: int, reason: str,
-                  documents: str = "") -> Appeal:
+def appeal_submit(
+    *, actor, classification: Classification, expected_version: int, reason: str, documents: str = ""
+) -> Appeal:
     """The person appeals within the deadline; the appeal goes to the level above the approver
     (the approver's own competent authority)."""
     classification = _lock(classification, expected_version)
-    if rules.is_classified_person(classification, actor) and timezone.localdate() > appeal_deadline(classification.year):
-        raise ValidationError(_("The deadline to appeal was %(date)s.")
-                              % {"date": appeal_deadline(classification.year).strftime("%d/%m/%Y")})
+    if rules.is_classified_person(classification, actor) and timezone.localdate() > appeal_deadline(
+        classification.year
+    ):
+        raise ValidationError(
+            _("The deadline to appeal was %(date)s.")
+            % {"date": appeal_deadline(classification.year).strftime("%d/%m/%Y")}
+        )
     reason = _reason(reason)
     perform(classification, "submit_appeal", actor)
     decider = None
     if classification.approver_id:
         decider = derive_for_person(classification.approver).approver.person_id
     if decider is None or decider in (classification.person_id, classification.approver_id):
-        raise ValidationError(_("No one above the approver can decide this appeal: ask the personnel department to "
-                                "set the authority."))
-    appeal = Appeal.objects.create(classification=classification, reason=reason, documents=clean_text(documents or ""),
-                                   deadline=appeal_deadline(classification.year), decider_id=decider)
+        raise ValidationError(
+            _("No one above the approver can decide this appeal: ask the personnel department to set the authority.")
+        )
+    appeal = Appeal.objects.create(
+        classification=classification,
+        reason=reason,
+        documents=clean_text(documents or ""),
+        deadline=appeal_deadline(classification.year),
+        decider_id=decider,
+    )
     _bump(classification)
     classification.save()
-    audit_record(actor=actor, event=events.APPEAL_SUBMITTED, subject=classification,
-                 new={"state": classification.state, "decider": decider}, reason=reason)
-    _notify([decider], kind="yearend.appeal", url=reverse("yearend:appeals"),
-            title=_("An appeal against a classification awaits your decision"))
+    audit_record(
+        actor=actor,
+        event=events.APPEAL_SUBMITTED,
+        subject=classification,
+        new={"state": classification.state, "decider": decider},
+        reason=reason,
+    )
+    _notify(
+        [decider],
+        kind="yearend.appeal",
+        url=reverse("yearend:appeals"),
+        title=_("An appeal against a classification awaits your decision"),
+    )
     return appeal
 
 
 @transaction.atomic
-def appeal_decide(*, actor, appeal: Appeal, expected_version: int, decision: str, reason: str,
-                  new_level: str = "") -> QuotaReport | None:
+def appeal_decide(
+    *, actor, appeal: Appeal, expected_version: int, decision: str, reason: str, new_level: str = ""
+) -> QuotaReport | None:
     """The level above the approver upholds or changes the level, with a reason. A changed level
     is checked against the quota of the unit and group (refused if it would exceed a cap) and the
     report says who, over quota before, now fits."""
@@ -1002,12 +1277,24 @@ def appeal_decide(*, actor, appeal: Appeal, expected_version: int, decision: str
     classification.save()
     if decision == AppealDecision.CHANGED:
         report = _quota_after_change(classification.year, classification)
-    audit_record(actor=actor, event=events.APPEAL_DECIDED, subject=classification, old={"level": before},
-                 new={"decision": decision, "level": classification.level,
-                      "now_fit": [row.name for row in report.now_fit] if report else []}, reason=reason)
-    _notify([classification.person_id], kind="yearend.appeal_decided",
-            url=reverse("yearend:my_result", kwargs={"pk": classification.year_id}),
-            title=_("Your appeal has been decided"))
+    audit_record(
+        actor=actor,
+        event=events.APPEAL_DECIDED,
+        subject=classification,
+        old={"level": before},
+        new={
+            "decision": decision,
+            "level": classification.level,
+            "now_fit": [row.name for row in report.now_fit] if report else [],
+        },
+        reason=reason,
+    )
+    _notify(
+        [classification.person_id],
+        kind="yearend.appeal_decided",
+        url=reverse("yearend:my_result", kwargs={"pk": classification.year_id}),
+        title=_("Your appeal has been decided"),
+    )
     return report
 
 
@@ -1017,23 +1304,32 @@ def year_close(*, actor, year: Year) -> Year:
     year, before = _year_step(actor, year, "close")
     pending = year.classifications.filter(state=ClassificationState.APPEALED).count()
     if pending:
-        raise ValidationError(ngettext("%(count)s appeal is not decided yet.", "%(count)s appeals are not decided yet.",
-                                       pending) % {"count": pending})
-    classifications = list(year.classifications.filter(
-        state__in=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED]))
+        raise ValidationError(
+            ngettext("%(count)s appeal is not decided yet.", "%(count)s appeals are not decided yet.", pending)
+            % {"count": pending}
+        )
+    classifications = list(
+        year.classifications.filter(state__in=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED])
+    )
     for classification in classifications:
         perform(classification, "finalise", actor)
         _bump(classification)
     Classification.objects.bulk_update(classifications, ["state", "version"], batch_size=1000)
     year.save()
-    audit_record(actor=actor, event=events.YEAR_CLOSED, subject=year, old={"state": before},
-                 new={"state": year.state, "finalised": len(classifications)})
+    audit_record(
+        actor=actor,
+        event=events.YEAR_CLOSED,
+        subject=year,
+        old={"state": before},
+        new={"state": year.state, "finalised": len(classifications)},
+    )
     return year
 
 
 @transaction.atomic
-def amend_after_close(*, actor, classification: Classification, expected_version: int, level: str,
-                      reason: str) -> Classification:
+def amend_after_close(
+    *, actor, classification: Classification, expected_version: int, level: str, reason: str
+) -> Classification:
     """After closing, only HR corrects a level, with a reason, as a visible amendment: the
     approved level stays readable and the change is kept."""
     _require_hr(actor, _("Only the personnel department amends a closed year."))
@@ -1048,6 +1344,12 @@ def amend_after_close(*, actor, classification: Classification, expected_version
     _bump(classification)
     classification.save()
     _change(actor, classification, kind=ChangeKind.AMENDMENT, before=before, after=level, reason=reason)
-    audit_record(actor=actor, event=events.LEVEL_AMENDED, subject=classification, old={"level": before},
-                 new={"level": level, "approved_level": classification.approved_level}, reason=reason)
+    audit_record(
+        actor=actor,
+        event=events.LEVEL_AMENDED,
+        subject=classification,
+        old={"level": before},
+        new={"level": level, "approved_level": classification.approved_level},
+        reason=reason,
+    )
     return classification

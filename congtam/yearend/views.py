@@ -27,8 +27,12 @@ from congtam.yearend.forms import (
 )
 from congtam.yearend.models import Appeal, Classification, Year
 
-YEAR_STEPS = {"propose": services.proposals_compute, "submit": services.year_submit_for_approval,
-              "announce": services.announce, "close": services.year_close}
+YEAR_STEPS = {
+    "propose": services.proposals_compute,
+    "submit": services.year_submit_for_approval,
+    "announce": services.announce,
+    "close": services.year_close,
+}
 
 
 def _hr(request) -> None:
@@ -40,18 +44,29 @@ def _report_quota(request, report) -> None:
     if report is None:
         return
     if report.now_fit:
-        messages.info(request, _("A place within the quota is free: %(names)s, over quota before, now fit.")
-                      % {"names": ", ".join(row.name for row in report.now_fit)})
+        messages.info(
+            request,
+            _("A place within the quota is free: %(names)s, over quota before, now fit.")
+            % {"names": ", ".join(row.name for row in report.now_fit)},
+        )
     else:
-        messages.info(request, _("The quota of the unit and of the group was checked again: within the cap, and "
-                                 "nobody else is affected."))
+        messages.info(
+            request,
+            _("The quota of the unit and of the group was checked again: within the cap, and nobody else is affected."),
+        )
 
 
 @require_GET
 def years_view(request):
-    return render(request, "yearend/years.html", {"years": selectors.years_list(viewer=request.user),
-                                                  "is_hr": selectors.is_hr(request.user),
-                                                  "is_inspector": selectors.is_inspector(request.user)})
+    return render(
+        request,
+        "yearend/years.html",
+        {
+            "years": selectors.years_list(viewer=request.user),
+            "is_hr": selectors.is_hr(request.user),
+            "is_inspector": selectors.is_inspector(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,9 +76,15 @@ def year_open_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            year = services.year_open(actor=request.user, agency=data["units"][0].agency, year=data["year"],
-                                      staff_group=data["staff_group"], policy_id=data["policy_id"],
-                                      units=data["units"], appeal_days=data["appeal_days"])
+            year = services.year_open(
+                actor=request.user,
+                agency=data["units"][0].agency,
+                year=data["year"],
+                staff_group=data["staff_group"],
+                policy_id=data["policy_id"],
+                units=data["units"],
+                appeal_days=data["appeal_days"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -76,11 +97,19 @@ def year_view(request, pk):
     require(selectors.is_hr(request.user) or selectors.is_inspector(request.user))
     year = get_object_or_404(Year, pk=pk)
     units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
-    return render(request, "yearend/year.html", {
-        "year": year, "units": units, "steps": YEAR_STEPS, "exception_form": QuotaExceptionForm(),
-        "is_hr": selectors.is_hr(request.user),
-        "exceptions": year.quota_exceptions.order_by("group"),
-        "last_run": services.proposals_last_run(year)})
+    return render(
+        request,
+        "yearend/year.html",
+        {
+            "year": year,
+            "units": units,
+            "steps": YEAR_STEPS,
+            "exception_form": QuotaExceptionForm(),
+            "is_hr": selectors.is_hr(request.user),
+            "exceptions": year.quota_exceptions.order_by("group"),
+            "last_run": services.proposals_last_run(year),
+        },
+    )
 
 
 @require_POST
@@ -123,9 +152,20 @@ def quota_exception_view(request, pk):
             messages.success(request, _("The exception is recorded; compute the proposals again to apply it."))
             return redirect("yearend:year", pk=year.pk)
     units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
-    return render(request, "yearend/year.html", {"year": year, "units": units, "steps": YEAR_STEPS,
-                                                 "exception_form": form, "is_hr": True, "exceptions": year.quota_exceptions.all(),
-                                                 "missing": []}, status=400)
+    return render(
+        request,
+        "yearend/year.html",
+        {
+            "year": year,
+            "units": units,
+            "steps": YEAR_STEPS,
+            "exception_form": form,
+            "is_hr": True,
+            "exceptions": year.quota_exceptions.all(),
+            "missing": [],
+        },
+        status=400,
+    )
 
 
 def _calibration_page(request, year, unit, forms=None, status=200, group_forms=None):
@@ -135,8 +175,14 @@ def _calibration_page(request, year, unit, forms=None, status=200, group_forms=N
     except ValueError:
         page = 1
     try:
-        view = selectors.calibration_view(viewer=request.user, year=year, unit=unit, group=request.GET.get("group"),
-                                          page=page, showing={*forms, *(group_forms or {})})
+        view = selectors.calibration_view(
+            viewer=request.user,
+            year=year,
+            unit=unit,
+            group=request.GET.get("group"),
+            page=page,
+            showing={*forms, *(group_forms or {})},
+        )
     except PermissionError:
         raise PermissionDenied from None
     can_change = selectors.is_hr(request.user) and year.state == "calibrating"
@@ -146,16 +192,23 @@ def _calibration_page(request, year, unit, forms=None, status=200, group_forms=N
             for row in group.rows:
                 if is_own_record(request.user, row.person.pk):
                     continue  # nobody decides on their own record: no form to offer
-                row.form = forms.get(row.pk) or LevelChangeForm(prefix=f"c{row.pk}", initial={
-                    "version": row.version, "level": row.level})
-    if can_change or selectors.is_hr(request.user) and year.state == "open":
+                row.form = forms.get(row.pk) or LevelChangeForm(
+                    prefix=f"c{row.pk}", initial={"version": row.version, "level": row.level}
+                )
+    if can_change or (selectors.is_hr(request.user) and year.state == "open"):
         for group in view.groups:
             for row in group.rows:
                 if is_own_record(request.user, row.person.pk):
                     continue
-                row.group_form = (group_forms or {}).get(row.pk) or GroupForm(prefix=f"g{row.pk}", initial={
-                    "version": row.version, "group": row.group})
-    return render(request, "yearend/calibration.html", {"view": view, "can_change": can_change, "can_amend": can_amend}, status=status)
+                row.group_form = (group_forms or {}).get(row.pk) or GroupForm(
+                    prefix=f"g{row.pk}", initial={"version": row.version, "group": row.group}
+                )
+    return render(
+        request,
+        "yearend/calibration.html",
+        {"view": view, "can_change": can_change, "can_amend": can_amend},
+        status=status,
+    )
 
 
 @require_GET
@@ -172,9 +225,13 @@ def level_change_view(request, pk):
     form = LevelChangeForm(request.POST, prefix=f"c{classification.pk}")
     if form.is_valid():
         try:
-            report = services.level_change(actor=request.user, classification=classification,
-                                           expected_version=form.cleaned_data["version"],
-                                           level=form.cleaned_data["level"], reason=form.cleaned_data["reason"])
+            report = services.level_change(
+                actor=request.user,
+                classification=classification,
+                expected_version=form.cleaned_data["version"],
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -192,17 +249,23 @@ def group_set_view(request, pk):
     form = GroupForm(request.POST, prefix=f"g{classification.pk}")
     if form.is_valid():
         try:
-            services.group_set(actor=request.user, classification=classification,
-                               expected_version=form.cleaned_data["version"], group=form.cleaned_data["group"],
-                               reason=form.cleaned_data["reason"])
+            services.group_set(
+                actor=request.user,
+                classification=classification,
+                expected_version=form.cleaned_data["version"],
+                group=form.cleaned_data["group"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("The group is changed. Compute the proposals again to apply the quota of "
-                                        "the new group."))
+            messages.success(
+                request, _("The group is changed. Compute the proposals again to apply the quota of the new group.")
+            )
             return redirect("yearend:calibration", pk=classification.year_id, code=classification.unit.code)
-    return _calibration_page(request, classification.year, classification.unit, status=400,
-                             group_forms={classification.pk: form})
+    return _calibration_page(
+        request, classification.year, classification.unit, status=400, group_forms={classification.pk: form}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,8 +289,9 @@ def facts_view(request, pk, staff_code):
                 return redirect("yearend:facts", pk=year.pk, staff_code=staff_code)
         status = 400
     facts = selectors.facts_for(viewer=request.user, year=year, person=person)
-    return render(request, "yearend/facts.html", {"year": year, "person": person, "facts": facts, "form": form},
-                  status=status)
+    return render(
+        request, "yearend/facts.html", {"year": year, "person": person, "facts": facts, "form": form}, status=status
+    )
 
 
 @require_GET
@@ -248,8 +312,9 @@ def approve_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Reload the page and try again."))
-        services.approve(actor=request.user, classification=classification,
-                         expected_version=form.cleaned_data["version"])
+        services.approve(
+            actor=request.user, classification=classification, expected_version=form.cleaned_data["version"]
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -268,8 +333,9 @@ def approve_unit_view(request, pk, code):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, ngettext("%(count)s level approved.", "%(count)s levels approved.", count)
-                         % {"count": count})
+        messages.success(
+            request, ngettext("%(count)s level approved.", "%(count)s levels approved.", count) % {"count": count}
+        )
     return redirect("yearend:approval", pk=year.pk)
 
 
@@ -289,7 +355,8 @@ def _result_page(request, year, classification, appeal_form=None, status=200):
         context["acknowledge_form"] = VersionedForm(initial={"version": classification.version})
         context["appeal_form"] = appeal_form or AppealForm(initial={"version": classification.version})
         context["reasons"] = classification.explanation.get("reasons", {}).get(
-            "en" if request.LANGUAGE_CODE == "en" else "vi", [])
+            "en" if request.LANGUAGE_CODE == "en" else "vi", []
+        )
         context["evidence"] = selectors.result_evidence(classification=classification)
     return render(request, "yearend/my_result.html", context, status=status)
 
@@ -307,8 +374,9 @@ def acknowledge_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Reload the page and try again."))
-        services.acknowledge(actor=request.user, classification=classification,
-                             expected_version=form.cleaned_data["version"])
+        services.acknowledge(
+            actor=request.user, classification=classification, expected_version=form.cleaned_data["version"]
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -323,9 +391,13 @@ def appeal_view(request, pk):
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
-            services.appeal_submit(actor=request.user, classification=classification,
-                                   expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
-                                   documents=form.cleaned_data["documents"])
+            services.appeal_submit(
+                actor=request.user,
+                classification=classification,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                documents=form.cleaned_data["documents"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -337,8 +409,11 @@ def appeal_view(request, pk):
 @require_GET
 def public_list_view(request, pk):
     year = get_object_or_404(Year, pk=pk)
-    return render(request, "yearend/public_list.html",
-                  {"year": year, "rows": selectors.public_list(viewer=request.user, year=year)})
+    return render(
+        request,
+        "yearend/public_list.html",
+        {"year": year, "rows": selectors.public_list(viewer=request.user, year=year)},
+    )
 
 
 @require_GET
@@ -357,9 +432,14 @@ def appeal_decide_view(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.appeal_decide(actor=request.user, appeal=appeal, expected_version=data["version"],
-                                            decision=data["decision"], new_level=data["new_level"],
-                                            reason=data["reason"])
+            report = services.appeal_decide(
+                actor=request.user,
+                appeal=appeal,
+                expected_version=data["version"],
+                decision=data["decision"],
+                new_level=data["new_level"],
+                reason=data["reason"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -381,9 +461,13 @@ def amend_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose a level and give the reason."))
-        services.amend_after_close(actor=request.user, classification=classification,
-                                   expected_version=form.cleaned_data["version"], level=form.cleaned_data["level"],
-                                   reason=form.cleaned_data["reason"])
+        services.amend_after_close(
+            actor=request.user,
+            classification=classification,
+            expected_version=form.cleaned_data["version"],
+            level=form.cleaned_data["level"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -24,11 +24,19 @@ def _entries(user, event=None):
 def _change_form(user) -> dict:
     """The admin's change form of ``user`` as it stands, ready to post."""
     return {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-        "is_active": "on" if user.is_active else "", "is_staff": "on" if user.is_staff else "",
-        "is_superuser": "on" if user.is_superuser else "", "role": user.role,
-        "person": user.person_id or "", "last_login_0": "", "last_login_1": "",
-        "date_joined_0": "01/01/2026", "date_joined_1": "08:00",
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
+        "role": user.role,
+        "person": user.person_id or "",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "01/01/2026",
+        "date_joined_1": "08:00",
     }
 
 
@@ -64,9 +72,15 @@ def test_disabling_an_account_is_audited_and_saving_unchanged_writes_nothing(cli
 def test_an_administrator_created_in_the_admin_is_audited(client, world):
     admin = world.users[Role.ADMIN]
     client.force_login(admin)
-    response = client.post(reverse("admin:accounts_user_add"), {
-        "username": "quantri-moi", "password1": PASSWORD, "password2": PASSWORD, "usable_password": "true",
-    })
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "quantri-moi",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     created = User.objects.get(username="quantri-moi")
     _post_change(client, created, is_superuser="on", is_staff="on", role=Role.ADMIN)
@@ -81,9 +95,14 @@ def test_an_administrator_created_in_the_admin_is_audited(client, world):
 def test_a_password_reset_in_the_admin_is_audited_without_the_hash(client, world):
     admin, target = world.users[Role.ADMIN], world.users[Role.STAFF]
     client.force_login(admin)
-    response = client.post(reverse("admin:auth_user_password_change", args=[target.pk]), {
-        "password1": PASSWORD, "password2": PASSWORD, "usable_password": "true",
-    })
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[target.pk]),
+        {
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     (entry,) = _entries(target)
     assert entry.event == "accounts.user.password_changed"

@@ -17,10 +17,14 @@ pytestmark = pytest.mark.django_db
 EVERYONE = set(Role.values)
 ORG_MANAGERS = {Role.HR, Role.ADMIN}
 
+
 def _an_override(world):
     override = AuthorityOverride.objects.create(
-        person=world.people["anh"], kind="evaluator", authority=world.people["pho_chu_nhiem"],
-        effective_from=date(2026, 1, 1), reason="QĐ 3",
+        person=world.people["anh"],
+        kind="evaluator",
+        authority=world.people["pho_chu_nhiem"],
+        effective_from=date(2026, 1, 1),
+        reason="QĐ 3",
     )
     return {"staff_code": "NV040", "override_id": override.pk}
 
@@ -46,7 +50,9 @@ JOB_VIEWERS = {Role.STAFF, Role.HR, Role.ADMIN}  # the job's creator (the staff 
 def _a_catalogue_item(world):
     from congtam.catalogue.services import catalogue_item_create
 
-    item = catalogue_item_create(actor=None, position=world.positions["CV"], code="BC01", name="Báo cáo thẩm tra", factor="4")
+    item = catalogue_item_create(
+        actor=None, position=world.positions["CV"], code="BC01", name="Báo cáo thẩm tra", factor="4"
+    )
     return {"code": "CV", "item_id": item.pk}
 
 
@@ -56,8 +62,15 @@ def _binh_review(world):
     from congtam.monitoring import services
     from congtam.monitoring.models import Review
 
-    cycle = services.cycle_open(actor=world.users[Role.HR], agency=world.agency, year=2026, frequency="monthly",
-                                staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL-P1"]])
+    cycle = services.cycle_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        frequency="monthly",
+        staff_group="cong_chuc",
+        policy_id="nd335",
+        units=[world.units["VPL-P1"]],
+    )
     services.reviews_open(cycle)
     return Review.objects.get(period__cycle=cycle, period__number=1, person=world.people["binh"])
 
@@ -72,7 +85,9 @@ def _an_evidence(world):
     from congtam.monitoring.models import Evidence, WorkItem
 
     review = _binh_review(world)
-    item = WorkItem.objects.create(review=review, name="Báo cáo", factor=1, origin="manager", due_on=review.period.ends_on)
+    item = WorkItem.objects.create(
+        review=review, name="Báo cáo", factor=1, origin="manager", due_on=review.period.ends_on
+    )
     evidence = Evidence(item=item, original_name="bao-cao.pdf", size=9, content_type="application/pdf")
     evidence.file.save("bao-cao.pdf", SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n"), save=True)
     return {"pk": evidence.pk}
@@ -81,23 +96,37 @@ def _an_evidence(world):
 def _a_source_system(world):
     from congtam.api.services import source_system_issue
 
-    system, _token = source_system_issue(actor=world.users[Role.HR], name="Hệ thống giao việc", units=[world.units["VPL"]])
+    system, _token = source_system_issue(
+        actor=world.users[Role.HR], name="Hệ thống giao việc", units=[world.units["VPL"]]
+    )
     return {"system_id": system.pk}
 
 
 def _a_year(world):
     from congtam.yearend.services import year_open
 
-    return year_open(actor=world.users[Role.HR], agency=world.agency, year=2026, staff_group="cong_chuc",
-                     policy_id="nd335", units=[world.units["VPL"]])
+    return year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        staff_group="cong_chuc",
+        policy_id="nd335",
+        units=[world.units["VPL"]],
+    )
 
 
 def _a_criteria_year(world):
     """The criteria model for the civil servants of VPL, as before 2026: the staff login writes a self-assessment."""
     from congtam.yearend.services import year_open
 
-    return year_open(actor=world.users[Role.HR], agency=world.agency, year=2025, staff_group="cong_chuc",
-                     policy_id="nd90-cong-chuc", units=[world.units["VPL"]])
+    return year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2025,
+        staff_group="cong_chuc",
+        policy_id="nd90-cong-chuc",
+        units=[world.units["VPL"]],
+    )
 
 
 def _an_classification(world):
@@ -105,9 +134,15 @@ def _an_classification(world):
     from congtam.yearend.models import Classification
 
     return Classification.objects.create(
-        year=_a_year(world), person=world.people["an"], unit=world.units["VPL-P1"], group="CV",
-        evaluator=world.people["truong_phong"], approver=world.people["vu_truong"], proposed_level="HTTNV",
-        qualified_level="HTTNV")
+        year=_a_year(world),
+        person=world.people["an"],
+        unit=world.units["VPL-P1"],
+        group="CV",
+        evaluator=world.people["truong_phong"],
+        approver=world.people["vu_truong"],
+        proposed_level="HTTNV",
+        qualified_level="HTTNV",
+    )
 
 
 def _an_appeal(world):
@@ -115,8 +150,12 @@ def _an_appeal(world):
 
     from congtam.yearend.models import Appeal
 
-    appeal = Appeal.objects.create(classification=_an_classification(world), reason="Xin xem lại",
-                                   deadline=date(2026, 12, 31), decider=world.people["chu_nhiem"])
+    appeal = Appeal.objects.create(
+        classification=_an_classification(world),
+        reason="Xin xem lại",
+        deadline=date(2026, 12, 31),
+        decider=world.people["chu_nhiem"],
+    )
     return {"pk": appeal.pk}
 
 
@@ -125,8 +164,9 @@ def _an_archive_of_forms(world):
     from congtam.jobs.services import job_execute, job_start
 
     year_id = _an_classification(world).year_id
-    job = job_start(actor=world.users[Role.HR], kind="yearend.forms_archive",
-                    params={"year_id": year_id, "unit_code": "VPL"})
+    job = job_start(
+        actor=world.users[Role.HR], kind="yearend.forms_archive", params={"year_id": year_id, "unit_code": "VPL"}
+    )
     return {"job_id": job_execute(job_id=job.pk).pk}
 
 
@@ -155,20 +195,43 @@ def _adopted_minutes(world):
     year = _a_year(world)
     people = world.people
     meeting = meetings.meeting_record(
-        actor=world.users[Role.MANAGER], year=year, unit=world.units["VPL-P1"], date=date(2026, 1, 5),
-        place="Phòng họp 201", chair=people["truong_phong"], secretary=people["an"], agenda="Kiểm điểm năm",
-        present=[people["truong_phong"].pk, people["an"].pk, people["binh"].pk])
+        actor=world.users[Role.MANAGER],
+        year=year,
+        unit=world.units["VPL-P1"],
+        date=date(2026, 1, 5),
+        place="Phòng họp 201",
+        chair=people["truong_phong"],
+        secretary=people["an"],
+        agenda="Kiểm điểm năm",
+        present=[people["truong_phong"].pk, people["an"].pk, people["binh"].pk],
+    )
     meeting.refresh_from_db()
     meetings.meeting_discussion_record(
-        actor=world.users[Role.MANAGER], meeting=meeting, person=people["binh"], version=meeting.version,
-        presentation="Hoàn thành nhiệm vụ.", comments="", proposed_level="HTTNV", vote_held=False, votes_for=None,
-        votes_against=None, votes_abstain=None, party_committee_opinion="")
+        actor=world.users[Role.MANAGER],
+        meeting=meeting,
+        person=people["binh"],
+        version=meeting.version,
+        presentation="Hoàn thành nhiệm vụ.",
+        comments="",
+        proposed_level="HTTNV",
+        vote_held=False,
+        votes_for=None,
+        votes_against=None,
+        votes_abstain=None,
+        party_committee_opinion="",
+    )
     meeting.refresh_from_db()
     meetings.meeting_adopt(actor=world.users[Role.MANAGER], meeting=meeting, version=meeting.version)
     return {"pk": year.pk, "code": "VPL-P1"}
 
 
-ITEM_IMPORTERS = {Role.HR, Role.ADMIN, Role.MANAGER, Role.UNIT_HEAD, Role.LEADERSHIP}  # HR, and evaluators for their people
+ITEM_IMPORTERS = {
+    Role.HR,
+    Role.ADMIN,
+    Role.MANAGER,
+    Role.UNIT_HEAD,
+    Role.LEADERSHIP,
+}  # HR, and evaluators for their people
 
 
 REVIEW_SEERS = EVERYONE - {Role.STAFF}
@@ -225,8 +288,10 @@ ROUTES = {
     "yearend:year": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS | {Role.INSPECTOR}),
     "yearend:calibration": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"}, YEAR_READERS),
     # Facts of An: HR, the competent authority (Lan) and An himself; nobody else.
-    "yearend:facts": (lambda world: {"pk": _a_year(world).pk, "staff_code": "NV021"},
-                      {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.STAFF}),
+    "yearend:facts": (
+        lambda world: {"pk": _a_year(world).pk, "staff_code": "NV021"},
+        {Role.HR, Role.ADMIN, Role.UNIT_HEAD, Role.STAFF},
+    ),
     "yearend:approval": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:my_result": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:public_list": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
@@ -235,27 +300,36 @@ ROUTES = {
     "yearend:meeting_minutes": (_adopted_minutes, YEAR_READERS | {Role.STAFF}),
     "yearend:unit_feedback": (_vpl_p1_meeting, YEAR_READERS),
     # One's own: the civil servants of VPL with a login (the staff member and the two heads).
-    "yearend:self_assessment": (lambda world: {"pk": _a_criteria_year(world).pk}, {Role.STAFF, Role.MANAGER,
-                                                                                    Role.UNIT_HEAD}),
-    "yearend:self_assessment_for": (lambda world: {"pk": _a_criteria_year(world).pk, "staff_code": "NV021"},
-                                    YEAR_READERS | {Role.STAFF}),  # NV021 is the staff login's own
+    "yearend:self_assessment": (
+        lambda world: {"pk": _a_criteria_year(world).pk},
+        {Role.STAFF, Role.MANAGER, Role.UNIT_HEAD},
+    ),
+    "yearend:self_assessment_for": (
+        lambda world: {"pk": _a_criteria_year(world).pk, "staff_code": "NV021"},
+        YEAR_READERS | {Role.STAFF},
+    ),  # NV021 is the staff login's own
     "yearend:self_assessments": (lambda world: {"pk": _a_criteria_year(world).pk}, ORG_MANAGERS | {Role.INSPECTOR}),
     "yearend:my_feedback": (lambda world: {"pk": _a_year(world).pk}, EVERYONE),
     "yearend:feedback_answer": (_binh_in_a_feedback_round, {Role.STAFF, Role.MANAGER}),
     # An's evaluation form: An, his evaluator (Sơn), his approver (Lan), HR, the admin; the inspector reads.
-    "yearend:form_download": (lambda world: {"pk": _an_classification(world).pk, "extension": "pdf"},
-                              {Role.STAFF, Role.MANAGER, Role.UNIT_HEAD, Role.HR, Role.ADMIN, Role.INSPECTOR}),
+    "yearend:form_download": (
+        lambda world: {"pk": _an_classification(world).pk, "extension": "pdf"},
+        {Role.STAFF, Role.MANAGER, Role.UNIT_HEAD, Role.HR, Role.ADMIN, Role.INSPECTOR},
+    ),
     "yearend:exports": (lambda world: {"pk": _a_year(world).pk}, SUMMARY_READERS),
     "yearend:agency_summary": (lambda world: {"pk": _a_year(world).pk}, SUMMARY_READERS),
     # A unit's summary: also the heads of the unit (Sơn) and of the units above it (Lan).
-    "yearend:unit_summary": (lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"},
-                             SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
+    "yearend:unit_summary": (
+        lambda world: {"pk": _a_year(world).pk, "code": "VPL-P1"},
+        SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER},
+    ),
     "yearend:forms_archive_download": (_an_archive_of_forms, ORG_MANAGERS),  # its creator (HR), HR, the admin
     # Reports: HR, the admin, the leadership, the inspector; a head for the unit and the units below it.
     "yearend:reports": ({}, SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
     "yearend:reports_xlsx": ({}, SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER}),
     "yearend:talent": ({}, SUMMARY_READERS),  # names and scores: not the heads
 }
+
 
 # Actions (POST only): route name -> (kwargs of the URL, roles that are a party to it). Every other
 # role gets 403 before its input is read — HR and the inspector included.
@@ -301,8 +375,13 @@ POST_ROUTES = {
 # routes answer a source system's token only, never a session (tests/api/test_access.py).
 PUBLIC = {"login", "set_language", "logout"}
 API_ROUTES = {
-    "api:schema", "api:work_items_batch", "api:work_items", "api:work_item", "api:work_item_completion",
-    "api:work_item_documents", "api:period_scores",
+    "api:schema",
+    "api:work_items_batch",
+    "api:work_items",
+    "api:work_item",
+    "api:work_item_completion",
+    "api:work_item_documents",
+    "api:period_scores",
 }
 PUBLIC |= API_ROUTES
 

@@ -20,7 +20,8 @@ def _run_congtam(*args, extra_env=None, tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("CONGTAM_") and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+        if not key.startswith("CONGTAM_")
+        and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
     }
     env.update({"CONGTAM_DATA_DIR": str(tmp_path), **(extra_env or {})})
     return subprocess.run(
@@ -37,8 +38,12 @@ def test_product_settings_hash_passwords_with_argon2(tmp_path):
 
 def test_check_deploy_is_clean_when_configured_for_production(tmp_path):
     result = _run_congtam(
-        "check", "--deploy", "--fail-level", "WARNING",
-        extra_env={"CONGTAM_HTTPS": "1", "CONGTAM_ALLOWED_HOSTS": "congtam.example.vn"}, tmp_path=tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        extra_env={"CONGTAM_HTTPS": "1", "CONGTAM_ALLOWED_HOSTS": "congtam.example.vn"},
+        tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

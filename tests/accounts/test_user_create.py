@@ -13,7 +13,9 @@ PASSWORD = "mot-mat-khau-dai-2026"
 
 def test_creates_a_login_tied_to_the_staff_record_with_an_audit_entry(world):
     person = world.people["binh"]
-    user = user_create(actor=world.users[Role.ADMIN], username="binhdt", password=PASSWORD, role=Role.STAFF, person=person)
+    user = user_create(
+        actor=world.users[Role.ADMIN], username="binhdt", password=PASSWORD, role=Role.STAFF, person=person
+    )
     user.refresh_from_db()
     assert (user.person, user.role, user.email) == (person, Role.STAFF, person.email)
     assert not user.is_staff and not user.is_superuser

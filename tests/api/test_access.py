@@ -32,8 +32,9 @@ def test_the_table_covers_every_api_route():
 
 
 def test_only_a_hash_and_a_prefix_are_kept_and_the_issue_is_audited(year):
-    system, token = source_system_issue(actor=year.user(Role.HR), name="  Hệ thống   giao việc ",
-                                        units=[year.world.units["VPL"]])
+    system, token = source_system_issue(
+        actor=year.user(Role.HR), name="  Hệ thống   giao việc ", units=[year.world.units["VPL"]]
+    )
     assert token.startswith("ct_") and len(token) > 40
     system.refresh_from_db()
     assert system.name == "Hệ thống giao việc"
@@ -70,8 +71,11 @@ def test_a_revoked_token_is_refused_everywhere(api, year, route):
     assert (entry.event, entry.reason) == ("monitoring.api.token_revoked", "Hệ thống ngừng sử dụng")
     method, kwargs = DATA_CALLS[route]
     before = AuditEntry.objects.count()
-    response = (api.post(reverse(route, kwargs=kwargs), {"items": [item()]}) if method == "post"
-                else api.get(reverse(route, kwargs=kwargs)))
+    response = (
+        api.post(reverse(route, kwargs=kwargs), {"items": [item()]})
+        if method == "post"
+        else api.get(reverse(route, kwargs=kwargs))
+    )
     assert response.status_code == 401
     assert response.json() == {"detail": "Token API không hợp lệ hoặc đã bị thu hồi."}
     assert response["WWW-Authenticate"].startswith("Bearer")
@@ -82,8 +86,12 @@ def test_a_revoked_token_is_refused_everywhere(api, year, route):
 @pytest.mark.parametrize("credentials", ["none", "wrong", "malformed", "session"])
 def test_no_valid_token_no_data(client, year, route, credentials):
     method, kwargs = DATA_CALLS[route]
-    headers = {"none": {}, "wrong": {"HTTP_AUTHORIZATION": "Bearer ct_not-a-token"},
-               "malformed": {"HTTP_AUTHORIZATION": "Bearer a b"}, "session": {}}[credentials]
+    headers = {
+        "none": {},
+        "wrong": {"HTTP_AUTHORIZATION": "Bearer ct_not-a-token"},
+        "malformed": {"HTTP_AUTHORIZATION": "Bearer a b"},
+        "session": {},
+    }[credentials]
     if credentials == "session":
         client.force_login(year.user(Role.ADMIN))  # even the administrator's session opens no data
     response = getattr(client, method)(reverse(route, kwargs=kwargs), **headers)
@@ -98,7 +106,9 @@ def test_the_schema_is_public(client, db):
 # --- the HR pages ----------------------------------------------------------------------------
 def test_hr_issues_a_token_and_sees_it_once(client_as, year):
     client = client_as(Role.HR)
-    response = client.post(reverse("api:system_issue"), {"name": "Hệ thống điều hành", "units": [year.world.units["VPL-P1"].pk]})
+    response = client.post(
+        reverse("api:system_issue"), {"name": "Hệ thống điều hành", "units": [year.world.units["VPL-P1"].pk]}
+    )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"].replace(" ", "").split(",")
     token = response.context["token"]
     assert token in response.content.decode()
@@ -117,7 +127,9 @@ def test_hr_issues_a_token_and_sees_it_once(client_as, year):
 
 def test_issuing_twice_the_same_name_keeps_the_input_and_says_why(client_as, year, api):
     client = client_as(Role.HR)
-    response = client.post(reverse("api:system_issue"), {"name": "Hệ thống giao việc", "units": [year.world.units["VPL"].pk]})
+    response = client.post(
+        reverse("api:system_issue"), {"name": "Hệ thống giao việc", "units": [year.world.units["VPL"].pk]}
+    )
     assert response.status_code == 200 and "token" not in response.context
     content = response.content.decode()
     assert "Đã có hệ thống mang tên này." in content and 'value="Hệ thống giao việc"' in content
@@ -127,7 +139,10 @@ def test_issuing_twice_the_same_name_keeps_the_input_and_says_why(client_as, yea
 @pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.HR, Role.ADMIN}))
 def test_other_roles_cannot_post_to_the_token_pages(client_as, year, api, role):
     client = client_as(role)
-    assert client.post(reverse("api:system_issue"), {"name": "X", "units": [year.world.units["VPL"].pk]}).status_code == 403
+    assert (
+        client.post(reverse("api:system_issue"), {"name": "X", "units": [year.world.units["VPL"].pk]}).status_code
+        == 403
+    )
     revoke = reverse("api:system_revoke", kwargs={"system_id": api.system.pk})
     assert client.post(revoke, {"reason": "x"}).status_code == 403
     assert SourceSystem.objects.count() == 1 and SourceSystem.objects.get().revoked_at is None

@@ -28,19 +28,39 @@ def _acknowledge(year, key="an"):
 
 def test_items_are_created_assigned_from_the_system_with_one_audit_entry(api, year):
     before = AuditEntry.objects.count()
-    response = api.post(BATCH, {"items": [
-        item("GV-1", catalogue_code="bc"),
-        item("GV-2", staff_code="NV022", name="Tổng hợp ý kiến", factor="1,5", reason="Việc đột xuất",
-             document="https://vanban.quochoi.vn/vb/15"),
-    ]})
+    response = api.post(
+        BATCH,
+        {
+            "items": [
+                item("GV-1", catalogue_code="bc"),
+                item(
+                    "GV-2",
+                    staff_code="NV022",
+                    name="Tổng hợp ý kiến",
+                    factor="1,5",
+                    reason="Việc đột xuất",
+                    document="https://vanban.quochoi.vn/vb/15",
+                ),
+            ]
+        },
+    )
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 2 and response.json()["documents_added"] == 1
     first, second = WorkItem.objects.order_by("id")
     assert (first.origin, first.state, first.code, first.factor, first.source_system) == (
-        Origin.SYSTEM, ItemState.ASSIGNED, "BC", Decimal("4"), api.system)
+        Origin.SYSTEM,
+        ItemState.ASSIGNED,
+        "BC",
+        Decimal(4),
+        api.system,
+    )
     assert first.review == year.review("an") and first.quality_requirement == "Đúng thể thức, đủ nội dung"
     assert (second.name, second.factor, second.ad_hoc_reason, second.catalogue_item) == (
-        "Tổng hợp ý kiến", Decimal("1.5"), "Việc đột xuất", None)
+        "Tổng hợp ý kiến",
+        Decimal("1.5"),
+        "Việc đột xuất",
+        None,
+    )
     assert list(second.evidence.values_list("link", flat=True)) == ["https://vanban.quochoi.vn/vb/15"]
     entries = list(AuditEntry.objects.filter(seq__gt=before))
     assert len(entries) == 1
@@ -66,7 +86,7 @@ def test_sending_an_item_again_with_changes_updates_it(api, year):
     response = api.post(BATCH, {"items": [item("GV-1", catalogue_code="TT", due_on="2026-11-28")]})
     assert response.json()["updated"] == 1
     row = WorkItem.objects.get()
-    assert (row.code, row.factor, row.due_on.day, row.version) == ("TT", Decimal("2"), 28, 2)
+    assert (row.code, row.factor, row.due_on.day, row.version) == ("TT", Decimal(2), 28, 2)
     # The due date moved before it passed: recorded with its reason, not counted as missed.
     change = DueDateChange.objects.get(item=row)
     assert (change.was_missed, change.old_due_on.day) == (False, 25)
@@ -131,9 +151,16 @@ def test_one_bad_item_and_nothing_is_written(api):
     assert AuditEntry.objects.count() == before
 
 
-@pytest.mark.parametrize("body", [
-    "{not json", "[]", {"items": "GV-1"}, {"items": []}, {"items": [item()], "extra": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        "[]",
+        {"items": "GV-1"},
+        {"items": []},
+        {"items": [item()], "extra": 1},
+    ],
+)
 def test_a_malformed_payload_writes_nothing(api, body):
     before = AuditEntry.objects.count()
     response = api.post(BATCH, body)
@@ -153,35 +180,78 @@ FIELD_ERRORS = [
     ({"source_id": "x" * 201}, "source_id", "Tối đa 200 ký tự (giá trị này có 201)."),
     ({"staff_code": None}, "staff_code", "Không được để trống."),
     ({"staff_code": 21}, "staff_code", "Phải là văn bản."),
-    ({"staff_code": "NV999"}, "staff_code", "Không có người nào có mã nhân sự “NV999” trong các đơn vị mà hệ thống này được phép dùng."),
-    ({"staff_code": "NV010"}, "staff_code", "Không có người nào có mã nhân sự “NV010” trong các đơn vị mà hệ thống này được phép dùng."),
+    (
+        {"staff_code": "NV999"},
+        "staff_code",
+        "Không có người nào có mã nhân sự “NV999” trong các đơn vị mà hệ thống này được phép dùng.",
+    ),
+    (
+        {"staff_code": "NV010"},
+        "staff_code",
+        "Không có người nào có mã nhân sự “NV010” trong các đơn vị mà hệ thống này được phép dùng.",
+    ),
     ({"period": None}, "period", "Không được để trống."),
-    ({"period": "11/2026"}, "period", "Ghi kỳ theo dạng YYYY-MM cho tháng hoặc YYYY-Qn cho quý (ví dụ 2026-11, 2026-Q4)."),
-    ({"period": "2026-Q4"}, "period", "NV021 không có phiếu đánh giá cho kỳ 2026-Q4: kỳ này chưa được mở cho người đó."),
+    (
+        {"period": "11/2026"},
+        "period",
+        "Ghi kỳ theo dạng YYYY-MM cho tháng hoặc YYYY-Qn cho quý (ví dụ 2026-11, 2026-Q4).",
+    ),
+    (
+        {"period": "2026-Q4"},
+        "period",
+        "NV021 không có phiếu đánh giá cho kỳ 2026-Q4: kỳ này chưa được mở cho người đó.",
+    ),
     ({"due_on": None}, "due_on", "Không được để trống."),
     ({"due_on": "25/11/2026"}, "due_on", "Ghi ngày theo dạng YYYY-MM-DD (ví dụ 2026-11-30)."),
     ({"due_on": "2026-02-30"}, "due_on", "Ghi ngày theo dạng YYYY-MM-DD (ví dụ 2026-11-30)."),
     ({"due_on": "2026-10-31"}, "due_on", "Ngày phải nằm trong kỳ, từ 01/11/2026 đến 30/11/2026."),
-    ({"catalogue_code": None}, "catalogue_code",
-     "Hãy ghi mã sản phẩm trong danh mục, hoặc tên, hệ số quy đổi và lý do cho công việc ngoài danh mục."),
-    ({"catalogue_code": "XX"}, "catalogue_code", "“XX” không có trong danh mục sản phẩm của vị trí việc làm của người này."),
-    ({"catalogue_code": "BC", "name": "Việc khác"}, "catalogue_code",
-     "Hãy ghi hoặc mã sản phẩm trong danh mục, hoặc tên, hệ số quy đổi và lý do cho công việc ngoài danh mục, không ghi cả hai."),
+    (
+        {"catalogue_code": None},
+        "catalogue_code",
+        "Hãy ghi mã sản phẩm trong danh mục, hoặc tên, hệ số quy đổi và lý do cho công việc ngoài danh mục.",
+    ),
+    (
+        {"catalogue_code": "XX"},
+        "catalogue_code",
+        "“XX” không có trong danh mục sản phẩm của vị trí việc làm của người này.",
+    ),
+    (
+        {"catalogue_code": "BC", "name": "Việc khác"},
+        "catalogue_code",
+        "Hãy ghi hoặc mã sản phẩm trong danh mục, hoặc tên, hệ số quy đổi và lý do cho công việc ngoài danh mục, không ghi cả hai.",
+    ),
     ({"catalogue_code": None, "factor": "2", "reason": "Đột xuất"}, "name", "Không được để trống."),
     ({"catalogue_code": None, "name": "Việc", "reason": "Đột xuất"}, "factor", "Không được để trống."),
     ({"catalogue_code": None, "name": "Việc", "factor": "2"}, "reason", "Không được để trống."),
-    ({"catalogue_code": None, "name": "Việc", "factor": "hai", "reason": "x"}, "factor", "Hệ số quy đổi phải là một số."),
-    ({"catalogue_code": None, "name": "Việc", "factor": True, "reason": "x"}, "factor", "Hệ số quy đổi phải là một số."),
+    (
+        {"catalogue_code": None, "name": "Việc", "factor": "hai", "reason": "x"},
+        "factor",
+        "Hệ số quy đổi phải là một số.",
+    ),
+    (
+        {"catalogue_code": None, "name": "Việc", "factor": True, "reason": "x"},
+        "factor",
+        "Hệ số quy đổi phải là một số.",
+    ),
     ({"catalogue_code": None, "name": "Việc", "factor": 0, "reason": "x"}, "factor", "Hệ số quy đổi phải lớn hơn 0."),
-    ({"catalogue_code": None, "name": "Việc", "factor": "1.23456", "reason": "x"}, "factor",
-     "Hệ số quy đổi có tối đa 4 chữ số thập phân và nhỏ hơn 100.000."),
-    ({"name": "x" * 501, "catalogue_code": None, "factor": 1, "reason": "x"}, "name", "Tối đa 500 ký tự (giá trị này có 501)."),
+    (
+        {"catalogue_code": None, "name": "Việc", "factor": "1.23456", "reason": "x"},
+        "factor",
+        "Hệ số quy đổi có tối đa 4 chữ số thập phân và nhỏ hơn 100.000.",
+    ),
+    (
+        {"name": "x" * 501, "catalogue_code": None, "factor": 1, "reason": "x"},
+        "name",
+        "Tối đa 500 ký tự (giá trị này có 501).",
+    ),
     ({"completed_on": "2026-11-19"}, "completed_on", rules.CONDITION_MESSAGES["work_open"]),
     ({"document": "ftp://vanban/15"}, "document", "Hãy ghi đường dẫn hợp lệ (http hoặc https) tới văn bản."),
 ]
 
 
-@pytest.mark.parametrize(("fields", "field", "message"), FIELD_ERRORS, ids=[f"{case[1]}-{n}" for n, case in enumerate(FIELD_ERRORS)])
+@pytest.mark.parametrize(
+    ("fields", "field", "message"), FIELD_ERRORS, ids=[f"{case[1]}-{n}" for n, case in enumerate(FIELD_ERRORS)]
+)
 def test_every_field_error_names_the_field_in_vietnamese(api, fields, field, message):
     body = item("GV-1")
     body.update(fields)
@@ -194,9 +264,16 @@ def test_every_field_error_names_the_field_in_vietnamese(api, fields, field, mes
 def test_completion_dates_are_checked(api, year):
     api.post(BATCH, {"items": [item("GV-1")]})
     _acknowledge(year)
-    errors = _errors(api.post(BATCH, {"items": [
-        {"source_id": "GV-1", "completed_on": "2026-11-21"},
-    ]}))
+    errors = _errors(
+        api.post(
+            BATCH,
+            {
+                "items": [
+                    {"source_id": "GV-1", "completed_on": "2026-11-21"},
+                ]
+            },
+        )
+    )
     assert errors == [(0, "completed_on", "Ngày hoàn thành không thể ở tương lai.")]
     errors = _errors(api.post(BATCH, {"items": [{"source_id": "GV-1", "completed_on": "2026-10-30"}]}))
     assert errors == [(0, "completed_on", "Ngày hoàn thành không thể trước ngày bắt đầu kỳ (01/11/2026).")]
@@ -206,8 +283,12 @@ def test_an_item_cannot_move_to_another_person_and_duplicates_are_named(api):
     api.post(BATCH, {"items": [item("GV-1")]})
     errors = _errors(api.post(BATCH, {"items": [item("GV-1", staff_code="NV022"), item("GV-2"), item("GV-2")]}))
     assert errors == [
-        (0, "staff_code", "Không thể chuyển công việc sang người hoặc kỳ khác: hãy rút công việc khỏi kế hoạch trong "
-                          "Công Tâm rồi gửi công việc mới."),
+        (
+            0,
+            "staff_code",
+            "Không thể chuyển công việc sang người hoặc kỳ khác: hãy rút công việc khỏi kế hoạch trong "
+            "Công Tâm rồi gửi công việc mới.",
+        ),
         (2, "source_id", "Mã nguồn này đã được dùng ở công việc số 1 của lô này."),
     ]
 

@@ -16,8 +16,10 @@ CALLERS = 6
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-                       reason="SQLite's writers queue on the database lock (BEGIN IMMEDIATE)"),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="SQLite's writers queue on the database lock (BEGIN IMMEDIATE)",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -31,8 +33,12 @@ def test_identical_batches_at_the_same_moment_all_succeed_and_write_once(api):
         try:
             client = Client(raise_request_exception=False)
             barrier.wait()
-            response = client.post("/api/v1/work-items/batch", body, content_type="application/json",
-                                   HTTP_AUTHORIZATION=f"Bearer {api.token}")
+            response = client.post(
+                "/api/v1/work-items/batch",
+                body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {api.token}",
+            )
             answers.append((response.status_code, response.json() if response.status_code == 200 else response.content))
         except Exception as error:  # reported below: a thread's exception is otherwise lost
             errors.append(error)

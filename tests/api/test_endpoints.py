@@ -31,7 +31,12 @@ def test_put_creates_then_updates_one_item_and_get_reads_it(api, year):
     assert created.status_code == 201, created.content
     data = created.json()
     assert (data["source_id"], data["staff_code"], data["period"], data["catalogue_code"], data["factor"]) == (
-        "CV/2026/15", "NV021", "2026-11", "BC", "4.0000")
+        "CV/2026/15",
+        "NV021",
+        "2026-11",
+        "BC",
+        "4.0000",
+    )
     assert (data["state"], data["origin"], data["review_state"]) == ("assigned", "system", "planning")
     again = api.put("/api/v1/work-items/CV/2026/15", {**body, "due_on": "2026-11-26"})
     assert again.status_code == 200 and again.json()["due_on"] == "2026-11-26"
@@ -40,7 +45,9 @@ def test_put_creates_then_updates_one_item_and_get_reads_it(api, year):
     assert AuditEntry.objects.order_by("-seq").first().new["ids"] == [WorkItem.objects.get().pk]
     mismatch = api.put("/api/v1/work-items/CV/2026/15", {**body, "source_id": "other"})
     assert mismatch.status_code == 400
-    assert mismatch.json()["errors"] == [{"field": "source_id", "message": "Mã nguồn trong nội dung khác với mã trong địa chỉ."}]
+    assert mismatch.json()["errors"] == [
+        {"field": "source_id", "message": "Mã nguồn trong nội dung khác với mã trong địa chỉ."}
+    ]
 
 
 def test_completion_reports_the_item(api, year):
@@ -53,7 +60,11 @@ def test_completion_reports_the_item(api, year):
     assert bad.json()["errors"] == [{"field": "completed_on", "message": "Không được để trống."}]
     done = api.post("/api/v1/work-items/GV-1/completion", {"completed_on": "2026-11-18", "note": "Đã gửi Vụ trưởng"})
     assert done.status_code == 200, done.content
-    assert (done.json()["state"], done.json()["completed_on"], done.json()["note"]) == ("reported", "2026-11-18", "Đã gửi Vụ trưởng")
+    assert (done.json()["state"], done.json()["completed_on"], done.json()["note"]) == (
+        "reported",
+        "2026-11-18",
+        "Đã gửi Vụ trưởng",
+    )
     assert api.post("/api/v1/work-items/GV-9/completion", {"completed_on": "2026-11-18"}).status_code == 404
 
 
@@ -66,17 +77,23 @@ def test_documents_are_links_kept_once(api, year):
     api.post("/api/v1/work-items/GV-1/documents", link)
     assert Evidence.objects.count() == 1 and Evidence.objects.get().added_by is None
     bad = api.post("/api/v1/work-items/GV-1/documents", {"link": "không phải đường dẫn"})
-    assert bad.json()["errors"] == [{"field": "link", "message": "Hãy ghi đường dẫn hợp lệ (http hoặc https) tới văn bản."}]
+    assert bad.json()["errors"] == [
+        {"field": "link", "message": "Hãy ghi đường dẫn hợp lệ (http hoặc https) tới văn bản."}
+    ]
     Review.objects.filter(pk=year.review("an").pk).update(state=ReviewState.SUBMITTED)
     closed = api.post("/api/v1/work-items/GV-1/documents", {"link": "https://vanban.quochoi.vn/van-ban/124"})
-    assert closed.json()["errors"] == [{"field": "document", "message": "Phiếu đã được trình: không thể bổ sung minh chứng nữa."}]
+    assert closed.json()["errors"] == [
+        {"field": "document", "message": "Phiếu đã được trình: không thể bổ sung minh chứng nữa."}
+    ]
 
 
 def test_bad_bodies_and_methods_are_answered_in_vietnamese(api):
     not_json = api.post(BATCH, "{")
     assert not_json.status_code == 400 and not_json.json() == {"detail": "Nội dung gửi lên không phải JSON hợp lệ."}
     wrong_method = api.get(BATCH)
-    assert wrong_method.status_code == 405 and wrong_method.json() == {"detail": "Không được dùng phương thức GET ở đây."}
+    assert wrong_method.status_code == 405 and wrong_method.json() == {
+        "detail": "Không được dùng phương thức GET ở đây."
+    }
     form = api.client.post(BATCH, {"items": "x"}, HTTP_AUTHORIZATION=f"Bearer {api.token}")
     assert form.status_code == 415
     assert form.json() == {"detail": "Hãy gửi nội dung dạng JSON (Content-Type: application/json)."}
@@ -127,9 +144,13 @@ def test_a_cursor_that_names_no_page_is_not_found(api):
 
 def _scored(year, keys, state=ReviewState.APPROVED, score="87.123456789012345678"):
     ids = [year.review(key).pk for key in keys]
-    Review.objects.filter(pk__in=ids).update(state=state, score=Decimal(score).quantize(Decimal("0.00000001")),
-                                             score_exact=score, scored_at=timezone.now(),
-                                             approved_at=timezone.now() if state == ReviewState.APPROVED else None)
+    Review.objects.filter(pk__in=ids).update(
+        state=state,
+        score=Decimal(score).quantize(Decimal("0.00000001")),
+        score_exact=score,
+        scored_at=timezone.now(),
+        approved_at=timezone.now() if state == ReviewState.APPROVED else None,
+    )
 
 
 def test_period_scores_are_exact_and_within_the_systems_units(api, issue, year):
@@ -140,7 +161,9 @@ def test_period_scores_are_exact_and_within_the_systems_units(api, issue, year):
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [(row["staff_code"], row["state"], row["score"]) for row in rows] == [
-        ("NV021", "approved", "87.123456789012345678"), ("NV022", "submitted", "70")]
+        ("NV021", "approved", "87.123456789012345678"),
+        ("NV022", "submitted", "70"),
+    ]
     assert rows[0]["unit"] == "VPL-P1" and rows[0]["approved_at"] and rows[1]["approved_at"] is None
     department = issue("Hệ thống Vụ", units=("VPL",))
     everyone = department.get("/api/v1/period-scores", {"period": "2026-11"}).json()["results"]
@@ -149,7 +172,9 @@ def test_period_scores_are_exact_and_within_the_systems_units(api, issue, year):
     assert {row["staff_code"] for row in division} == {"NV021", "NV022"}
     outside = api.get("/api/v1/period-scores", {"period": "2026-11", "unit": "VPL"})
     assert outside.status_code == 400
-    assert outside.json()["errors"] == [{"field": "unit", "message": "Không có đơn vị nào có mã “VPL” trong các đơn vị của hệ thống này."}]
+    assert outside.json()["errors"] == [
+        {"field": "unit", "message": "Không có đơn vị nào có mã “VPL” trong các đơn vị của hệ thống này."}
+    ]
     missing = api.get("/api/v1/period-scores")
     assert missing.json()["errors"] == [{"field": "period", "message": "Không được để trống."}]
     assert api.get("/api/v1/period-scores", {"period": "2026-10"}).json()["results"] == []
@@ -159,8 +184,12 @@ def _more_people(year, count):
     world = year.world
     for number in range(count):
         org_services.person_create(
-            actor=None, staff_code=f"NX{number:03d}", full_name=f"Người Thứ {number}", category=Category.CONG_CHUC,
-            unit=world.units["VPL-P1"], position=world.positions["CV"],
+            actor=None,
+            staff_code=f"NX{number:03d}",
+            full_name=f"Người Thứ {number}",
+            category=Category.CONG_CHUC,
+            unit=world.units["VPL-P1"],
+            position=world.positions["CV"],
         )
     services.reviews_open(year.cycle)
 
@@ -174,15 +203,20 @@ def test_list_queries_do_not_grow_with_people(api, year, count_queries, path):
         return len(counter.captured_queries), len(response.json()["results"]), counter
 
     def approve_all():
-        Review.objects.filter(period=year.november).update(state=ReviewState.APPROVED, score=Decimal("80"))
+        Review.objects.filter(period=year.november).update(state=ReviewState.APPROVED, score=Decimal(80))
 
     api.post(BATCH, {"items": [item("GV-1")]})
     approve_all()
     few_queries, few_rows, _ = measure()
     _more_people(year, 30)
     Review.objects.filter(period=year.november).update(state=ReviewState.PLANNING)
-    added = api.post(BATCH, {"items": [item(f"GX-{n}", staff_code=f"NX{n:03d}") for n in range(30)]
-                             + [item("GV-2", staff_code="NV022", document="https://vanban.quochoi.vn/1")]})
+    added = api.post(
+        BATCH,
+        {
+            "items": [item(f"GX-{n}", staff_code=f"NX{n:03d}") for n in range(30)]
+            + [item("GV-2", staff_code="NV022", document="https://vanban.quochoi.vn/1")]
+        },
+    )
     assert added.status_code == 200, added.content
     approve_all()
     many_queries, many_rows, counter = measure()
@@ -195,8 +229,12 @@ def test_batch_queries_do_not_grow_with_items(api, year, count_queries):
     Review.objects.filter(period=year.november).update(state=ReviewState.PLANNING)
 
     def measure(prefix, count):
-        body = {"items": [item(f"{prefix}-{n}", staff_code=f"NX{n:03d}", document=f"https://vanban.quochoi.vn/{prefix}{n}")
-                          for n in range(count)]}
+        body = {
+            "items": [
+                item(f"{prefix}-{n}", staff_code=f"NX{n:03d}", document=f"https://vanban.quochoi.vn/{prefix}{n}")
+                for n in range(count)
+            ]
+        }
         with count_queries() as counter:
             assert api.post(BATCH, body).status_code == 200
         return len(counter.captured_queries), counter

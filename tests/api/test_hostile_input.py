@@ -39,11 +39,14 @@ def test_deep_nesting_is_refused(api, nothing_written):
     assert _refused(api.post(BATCH, nested)) == deep
 
 
-@pytest.mark.parametrize("where, body", [
-    ("items[0].name", '{"items": [{"source_id": "GV-1", "name": "a\\ud800b"}]}'),
-    ("items[0].source_id", '{"items": [{"source_id": "\\udfff"}]}'),
-    ("items[0]", '{"items": [{"\\ud800": 1}]}'),
-])
+@pytest.mark.parametrize(
+    "where, body",
+    [
+        ("items[0].name", '{"items": [{"source_id": "GV-1", "name": "a\\ud800b"}]}'),
+        ("items[0].source_id", '{"items": [{"source_id": "\\udfff"}]}'),
+        ("items[0]", '{"items": [{"\\ud800": 1}]}'),
+    ],
+)
 def test_a_lone_surrogate_is_refused(api, nothing_written, where, body):
     answer = _refused(api.post(BATCH, body))
     assert answer["detail"].startswith(f"Văn bản tại {where} có một nửa cặp thay thế (surrogate) UTF-16 đứng lẻ (\\u")
@@ -66,39 +69,58 @@ def address_guard(request, settings):
     with its own errors, naming the parameter."""
     alone = request.param == "the API alone"
     if alone:
-        settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if not name.endswith("RejectUnreadableInputMiddleware")]
+        settings.MIDDLEWARE = [
+            name for name in settings.MIDDLEWARE if not name.endswith("RejectUnreadableInputMiddleware")
+        ]
     return alone
 
 
 def _refused_address(response, alone, name):
     answer = _refused(response)
     if alone:
-        assert answer == {"errors": [
-            {"field": name, "message": f"Văn bản tại {name} có ký tự NUL (\\u0000), là ký tự không được phép."}]}
+        assert answer == {
+            "errors": [
+                {"field": name, "message": f"Văn bản tại {name} có ký tự NUL (\\u0000), là ký tự không được phép."}
+            ]
+        }
     else:
         assert set(answer) in ({"errors"}, {"detail"}), answer
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/work-items/PG%00X", "/api/v1/work-items/PG%00X/completion", "/api/v1/work-items/PG%00X/documents",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/work-items/PG%00X",
+        "/api/v1/work-items/PG%00X/completion",
+        "/api/v1/work-items/PG%00X/documents",
+    ],
+)
 def test_a_nul_character_in_the_path_is_refused(api, nothing_written, address_guard, path):
     response = api.get(path) if path.endswith("X") else api.post(path, {"completed_on": "2026-11-19"})
     _refused_address(response, address_guard, "source_id")
 
 
-@pytest.mark.parametrize("path, name", [
-    ("/api/v1/work-items?period=2026-11&staff_code=%00", "staff_code"),
-    ("/api/v1/period-scores?period=2026-11&unit=%00", "unit"),
-    ("/api/v1/period-scores?period=%00", "period"),
-    ("/api/v1/work-items?period=2026-11&cursor=%00", "cursor"),
-    ("/api/v1/work-items?period=2026-11&a%00=1", "query"),
-])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/api/v1/work-items?period=2026-11&staff_code=%00", "staff_code"),
+        ("/api/v1/period-scores?period=2026-11&unit=%00", "unit"),
+        ("/api/v1/period-scores?period=%00", "period"),
+        ("/api/v1/work-items?period=2026-11&cursor=%00", "cursor"),
+        ("/api/v1/work-items?period=2026-11&a%00=1", "query"),
+    ],
+)
 def test_a_nul_character_in_the_query_is_refused(api, nothing_written, address_guard, path, name):
     response = api.get(path)
     if address_guard and name == "query":
-        assert _refused(response) == {"errors": [{"field": "query", "message": (
-            "Văn bản tại tên một tham số có ký tự NUL (\\u0000), là ký tự không được phép.")}]}
+        assert _refused(response) == {
+            "errors": [
+                {
+                    "field": "query",
+                    "message": ("Văn bản tại tên một tham số có ký tự NUL (\\u0000), là ký tự không được phép."),
+                }
+            ]
+        }
     else:
         _refused_address(response, address_guard, name)
 

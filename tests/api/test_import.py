@@ -46,10 +46,21 @@ def test_hr_imports_items_and_importing_again_changes_nothing(year):
     assert report.ok, report.errors
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     first, second = WorkItem.objects.order_by("id")
-    assert (first.origin, first.state, first.code, first.source_id, first.created_by) == (Origin.IMPORT, ItemState.ASSIGNED, "BC", "KH-1", hr)
+    assert (first.origin, first.state, first.code, first.source_id, first.created_by) == (
+        Origin.IMPORT,
+        ItemState.ASSIGNED,
+        "BC",
+        "KH-1",
+        hr,
+    )
     assert (second.name, str(second.factor), second.due_on) == ("Tổng hợp ý kiến cử tri", "1.5000", date(2026, 11, 26))
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert (entry.event, entry.actor_label, entry.new["file"], entry.new["created"]) == ("api.items.imported", "hoa", "cong-viec.xlsx", 2)
+    assert (entry.event, entry.actor_label, entry.new["file"], entry.new["created"]) == (
+        "api.items.imported",
+        "hoa",
+        "cong-viec.xlsx",
+        2,
+    )
     again = import_work_items(workbook(GOOD[:1]), actor=hr, file_name="cong-viec.xlsx")
     assert (again.created, again.unchanged) == (0, 1) and WorkItem.objects.count() == 2
     assert again.summary() == "1 công việc đã nhập: 0 mới, 0 thay đổi, 1 không đổi."
@@ -68,12 +79,19 @@ def test_bad_rows_are_all_reported_with_their_column_and_nothing_is_written(year
     assert not report.ok
     assert [(issue.row, issue.column) for issue in report.errors] == [
         (3, "Mã nhân sự"),
-        (4, "Kỳ"), (4, "Hạn hoàn thành"),
-        (5, "Hệ số quy đổi"), (5, "Lý do"),
-        (6, "Mã sản phẩm"), (6, "Hạn hoàn thành"), (6, "Mã nguồn"),
+        (4, "Kỳ"),
+        (4, "Hạn hoàn thành"),
+        (5, "Hệ số quy đổi"),
+        (5, "Lý do"),
+        (6, "Mã sản phẩm"),
+        (6, "Hạn hoàn thành"),
+        (6, "Mã nguồn"),
     ]
     messages = {(issue.row, issue.column): issue.message for issue in report.errors}
-    assert messages[(3, "Mã nhân sự")] == "Không có người nào có mã nhân sự “NV999” trong số những người mà bạn được nhập công việc."
+    assert (
+        messages[(3, "Mã nhân sự")]
+        == "Không có người nào có mã nhân sự “NV999” trong số những người mà bạn được nhập công việc."
+    )
     assert messages[(4, "Kỳ")] == "“tháng 11” không phải là kỳ; ghi 2026-11 cho tháng hoặc 2026-Q4 cho quý."
     assert messages[(6, "Mã nguồn")] == "Mã nguồn này đã được dùng ở công việc số 2 của lô này."
     assert WorkItem.objects.count() == 0 and AuditEntry.objects.count() == before
@@ -92,8 +110,9 @@ def test_a_workbook_without_the_sheet_or_a_column_is_refused(year):
 
 def test_an_evaluator_imports_only_for_the_people_they_evaluate(year):
     manager = year.user(Role.MANAGER)  # son evaluates an and binh, not the head of Vụ Pháp luật
-    report = import_work_items(workbook(GOOD + [["NV010", "2026-11", "BC", None, None, None, date(2026, 11, 25), None, None]]),
-                               actor=manager)
+    report = import_work_items(
+        workbook(GOOD + [["NV010", "2026-11", "BC", None, None, None, date(2026, 11, 25), None, None]]), actor=manager
+    )
     assert [(issue.row, issue.column) for issue in report.errors] == [(4, "Mã nhân sự")]
     assert import_work_items(workbook(GOOD), actor=manager).created == 2
     with pytest.raises(PermissionError):

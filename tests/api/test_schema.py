@@ -22,7 +22,10 @@ def test_the_schema_is_valid_openapi(client):
     schema = _schema(client)
     validate(schema)
     assert schema["components"]["securitySchemes"]["sourceSystemToken"] == {
-        "type": "http", "scheme": "bearer", "description": "Token issued by HR for one system (shown once)."}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Token issued by HR for one system (shown once).",
+    }
 
 
 def _prepare(api, year):
@@ -33,20 +36,35 @@ def _prepare(api, year):
 
 # (path, method) -> (concrete path, body, expected status)
 CALLS = {
-    ("/api/v1/work-items/batch", "post"): ("/api/v1/work-items/batch", {"items": [item("GV-2", catalogue_code="GY")]}, 200),
+    ("/api/v1/work-items/batch", "post"): (
+        "/api/v1/work-items/batch",
+        {"items": [item("GV-2", catalogue_code="GY")]},
+        200,
+    ),
     ("/api/v1/work-items", "get"): ("/api/v1/work-items?period=2026-11", None, 200),
     ("/api/v1/work-items/{source_id}", "get"): ("/api/v1/work-items/GV-1", None, 200),
     ("/api/v1/work-items/{source_id}", "put"): ("/api/v1/work-items/GV-3", item("GV-3", catalogue_code="TT"), 201),
-    ("/api/v1/work-items/{source_id}/completion", "post"): ("/api/v1/work-items/GV-1/completion", {"completed_on": "2026-11-19"}, 200),
+    ("/api/v1/work-items/{source_id}/completion", "post"): (
+        "/api/v1/work-items/GV-1/completion",
+        {"completed_on": "2026-11-19"},
+        200,
+    ),
     ("/api/v1/work-items/{source_id}/documents", "post"): (
-        "/api/v1/work-items/GV-1/documents", {"link": "https://vanban.quochoi.vn/1"}, 201),
+        "/api/v1/work-items/GV-1/documents",
+        {"link": "https://vanban.quochoi.vn/1"},
+        201,
+    ),
     ("/api/v1/period-scores", "get"): ("/api/v1/period-scores?period=2026-11", None, 200),
 }
 
 
 def test_every_operation_of_the_schema_is_called_successfully(client, api, year):
-    operations = {(path, method) for path, methods in _schema(client)["paths"].items() for method in methods
-                  if method in {"get", "put", "post", "patch", "delete"}}
+    operations = {
+        (path, method)
+        for path, methods in _schema(client)["paths"].items()
+        for method in methods
+        if method in {"get", "put", "post", "patch", "delete"}
+    }
     assert operations == set(CALLS), "an operation of the schema has no call in CALLS (or CALLS names a removed one)"
     _prepare(api, year)
     for (_template, method), (path, body, expected) in sorted(CALLS.items()):

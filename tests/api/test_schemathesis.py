@@ -10,9 +10,9 @@ every run."""
 
 import pytest
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from tests.api.conftest import item
 
@@ -48,13 +48,20 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 @pytest.fixture
 def sent(api):
     """A few items already sent, so that reads and updates find something."""
-    batch = api.post("/api/v1/work-items/batch", {"items": [item("GV-1"), item("GV-2", staff_code="NV022", catalogue_code="GY")]})
+    batch = api.post(
+        "/api/v1/work-items/batch", {"items": [item("GV-1"), item("GV-2", staff_code="NV022", catalogue_code="GY")]}
+    )
     assert batch.status_code == 200, batch.content
     return api
 
 
 @schema.parametrize()
-@settings(derandomize=True, max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+@settings(
+    derandomize=True,
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
 def test_the_api_keeps_the_promises_of_its_schema(case, sent):
     case.call_and_validate(headers={"Authorization": f"Bearer {sent.token}"})

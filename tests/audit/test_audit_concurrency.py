@@ -24,7 +24,9 @@ def test_concurrent_writers_keep_one_chain():
             for index in range(PER_WRITER):
                 with transaction.atomic():
                     audit_record(
-                        actor=None, event="org.person.updated", subject=Subject("org.person", f"{number}-{index}"),
+                        actor=None,
+                        event="org.person.updated",
+                        subject=Subject("org.person", f"{number}-{index}"),
                         new={"writer": number, "index": index},
                     )
         except Exception as error:  # reported below: a thread's exception is otherwise lost

@@ -12,12 +12,21 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(world):
     services.authority_override_set(
-        actor=world.users[Role.HR], person=world.people["anh"], kind="evaluator", authority=world.people["pho_chu_nhiem"],
-        effective_from=date(2026, 1, 1), reason="QĐ 7/QĐ-VPQH",
+        actor=world.users[Role.HR],
+        person=world.people["anh"],
+        kind="evaluator",
+        authority=world.people["pho_chu_nhiem"],
+        effective_from=date(2026, 1, 1),
+        reason="QĐ 7/QĐ-VPQH",
     )
     an = world.people["an"]
     services.person_transfer(
-        actor=world.users[Role.ADMIN], person=an, expected_version=an.version, unit=world.units["VTT"], on=date(2026, 2, 1), reason="QĐ 9",
+        actor=world.users[Role.ADMIN],
+        person=an,
+        expected_version=an.version,
+        unit=world.units["VTT"],
+        on=date(2026, 2, 1),
+        reason="QĐ 9",
     )
     return world
 

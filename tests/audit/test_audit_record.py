@@ -16,7 +16,9 @@ SUBJECT = Subject(type="org.person", id="1", label="Nguyễn Văn An")
 def _write(count=1, **extra):
     with transaction.atomic():
         for index in range(count):
-            audit_record(actor=None, event="org.person.updated", subject=SUBJECT, old={"n": index}, new={"n": index + 1}, **extra)
+            audit_record(
+                actor=None, event="org.person.updated", subject=SUBJECT, old={"n": index}, new={"n": index + 1}, **extra
+            )
 
 
 def test_entries_chain_from_genesis():
@@ -53,8 +55,12 @@ def test_values_are_stored_as_json_and_verify(world):
 
     with transaction.atomic():
         audit_record(
-            actor=world.users["hr"], event="org.person.updated", subject=world.people["an"],
-            old={"birth_date": date(1990, 1, 2), "score": Decimal("89.75")}, new={"tags": ("a", "b")}, reason="Sửa",
+            actor=world.users["hr"],
+            event="org.person.updated",
+            subject=world.people["an"],
+            old={"birth_date": date(1990, 1, 2), "score": Decimal("89.75")},
+            new={"tags": ("a", "b")},
+            reason="Sửa",
         )
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.old == {"birth_date": "1990-01-02", "score": "89.75"}

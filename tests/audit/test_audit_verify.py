@@ -20,8 +20,12 @@ def trail():
     with transaction.atomic():
         for index in range(10):
             audit_record(
-                actor=None, event="org.person.updated", subject=Subject("org.person", str(index), f"Người {index}"),
-                old={"unit": "A"}, new={"unit": "B"}, reason=f"Lý do {index}",
+                actor=None,
+                event="org.person.updated",
+                subject=Subject("org.person", str(index), f"Người {index}"),
+                old={"unit": "A"},
+                new={"unit": "B"},
+                reason=f"Lý do {index}",
             )
     return list(AuditEntry.objects.order_by("seq"))
 
@@ -79,7 +83,12 @@ def test_inserted_entry_is_caught(trail):
         "INSERT INTO audit_auditentry (seq, created_at, actor_id, actor_label, event, subject_type, subject_id,"
         " subject_label, old, new, reason, action_id, prev_hash, hash)"
         " VALUES (11, %s, NULL, 'ke gian', 'org.person.updated', 'org.person', '99', 'X', NULL, NULL, '', %s, %s, %s)",
-        [last.created_at, last.action_id.hex if connection.vendor == "sqlite" else str(last.action_id), last.hash, "f" * 64],
+        [
+            last.created_at,
+            last.action_id.hex if connection.vendor == "sqlite" else str(last.action_id),
+            last.hash,
+            "f" * 64,
+        ],
     )
     report = audit_verify()
     assert report.first_broken.seq == 11

@@ -38,8 +38,13 @@ def checkpoints(tmp_path, settings):
 def _write(count: int, django_capture_on_commit_callbacks) -> None:
     for index in range(count):
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            audit_record(actor=None, event="org.person.updated", subject=Subject("org.person", str(index), f"N {index}"),
-                         new={"unit": "B"}, reason=f"Lý do {index}")
+            audit_record(
+                actor=None,
+                event="org.person.updated",
+                subject=Subject("org.person", str(index), f"N {index}"),
+                new={"unit": "B"},
+                reason=f"Lý do {index}",
+            )
 
 
 def _as_the_attacker(*statements):
@@ -49,8 +54,12 @@ def _as_the_attacker(*statements):
             cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
             cursor.execute("ALTER TABLE audit_chainhead DISABLE TRIGGER USER")
         else:
-            for name in ("audit_entry_no_update", "audit_entry_no_delete", "audit_chainhead_no_delete",
-                         "audit_chainhead_forward_only"):
+            for name in (
+                "audit_entry_no_update",
+                "audit_entry_no_delete",
+                "audit_chainhead_no_delete",
+                "audit_chainhead_forward_only",
+            ):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         for statement, params in statements:
             cursor.execute(statement, params)
@@ -78,11 +87,10 @@ def test_a_checkpoint_is_written_every_n_entries_once_committed(checkpoints, dja
 
 
 def test_nothing_is_written_for_a_transaction_rolled_back(checkpoints, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            for index in range(6):
-                audit_record(actor=None, event="org.person.updated", subject=Subject("org.person", str(index), "N"))
-            raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        for index in range(6):
+            audit_record(actor=None, event="org.person.updated", subject=Subject("org.person", str(index), "N"))
+        raise RuntimeError("rolled back")
     assert not checkpoints.exists()
 
 

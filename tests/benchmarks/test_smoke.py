@@ -43,8 +43,14 @@ def _run(command: str, tmp_path: Path) -> str:
     env.pop("DATABASE_URL", None)  # each benchmark makes its own scratch databases
     env.pop("DJANGO_SETTINGS_MODULE", None)  # and runs the product's settings, not the suite's
     script, *arguments = command.format(pg=_postgres_url()).split()
-    completed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *arguments], cwd=ROOT, env=env,
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-4000:]
     return output
@@ -70,5 +76,7 @@ def test_scoring_equivalence_snapshot_is_deterministic(tmp_path):
         pytest.skip("run once, in the SQLite pass")
     for name in ("one", "two"):
         _run(f"scoring_equivalence.py snapshot {tmp_path / name}", tmp_path)
-    different = subprocess.run(["diff", "-r", str(tmp_path / "one"), str(tmp_path / "two")], capture_output=True, text=True)
+    different = subprocess.run(
+        ["diff", "-r", str(tmp_path / "one"), str(tmp_path / "two")], capture_output=True, text=True
+    )
     assert different.returncode == 0, different.stdout[:3000]

@@ -22,9 +22,9 @@ def agency_with_a_year(live_world, monkeypatch):
     """The canonical agency with a year-end classification approved (scores, proposals, charts)."""
     from django.utils import timezone
 
+    from tests.factories import make_user
     from tests.yearend.conftest import TODAY, open_year
     from tests.yearend.test_exports import _approved
-    from tests.factories import make_user
 
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
     year_end = open_year(live_world)
@@ -63,16 +63,23 @@ def _visit_all(page, live_server, urls) -> dict[str, list[str]]:
     return found
 
 
-def test_a_civil_servants_pages_report_no_violation_and_htmx_works(agency_with_a_year, watched_page, live_server, sign_in):
+def test_a_civil_servants_pages_report_no_violation_and_htmx_works(
+    agency_with_a_year, watched_page, live_server, sign_in
+):
     year_end = agency_with_a_year
     page = watched_page
     sign_in("an", PASSWORD)
     review = year_end.cycle.periods.get(number=1).reviews.get(person=year_end.person("an"))
     urls = [
-        reverse("home"), reverse("monitoring:todo"), reverse("monitoring:my_reviews"),
-        reverse("monitoring:my_scores") + "?year=2026", reverse("monitoring:review", kwargs={"pk": review.pk}),
-        reverse("org:unit_tree"), reverse("org:person_detail", kwargs={"staff_code": "NV021"}),
-        reverse("yearend:years"), reverse("yearend:my_result", kwargs={"pk": year_end.year.pk}),
+        reverse("home"),
+        reverse("monitoring:todo"),
+        reverse("monitoring:my_reviews"),
+        reverse("monitoring:my_scores") + "?year=2026",
+        reverse("monitoring:review", kwargs={"pk": review.pk}),
+        reverse("org:unit_tree"),
+        reverse("org:person_detail", kwargs={"staff_code": "NV021"}),
+        reverse("yearend:years"),
+        reverse("yearend:my_result", kwargs={"pk": year_end.year.pk}),
         "/org/people/?q=%00",  # the error page too
     ]
     assert _visit_all(page, live_server, urls) == {}
@@ -108,12 +115,19 @@ def test_hr_and_the_administrators_pages_report_no_violation(agency_with_a_year,
     sign_in("hoa", PASSWORD)
     year = year_end.year.pk
     urls = [
-        reverse("home"), reverse("monitoring:completion"), reverse("monitoring:cycles"),
+        reverse("home"),
+        reverse("monitoring:completion"),
+        reverse("monitoring:cycles"),
         reverse("monitoring:cycle", kwargs={"pk": year_end.cycle.pk}),
-        reverse("yearend:year", kwargs={"pk": year}), reverse("yearend:calibration", kwargs={"pk": year, "code": "VPL-P1"}),
-        reverse("yearend:reports") + f"?year={year}", reverse("yearend:exports", kwargs={"pk": year}),
-        reverse("org:import"), reverse("api:item_import"), reverse("api:system_list"),
-        reverse("jobs:list"), reverse("org:person_search") + "?q=nguyen",
+        reverse("yearend:year", kwargs={"pk": year}),
+        reverse("yearend:calibration", kwargs={"pk": year, "code": "VPL-P1"}),
+        reverse("yearend:reports") + f"?year={year}",
+        reverse("yearend:exports", kwargs={"pk": year}),
+        reverse("org:import"),
+        reverse("api:item_import"),
+        reverse("api:system_list"),
+        reverse("jobs:list"),
+        reverse("org:person_search") + "?q=nguyen",
     ]
     assert _visit_all(page, live_server, urls) == {}
     page.goto(f"{live_server.url}{reverse('yearend:reports')}?year={year}")
@@ -121,7 +135,11 @@ def test_hr_and_the_administrators_pages_report_no_violation(agency_with_a_year,
 
     page.context.clear_cookies()
     sign_in("admin", PASSWORD)
-    admin_urls = [reverse("audit:log"), reverse("admin:index"), reverse("admin:accounts_user_changelist"),
-                  reverse("admin:accounts_user_change", kwargs={"object_id": year_end.user(Role.STAFF).pk}),
-                  reverse("admin:org_unit_changelist")]
+    admin_urls = [
+        reverse("audit:log"),
+        reverse("admin:index"),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:accounts_user_change", kwargs={"object_id": year_end.user(Role.STAFF).pk}),
+        reverse("admin:org_unit_changelist"),
+    ]
     assert _visit_all(page, live_server, admin_urls) == {}

@@ -29,10 +29,21 @@ def november_review(live_world, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)  # the live server's thread too
     position = live_world.positions["CV"]
     CatalogueVersion.objects.create(position=position, number=1, note="test")
-    CatalogueItem.objects.create(position=position, code="BC", name="Báo cáo thẩm tra", unit="văn bản", factor=4, version_from=1)
-    CatalogueItem.objects.create(position=position, code="GY", name="Văn bản góp ý", unit="văn bản", factor=1, version_from=1)
-    cycle = services.cycle_open(actor=live_world.users[Role.HR], agency=live_world.agency, year=2026, frequency="monthly",
-                                staff_group="cong_chuc", policy_id="nd335", units=[live_world.units["VPL-P1"]])
+    CatalogueItem.objects.create(
+        position=position, code="BC", name="Báo cáo thẩm tra", unit="văn bản", factor=4, version_from=1
+    )
+    CatalogueItem.objects.create(
+        position=position, code="GY", name="Văn bản góp ý", unit="văn bản", factor=1, version_from=1
+    )
+    cycle = services.cycle_open(
+        actor=live_world.users[Role.HR],
+        agency=live_world.agency,
+        year=2026,
+        frequency="monthly",
+        staff_group="cong_chuc",
+        policy_id="nd335",
+        units=[live_world.units["VPL-P1"]],
+    )
     services.reviews_open(cycle)
     return Review.objects.get(period__cycle=cycle, period__number=11, person=live_world.people["an"])
 
@@ -120,9 +131,17 @@ def test_one_month_with_the_person_the_manager_and_the_approver(november_review,
     expect(page.locator("[data-testid=review-state]")).to_have_text("Đã phê duyệt và khóa")
 
     policy = engine.load_policy("nd335")
-    expected = engine.period_score(engine.PeriodInput("11", (
-        EngineItem(Decimal(4), True, 1, 1, False, "BC"), EngineItem(Decimal(1), True, 0, 1, False, "GY"),
-    ), general_levels=LEVELS), policy=policy).score
+    expected = engine.period_score(
+        engine.PeriodInput(
+            "11",
+            (
+                EngineItem(Decimal(4), True, 1, 1, False, "BC"),
+                EngineItem(Decimal(1), True, 0, 1, False, "GY"),
+            ),
+            general_levels=LEVELS,
+        ),
+        policy=policy,
+    ).score
     november_review.refresh_from_db()
     assert november_review.exact_score == expected
     expect(page.locator("[data-testid=score-value]")).to_have_text(score_display(expected))

@@ -54,20 +54,41 @@ def vien_chuc_year(live_world):
     world = live_world
     hr = world.users[Role.HR]
     for key, (code, name, login) in PEOPLE.items():
-        person = org.person_create(actor=None, staff_code=code, full_name=name, category="vien_chuc",
-                                   unit=world.units[UNIT], position=world.positions["CV"], unit_role="member",
-                                   email=f"{key}@quochoi.vn")
+        person = org.person_create(
+            actor=None,
+            staff_code=code,
+            full_name=name,
+            category="vien_chuc",
+            unit=world.units[UNIT],
+            position=world.positions["CV"],
+            unit_role="member",
+            email=f"{key}@quochoi.vn",
+        )
         world.people[key] = person
         if login:
             make_user(login, role=Role.STAFF, person=person)
     make_user("hai", role=Role.LEADERSHIP, person=world.people["chu_nhiem"])  # the level above Lan
-    year = services.year_open(actor=hr, agency=world.agency, year=2026, staff_group="vien_chuc",
-                              policy_id="nd90-vien-chuc", units=[world.units[UNIT]],
-                              policy_overrides={"quota_share": "0.5"})
+    year = services.year_open(
+        actor=hr,
+        agency=world.agency,
+        year=2026,
+        staff_group="vien_chuc",
+        policy_id="nd90-vien-chuc",
+        units=[world.units[UNIT]],
+        policy_overrides={"quota_share": "0.5"},
+    )
     for key, (completion, exceeded, short, proposed) in PAPER.items():
-        services.criteria_record(actor=hr, year=year, person=world.people[key], shared_criteria_met=True,
-                                 completion_percent=completion, exceeded_percent=exceeded, short_percent=short,
-                                 proposed_level=proposed, report="Bản tự đánh giá trên giấy, Phòng đã chuyển")
+        services.criteria_record(
+            actor=hr,
+            year=year,
+            person=world.people[key],
+            shared_criteria_met=True,
+            completion_percent=completion,
+            exceeded_percent=exceeded,
+            short_percent=short,
+            proposed_level=proposed,
+            report="Bản tự đánh giá trên giấy, Phòng đã chuyển",
+        )
     return world, year
 
 
@@ -98,7 +119,8 @@ def _year_step(page, year_url, step, state):
 
 
 def test_a_unit_through_year_end_with_an_appeal_that_frees_a_place_in_the_quota(
-        vien_chuc_year, page, live_server, sign_in):
+    vien_chuc_year, page, live_server, sign_in
+):
     from django.utils import timezone
 
     from congtam.yearend.models import Appeal, Classification, CriteriaSelfAssessment
@@ -113,7 +135,8 @@ def test_a_unit_through_year_end_with_an_appeal_that_frees_a_place_in_the_quota(
     _submit(page, page.locator("[data-testid=my-self-assessment]"))
     form = page.locator("form#self-assessment")
     form.locator("textarea[name=report]").fill(
-        "Chủ trì thẩm tra 6 dự án luật, cả 6 đúng hạn; 4 báo cáo vượt yêu cầu (được Ủy ban khen).")
+        "Chủ trì thẩm tra 6 dự án luật, cả 6 đúng hạn; 4 báo cáo vượt yêu cầu (được Ủy ban khen)."
+    )
     form.locator("input[name=shared_criteria_met]").check()
     form.locator("input[name=completion_percent]").fill("100")
     form.locator("input[name=exceeded_percent]").fill("70")
@@ -141,10 +164,11 @@ def test_a_unit_through_year_end_with_an_appeal_that_frees_a_place_in_the_quota(
     _message(page, "Đã ghi nhận cuộc họp")
     expect(page.locator("[data-testid=absent]")).to_contain_text("Đinh Văn Tùng")
     for key, level, presentation in [
-            ("mai", "HTXSNV", "Trình bày bản tự đánh giá: 6/6 dự án đúng hạn, 4 vượt yêu cầu"),
-            ("hung", "HTNV", "Trình bày: 2 nhiệm vụ quý 3 chậm tiến độ"),
-            ("thu", "HTXSNV", "Trình bày: hoàn thành toàn bộ, 60% vượt yêu cầu"),
-            ("tung", "HTTNV", "Báo cáo bằng văn bản, vắng mặt vì đi công tác")]:
+        ("mai", "HTXSNV", "Trình bày bản tự đánh giá: 6/6 dự án đúng hạn, 4 vượt yêu cầu"),
+        ("hung", "HTNV", "Trình bày: 2 nhiệm vụ quý 3 chậm tiến độ"),
+        ("thu", "HTXSNV", "Trình bày: hoàn thành toàn bộ, 60% vượt yêu cầu"),
+        ("tung", "HTTNV", "Báo cáo bằng văn bản, vắng mặt vì đi công tác"),
+    ]:
         form = page.locator("[data-testid=discussion-form]")
         form.locator("select[name=person]").select_option(str(people[key].pk))
         form.locator("textarea[name=presentation]").fill(presentation)
@@ -229,10 +253,16 @@ def test_a_unit_through_year_end_with_an_appeal_that_frees_a_place_in_the_quota(
     _message(page, "Đã có chỗ trống trong tỷ lệ: Vũ Thị Thu")
 
     # The final levels, in the database and on the announced list.
-    final = {c.person.staff_code: (c.level, c.state) for c in
-             Classification.objects.filter(year=year).select_related("person")}
-    assert final == {"NV051": ("HTXSNV", "acknowledged"), "NV052": ("HTTNV", "final"),
-                     "NV053": ("HTTNV", "announced"), "NV054": ("HTTNV", "announced")}
+    final = {
+        c.person.staff_code: (c.level, c.state)
+        for c in Classification.objects.filter(year=year).select_related("person")
+    }
+    assert final == {
+        "NV051": ("HTXSNV", "acknowledged"),
+        "NV052": ("HTTNV", "final"),
+        "NV053": ("HTTNV", "announced"),
+        "NV054": ("HTTNV", "announced"),
+    }
     assert Classification.objects.get(year=year, person=people["thu"]).over_quota
     page.goto(f"{base}/year-end/{year.pk}/results/")
     for key, level in [("mai", "HTXSNV"), ("hung", "HTTNV"), ("thu", "HTTNV"), ("tung", "HTTNV")]:

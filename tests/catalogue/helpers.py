@@ -31,7 +31,12 @@ def build_catalogues(world) -> dict[str, dict[str, CatalogueItem]]:
     for position_code, rows in CANONICAL.items():
         for code, name, unit, factor, quality in rows:
             items.setdefault(position_code, {})[code] = services.catalogue_item_create(
-                actor=None, position=world.positions[position_code], code=code, name=name, unit=unit, factor=factor,
+                actor=None,
+                position=world.positions[position_code],
+                code=code,
+                name=name,
+                unit=unit,
+                factor=factor,
                 quality_requirement=quality,
             )
     return items
@@ -41,9 +46,9 @@ def current_rows() -> list[list]:
     """The current products as the sheet's rows, by position code then product code."""
     return [
         [item.position.code, item.code, item.name, item.unit, float(item.factor), item.quality_requirement]
-        for item in CatalogueItem.objects.filter(version_to__isnull=True).select_related("position").order_by(
-            "position__code", "code"
-        )
+        for item in CatalogueItem.objects.filter(version_to__isnull=True)
+        .select_related("position")
+        .order_by("position__code", "code")
     ]
 
 

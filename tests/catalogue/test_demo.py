@@ -25,14 +25,23 @@ def demo_positions(world):
     """The demo agency's job positions, added to the canonical agency."""
     for row in build_positions():
         org_services.position_create(
-            actor=None, agency=world.agency, code=row.code, title=row.title, rank=row.rank, is_leadership=row.is_leadership,
+            actor=None,
+            agency=world.agency,
+            code=row.code,
+            title=row.title,
+            rank=row.rank,
+            is_leadership=row.is_leadership,
         )
     return list(Position.objects.filter(agency=world.agency).order_by("code"))
 
 
 def _catalogues() -> dict[str, list[tuple]]:
     found = defaultdict(list)
-    for item in CatalogueItem.objects.filter(version_to__isnull=True).select_related("position").order_by("position__code", "code"):
+    for item in (
+        CatalogueItem.objects.filter(version_to__isnull=True)
+        .select_related("position")
+        .order_by("position__code", "code")
+    ):
         found[item.position.code].append((item.code, item.name, item.unit, item.factor, item.quality_requirement))
     return found
 

@@ -37,7 +37,9 @@ def _awkward_products(world):
         ("KT-3", "Kiểm tra định kỳ", "12345.6789", "  Có biên bản  "),
         ("TRUE", "Mã giống giá trị đúng", "3", "=1+1"),
     ]:
-        services.catalogue_item_create(actor=None, position=position, code=code, name=name, factor=factor, quality_requirement=quality)
+        services.catalogue_item_create(
+            actor=None, position=position, code=code, name=name, factor=factor, quality_requirement=quality
+        )
 
 
 def test_the_export_lists_the_current_products_as_the_sheet_holds_them(world, catalogues):
@@ -45,7 +47,14 @@ def test_the_export_lists_the_current_products_as_the_sheet_holds_them(world, ca
     rows = _sheet_rows(_export())
     assert rows[0] == list(COLUMNS)
     assert rows[1:] == [
-        ["CV", "BC01", "Báo cáo thẩm tra dự án luật", "báo cáo", 4.0, "Đúng thời hạn trình\nPhân tích đầy đủ tính hợp hiến"],
+        [
+            "CV",
+            "BC01",
+            "Báo cáo thẩm tra dự án luật",
+            "báo cáo",
+            4.0,
+            "Đúng thời hạn trình\nPhân tích đầy đủ tính hợp hiến",
+        ],
         ["CV", "GY01", "Văn bản góp ý", "văn bản", 1.0, "Gửi đúng hạn"],
         ["LD", "LD01", "Chủ trì cuộc họp", "cuộc", 1.5, "Có kết luận rõ ràng"],
     ]

@@ -42,7 +42,10 @@ def test_reimporting_the_current_catalogues_changes_nothing_and_writes_no_audit_
     before = snapshot()
     report = _import(tmp_path, current_rows(), actor=world.users[Role.HR])
     assert report.ok, report.errors
-    assert [(outcome.code, outcome.version, outcome.unchanged) for outcome in report.positions] == [("CV", None, 3), ("LD", None, 1)]
+    assert [(outcome.code, outcome.version, outcome.unchanged) for outcome in report.positions] == [
+        ("CV", None, 3),
+        ("LD", None, 1),
+    ]
     assert report.missing == [] and report.changed_positions == []
     assert snapshot() == before
 
@@ -62,7 +65,12 @@ def test_a_changed_position_gets_one_version_and_untouched_positions_none(world,
 
     assert report.ok, report.errors
     outcomes = {outcome.code: outcome for outcome in report.positions}
-    assert (outcomes["CV"].version, outcomes["CV"].created, outcomes["CV"].updated, outcomes["CV"].unchanged) == (4, 1, 2, 1)
+    assert (outcomes["CV"].version, outcomes["CV"].created, outcomes["CV"].updated, outcomes["CV"].unchanged) == (
+        4,
+        1,
+        2,
+        1,
+    )
     assert (outcomes["TC"].version, outcomes["TC"].created) == (1, 1)
     assert "LD" not in outcomes
     assert CatalogueVersion.objects.filter(position=world.positions["CV"]).count() == 4
@@ -71,10 +79,13 @@ def test_a_changed_position_gets_one_version_and_untouched_positions_none(world,
     assert version.note == "QĐ 45/2026" and version.created_by == world.users[Role.HR]
 
     assert _current(world.positions["CV"]) == {
-        "BC01": Decimal("4.5"), "DC01": Decimal("1.5"), "GY01": Decimal("1"), "TT01": Decimal("2"),
+        "BC01": Decimal("4.5"),
+        "DC01": Decimal("1.5"),
+        "GY01": Decimal(1),
+        "TT01": Decimal(2),
     }
     old_row = CatalogueItem.objects.get(pk=old_bc01.pk)
-    assert (old_row.factor, old_row.version_to) == (Decimal("4"), 4)
+    assert (old_row.factor, old_row.version_to) == (Decimal(4), 4)
     assert {item.code: item.factor for item in selectors.catalogue_at_version(world.positions["CV"], 3)}["BC01"] == 4
     assert selectors.catalogue_item_current(world.positions["CV"], "GY01").quality_requirement == (
         "Gửi đúng hạn\nÝ kiến theo từng điều"
@@ -97,7 +108,9 @@ def test_products_missing_from_the_file_are_reported_and_kept_by_default(world, 
     before = snapshot()
     report = _import(tmp_path, rows)
     assert report.ok
-    assert [(missing.position_code, missing.code, missing.name) for missing in report.missing] == [("CV", "TT01", "Tờ trình")]
+    assert [(missing.position_code, missing.code, missing.name) for missing in report.missing] == [
+        ("CV", "TT01", "Tờ trình")
+    ]
     assert "1 product in the system is not in the file: it was kept" in report.summary()
     assert snapshot() == before
 
@@ -148,18 +161,32 @@ BAD_ROWS = [
     (["CV", "", "Tên", "", 1, ""], "Mã sản phẩm", "A value is required."),
     (["CV", "A1", "", "", 1, ""], "Tên sản phẩm", "A value is required."),
     (["CV", "A1", "Tên", "", "", ""], "Hệ số quy đổi", "A value is required."),
-    (["CV", "A1", "Tên", "", "hai", ""], "Hệ số quy đổi", "“hai” is not a number: write the conversion factor like 1,5 or 1.5."),
+    (
+        ["CV", "A1", "Tên", "", "hai", ""],
+        "Hệ số quy đổi",
+        "“hai” is not a number: write the conversion factor like 1,5 or 1.5.",
+    ),
     (["CV", "A1", "Tên", "", 0, ""], "Hệ số quy đổi", "The conversion factor must be greater than 0 (here 0)."),
     (["CV", "A1", "Tên", "", "-2", ""], "Hệ số quy đổi", "The conversion factor must be greater than 0 (here -2)."),
-    (["CV", "A1", "Tên", "", "0,00001", ""], "Hệ số quy đổi", "The conversion factor has at most 4 decimal places (here 0.00001)."),
+    (
+        ["CV", "A1", "Tên", "", "0,00001", ""],
+        "Hệ số quy đổi",
+        "The conversion factor has at most 4 decimal places (here 0.00001).",
+    ),
     (["CV", "A" * 51, "Tên", "", 1, ""], "Mã sản phẩm", "Too long: 51 characters, at most 50."),
     (["CV", "A1", "T" * 501, "", 1, ""], "Tên sản phẩm", "Too long: 501 characters, at most 500."),
     (["CV", "A1", "Tên", "đ" * 101, 1, ""], "Đơn vị tính", "Too long: 101 characters, at most 100."),
-    (["CV", "gy01", "Trùng mã", "", 1, ""], "Mã sản phẩm", "The product code gy01 of position CV is already listed in row 3."),
+    (
+        ["CV", "gy01", "Trùng mã", "", 1, ""],
+        "Mã sản phẩm",
+        "The product code gy01 of position CV is already listed in row 3.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("bad", "column", "message"), BAD_ROWS, ids=[f"{case[1]}: {case[2][:40]}" for case in BAD_ROWS])
+@pytest.mark.parametrize(
+    ("bad", "column", "message"), BAD_ROWS, ids=[f"{case[1]}: {case[2][:40]}" for case in BAD_ROWS]
+)
 def test_a_bad_row_is_reported_with_its_place_and_nothing_is_written(world, catalogues, tmp_path, bad, column, message):
     rows = current_rows()
     rows[0][FACTOR] = 7  # a good change in the same file is not written either
@@ -175,14 +202,20 @@ def test_every_bad_row_is_reported_at_once_in_row_then_column_order(world, catal
     rows = current_rows() + [["XX", "", "Tên", "", 0, ""], ["CV", "Z1", "", "", "abc", ""]]
     report = _import(tmp_path, rows)
     assert [(issue.row, issue.column) for issue in report.errors] == [
-        (6, "Mã vị trí"), (6, "Mã sản phẩm"), (6, "Hệ số quy đổi"), (7, "Tên sản phẩm"), (7, "Hệ số quy đổi"),
+        (6, "Mã vị trí"),
+        (6, "Mã sản phẩm"),
+        (6, "Hệ số quy đổi"),
+        (7, "Tên sản phẩm"),
+        (7, "Hệ số quy đổi"),
     ]
 
 
 def test_a_missing_column_or_sheet_or_an_unreadable_file_is_reported(world, catalogues, tmp_path):
     without_factor = write_sheet(tmp_path / "a.xlsx", [["CV", "A", "B", "", ""]], header=COLUMNS[:4] + COLUMNS[5:])
     report = services.catalogue_import(actor=None, file=without_factor)
-    assert _located(report) == [(SHEET, 1, "Hệ số quy đổi", "The column “Hệ số quy đổi” is missing from the header row.")]
+    assert _located(report) == [
+        (SHEET, 1, "Hệ số quy đổi", "The column “Hệ số quy đổi” is missing from the header row.")
+    ]
 
     other_sheet = write_sheet(tmp_path / "b.xlsx", [], sheet_name="Sheet1")
     report = services.catalogue_import(actor=None, file=other_sheet)
@@ -212,7 +245,7 @@ def test_a_catalogue_changed_while_the_file_was_checked_is_not_overwritten(world
         "Someone changed the catalogue of position CV while the file was being imported. Nothing was written: "
         "import the file again."
     ]
-    assert _current(world.positions["CV"]) == {"BC01": Decimal("4"), "GY01": Decimal("3"), "TT01": Decimal("2")}
+    assert _current(world.positions["CV"]) == {"BC01": Decimal(4), "GY01": Decimal(3), "TT01": Decimal(2)}
 
 
 @pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.HR, Role.ADMIN}))
@@ -225,7 +258,7 @@ def test_only_hr_and_the_administrator_import(world, catalogues, tmp_path, role)
 
 def test_plain_rows_import_with_the_same_checks(world):
     report = importer.import_rows(
-        [CatalogueRow(position_code="CV", code="A1", name="Tên", factor=Decimal("0"), row=0)], actor=None
+        [CatalogueRow(position_code="CV", code="A1", name="Tên", factor=Decimal(0), row=0)], actor=None
     )
     assert [(issue.row, issue.column) for issue in report.errors] == [(None, "Hệ số quy đổi")]
 

@@ -61,7 +61,7 @@ def test_a_position_page_shows_the_current_catalogue_and_older_versions_read_onl
     assert [(change.code, change.kind) for change in current.context["changes"]] == [("BC01", "changed")]
 
     older = client.get(_url("position", code="CV") + "?version=3")
-    assert [item.factor for item in older.context["items"] if item.code == "BC01"] == [Decimal("4")]
+    assert [item.factor for item in older.context["items"] if item.code == "BC01"] == [Decimal(4)]
     assert not older.context["can_change"]
     content = older.content.decode()
     assert 'data-testid="old-version"' in content and "/edit/" not in content
@@ -90,7 +90,14 @@ def test_factors_are_shown_with_the_agencys_decimal_comma(browse, world, catalog
 def test_hr_adds_a_product(browse, world, catalogues):
     response = browse(Role.HR).post(
         _url("item_create", code="CV"),
-        {"code": "DC01", "name": "Đề cương khảo sát", "unit": "đề cương", "factor": "1,5", "quality_requirement": "", "reason": "QĐ 7"},
+        {
+            "code": "DC01",
+            "name": "Đề cương khảo sát",
+            "unit": "đề cương",
+            "factor": "1,5",
+            "quality_requirement": "",
+            "reason": "QĐ 7",
+        },
     )
     assert response.status_code == 302 and response.url == _url("position", code="CV")
     item = selectors.catalogue_item_current(world.positions["CV"], "DC01")
@@ -101,7 +108,13 @@ def test_a_bad_product_is_refused_with_the_reason_and_what_was_typed_is_kept(bro
     before = snapshot()
     response = browse(Role.HR).post(
         _url("item_create", code="CV"),
-        {"code": "bc01", "name": "Báo cáo giám sát chuyên đề", "unit": "báo cáo", "factor": "0", "quality_requirement": "Đủ số liệu"},
+        {
+            "code": "bc01",
+            "name": "Báo cáo giám sát chuyên đề",
+            "unit": "báo cáo",
+            "factor": "0",
+            "quality_requirement": "Đủ số liệu",
+        },
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -110,9 +123,7 @@ def test_a_bad_product_is_refused_with_the_reason_and_what_was_typed_is_kept(bro
     assert 'value="Báo cáo giám sát chuyên đề"' in content and "Đủ số liệu" in content and 'value="0"' in content
     assert snapshot() == before
 
-    response = browse(Role.HR).post(
-        _url("item_create", code="CV"), {"code": "bc01", "name": "Báo cáo", "factor": "2"}
-    )
+    response = browse(Role.HR).post(_url("item_create", code="CV"), {"code": "bc01", "name": "Báo cáo", "factor": "2"})
     assert "The product code BC01 is already in this position&#x27;s catalogue" in response.content.decode()
     assert snapshot() == before
 
@@ -124,7 +135,13 @@ def test_hr_changes_a_product_and_the_form_starts_from_its_values(browse, world,
     assert form["factor"].value() == "1,5" and "code" not in form.fields
     response = client.post(
         _url("item_update", code="LD", item_id=item.pk),
-        {"name": item.name, "unit": "cuộc họp", "factor": "1.5", "quality_requirement": item.quality_requirement, "reason": ""},
+        {
+            "name": item.name,
+            "unit": "cuộc họp",
+            "factor": "1.5",
+            "quality_requirement": item.quality_requirement,
+            "reason": "",
+        },
     )
     assert response.status_code == 302
     assert selectors.catalogue_item_current(world.positions["LD"], "LD01").unit == "cuộc họp"
@@ -232,7 +249,10 @@ def _grow(world, count):
             actor=None, position=world.positions["CV"], code=f"G{index:03d}", name=f"Sản phẩm {index}", factor="1"
         )
         services.catalogue_item_create(
-            actor=None, position=world.positions[["LD", "TC"][index % 2]], code=f"G{index:03d}", name=f"Sản phẩm {index}",
+            actor=None,
+            position=world.positions[["LD", "TC"][index % 2]],
+            code=f"G{index:03d}",
+            name=f"Sản phẩm {index}",
             factor="2",
         )
 
@@ -246,7 +266,9 @@ def _grow(world, count):
         (Role.STAFF, "position", {"code": "CV"}, "?version=2"),
     ],
 )
-def test_page_queries_do_not_grow_with_the_products(browse, world, catalogues, count_queries, role, url_name, kwargs, params):
+def test_page_queries_do_not_grow_with_the_products(
+    browse, world, catalogues, count_queries, role, url_name, kwargs, params
+):
     client = browse(role)
     url = _url(url_name, **kwargs) + params
     with count_queries() as few:
@@ -266,7 +288,9 @@ def test_the_administration_shows_catalogues_read_only(browse, world, catalogues
     for model in ("catalogueitem", "catalogueversion"):
         assert client.get(reverse(f"admin:catalogue_{model}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:catalogue_{model}_add")).status_code == 403
-    assert client.post(reverse("admin:catalogue_catalogueitem_delete", args=[item.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:catalogue_catalogueitem_delete", args=[item.pk]), {"post": "yes"}).status_code == 403
+    )
     detail = client.get(reverse("admin:catalogue_catalogueitem_change", args=[item.pk]))
     assert detail.status_code == 200 and 'name="factor"' not in detail.content.decode()
     assert selectors.catalogue_item_current(world.positions["CV"], "BC01").pk == item.pk

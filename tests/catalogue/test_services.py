@@ -26,14 +26,32 @@ def test_each_addition_is_a_new_version_with_its_audit_entry(world):
     position = world.positions["CV"]
     seq = last_seq()
     first = services.catalogue_item_create(
-        actor=world.users[Role.HR], position=position, code=" BC01 ", name="Báo cáo  thẩm tra", unit="báo cáo",
-        factor="4", quality_requirement="Đúng hạn", reason="QĐ 12/2026",
+        actor=world.users[Role.HR],
+        position=position,
+        code=" BC01 ",
+        name="Báo cáo  thẩm tra",
+        unit="báo cáo",
+        factor="4",
+        quality_requirement="Đúng hạn",
+        reason="QĐ 12/2026",
     )
-    second = services.catalogue_item_create(actor=None, position=position, code="GY01", name="Văn bản góp ý", factor="1,5")
+    second = services.catalogue_item_create(
+        actor=None, position=position, code="GY01", name="Văn bản góp ý", factor="1,5"
+    )
 
-    assert (first.code, first.name, first.factor, first.version_from, first.version_to) == ("BC01", "Báo cáo thẩm tra", 4, 1, None)
+    assert (first.code, first.name, first.factor, first.version_from, first.version_to) == (
+        "BC01",
+        "Báo cáo thẩm tra",
+        4,
+        1,
+        None,
+    )
     assert (second.factor, second.version_from) == (Decimal("1.5"), 2)
-    versions = list(CatalogueVersion.objects.filter(position=position).order_by("number").values_list("number", "note", "created_by"))
+    versions = list(
+        CatalogueVersion.objects.filter(position=position)
+        .order_by("number")
+        .values_list("number", "note", "created_by")
+    )
     assert versions == [(1, "QĐ 12/2026", world.users[Role.HR].pk), (2, "", None)]
     assert _codes(selectors.catalogue_at_version(position, 1)) == ["BC01"]
     assert _codes(selectors.catalogue_current(position)) == ["BC01", "GY01"]
@@ -41,8 +59,13 @@ def test_each_addition_is_a_new_version_with_its_audit_entry(world):
     entries = audit_since(seq)
     assert [entry.event for entry in entries] == [events.ITEM_CREATED, events.ITEM_CREATED]
     assert entries[0].new == {
-        "position": "CV", "code": "BC01", "name": "Báo cáo thẩm tra", "unit": "báo cáo", "factor": "4",
-        "quality_requirement": "Đúng hạn", "version": 1,
+        "position": "CV",
+        "code": "BC01",
+        "name": "Báo cáo thẩm tra",
+        "unit": "báo cáo",
+        "factor": "4",
+        "quality_requirement": "Đúng hạn",
+        "version": 1,
     }
     assert entries[0].reason == "QĐ 12/2026" and entries[0].actor_label == "hoa"
     assert entries[0].subject_id == str(first.pk)
@@ -52,14 +75,16 @@ def test_a_change_ends_the_old_row_and_the_old_version_keeps_its_factor(world, c
     position = world.positions["CV"]
     old = catalogues["CV"]["BC01"]
     seq = last_seq()
-    new = services.catalogue_item_update(actor=world.users[Role.HR], item=old, factor="4,5", name=old.name, reason="Điều chỉnh")
+    new = services.catalogue_item_update(
+        actor=world.users[Role.HR], item=old, factor="4,5", name=old.name, reason="Điều chỉnh"
+    )
 
     assert new.pk != old.pk and new.version_from == 4 and new.factor == Decimal("4.5")
     # A work item assigned from the old row still reads its factor, and the old version is unchanged.
     old_row = CatalogueItem.objects.get(pk=old.pk)
-    assert (old_row.factor, old_row.version_from, old_row.version_to) == (Decimal("4"), 1, 4)
+    assert (old_row.factor, old_row.version_from, old_row.version_to) == (Decimal(4), 1, 4)
     at_three = {item.code: item.factor for item in selectors.catalogue_at_version(position, 3)}
-    assert at_three == {"BC01": Decimal("4"), "GY01": Decimal("1"), "TT01": Decimal("2")}
+    assert at_three == {"BC01": Decimal(4), "GY01": Decimal(1), "TT01": Decimal(2)}
     assert {item.code: item.factor for item in selectors.catalogue_current(position)}["BC01"] == Decimal("4.5")
 
     [entry] = audit_since(seq)
@@ -68,13 +93,17 @@ def test_a_change_ends_the_old_row_and_the_old_version_keeps_its_factor(world, c
     assert entry.new == {"factor": "4.5", "version": 4}
 
     changes = selectors.catalogue_changes(position, 4)
-    assert [(change.code, change.kind, change.changed_fields) for change in changes] == [("BC01", "changed", ["factor"])]
+    assert [(change.code, change.kind, change.changed_fields) for change in changes] == [
+        ("BC01", "changed", ["factor"])
+    ]
 
 
 def test_a_change_that_changes_nothing_makes_no_version_and_no_audit_entry(world, catalogues):
     item = catalogues["CV"]["GY01"]
     before = snapshot()
-    same = services.catalogue_item_update(actor=None, item=item, name=" Văn bản  góp ý ", factor="1.0000", unit="văn bản")
+    same = services.catalogue_item_update(
+        actor=None, item=item, name=" Văn bản  góp ý ", factor="1.0000", unit="văn bản"
+    )
     assert same.pk == item.pk
     assert snapshot() == before
 
@@ -107,7 +136,9 @@ def test_retiring_keeps_the_row_for_the_versions_that_had_it(world, catalogues):
 def test_a_bad_factor_is_refused_with_its_reason_and_nothing_is_written(world, catalogues, factor, message):
     before = snapshot()
     with pytest.raises(ValidationError) as refused:
-        services.catalogue_item_create(actor=None, position=world.positions["CV"], code="MOI", name="Mới", factor=factor)
+        services.catalogue_item_create(
+            actor=None, position=world.positions["CV"], code="MOI", name="Mới", factor=factor
+        )
     assert refused.value.message_dict == {"factor": [message]}
     with pytest.raises(ValidationError):
         services.catalogue_item_update(actor=None, item=catalogues["CV"]["BC01"], factor=factor)
@@ -131,7 +162,9 @@ def test_a_code_already_current_in_the_position_is_refused_whatever_its_case(wor
     # Another position may use the same code, and a retired code may be used again.
     services.catalogue_item_create(actor=None, position=world.positions["TC"], code="BC01", name="Báo cáo", factor="1")
     services.catalogue_item_retire(actor=None, item=catalogues["CV"]["BC01"])
-    again = services.catalogue_item_create(actor=None, position=world.positions["CV"], code="BC01", name="Báo cáo mới", factor="3")
+    again = services.catalogue_item_create(
+        actor=None, position=world.positions["CV"], code="BC01", name="Báo cáo mới", factor="3"
+    )
     assert again.is_current
 
 
@@ -145,7 +178,7 @@ def test_a_change_to_a_product_someone_else_changed_meanwhile_is_refused(world, 
     with pytest.raises(ConcurrentEditError):
         services.catalogue_item_retire(actor=world.users[Role.HR], item=seen)
     assert snapshot() == before
-    assert selectors.catalogue_item_current(world.positions["CV"], "BC01").factor == Decimal("5")
+    assert selectors.catalogue_item_current(world.positions["CV"], "BC01").factor == Decimal(5)
 
 
 @pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.HR, Role.ADMIN}))
@@ -169,9 +202,18 @@ def test_update_accepts_only_the_values_of_a_product(catalogues):
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("1,5", "1.5"), ("1.5", "1.5"), (" 2 ", "2"), (1.5, "1.5"), (3, "3"), (0.1 + 0.2 - 0.2, "0.1"),
-        ("1.000,25", "1000.25"), ("1,000.25", "1000.25"), ("0,0125", "0.0125"), ("4.0000", "4"),
-        (Decimal("2.50"), "2.5"), ("99999,9999", "99999.9999"),
+        ("1,5", "1.5"),
+        ("1.5", "1.5"),
+        (" 2 ", "2"),
+        (1.5, "1.5"),
+        (3, "3"),
+        (0.1 + 0.2 - 0.2, "0.1"),
+        ("1.000,25", "1000.25"),
+        ("1,000.25", "1000.25"),
+        ("0,0125", "0.0125"),
+        ("4.0000", "4"),
+        (Decimal("2.50"), "2.5"),
+        ("99999,9999", "99999.9999"),
     ],
 )
 def test_factors_are_read_with_either_decimal_mark(typed, expected):
@@ -191,4 +233,6 @@ def test_a_signed_in_viewer_is_required_when_given(world, catalogues):
         selectors.catalogue_current(world.positions["CV"], viewer=AnonymousUser())
     with pytest.raises(PermissionError):
         selectors.catalogue_positions(viewer=AnonymousUser())
-    assert selectors.catalogue_item_current(world.positions["CV"], "gy01", viewer=world.users[Role.STAFF]).code == "GY01"
+    assert (
+        selectors.catalogue_item_current(world.positions["CV"], "gy01", viewer=world.users[Role.STAFF]).code == "GY01"
+    )

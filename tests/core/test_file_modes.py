@@ -44,11 +44,20 @@ print(json.dumps({"name": str(name), "modes": {suffix: oct(os.stat(f"{name}{suff
 
 def test_a_fresh_installation_keeps_its_folder_keys_and_database_to_itself(tmp_path):
     data = tmp_path / "data"
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("DATABASE_URL", "CONGTAM_SECRET_KEY", "CONGTAM_AUDIT_KEY")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CONGTAM_SECRET_KEY", "CONGTAM_AUDIT_KEY")
+    }
     environment.update(CONGTAM_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="congtam.settings")
-    result = subprocess.run([sys.executable, "-c", FRESH_INSTALLATION], env=environment, cwd=REPOSITORY,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_INSTALLATION],
+        env=environment,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     database = json.loads(result.stdout.strip().splitlines()[-1])
     assert Path(database["name"]).parent == data
@@ -84,12 +93,15 @@ def test_evidence_files_and_their_folders_are_private(year):  # noqa: F811
     from congtam.monitoring import services
 
     review = year.review("an")
-    item = services.item_assign(actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10))
+    item = services.item_assign(
+        actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
+    )
     services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     old_umask = os.umask(0o022)
     try:
-        evidence = services.evidence_add(actor=year.user(Role.STAFF), item=item,
-                                         upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n"))
+        evidence = services.evidence_add(
+            actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n")
+        )
     finally:
         os.umask(old_umask)
     root = Path(django_settings.CONGTAM_EVIDENCE_ROOT)

@@ -27,6 +27,8 @@ def test_vietnamese_catalogue_is_complete_and_current(tmp_path, monkeypatch):
     statistics = result.stderr.strip()
     assert "untranslated" not in statistics and "fuzzy" not in statistics, (
         f"{statistics}\nRun makemessages -l vi in congtam/ and translate the new strings:\n"
-        + subprocess.run(["msgattrib", "--untranslated", "--only-fuzzy", str(catalogue)], capture_output=True, text=True).stdout[:3000]
+        + subprocess.run(
+            ["msgattrib", "--untranslated", "--only-fuzzy", str(catalogue)], capture_output=True, text=True
+        ).stdout[:3000]
         + subprocess.run(["msgattrib", "--untranslated", str(catalogue)], capture_output=True, text=True).stdout[:3000]
     )

@@ -42,8 +42,10 @@ def test_the_page_is_in_english_for_one_who_chose_english(client_as):
     assert response.status_code == 400 and b"The request cannot be read" in response.content
 
 
-@pytest.mark.parametrize("url", ["/api/v1/work-items/PG%00X", "/api/v1/work-items?staff_code=%00",
-                                 "/api/v1/period-scores?period=2026-11&unit=%00"])
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/work-items/PG%00X", "/api/v1/work-items?staff_code=%00", "/api/v1/period-scores?period=2026-11&unit=%00"],
+)
 def test_nul_in_an_api_address_is_the_apis_json_error(client, world, url):
     response = client.get(url)
     assert response.status_code == 400

@@ -20,10 +20,42 @@ def test_people_sort_by_given_name_then_middle_then_family():
 
 def test_vietnamese_alphabet_order_of_letters():
     # a ă â b c d đ e ê … o ô ơ … u ư: each marked letter after its base letter, before the next.
-    given_names = ["Đức", "Dũng", "Ân", "Ăn", "An", "Bảo", "Ơn", "Ôn", "On", "Ưng", "Uyên", "Yến", "Vân", "Xuân", "Êm", "Em"]
+    given_names = [
+        "Đức",
+        "Dũng",
+        "Ân",
+        "Ăn",
+        "An",
+        "Bảo",
+        "Ơn",
+        "Ôn",
+        "On",
+        "Ưng",
+        "Uyên",
+        "Yến",
+        "Vân",
+        "Xuân",
+        "Êm",
+        "Em",
+    ]
     ordered = sorted((f"Nguyễn {name}" for name in given_names), key=name_sort_key)
     assert [name.split()[-1] for name in ordered] == [
-        "An", "Ăn", "Ân", "Bảo", "Dũng", "Đức", "Em", "Êm", "On", "Ôn", "Ơn", "Uyên", "Ưng", "Vân", "Xuân", "Yến",
+        "An",
+        "Ăn",
+        "Ân",
+        "Bảo",
+        "Dũng",
+        "Đức",
+        "Em",
+        "Êm",
+        "On",
+        "Ôn",
+        "Ơn",
+        "Uyên",
+        "Ưng",
+        "Vân",
+        "Xuân",
+        "Yến",
     ]
 
 

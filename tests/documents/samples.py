@@ -32,46 +32,46 @@ SELF_ASSESSMENT = SelfAssessment(
 
 
 def evaluation_form(category: Category = Category.CONG_CHUC, **changes) -> EvaluationFormData:
-    values = dict(
-        agency="Bộ Tư pháp",
-        unit="Vụ Pháp luật hình sự - hành chính",
-        person_name="Nguyễn Thị Hương",
-        position="Phó Trưởng phòng",
-        rank="Chuyên viên chính" if category is not Category.CAN_BO else "",
-        category=category,
-        year=2025,
-        self_assessment=SELF_ASSESSMENT,
-        is_leader=True,
-        proposed_level=Level.EXCELLENT,
-        manager_comments="Đồng chí Hương hoàn thành xuất sắc các nhiệm vụ được giao.",
-        authority_comments="Nhất trí với nhận xét của người quản lý trực tiếp.",
-        result_level=Level.EXCELLENT,
-        score=Decimal("92.50"),
-        person_signature=Signature(title="Người tự nhận xét", place="Hà Nội", date=datetime.date(2025, 12, 1)),
-        manager_signature=Signature(title="Người quản lý trực tiếp", name="Trần Văn Sơn"),
-        authority_signature=Signature(
+    values = {
+        "agency": "Bộ Tư pháp",
+        "unit": "Vụ Pháp luật hình sự - hành chính",
+        "person_name": "Nguyễn Thị Hương",
+        "position": "Phó Trưởng phòng",
+        "rank": "Chuyên viên chính" if category is not Category.CAN_BO else "",
+        "category": category,
+        "year": 2025,
+        "self_assessment": SELF_ASSESSMENT,
+        "is_leader": True,
+        "proposed_level": Level.EXCELLENT,
+        "manager_comments": "Đồng chí Hương hoàn thành xuất sắc các nhiệm vụ được giao.",
+        "authority_comments": "Nhất trí với nhận xét của người quản lý trực tiếp.",
+        "result_level": Level.EXCELLENT,
+        "score": Decimal("92.50"),
+        "person_signature": Signature(title="Người tự nhận xét", place="Hà Nội", date=datetime.date(2025, 12, 1)),
+        "manager_signature": Signature(title="Người quản lý trực tiếp", name="Trần Văn Sơn"),
+        "authority_signature": Signature(
             title="Người có thẩm quyền đánh giá", name="Lê Thị Lan", place="Hà Nội", date=datetime.date(2025, 12, 12)
         ),
-    )
+    }
     values.update(changes)
     return EvaluationFormData(**values)
 
 
 def meeting_minutes(**changes) -> MeetingMinutesData:
-    values = dict(
-        agency="Bộ Tư pháp",
-        unit="Phòng Tổng hợp",
-        year=2025,
-        date=datetime.date(2025, 12, 8),
-        place="Phòng họp số 3, 60 Trần Phú, Hà Nội",
-        chair="Trần Văn Sơn",
-        secretary="Phạm Thu Hoà",
-        attendees=("Trần Văn Sơn", "Phạm Thu Hoà", "Nguyễn Thị Hương", "Đỗ Đức Cường"),
-        present_count=4,
-        absent_count=1,
-        absent_note="Vũ Minh Đức (nghỉ phép)",
-        agenda=("Từng người trình bày báo cáo tự đánh giá", "Thảo luận, nhận xét", "Biểu quyết mức xếp loại"),
-        reviews=(
+    values = {
+        "agency": "Bộ Tư pháp",
+        "unit": "Phòng Tổng hợp",
+        "year": 2025,
+        "date": datetime.date(2025, 12, 8),
+        "place": "Phòng họp số 3, 60 Trần Phú, Hà Nội",
+        "chair": "Trần Văn Sơn",
+        "secretary": "Phạm Thu Hoà",
+        "attendees": ("Trần Văn Sơn", "Phạm Thu Hoà", "Nguyễn Thị Hương", "Đỗ Đức Cường"),
+        "present_count": 4,
+        "absent_count": 1,
+        "absent_note": "Vũ Minh Đức (nghỉ phép)",
+        "agenda": ("Từng người trình bày báo cáo tự đánh giá", "Thảo luận, nhận xét", "Biểu quyết mức xếp loại"),
+        "reviews": (
             PersonReview(
                 person_name="Nguyễn Thị Hương",
                 position="Chuyên viên chính",
@@ -88,10 +88,10 @@ def meeting_minutes(**changes) -> MeetingMinutesData:
                 proposed_level=Level.GOOD,
             ),
         ),
-        adoption="Biên bản được thông qua tại cuộc họp với 4/4 người dự họp nhất trí.",
-        start_time=datetime.time(8, 30),
-        end_time=datetime.time(11, 15),
-    )
+        "adoption": "Biên bản được thông qua tại cuộc họp với 4/4 người dự họp nhất trí.",
+        "start_time": datetime.time(8, 30),
+        "end_time": datetime.time(11, 15),
+    }
     values.update(changes)
     return MeetingMinutesData(**values)
 

@@ -23,12 +23,17 @@ from .samples import evaluation_form
 
 def test_the_archive_holds_each_file_under_its_vietnamese_name():
     form = evaluation_form()
-    content = archive([
-        (evaluation_form_filename(form, "docx"), evaluation_form_docx(form)),
-        ("Biên bản họp - Phòng Tổng hợp - 2025.docx", b"minutes"),
-    ])
+    content = archive(
+        [
+            (evaluation_form_filename(form, "docx"), evaluation_form_docx(form)),
+            ("Biên bản họp - Phòng Tổng hợp - 2025.docx", b"minutes"),
+        ]
+    )
     with zipfile.ZipFile(io.BytesIO(content)) as bundle:
-        assert bundle.namelist() == ["Mẫu số 02 - Nguyễn Thị Hương - 2025.docx", "Biên bản họp - Phòng Tổng hợp - 2025.docx"]
+        assert bundle.namelist() == [
+            "Mẫu số 02 - Nguyễn Thị Hương - 2025.docx",
+            "Biên bản họp - Phòng Tổng hợp - 2025.docx",
+        ]
         assert all(info.flag_bits & 0x800 for info in bundle.infolist()), "names must be flagged as UTF-8"
         assert "Nguyễn Thị Hương" in docx_text(bundle.read("Mẫu số 02 - Nguyễn Thị Hương - 2025.docx"))
         assert bundle.read("Biên bản họp - Phòng Tổng hợp - 2025.docx") == b"minutes"
@@ -69,16 +74,22 @@ def test_a_scope_of_forms_streams_into_one_archive_with_progress(tmp_path):
         names = evaluation_forms_archive_to(output, (form for form in forms), on_progress=progress.append)
     assert progress == [1, 2, 3]
     with zipfile.ZipFile(target) as bundle:
-        assert bundle.namelist() == names == [
-            "Mẫu số 02 - Nguyễn Thị Hương - 2025.docx",
-            "Mẫu số 02 - Nguyễn Thị Hương - 2025.pdf",
-            "Mẫu số 03 - Đỗ Đức Cường - 2025.docx",
-            "Mẫu số 03 - Đỗ Đức Cường - 2025.pdf",
-            "Mẫu số 02 - Nguyễn Thị Hương - 2025 (2).docx",
-            "Mẫu số 02 - Nguyễn Thị Hương - 2025 (2).pdf",
-        ]
+        assert (
+            bundle.namelist()
+            == names
+            == [
+                "Mẫu số 02 - Nguyễn Thị Hương - 2025.docx",
+                "Mẫu số 02 - Nguyễn Thị Hương - 2025.pdf",
+                "Mẫu số 03 - Đỗ Đức Cường - 2025.docx",
+                "Mẫu số 03 - Đỗ Đức Cường - 2025.pdf",
+                "Mẫu số 02 - Nguyễn Thị Hương - 2025 (2).docx",
+                "Mẫu số 02 - Nguyễn Thị Hương - 2025 (2).pdf",
+            ]
+        )
         assert "Họ và tên: Đỗ Đức Cường" in pdf_text(bundle.read("Mẫu số 03 - Đỗ Đức Cường - 2025.pdf"))
-        assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC" in docx_text(bundle.read("Mẫu số 03 - Đỗ Đức Cường - 2025.docx"))
+        assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC" in docx_text(
+            bundle.read("Mẫu số 03 - Đỗ Đức Cường - 2025.docx")
+        )
 
 
 def test_an_unknown_format_is_refused_before_anything_is_written():

@@ -103,7 +103,10 @@ def test_a_blank_form_keeps_the_places_to_fill_by_hand(kind):
     )
     text = one_line(read(render(blank)))
     assert "1. Chính trị tư tưởng: ....." in text
-    assert "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ)" in text
+    assert (
+        "(Hoàn thành xuất sắc nhiệm vụ; hoàn thành tốt nhiệm vụ; hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ)"
+        in text
+    )
     assert "ngày ..... tháng ..... năm" in text
     # Without a direct manager the authority's part is section III.
     assert "NGƯỜI QUẢN LÝ TRỰC TIẾP" not in text
@@ -140,9 +143,9 @@ def test_the_pdf_embeds_its_vietnamese_font():
             descendant.get_object().get("/FontDescriptor") for descendant in font.get("/DescendantFonts", [])
         ]
         embedded = [d.get_object() for d in descriptors if d is not None]
-        assert any(
-            key in descriptor for descriptor in embedded for key in ("/FontFile", "/FontFile2", "/FontFile3")
-        ), f"{name} is not embedded"
+        assert any(key in descriptor for descriptor in embedded for key in ("/FontFile", "/FontFile2", "/FontFile3")), (
+            f"{name} is not embedded"
+        )
     assert any("Form-Serif" in name for name in fonts)
     assert any("Bold" in name for name in fonts)
 

@@ -24,7 +24,7 @@ def test_a_job_runs_inline_after_commit_with_its_progress_and_result(world, kind
     assert job.result_url == "/org/units/?counted=25"
     assert job.attempts == 1 and job.started_at and job.finished_at
     assert job.label == "Đếm đến n" and job.created_by == hr
-    assert kinds.CALLS == [(str(job.pk), {"n": 25, "batch": 10, "fail_at": None})]
+    assert [(str(job.pk), {"n": 25, "batch": 10, "fail_at": None})] == kinds.CALLS
 
 
 def test_start_and_finish_are_audited_and_the_creator_is_notified(world, kinds, django_capture_on_commit_callbacks):

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _job(world, role=Role.STAFF, **extra):
-    return Job.objects.create(kind="tests.count_to", label="Mở kỳ đánh giá tháng 01/2026", created_by=world.users[role], **extra)
+    return Job.objects.create(
+        kind="tests.count_to", label="Mở kỳ đánh giá tháng 01/2026", created_by=world.users[role], **extra
+    )
 
 
 def test_a_running_job_polls_its_progress_every_second(client_as, world):
@@ -28,7 +30,9 @@ def test_a_running_job_polls_its_progress_every_second(client_as, world):
     assert "250 / 1000 (25%)" in page or "250 trên 1000 (25%)" in page
 
 
-def test_the_fragment_stops_polling_once_the_job_has_finished_and_links_the_result(client_as, world, kinds, django_capture_on_commit_callbacks):
+def test_the_fragment_stops_polling_once_the_job_has_finished_and_links_the_result(
+    client_as, world, kinds, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = services.job_start(actor=world.users[Role.STAFF], kind="tests.count_to", params={"n": 3})
     client = client_as(Role.STAFF)
@@ -45,7 +49,9 @@ def test_a_result_url_to_another_site_is_not_linked(client_as, world):
     assert "example.com" not in page
 
 
-def test_a_failed_job_shows_its_error_and_its_creator_restarts_it(client_as, world, kinds, django_capture_on_commit_callbacks):
+def test_a_failed_job_shows_its_error_and_its_creator_restarts_it(
+    client_as, world, kinds, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = services.job_start(
             actor=world.users[Role.STAFF], kind="tests.count_to", params={"n": 20, "batch": 10, "fail_at": 12}
@@ -62,7 +68,9 @@ def test_a_failed_job_shows_its_error_and_its_creator_restarts_it(client_as, wor
     assert job.state == JobState.SUCCEEDED
 
 
-def test_the_inspector_sees_no_restart_button_and_cannot_post_one(client_as, world, kinds, django_capture_on_commit_callbacks):
+def test_the_inspector_sees_no_restart_button_and_cannot_post_one(
+    client_as, world, kinds, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = services.job_start(
             actor=world.users[Role.STAFF], kind="tests.count_to", params={"n": 20, "batch": 10, "fail_at": 12}

@@ -97,7 +97,12 @@ def worker(transactional_db, tmp_path):
     from congtam.celery import app
 
     prefix = f"congtam-test-{uuid.uuid4().hex[:12]}:"
-    files = Worker(process=None, mail_dir=tmp_path / "mail", reminders_file=tmp_path / "reminders.json", log_file=tmp_path / "worker.log")
+    files = Worker(
+        process=None,
+        mail_dir=tmp_path / "mail",
+        reminders_file=tmp_path / "reminders.json",
+        log_file=tmp_path / "worker.log",
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "congtam.settings",
@@ -110,9 +115,24 @@ def worker(transactional_db, tmp_path):
         "CONGTAM_CONN_MAX_AGE": "0",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "congtam", "worker", "--pool=solo", "-c", "1",
-        "-I", "tests.jobs.kinds", "-n", f"{prefix.rstrip(':')}@%h",
-        "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "congtam",
+        "worker",
+        "--pool=solo",
+        "-c",
+        "1",
+        "-I",
+        "tests.jobs.kinds",
+        "-n",
+        f"{prefix.rstrip(':')}@%h",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "-l",
+        "INFO",
     ]
     with open(files.log_file, "w") as log:
         files.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -161,7 +181,9 @@ def test_a_real_worker_runs_a_job_and_sends_a_reminder_through_redis(worker, kin
     job = services.job_start(actor=hr, kind="tests.count_to", params={"n": 120, "batch": 40})
     assert Job.objects.get(pk=job.pk).state == JobState.QUEUED  # not run inline: the worker has it
     finished = _wait_for(
-        lambda: Job.objects.filter(pk=job.pk, state__in=[JobState.SUCCEEDED, JobState.FAILED]).first(), worker, "the job"
+        lambda: Job.objects.filter(pk=job.pk, state__in=[JobState.SUCCEEDED, JobState.FAILED]).first(),
+        worker,
+        "the job",
     )
     assert finished.state == JobState.SUCCEEDED, f"{finished.error}\n{worker.log()}"
     assert (finished.done, finished.total, finished.attempts) == (120, 120, 1)
@@ -170,13 +192,23 @@ def test_a_real_worker_runs_a_job_and_sends_a_reminder_through_redis(worker, kin
 
     # A reminder: the worker asks the providers (here, the test's) and notifies once, by e-mail too.
     worker.reminders_file.write_text(
-        json.dumps([{"user_id": hr.pk, "key": "report-due:2026-01", "title": "Còn 3 ngày để báo cáo tháng 01/2026", "url": "/jobs/"}]),
+        json.dumps(
+            [
+                {
+                    "user_id": hr.pk,
+                    "key": "report-due:2026-01",
+                    "title": "Còn 3 ngày để báo cáo tháng 01/2026",
+                    "url": "/jobs/",
+                }
+            ]
+        ),
         encoding="utf-8",
     )
     send_reminders.delay()
     reminder = _wait_for(
         lambda: Notification.objects.filter(user=hr, key="report-due:2026-01", emailed_at__isnull=False).first(),
-        worker, "the reminder's e-mail",
+        worker,
+        "the reminder's e-mail",
     )
     assert reminder.title == "Còn 3 ngày để báo cáo tháng 01/2026"
     [message_file] = list(worker.mail_dir.iterdir())

@@ -45,11 +45,23 @@ def year(world, today):
     position = world.positions["CV"]
     CatalogueVersion.objects.create(position=position, number=1, note="test")
     for code, name, factor in [("BC", "Báo cáo thẩm tra", "4"), ("GY", "Văn bản góp ý", "1"), ("TT", "Tờ trình", "2")]:
-        CatalogueItem.objects.create(position=position, code=code, name=name, unit="văn bản", factor=factor,
-                                     quality_requirement="Đúng thể thức, đủ nội dung", version_from=1)
+        CatalogueItem.objects.create(
+            position=position,
+            code=code,
+            name=name,
+            unit="văn bản",
+            factor=factor,
+            quality_requirement="Đúng thể thức, đủ nội dung",
+            version_from=1,
+        )
     cycle = services.cycle_open(
-        actor=world.users[Role.HR], agency=world.agency, year=2026, frequency="monthly",
-        staff_group=Category.CONG_CHUC, policy_id="nd335", units=[world.units["VPL"]],
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        frequency="monthly",
+        staff_group=Category.CONG_CHUC,
+        policy_id="nd335",
+        units=[world.units["VPL"]],
     )
     services.reviews_open(cycle, actor=world.users[Role.HR])
     return MonitoringYear(world=world, cycle=cycle, november=cycle.periods.get(number=11))

@@ -29,7 +29,8 @@ def _on(monkeypatch, day: date) -> None:
 
 def _review(year, key, number):
     return Review.objects.select_related("period__cycle", "person").get(
-        period__cycle=year.cycle, period__number=number, person=year.world.people[key])
+        period__cycle=year.cycle, period__number=number, person=year.world.people[key]
+    )
 
 
 def _fresh(item):
@@ -51,8 +52,13 @@ def approved_month(year, monkeypatch, number, *, key="an", late=False, failed=Fa
     services.plan_acknowledge(actor=staff, review=review, expected_version=review.version)
     report = _report(staff, report, date(2026, number, 9))
     if failed:
-        services.item_check(actor=manager, item=_fresh(report), expected_version=report.version, result="failed",
-                            comment="Thiếu đánh giá tác động của chính sách")
+        services.item_check(
+            actor=manager,
+            item=_fresh(report),
+            expected_version=report.version,
+            result="failed",
+            comment="Thiếu đánh giá tác động của chính sách",
+        )
         _report(staff, report, date(2026, number, 10))
     services.item_check(actor=manager, item=_fresh(report), expected_version=_fresh(report).version, result="passed")
     _report(staff, opinion, date(2026, number, 15 if late else 11))
@@ -77,10 +83,17 @@ def add_people(year, count, *, unit="VPL-P1", code_prefix="NV9"):
     given = ["Mai", "Hùng", "Lan", "Tuấn", "Hà", "Dũng", "Thảo", "Quân", "Ngọc", "Phúc"]
     people = []
     for number in range(count):
-        people.append(org_services.person_create(
-            actor=None, staff_code=f"{code_prefix}{number:02d}", full_name=f"Lê Văn {given[number % 10]} {chr(65 + number // 10)}",
-            category=Category.CONG_CHUC, unit=world.units[unit], position=world.positions["CV"], unit_role=UnitRole.MEMBER,
-        ))
+        people.append(
+            org_services.person_create(
+                actor=None,
+                staff_code=f"{code_prefix}{number:02d}",
+                full_name=f"Lê Văn {given[number % 10]} {chr(65 + number // 10)}",
+                category=Category.CONG_CHUC,
+                unit=world.units[unit],
+                position=world.positions["CV"],
+                unit_role=UnitRole.MEMBER,
+            )
+        )
     services.reviews_open(year.cycle, actor=year.user(Role.HR))
     return people
 
@@ -157,7 +170,7 @@ def test_the_scores_page_draws_the_chart_and_refuses_others(year, monkeypatch, c
     assert 'data-testid="score-chart"' in content and content.count('data-testid="chart-point"') == 2
     assert content.count('data-testid="breakdown"') == 2 and "Báo cáo thẩm tra" in content
     assert "<script" not in content.split("</head>")[1]  # a server-drawn chart: no script
-    svg = content[content.index("<svg"):content.index("</svg>")]
+    svg = content[content.index("<svg") : content.index("</svg>")]
     attributes = re.findall(r'([\w-]+)="([^"]*)"', svg)
     # coordinates never take the Vietnamese decimal comma (only the polyline's pairs have commas)
     assert not [value for name, value in attributes if name != "points" and re.search(r"\d,\d", value)]
@@ -189,8 +202,9 @@ def test_the_scores_page_has_a_fixed_number_of_queries(year, monkeypatch, client
 # --- a unit's period -------------------------------------------------------------------------
 def test_the_unit_period_shows_state_score_late_items_failed_checks_and_whose_step_waits(year, monkeypatch):
     approved_month(year, monkeypatch, 11, late=True, failed=True)
-    page = dashboards.unit_period(viewer=year.user(Role.MANAGER), period_id=year.november.pk, unit_code="VPL-P1",
-                                  today=TODAY)
+    page = dashboards.unit_period(
+        viewer=year.user(Role.MANAGER), period_id=year.november.pk, unit_code="VPL-P1", today=TODAY
+    )
     rows = {row.review.person.staff_code: row for row in page.rows}
     assert set(rows) == {"NV020", "NV021", "NV022"}
     an, binh = rows["NV021"], rows["NV022"]
@@ -205,8 +219,10 @@ def test_the_unit_period_names_the_person_the_evaluator_or_the_approver_whose_st
     manager, head = year.user(Role.MANAGER), year.user(Role.UNIT_HEAD)
     from tests.monitoring.test_todo import acknowledge, assign, self_rate
 
-    item, _ = assign(year)
-    services.item_propose(actor=year.user(Role.STAFF), review=year.review("an"), catalogue_code="TT", due_on=date(2026, 11, 26))
+    _item, _ = assign(year)
+    services.item_propose(
+        actor=year.user(Role.STAFF), review=year.review("an"), catalogue_code="TT", due_on=date(2026, 11, 26)
+    )
     assign(year, "binh")
 
     def waiting(key):
@@ -217,7 +233,9 @@ def test_the_unit_period_names_the_person_the_evaluator_or_the_approver_whose_st
     assert waiting("an") == [("Trịnh Văn Sơn", True)]  # the proposal awaits the manager
     assert waiting("binh") == [("Đặng Thị Bình", True)]  # the plan awaits Bình's acknowledgement
     proposal = year.review("an").items.get(state="proposed")
-    services.item_decline(actor=manager, item=proposal, expected_version=proposal.version, reason="Không thuộc nhiệm vụ")
+    services.item_decline(
+        actor=manager, item=proposal, expected_version=proposal.version, reason="Không thuộc nhiệm vụ"
+    )
     acknowledge(year)
     self_rate(year)
     assert waiting("an") == [("Nguyễn Văn An", False), ("Trịnh Văn Sơn", False)]  # items to report; the rating
@@ -226,7 +244,12 @@ def test_the_unit_period_names_the_person_the_evaluator_or_the_approver_whose_st
 @pytest.mark.parametrize("role", sorted(Role.values))
 def test_the_unit_period_is_for_those_who_evaluate_or_approve_there_and_the_agency_wide_roles(year, role):
     allowed = AGENCY_WIDE | {Role.MANAGER, Role.UNIT_HEAD}
-    call = lambda: dashboards.unit_period(viewer=year.user(role), period_id=year.november.pk, unit_code="VPL-P1", today=TODAY)  # noqa: E731
+
+    def call():
+        return dashboards.unit_period(
+            viewer=year.user(role), period_id=year.november.pk, unit_code="VPL-P1", today=TODAY
+        )
+
     if role in allowed:
         assert len(call().rows) == 3  # Sơn, An and Bình: the manager evaluates two, the head approves all
     else:
@@ -235,9 +258,13 @@ def test_the_unit_period_is_for_those_who_evaluate_or_approve_there_and_the_agen
 
 
 def test_a_manager_sees_only_the_reviews_they_evaluate_or_approve_in_a_larger_unit(year):
-    page = dashboards.unit_period(viewer=year.user(Role.MANAGER), period_id=year.november.pk, unit_code="VPL", today=TODAY)
+    page = dashboards.unit_period(
+        viewer=year.user(Role.MANAGER), period_id=year.november.pk, unit_code="VPL", today=TODAY
+    )
     assert {row.review.person.staff_code for row in page.rows} == {"NV020", "NV021", "NV022"}  # not Lan's, not Minh's
-    page = dashboards.unit_period(viewer=year.user(Role.UNIT_HEAD), period_id=year.november.pk, unit_code="VPL", today=TODAY)
+    page = dashboards.unit_period(
+        viewer=year.user(Role.UNIT_HEAD), period_id=year.november.pk, unit_code="VPL", today=TODAY
+    )
     assert {row.review.person.staff_code for row in page.rows} == {"NV010", "NV011", "NV020", "NV021", "NV022"}
 
 
@@ -256,7 +283,10 @@ def test_the_unit_period_page_and_its_queries_do_not_grow_with_the_people(year, 
     assert len(few) == len(many), many.report()
     client.force_login(year.user(Role.STAFF))
     assert client.get(url).status_code == 403
-    assert client.get(reverse("monitoring:unit_period", kwargs={"period": year.november.pk, "code": "NOPE"})).status_code == 404
+    assert (
+        client.get(reverse("monitoring:unit_period", kwargs={"period": year.november.pk, "code": "NOPE"})).status_code
+        == 404
+    )
 
 
 # --- completion across the agency ------------------------------------------------------------
@@ -273,17 +303,27 @@ def test_hr_sees_each_step_done_due_and_overdue_per_period_and_per_unit(year, mo
     assert november.reviews == 5
     assert _steps(november) == {
         "plan": (1, 0, 4),  # the assignment deadline (06/11) has passed
-        "self_rating": (1, 4, 0), "manager_rating": (1, 4, 0), "approval": (1, 4, 0),
+        "self_rating": (1, 4, 0),
+        "manager_rating": (1, 4, 0),
+        "approval": (1, 4, 0),
     }
-    assert _steps(result.periods[0]) == {"plan": (0, 0, 5), "self_rating": (0, 0, 5), "manager_rating": (0, 0, 5),
-                                         "approval": (0, 0, 5)}
+    assert _steps(result.periods[0]) == {
+        "plan": (0, 0, 5),
+        "self_rating": (0, 0, 5),
+        "manager_rating": (0, 0, 5),
+        "approval": (0, 0, 5),
+    }
     # the drill-down, one level at a time: a unit, then each unit directly below it (with its own)
     result = dashboards.completion(viewer=year.user(Role.HR), today=TODAY, period_id=year.november.pk)
     assert [(row.unit.code, row.reviews, row.has_children) for row in result.units] == [
-        ("VPQH", 5, False), ("VPL", 5, True)]
+        ("VPQH", 5, False),
+        ("VPL", 5, True),
+    ]
     result = dashboards.completion(viewer=year.user(Role.HR), today=TODAY, period_id=year.november.pk, unit_code="VPL")
     assert [(row.unit.code, row.reviews, row.has_children) for row in result.units] == [
-        ("VPL", 5, False), ("VPL-P1", 3, False)]
+        ("VPL", 5, False),
+        ("VPL-P1", 3, False),
+    ]
     assert [unit.code for unit in result.ancestors] == ["VPQH"]
     assert _steps(result.units[1])["approval"] == (1, 2, 0) and _steps(result.units[1])["self_rating"] == (1, 2, 0)
     assert _steps(result.units[0])["plan"] == (1, 0, 4)
@@ -306,8 +346,9 @@ def test_the_completion_page_and_its_queries_do_not_grow_with_the_people(year, c
         client.get(url, {"period": year.november.pk})
     busy(year, add_people(year, 30))
     world = year.world
-    world.units["VPL-P2"] = org_services.unit_create(actor=None, agency=world.agency, code="VPL-P2",
-                                                     name="Phòng Luật Kinh tế", parent=world.units["VPL"])
+    world.units["VPL-P2"] = org_services.unit_create(
+        actor=None, agency=world.agency, code="VPL-P2", name="Phòng Luật Kinh tế", parent=world.units["VPL"]
+    )
     add_people(year, 4, unit="VPL-P2", code_prefix="NV8")
     with count_queries() as many:
         response = client.get(url, {"period": year.november.pk})

@@ -39,14 +39,22 @@ def test_the_demo_year_has_closed_months_scored_by_the_engine_and_an_open_month(
     assert finished.state == "closed" and finished.model == "points"
     assert set(finished.classifications.values_list("state", flat=True)) == {"final"}
     assert all(row.approved_level == row.proposed_level for row in finished.classifications.all())
-    assert Review.objects.filter(period__cycle__year=2025, state=ReviewState.APPROVED).count() == 12 * finished.classifications.count()
+    assert (
+        Review.objects.filter(period__cycle__year=2025, state=ReviewState.APPROVED).count()
+        == 12 * finished.classifications.count()
+    )
     calibrating = Year.objects.get(year=2026)
     assert calibrating.state == "calibrating" and calibrating.model == "criteria"
     assert calibrating.classifications.count() == calibrating.self_assessments.count()
 
 
-@pytest.mark.parametrize("today, shown", [
-    (date(2026, 11, 20), (2026, 11)), (date(2026, 4, 1), (2026, 4)), (date(2027, 2, 10), (2026, 12)),
-])
+@pytest.mark.parametrize(
+    "today, shown",
+    [
+        (date(2026, 11, 20), (2026, 11)),
+        (date(2026, 4, 1), (2026, 4)),
+        (date(2027, 2, 10), (2026, 12)),
+    ],
+)
 def test_the_year_shown_always_has_closed_months(today, shown):
     assert demo_months(today) == shown

@@ -22,16 +22,21 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 @pytest.fixture
 def item(year):
     review = year.review("an")
-    item = services.item_assign(actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10))
+    item = services.item_assign(
+        actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
+    )
     services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     return item
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("virus.exe", b"MZ\x90\x00", "Không chấp nhận tệp loại này"),
-    ("bao-cao.pdf", b"PK\x03\x04 not a pdf", "không khớp với phần mở rộng"),
-    ("trong.pdf", b"", "Tệp rỗng"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("virus.exe", b"MZ\x90\x00", "Không chấp nhận tệp loại này"),
+        ("bao-cao.pdf", b"PK\x03\x04 not a pdf", "không khớp với phần mở rộng"),
+        ("trong.pdf", b"", "Tệp rỗng"),
+    ],
+)
 def test_a_bad_file_is_refused_with_its_reason(year, item, name, content, message):
     with pytest.raises(ValidationError, match=message):
         services.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile(name, content))
@@ -45,11 +50,17 @@ def test_a_file_over_the_limit_is_refused(year, item, settings):
 
 
 def test_a_document_is_kept_outside_the_web_root_and_served_only_to_those_allowed(year, item, client_as):
-    evidence = services.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("Báo cáo.pdf", PDF),
-                                     description="Bản trình Vụ trưởng")
+    evidence = services.evidence_add(
+        actor=year.user(Role.STAFF),
+        item=item,
+        upload=SimpleUploadedFile("Báo cáo.pdf", PDF),
+        description="Bản trình Vụ trưởng",
+    )
     stored = Path(settings.CONGTAM_EVIDENCE_ROOT) / evidence.file.name
     assert stored.read_bytes() == PDF
-    assert not str(stored).startswith(str(settings.STATIC_ROOT)) and not str(stored).startswith(str(settings.MEDIA_ROOT))
+    assert not str(stored).startswith(str(settings.STATIC_ROOT)) and not str(stored).startswith(
+        str(settings.MEDIA_ROOT)
+    )
     url = reverse("monitoring:evidence", kwargs={"pk": evidence.pk})
     response = client_as(Role.MANAGER).get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF

@@ -21,10 +21,12 @@ def test_a_file_downloads_and_is_logged_outside_any_test_transaction(year, clien
     from django.db import connection
 
     review = year.review("an")
-    item = services.item_assign(actor=year.user(Role.MANAGER), review=review, catalogue_code="BC",
-                                due_on=date(2026, 11, 10))
-    evidence = services.evidence_add(actor=year.user(Role.STAFF), item=item,
-                                     upload=SimpleUploadedFile("Báo cáo.pdf", PDF))
+    item = services.item_assign(
+        actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
+    )
+    evidence = services.evidence_add(
+        actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("Báo cáo.pdf", PDF)
+    )
     assert not connection.in_atomic_block
     response = client_as(Role.MANAGER).get(reverse("monitoring:evidence", kwargs={"pk": evidence.pk}))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF

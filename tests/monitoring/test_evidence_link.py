@@ -20,7 +20,9 @@ LINK = "https://vanban.quochoi.vn/so/123?ban=2"
 @pytest.fixture
 def item(year):
     review = year.review("an")
-    item = services.item_assign(actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10))
+    item = services.item_assign(
+        actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
+    )
     services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     return item
 
@@ -44,8 +46,17 @@ def test_the_link_page_is_refused_to_those_who_may_not_see_the_review(year, item
     assert _open(client_as(Role.LEADERSHIP), evidence).status_code == 403
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://kho.quochoi.vn/a.pdf", "file:///etc/passwd",
-                                  "data:text/html,<b>x</b>", "https://", "//vanban.quochoi.vn/so/1"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "ftp://kho.quochoi.vn/a.pdf",
+        "file:///etc/passwd",
+        "data:text/html,<b>x</b>",
+        "https://",
+        "//vanban.quochoi.vn/so/1",
+    ],
+)
 def test_only_web_addresses_are_accepted(year, item, link):
     with pytest.raises(ValidationError, match="Chỉ chấp nhận liên kết là địa chỉ web"):
         services.evidence_add(actor=year.user(Role.STAFF), item=item, link=link)

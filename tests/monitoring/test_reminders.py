@@ -47,7 +47,7 @@ def _by_user(found, user):
 
 
 def test_each_task_due_within_the_window_or_overdue_is_a_reminder_for_whoever_must_do_it(year, today):
-    report, opinion = _due_soon(year)
+    report, _opinion = _due_soon(year)
     found = list(reminders.monitoring_reminders(NOW))
     an = _by_user(found, year.user(Role.STAFF))
     review = year.review("an")
@@ -58,12 +58,15 @@ def test_each_task_due_within_the_window_or_overdue_is_a_reminder_for_whoever_mu
     manager = _by_user(found, year.user(Role.MANAGER))
     # the work of January to November is not assigned (An's November is): overdue, each a reminder
     assert len([key for key in manager if key.startswith("monitoring.todo:assign_work:")]) == 10 + 11
-    assert {reminder.user_id for reminder in found} <= {year.user(Role.STAFF).pk, year.user(Role.MANAGER).pk,
-                                                        year.user(Role.UNIT_HEAD).pk}
+    assert {reminder.user_id for reminder in found} <= {
+        year.user(Role.STAFF).pk,
+        year.user(Role.MANAGER).pk,
+        year.user(Role.UNIT_HEAD).pk,
+    }
 
 
 def test_the_window_is_a_setting(year, today, settings):
-    report, opinion = _due_soon(year)
+    _report, opinion = _due_soon(year)
     settings.CONGTAM_REMINDER_DAYS = 5
     an = _by_user(reminders.monitoring_reminders(NOW), year.user(Role.STAFF))
     assert f"monitoring.todo:report_item:{opinion.pk}:2026-11-25" in an and len(an) == 2
@@ -74,7 +77,9 @@ def test_people_without_an_active_login_get_no_reminder(year, today):
     found = list(reminders.monitoring_reminders(NOW))
     assert not [reminder for reminder in found if "acknowledge_plan" in reminder.key]
     binh = binh_user(year)
-    assert [reminder.user_id for reminder in reminders.monitoring_reminders(NOW) if "acknowledge_plan" in reminder.key] == [binh.pk]
+    assert [
+        reminder.user_id for reminder in reminders.monitoring_reminders(NOW) if "acknowledge_plan" in reminder.key
+    ] == [binh.pk]
     binh.is_active = False
     binh.save(update_fields=["is_active"])
     assert not [reminder for reminder in reminders.monitoring_reminders(NOW) if "acknowledge_plan" in reminder.key]
@@ -90,8 +95,13 @@ def test_a_reminder_is_sent_once_per_task_and_deadline(year, today, provider):
     mine = Notification.objects.filter(user=staff)
     assert list(mine.values_list("key", flat=True)) == [f"monitoring.todo:report_item:{report.pk}:2026-11-22"]
     report.refresh_from_db()
-    services.item_move_due(actor=year.user(Role.MANAGER), item=report, expected_version=report.version,
-                           new_due_on=date(2026, 11, 21), reason="Lãnh đạo Vụ yêu cầu gửi sớm")
+    services.item_move_due(
+        actor=year.user(Role.MANAGER),
+        item=report,
+        expected_version=report.version,
+        new_due_on=date(2026, 11, 21),
+        reason="Lãnh đạo Vụ yêu cầu gửi sớm",
+    )
     assert notifications.reminders_send(now=NOW) == 1  # a new deadline: reminded again
     assert mine.filter(key=f"monitoring.todo:report_item:{report.pk}:2026-11-21").exists()
 
@@ -99,15 +109,20 @@ def test_a_reminder_is_sent_once_per_task_and_deadline(year, today, provider):
 def test_done_tasks_are_not_reminded(year, today):
     report, _ = _due_soon(year)
     report.refresh_from_db()
-    services.item_report(actor=year.user(Role.STAFF), item=report, expected_version=report.version,
-                         completed_on=date(2026, 11, 19))
+    services.item_report(
+        actor=year.user(Role.STAFF), item=report, expected_version=report.version, completed_on=date(2026, 11, 19)
+    )
     found = list(reminders.monitoring_reminders(NOW))
     assert not _by_user(found, year.user(Role.STAFF))
-    assert not [key for key in _by_user(found, year.user(Role.MANAGER)) if key.startswith("monitoring.todo:check_item:")]
+    assert not [
+        key for key in _by_user(found, year.user(Role.MANAGER)) if key.startswith("monitoring.todo:check_item:")
+    ]
     # the check is due by the manager's rating deadline (08/12): not yet within the window
     later = datetime.combine(date(2026, 12, 7), time(8, 0), tzinfo=NOW.tzinfo)
-    assert any(key.startswith(f"monitoring.todo:check_item:{report.pk}:")
-               for key in _by_user(reminders.monitoring_reminders(later), year.user(Role.MANAGER)))
+    assert any(
+        key.startswith(f"monitoring.todo:check_item:{report.pk}:")
+        for key in _by_user(reminders.monitoring_reminders(later), year.user(Role.MANAGER))
+    )
 
 
 def test_everyones_tasks_are_read_in_batches_of_a_fixed_number_of_queries(year, today, count_queries):
@@ -122,7 +137,8 @@ def test_everyones_tasks_are_read_in_batches_of_a_fixed_number_of_queries(year, 
     assert len(few) == len(many) == 4, many.report()  # one batch: reviews, items, observations; then the end
     with count_queries() as batched:
         assert sorted(task.key for task in todo.tasks_for_everyone(NOW.date(), batch_size=50)) == sorted(
-            task.key for task in many_tasks)
+            task.key for task in many_tasks
+        )
     batches = -(-Review.objects.exclude(state="approved").count() // 50)
     assert len(batched) == 3 * batches + 1, batched.report()
 
@@ -135,8 +151,17 @@ def test_the_reminders_start_from_the_days_deadlines_in_the_agencys_time_zone(ye
     assert _by_user(reminders.monitoring_reminders(evening + timedelta(hours=1)), year.user(Role.STAFF))
 
 
-@pytest.mark.parametrize("due_by", [date(2026, 11, 6), date(2026, 11, 12), date(2026, 11, 22), date(2026, 12, 5),
-                                    date(2026, 12, 8), date(2026, 12, 31)])
+@pytest.mark.parametrize(
+    "due_by",
+    [
+        date(2026, 11, 6),
+        date(2026, 11, 12),
+        date(2026, 11, 22),
+        date(2026, 12, 5),
+        date(2026, 12, 8),
+        date(2026, 12, 31),
+    ],
+)
 def test_reading_only_what_can_be_due_leaves_out_nothing_that_is(year, today, due_by):
     from tests.monitoring.test_todo import _busy_month
 
@@ -145,4 +170,6 @@ def test_reading_only_what_can_be_due_leaves_out_nothing_that_is(year, today, du
     _busy_month(year, "an")
     everything = [task for task in todo.tasks_for_everyone(today) if task.due_on <= due_by]
     assert everything
-    assert sorted(task.key for task in todo.tasks_for_everyone(today, due_by=due_by)) == sorted(task.key for task in everything)
+    assert sorted(task.key for task in todo.tasks_for_everyone(today, due_by=due_by)) == sorted(
+        task.key for task in everything
+    )

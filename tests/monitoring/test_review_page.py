@@ -32,10 +32,15 @@ def test_each_party_sees_the_page_and_only_their_actions(year, client_as):
 
 def test_assigning_with_a_bad_factor_keeps_the_input_and_says_why(year, client_as):
     review = year.review("an")
-    response = client_as(Role.MANAGER).post(_url(review, "monitoring:plan_item", kind="assign"), {
-        "assign-name": "Tổng hợp báo cáo", "assign-factor": "0", "assign-ad_hoc_reason": "Đột xuất",
-        "assign-due_on": "10/11/2026",
-    })
+    response = client_as(Role.MANAGER).post(
+        _url(review, "monitoring:plan_item", kind="assign"),
+        {
+            "assign-name": "Tổng hợp báo cáo",
+            "assign-factor": "0",
+            "assign-ad_hoc_reason": "Đột xuất",
+            "assign-due_on": "10/11/2026",
+        },
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Tổng hợp báo cáo" in content and "lớn hơn 0" in content
@@ -45,19 +50,25 @@ def test_assigning_with_a_bad_factor_keeps_the_input_and_says_why(year, client_a
 def test_the_manager_assigns_and_the_person_reports_through_the_pages(year, client_as):
     review = year.review("an")
     manager = client_as(Role.MANAGER)
-    response = manager.post(_url(review, "monitoring:plan_item", kind="assign"),
-                            {"assign-catalogue_code": "BC", "assign-due_on": "10/11/2026"})
+    response = manager.post(
+        _url(review, "monitoring:plan_item", kind="assign"),
+        {"assign-catalogue_code": "BC", "assign-due_on": "10/11/2026"},
+    )
     assert response.status_code == 302
     item = review.items.get()
     staff = client_as(Role.STAFF)
     staff.post(_url(review, "monitoring:acknowledge"), {"version": year.review("an").version})
     assert year.review("an").state == ReviewState.IN_PROGRESS
     prefix = f"item{item.pk}-report"
-    response = staff.post(_url(review, "monitoring:item_action", item_id=item.pk, action="report"),
-                          {f"{prefix}-version": item.version, f"{prefix}-completed_on": "25/12/2026", f"{prefix}-note": "Đã gửi"})
+    response = staff.post(
+        _url(review, "monitoring:item_action", item_id=item.pk, action="report"),
+        {f"{prefix}-version": item.version, f"{prefix}-completed_on": "25/12/2026", f"{prefix}-note": "Đã gửi"},
+    )
     assert response.status_code == 400 and "tương lai" in response.content.decode()
-    response = staff.post(_url(review, "monitoring:item_action", item_id=item.pk, action="report"),
-                          {f"{prefix}-version": item.version, f"{prefix}-completed_on": "09/11/2026", f"{prefix}-note": "Đã gửi"})
+    response = staff.post(
+        _url(review, "monitoring:item_action", item_id=item.pk, action="report"),
+        {f"{prefix}-version": item.version, f"{prefix}-completed_on": "09/11/2026", f"{prefix}-note": "Đã gửi"},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.state == ItemState.REPORTED and item.completed_on == date(2026, 11, 9)
@@ -69,11 +80,14 @@ def test_a_stale_form_is_refused_and_nothing_is_overwritten(year, client_as):
     item = services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
     services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     stale = item.version
-    services.item_move_due(actor=manager, item=item, expected_version=stale, new_due_on=date(2026, 11, 14), reason="Chờ số liệu")
+    services.item_move_due(
+        actor=manager, item=item, expected_version=stale, new_due_on=date(2026, 11, 14), reason="Chờ số liệu"
+    )
     prefix = f"item{item.pk}-report"
     response = client_as(Role.STAFF).post(
         _url(review, "monitoring:item_action", item_id=item.pk, action="report"),
-        {f"{prefix}-version": stale, f"{prefix}-completed_on": "13/11/2026", f"{prefix}-note": "Ghi chú của tôi"})
+        {f"{prefix}-version": stale, f"{prefix}-completed_on": "13/11/2026", f"{prefix}-note": "Ghi chú của tôi"},
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Ghi chú của tôi" in content and "tải lại trang" in content
@@ -107,11 +121,21 @@ def test_hr_opens_a_year_and_the_reviews_are_created_by_the_background_job(
     form = client.get(reverse("monitoring:cycle_open"))
     assert "nd335" in form.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("monitoring:cycle_open"), {
-            "year": 2026, "frequency": "quarterly", "staff_group": "cong_chuc", "policy_id": "nd335",
-            "units": [world.units["VPL"].pk], "assignment_days": 5, "reporting_days": 3, "self_rating_days": 5,
-            "manager_rating_days": 8, "approval_days": 10,
-        })
+        response = client.post(
+            reverse("monitoring:cycle_open"),
+            {
+                "year": 2026,
+                "frequency": "quarterly",
+                "staff_group": "cong_chuc",
+                "policy_id": "nd335",
+                "units": [world.units["VPL"].pk],
+                "assignment_days": 5,
+                "reporting_days": 3,
+                "self_rating_days": 5,
+                "manager_rating_days": 8,
+                "approval_days": 10,
+            },
+        )
     job = Job.objects.get(kind="monitoring.open_reviews")
     assert response.status_code == 302 and response.url == reverse("jobs:detail", kwargs={"job_id": job.pk})
     job.refresh_from_db()
@@ -119,18 +143,38 @@ def test_hr_opens_a_year_and_the_reviews_are_created_by_the_background_job(
     page = client.get(reverse("monitoring:cycle", kwargs={"pk": job.params["cycle_id"]})).content.decode()
     assert "Quý 4/2026" in page
     with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(reverse("monitoring:cycle_open"), {
-            "year": 2026, "frequency": "monthly", "staff_group": "cong_chuc", "policy_id": "nd335",
-            "units": [world.units["VPL"].pk], "assignment_days": 5, "reporting_days": 3, "self_rating_days": 5,
-            "manager_rating_days": 8, "approval_days": 10,
-        })
+        again = client.post(
+            reverse("monitoring:cycle_open"),
+            {
+                "year": 2026,
+                "frequency": "monthly",
+                "staff_group": "cong_chuc",
+                "policy_id": "nd335",
+                "units": [world.units["VPL"].pk],
+                "assignment_days": 5,
+                "reporting_days": 3,
+                "self_rating_days": 5,
+                "manager_rating_days": 8,
+                "approval_days": 10,
+            },
+        )
     assert again.status_code == 200 and "đã được mở" in again.content.decode()
 
 
 def test_deadlines_out_of_order_are_refused(world, client_as):
-    response = client_as(Role.HR).post(reverse("monitoring:cycle_open"), {
-        "year": 2026, "frequency": "monthly", "staff_group": "cong_chuc", "policy_id": "nd335",
-        "units": [world.units["VPL"].pk], "assignment_days": 5, "reporting_days": 9, "self_rating_days": 5,
-        "manager_rating_days": 8, "approval_days": 10,
-    })
+    response = client_as(Role.HR).post(
+        reverse("monitoring:cycle_open"),
+        {
+            "year": 2026,
+            "frequency": "monthly",
+            "staff_group": "cong_chuc",
+            "policy_id": "nd335",
+            "units": [world.units["VPL"].pk],
+            "assignment_days": 5,
+            "reporting_days": 9,
+            "self_rating_days": 5,
+            "manager_rating_days": 8,
+            "approval_days": 10,
+        },
+    )
     assert response.status_code == 200 and not response.context["form"].is_valid()

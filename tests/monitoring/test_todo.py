@@ -19,8 +19,10 @@ LEVELS = {"chinh_tri_dao_duc": 4, "van_hoa_ky_luat": 4, "trach_nhiem_phuc_vu": 3
 def assign(year, key="an", items=(("BC", 10), ("GY", 25))):
     """The manager assigns catalogue items of November to ``key`` (an or binh); returns them."""
     manager = year.user(Role.MANAGER)
-    return [services.item_assign(actor=manager, review=year.review(key), catalogue_code=code, due_on=date(2026, 11, day))
-            for code, day in items]
+    return [
+        services.item_assign(actor=manager, review=year.review(key), catalogue_code=code, due_on=date(2026, 11, day))
+        for code, day in items
+    ]
 
 
 def acknowledge(year, key="an"):
@@ -32,19 +34,22 @@ def acknowledge(year, key="an"):
 
 def report(year, item, completed_on, key="an"):
     item.refresh_from_db()
-    return services.item_report(actor=year.world.people[key].account, item=item, expected_version=item.version,
-                                completed_on=completed_on)
+    return services.item_report(
+        actor=year.world.people[key].account, item=item, expected_version=item.version, completed_on=completed_on
+    )
 
 
 def check(year, item, result="passed", comment=""):
     item.refresh_from_db()
-    return services.item_check(actor=year.user(Role.MANAGER), item=item, expected_version=item.version, result=result,
-                               comment=comment)
+    return services.item_check(
+        actor=year.user(Role.MANAGER), item=item, expected_version=item.version, result=result, comment=comment
+    )
 
 
 def self_rate(year, key="an"):
-    return services.rating_save(actor=year.world.people[key].account, review=year.review(key), role="self", levels=LEVELS,
-                                submit=True)
+    return services.rating_save(
+        actor=year.world.people[key].account, review=year.review(key), role="self", levels=LEVELS, submit=True
+    )
 
 
 def manager_rate_and_submit(year, key="an"):
@@ -113,8 +118,12 @@ def test_a_changed_plan_is_to_acknowledge_again(year, today):
 def test_an_observation_is_to_answer_until_answered(year, today):
     assign(year)
     acknowledge(year)
-    observation = services.observation_write(actor=year.user(Role.MANAGER), review=year.review("an"),
-                                             observed_on=date(2026, 11, 16), text="Chủ động đề xuất phương án xử lý hồ sơ")
+    observation = services.observation_write(
+        actor=year.user(Role.MANAGER),
+        review=year.review("an"),
+        observed_on=date(2026, 11, 16),
+        text="Chủ động đề xuất phương án xử lý hồ sơ",
+    )
     tasks = [task for task in todo.todo_for(year.user(Role.STAFF), today) if task.kind == todo.ANSWER_OBSERVATION]
     assert len(tasks) == 1 and "16/11/2026" in tasks[0].what and tasks[0].due_on == date(2026, 12, 5)
     services.observation_answer(actor=year.user(Role.STAFF), observation=observation, answer="Xin cảm ơn")
@@ -126,12 +135,17 @@ def test_the_manager_assigns_answers_proposals_checks_and_rates(year, today):
     manager, staff = year.user(Role.MANAGER), year.user(Role.STAFF)
     mine = november(todo.todo_for(manager, today), year)
     assert sorted((task.kind, task.person_name) for task in mine) == [
-        (todo.ASSIGN_WORK, "Nguyễn Văn An"), (todo.ASSIGN_WORK, "Đặng Thị Bình")]
+        (todo.ASSIGN_WORK, "Nguyễn Văn An"),
+        (todo.ASSIGN_WORK, "Đặng Thị Bình"),
+    ]
     (item,) = assign(year, items=(("BC", 18),))
-    proposal = services.item_propose(actor=staff, review=year.review("an"), catalogue_code="TT", due_on=date(2026, 11, 26))
+    proposal = services.item_propose(
+        actor=staff, review=year.review("an"), catalogue_code="TT", due_on=date(2026, 11, 26)
+    )
     mine = [task for task in november(todo.todo_for(manager, today), year) if task.person_name == "Nguyễn Văn An"]
     assert [(task.kind, task.key, task.due_on) for task in mine] == [
-        (todo.ANSWER_PROPOSAL, f"{todo.ANSWER_PROPOSAL}:{proposal.pk}", date(2026, 11, 6))]
+        (todo.ANSWER_PROPOSAL, f"{todo.ANSWER_PROPOSAL}:{proposal.pk}", date(2026, 11, 6))
+    ]
     assert "Tờ trình" in mine[0].what
     assert todo.ACKNOWLEDGE_PLAN not in kinds(todo.todo_for(staff, today))  # waits for the manager's answer
     services.item_accept(actor=manager, item=proposal, expected_version=proposal.version)
@@ -139,7 +153,8 @@ def test_the_manager_assigns_answers_proposals_checks_and_rates(year, today):
     report(year, item, date(2026, 11, 17))
     mine = [task for task in november(todo.todo_for(manager, today), year) if task.person_name == "Nguyễn Văn An"]
     assert [(task.kind, task.key, task.due_on) for task in mine] == [
-        (todo.CHECK_ITEM, f"{todo.CHECK_ITEM}:{item.pk}", date(2026, 12, 8))]
+        (todo.CHECK_ITEM, f"{todo.CHECK_ITEM}:{item.pk}", date(2026, 12, 8))
+    ]
     check(year, item)
     self_rate(year)
     mine = [task for task in november(todo.todo_for(manager, today), year) if task.person_name == "Nguyễn Văn An"]
@@ -168,14 +183,18 @@ def test_the_approver_approves_then_nobody_has_anything_left_for_that_month(year
     head = year.user(Role.UNIT_HEAD)
     approvals = [task for task in todo.todo_for(head, today) if task.kind == todo.APPROVE]
     assert [(task.person_name, task.due_on, task.overdue) for task in approvals] == [
-        ("Nguyễn Văn An", date(2026, 12, 10), False)]
+        ("Nguyễn Văn An", date(2026, 12, 10), False)
+    ]
     assert "Nguyễn Văn An" in approvals[0].what
     review = year.review("an")
     services.review_approve(actor=head, review=review, expected_version=review.version)
     assert not [task for task in todo.todo_for(head, today) if task.kind == todo.APPROVE]
     assert todo.todo_for(year.user(Role.STAFF), today) == []
-    assert not [task for task in november(todo.todo_for(year.user(Role.MANAGER), today), year)
-                if task.person_name == "Nguyễn Văn An"]
+    assert not [
+        task
+        for task in november(todo.todo_for(year.user(Role.MANAGER), today), year)
+        if task.person_name == "Nguyễn Văn An"
+    ]
 
 
 def test_a_returned_review_is_to_rate_again(year, today):
@@ -185,9 +204,17 @@ def test_a_returned_review_is_to_rate_again(year, today):
     check(year, items[0])
     self_rate(year)
     review = manager_rate_and_submit(year)
-    services.review_return(actor=year.user(Role.UNIT_HEAD), review=review, expected_version=review.version,
-                           comment="Xem lại mức đánh giá tiêu chí 3")
-    mine = [task for task in november(todo.todo_for(year.user(Role.MANAGER), today), year) if task.person_name == "Nguyễn Văn An"]
+    services.review_return(
+        actor=year.user(Role.UNIT_HEAD),
+        review=review,
+        expected_version=review.version,
+        comment="Xem lại mức đánh giá tiêu chí 3",
+    )
+    mine = [
+        task
+        for task in november(todo.todo_for(year.user(Role.MANAGER), today), year)
+        if task.person_name == "Nguyễn Văn An"
+    ]
     assert kinds(mine) == [todo.RATE_AGAIN]
 
 
@@ -249,10 +276,15 @@ def _busy_month(year, key):
     acknowledge(year, key)
     report(year, items[0], date(2026, 11, 9), key)
     report(year, items[1], date(2026, 11, 15), key)
-    services.item_propose(actor=year.world.people[key].account, review=year.review(key), catalogue_code="GY",
-                          due_on=date(2026, 11, 28))
-    services.observation_write(actor=year.user(Role.MANAGER), review=year.review(key), observed_on=date(2026, 11, 18),
-                               text="Hoàn thành hồ sơ trước hạn, có sáng kiến")
+    services.item_propose(
+        actor=year.world.people[key].account, review=year.review(key), catalogue_code="GY", due_on=date(2026, 11, 28)
+    )
+    services.observation_write(
+        actor=year.user(Role.MANAGER),
+        review=year.review(key),
+        observed_on=date(2026, 11, 18),
+        text="Hoàn thành hồ sơ trước hạn, có sáng kiến",
+    )
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(year, today, count_queries):
@@ -266,8 +298,12 @@ def test_the_number_of_queries_does_not_grow_with_the_data(year, today, count_qu
     binh_user(year)
     _busy_month(year, "binh")
     assign(year, items=(("GY", 12), ("TT", 25)))
-    services.observation_write(actor=manager, review=year.review("an"), observed_on=date(2026, 11, 18),
-                               text="Hoàn thành hồ sơ trước hạn, có sáng kiến")
+    services.observation_write(
+        actor=manager,
+        review=year.review("an"),
+        observed_on=date(2026, 11, 18),
+        text="Hoàn thành hồ sơ trước hạn, có sáng kiến",
+    )
     with count_queries() as many_manager:
         many_manager_tasks = todo.todo_for(manager, today)
     with count_queries() as many_staff:
@@ -293,8 +329,11 @@ def test_the_page_has_a_fixed_number_of_queries(year, today, client, count_queri
 
 def test_reviews_without_an_evaluator_give_nobody_a_task(year, today):
     Review.objects.filter(period=year.november, person=year.world.people["an"]).update(evaluator=None)
-    assert not [task for task in november(todo.todo_for(year.user(Role.MANAGER), today), year)
-                if task.person_name == "Nguyễn Văn An"]
+    assert not [
+        task
+        for task in november(todo.todo_for(year.user(Role.MANAGER), today), year)
+        if task.person_name == "Nguyễn Văn An"
+    ]
 
 
 def test_ones_list_is_exactly_ones_share_of_everyones_tasks(year, today):
@@ -304,7 +343,15 @@ def test_ones_list_is_exactly_ones_share_of_everyones_tasks(year, today):
     _busy_month(year, "an")
     everyone = list(todo.tasks_for_everyone(today))
     for user in year.world.users.values():
-        mine = sorted((task for task in everyone if task.actor_person_id == user.person_id), key=lambda task: task.sort_key)
+        mine = sorted(
+            (task for task in everyone if task.actor_person_id == user.person_id), key=lambda task: task.sort_key
+        )
         assert todo.todo_for(user, today) == (mine if user.person_id else []), user.username
-    assert {task.kind for task in everyone} >= {todo.REPORT_ITEM, todo.CHECK_ITEM, todo.ANSWER_PROPOSAL,
-                                                 todo.ANSWER_OBSERVATION, todo.ASSIGN_WORK, todo.SELF_RATE}
+    assert {task.kind for task in everyone} >= {
+        todo.REPORT_ITEM,
+        todo.CHECK_ITEM,
+        todo.ANSWER_PROPOSAL,
+        todo.ANSWER_OBSERVATION,
+        todo.ASSIGN_WORK,
+        todo.SELF_RATE,
+    }

@@ -38,14 +38,35 @@ def test_opening_creates_twelve_periods_and_a_review_per_civil_servant_with_thei
 def test_only_hr_opens_periods_and_a_scope_is_not_opened_twice(year):
     world = year.world
     with pytest.raises(PermissionDenied):
-        services.cycle_open(actor=world.users[Role.MANAGER], agency=world.agency, year=2027, frequency="monthly",
-                            staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL"]])
+        services.cycle_open(
+            actor=world.users[Role.MANAGER],
+            agency=world.agency,
+            year=2027,
+            frequency="monthly",
+            staff_group="cong_chuc",
+            policy_id="nd335",
+            units=[world.units["VPL"]],
+        )
     with pytest.raises(ValidationError, match="đã được mở"):
-        services.cycle_open(actor=world.users[Role.HR], agency=world.agency, year=2026, frequency="quarterly",
-                            staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL-P1"]])
+        services.cycle_open(
+            actor=world.users[Role.HR],
+            agency=world.agency,
+            year=2026,
+            frequency="quarterly",
+            staff_group="cong_chuc",
+            policy_id="nd335",
+            units=[world.units["VPL-P1"]],
+        )
     with pytest.raises(ValidationError) as refused:
-        services.cycle_open(actor=world.users[Role.HR], agency=world.agency, year=2027, frequency="monthly",
-                            staff_group="vien_chuc", policy_id="nd90-vien-chuc", units=[world.units["VPL"]])
+        services.cycle_open(
+            actor=world.users[Role.HR],
+            agency=world.agency,
+            year=2027,
+            frequency="monthly",
+            staff_group="vien_chuc",
+            policy_id="nd90-vien-chuc",
+            units=[world.units["VPL"]],
+        )
     assert "bộ chính sách chấm điểm" in str(refused.value)
 
 
@@ -54,35 +75,57 @@ def _plan(year):
     review = year.review("an")
     report = services.item_assign(actor=manager, review=review, catalogue_code="bc", due_on=date(2026, 11, 10))
     opinion = services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
-    special = services.item_assign(actor=manager, review=review, name="Tổng hợp ý kiến đại biểu", factor="1,5",
-                                   ad_hoc_reason="Việc đột xuất theo chỉ đạo", due_on=date(2026, 11, 18))
+    special = services.item_assign(
+        actor=manager,
+        review=review,
+        name="Tổng hợp ý kiến đại biểu",
+        factor="1,5",
+        ad_hoc_reason="Việc đột xuất theo chỉ đạo",
+        due_on=date(2026, 11, 18),
+    )
     return review, report, opinion, special
 
 
 def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
     staff, manager, head = year.user(Role.STAFF), year.user(Role.MANAGER), year.user(Role.UNIT_HEAD)
-    review, report, opinion, special = _plan(year)
-    assert (report.factor, report.name) == (Decimal("4"), "Báo cáo thẩm tra")
+    review, report, opinion, _special = _plan(year)
+    assert (report.factor, report.name) == (Decimal(4), "Báo cáo thẩm tra")
     proposed = services.item_propose(actor=staff, review=review, catalogue_code="TT", due_on=date(2026, 11, 19))
-    declined = services.item_propose(actor=staff, review=review, name="Đọc sách", factor=1, ad_hoc_reason="Tự học",
-                                     due_on=date(2026, 11, 19))
+    declined = services.item_propose(
+        actor=staff, review=review, name="Đọc sách", factor=1, ad_hoc_reason="Tự học", due_on=date(2026, 11, 19)
+    )
     with pytest.raises(ValidationError, match="chờ quản lý trả lời"):
         services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
     services.item_accept(actor=manager, item=proposed, expected_version=proposed.version)
-    services.item_decline(actor=manager, item=declined, expected_version=declined.version, reason="Không thuộc nhiệm vụ")
+    services.item_decline(
+        actor=manager, item=declined, expected_version=declined.version, reason="Không thuộc nhiệm vụ"
+    )
     review = services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
     assert review.state == ReviewState.IN_PROGRESS
 
-    report = services.item_report(actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 9))
-    report = services.item_check(actor=manager, item=report, expected_version=report.version, result="failed",
-                                 comment="Thiếu phân tích tác động của điều 12")
+    report = services.item_report(
+        actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 9)
+    )
+    report = services.item_check(
+        actor=manager,
+        item=report,
+        expected_version=report.version,
+        result="failed",
+        comment="Thiếu phân tích tác động của điều 12",
+    )
     assert (report.state, report.quality_failures, report.completed_on) == (ItemState.ASSIGNED, 1, None)
-    report = services.item_report(actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 12))
+    report = services.item_report(
+        actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 12)
+    )
     report = services.item_check(actor=manager, item=report, expected_version=report.version, result="passed")
-    opinion = services.item_report(actor=staff, item=opinion, expected_version=opinion.version, completed_on=date(2026, 11, 11))
+    opinion = services.item_report(
+        actor=staff, item=opinion, expected_version=opinion.version, completed_on=date(2026, 11, 11)
+    )
     services.item_check(actor=manager, item=opinion, expected_version=opinion.version, result="passed")
     proposed.refresh_from_db()
-    proposed = services.item_report(actor=staff, item=proposed, expected_version=proposed.version, completed_on=date(2026, 11, 19))
+    proposed = services.item_report(
+        actor=staff, item=proposed, expected_version=proposed.version, completed_on=date(2026, 11, 19)
+    )
     services.item_check(actor=manager, item=proposed, expected_version=proposed.version, result="passed")
     # ``special`` is never reported: it counts as assigned and not completed.
 
@@ -90,18 +133,35 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
     review = year.review("an")
     assert review.state == ReviewState.SELF_ASSESSED
     with pytest.raises(ValidationError) as refused:
-        services.rating_save(actor=manager, review=review, role="manager", levels={**LEVELS, "doi_moi_sang_tao": 1}, submit=True)
+        services.rating_save(
+            actor=manager, review=review, role="manager", levels={**LEVELS, "doi_moi_sang_tao": 1}, submit=True
+        )
     assert "doi_moi_sang_tao" in refused.value.message_dict
-    services.rating_save(actor=manager, review=review, role="manager", levels={**LEVELS, "doi_moi_sang_tao": 5},
-                         comments={"doi_moi_sang_tao": "Đề xuất quy trình thẩm tra mới, đã được Vụ áp dụng"}, submit=True)
+    services.rating_save(
+        actor=manager,
+        review=review,
+        role="manager",
+        levels={**LEVELS, "doi_moi_sang_tao": 5},
+        comments={"doi_moi_sang_tao": "Đề xuất quy trình thẩm tra mới, đã được Vụ áp dụng"},
+        submit=True,
+    )
     review = services.review_submit(actor=manager, review=review, expected_version=year.review("an").version)
     assert review.state == ReviewState.SUBMITTED
 
     policy = cycle_policy(year.cycle)
-    expected = engine.period_score(engine.PeriodInput("11", (
-        EngineItem(Decimal(4), True, 1, 1, False, "BC"), EngineItem(Decimal(1), True, 0, 0, False, "GY"),
-        EngineItem(Decimal("1.5"), False, 0, 0, False, "x"), EngineItem(Decimal(2), True, 0, 0, False, "TT"),
-    ), engine.general_points_from_levels({**LEVELS, "doi_moi_sang_tao": 5}, policy)), policy=policy).score
+    expected = engine.period_score(
+        engine.PeriodInput(
+            "11",
+            (
+                EngineItem(Decimal(4), True, 1, 1, False, "BC"),
+                EngineItem(Decimal(1), True, 0, 0, False, "GY"),
+                EngineItem(Decimal("1.5"), False, 0, 0, False, "x"),
+                EngineItem(Decimal(2), True, 0, 0, False, "TT"),
+            ),
+            engine.general_points_from_levels({**LEVELS, "doi_moi_sang_tao": 5}, policy),
+        ),
+        policy=policy,
+    ).score
     assert review.exact_score == expected
     assert review.explanation["formula"] == "g + t"
 
@@ -111,33 +171,45 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
     assert review.state == ReviewState.APPROVED and review.is_locked
     with pytest.raises(ValidationError, match="Không thể thực hiện"):
         services.review_return(actor=head, review=review, expected_version=review.version, comment="Xem lại")
-    events = list(AuditEntry.objects.filter(subject_type="monitoring.review", subject_id=str(review.pk))
-                  .order_by("seq").values_list("event", flat=True))
+    events = list(
+        AuditEntry.objects.filter(subject_type="monitoring.review", subject_id=str(review.pk))
+        .order_by("seq")
+        .values_list("event", flat=True)
+    )
     assert events[-3:] == ["monitoring.rating.saved", "monitoring.review.submitted", "monitoring.review.approved"]
 
 
 def test_reporting_before_the_plan_is_acknowledged_is_refused_with_its_reason(year):
-    review, report, *_ = _plan(year)
+    _review, report, *_ = _plan(year)
     with pytest.raises(ValidationError, match="sau khi đã xác nhận kế hoạch"):
-        services.item_report(actor=year.user(Role.STAFF), item=report, expected_version=report.version,
-                             completed_on=date(2026, 11, 5))
+        services.item_report(
+            actor=year.user(Role.STAFF), item=report, expected_version=report.version, completed_on=date(2026, 11, 5)
+        )
 
 
 def test_a_failed_check_must_cite_the_error_and_others_cannot_check(year):
     staff, manager = year.user(Role.STAFF), year.user(Role.MANAGER)
     review, report, *_ = _plan(year)
     services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
-    report = services.item_report(actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 5))
+    report = services.item_report(
+        actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 5)
+    )
     with pytest.raises(ValidationError) as refused:
         services.item_check(actor=manager, item=report, expected_version=report.version, result="failed", comment="Kém")
     assert "comment" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
         services.item_check(actor=staff, item=report, expected_version=report.version, result="passed")
     with pytest.raises(PermissionDenied):  # only the approver confirms an objective cause
-        services.item_check(actor=manager, item=report, expected_version=report.version, result="objective_cause",
-                            comment="Mất điện")
-    report = services.item_check(actor=year.user(Role.UNIT_HEAD), item=report, expected_version=report.version,
-                                 result="objective_cause", comment="Hệ thống văn bản ngừng hoạt động, QĐ 12")
+        services.item_check(
+            actor=manager, item=report, expected_version=report.version, result="objective_cause", comment="Mất điện"
+        )
+    report = services.item_check(
+        actor=year.user(Role.UNIT_HEAD),
+        item=report,
+        expected_version=report.version,
+        result="objective_cause",
+        comment="Hệ thống văn bản ngừng hoạt động, QĐ 12",
+    )
     assert report.state == ItemState.ACCEPTED and report.objective_cause
 
 
@@ -145,11 +217,20 @@ def test_lateness_comes_from_the_dates(year):
     staff, manager = year.user(Role.STAFF), year.user(Role.MANAGER)
     review, report, opinion, _ = _plan(year)
     # The 10th has passed (today is the 20th): moving the date counts it as missed.
-    report = services.item_move_due(actor=manager, item=report, expected_version=report.version,
-                                    new_due_on=date(2026, 11, 15), reason="Chờ ý kiến cơ quan soạn thảo")
+    report = services.item_move_due(
+        actor=manager,
+        item=report,
+        expected_version=report.version,
+        new_due_on=date(2026, 11, 15),
+        reason="Chờ ý kiến cơ quan soạn thảo",
+    )
     services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
-    report = services.item_report(actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 17))
-    opinion = services.item_report(actor=staff, item=opinion, expected_version=opinion.version, completed_on=date(2026, 11, 12))
+    report = services.item_report(
+        actor=staff, item=report, expected_version=report.version, completed_on=date(2026, 11, 17)
+    )
+    opinion = services.item_report(
+        actor=staff, item=opinion, expected_version=opinion.version, completed_on=date(2026, 11, 12)
+    )
     assert (report.missed_deadlines, report.late_count) == (1, 2)
     assert opinion.late_count == 0
 
@@ -181,7 +262,9 @@ def test_a_second_save_of_the_same_item_is_refused_and_nothing_is_overwritten(ye
     seen = report.version
     services.item_report(actor=staff, item=report, expected_version=seen, completed_on=date(2026, 11, 9), note="Lần 1")
     with pytest.raises(ConcurrentEditError):
-        services.item_report(actor=staff, item=report, expected_version=seen, completed_on=date(2026, 11, 8), note="Lần 2")
+        services.item_report(
+            actor=staff, item=report, expected_version=seen, completed_on=date(2026, 11, 8), note="Lần 2"
+        )
     report.refresh_from_db()
     assert (report.completed_on, report.report_note) == (date(2026, 11, 9), "Lần 1")
 
@@ -201,10 +284,12 @@ def test_a_change_after_acknowledgement_is_a_new_plan_version(year):
 
 def _approved_month(year):
     staff, manager, head = year.user(Role.STAFF), year.user(Role.MANAGER), year.user(Role.UNIT_HEAD)
-    review, report, opinion, special = _plan(year)
+    review, report, opinion, _special = _plan(year)
     services.plan_acknowledge(actor=staff, review=review, expected_version=year.review("an").version)
     for item in (report, opinion):
-        item = services.item_report(actor=staff, item=item, expected_version=item.version, completed_on=date(2026, 11, 11))
+        item = services.item_report(
+            actor=staff, item=item, expected_version=item.version, completed_on=date(2026, 11, 11)
+        )
         services.item_check(actor=manager, item=item, expected_version=item.version, result="passed")
     services.rating_save(actor=staff, review=review, role="self", levels=LEVELS, submit=True)
     services.rating_save(actor=manager, review=year.review("an"), role="manager", levels=LEVELS, submit=True)
@@ -245,8 +330,15 @@ def test_hr_amends_a_locked_review_and_the_original_stays_readable(year, client_
     url = reverse("monitoring:amend", kwargs={"pk": review.pk})
     refused = client_as(Role.HR).post(url, {"amend-item": report.pk, "amend-quality_failures": 1, "amend-reason": ""})
     assert refused.status_code == 400
-    response = client_as(Role.HR).post(url, {"amend-item": report.pk, "amend-quality_failures": 1,
-                                             "amend-completed_on": "11/11/2026", "amend-reason": "QĐ 45 về kết quả phúc tra"})
+    response = client_as(Role.HR).post(
+        url,
+        {
+            "amend-item": report.pk,
+            "amend-quality_failures": 1,
+            "amend-completed_on": "11/11/2026",
+            "amend-reason": "QĐ 45 về kết quả phúc tra",
+        },
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     amendment = review.amendments.get()
@@ -258,11 +350,13 @@ def test_hr_amends_a_locked_review_and_the_original_stays_readable(year, client_
         services.review_amend(actor=year.user(Role.MANAGER), review=review, reason="x", item_corrections={})
 
 
-def test_the_people_concerned_are_notified_in_the_app_and_by_email(year, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_people_concerned_are_notified_in_the_app_and_by_email(
+    year, django_capture_on_commit_callbacks, mailoutbox
+):
     from congtam.notifications.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
-        review, report = _approved_month(year)
+        _review, _report = _approved_month(year)
     kinds = set(Notification.objects.values_list("user__username", "kind"))
     assert ("lan", "monitoring.review_submitted") in kinds and ("an", "monitoring.review_approved") in kinds
     assert any("được phê duyệt" in message.subject for message in mailoutbox)

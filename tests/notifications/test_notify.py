@@ -10,13 +10,18 @@ from congtam.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_notify_creates_the_rows_and_emails_in_vietnamese_after_the_commit(world, django_capture_on_commit_callbacks, settings):
+def test_notify_creates_the_rows_and_emails_in_vietnamese_after_the_commit(
+    world, django_capture_on_commit_callbacks, settings
+):
     settings.CONGTAM_SITE_URL = "https://congtam.quochoi.vn"
     an, son = world.users[Role.STAFF], world.users[Role.MANAGER]
     with django_capture_on_commit_callbacks(execute=True):
         created = services.notify(
-            [an, son.pk], kind="periods.plan", title="Kế hoạch tháng 01/2026 đã được giao",
-            body="Hãy xem và xác nhận kế hoạch.", url="/org/my-people/",
+            [an, son.pk],
+            kind="periods.plan",
+            title="Kế hoạch tháng 01/2026 đã được giao",
+            body="Hãy xem và xác nhận kế hoạch.",
+            url="/org/my-people/",
         )
         assert len(mail.outbox) == 0  # not before the commit
     assert {n.user_id for n in created} == {an.pk, son.pk}

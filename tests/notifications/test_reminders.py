@@ -26,14 +26,26 @@ def provider_of(monkeypatch):
     return register
 
 
-def test_the_task_sends_each_reminder_once_in_the_app_and_by_email(world, provider_of, django_capture_on_commit_callbacks):
+def test_the_task_sends_each_reminder_once_in_the_app_and_by_email(
+    world, provider_of, django_capture_on_commit_callbacks
+):
     an, son = world.users[Role.STAFF], world.users[Role.MANAGER]
     asked = []
 
     def deadlines(now):
         asked.append(now)
-        yield Reminder(user_id=an.pk, key="report-due:2026-01", title="Còn 3 ngày để báo cáo kết quả tháng 01/2026", url="/org/my-people/")
-        yield Reminder(user_id=son.pk, key="check-due:2026-01", title="Còn 3 ngày để kiểm tra chất lượng", body="2 sản phẩm chờ kiểm tra.")
+        yield Reminder(
+            user_id=an.pk,
+            key="report-due:2026-01",
+            title="Còn 3 ngày để báo cáo kết quả tháng 01/2026",
+            url="/org/my-people/",
+        )
+        yield Reminder(
+            user_id=son.pk,
+            key="check-due:2026-01",
+            title="Còn 3 ngày để kiểm tra chất lượng",
+            body="2 sản phẩm chờ kiểm tra.",
+        )
 
     provider_of(deadlines)
     with django_capture_on_commit_callbacks(execute=True):

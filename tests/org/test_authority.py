@@ -80,8 +80,12 @@ def test_override_changes_the_evaluator_from_its_date_with_audit(world):
 
 def test_future_override_not_yet_in_force(world):
     services.authority_override_set(
-        actor=None, person=world.people["an"], kind="evaluator", authority=world.people["vu_truong"],
-        effective_from=date(2099, 1, 1), reason="Sắp tới",
+        actor=None,
+        person=world.people["an"],
+        kind="evaluator",
+        authority=world.people["vu_truong"],
+        effective_from=date(2099, 1, 1),
+        reason="Sắp tới",
     )
     assert _authorities(world, "an").evaluator.person_id == world.people["truong_phong"].pk
 
@@ -89,8 +93,12 @@ def test_future_override_not_yet_in_force(world):
 def test_override_to_self_is_refused_with_a_clear_message(world):
     with pytest.raises(ValidationError) as raised:
         services.authority_override_set(
-            actor=None, person=world.people["an"], kind="approver", authority=world.people["an"],
-            effective_from=date(2026, 1, 1), reason="x",
+            actor=None,
+            person=world.people["an"],
+            kind="approver",
+            authority=world.people["an"],
+            effective_from=date(2026, 1, 1),
+            reason="x",
         )
     assert "Nguyễn Văn An" in str(raised.value)
 
@@ -98,8 +106,12 @@ def test_override_to_self_is_refused_with_a_clear_message(world):
 def test_override_without_reason_is_refused(world):
     with pytest.raises(ValidationError):
         services.authority_override_set(
-            actor=None, person=world.people["an"], kind="approver", authority=world.people["binh"],
-            effective_from=date(2026, 1, 1), reason="   ",
+            actor=None,
+            person=world.people["an"],
+            kind="approver",
+            authority=world.people["binh"],
+            effective_from=date(2026, 1, 1),
+            reason="   ",
         )
 
 
@@ -108,8 +120,12 @@ def test_derive_all_query_count_does_not_depend_on_people(world, django_assert_m
         list(derive_all())
     for index in range(30):
         services.person_create(
-            actor=None, staff_code=f"X{index}", full_name=f"Người Thứ {index}", category="cong_chuc",
-            unit=world.units["VPL-P1"], unit_role=UnitRole.MEMBER,
+            actor=None,
+            staff_code=f"X{index}",
+            full_name=f"Người Thứ {index}",
+            category="cong_chuc",
+            unit=world.units["VPL-P1"],
+            unit_role=UnitRole.MEMBER,
         )
     with count_queries() as many:
         results = list(derive_all())

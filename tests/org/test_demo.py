@@ -57,8 +57,12 @@ def test_the_agency_does_not_depend_on_the_process_hash_seed():
     )
     digests = {
         subprocess.run(
-            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": hash_seed},
-            capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2],
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
         ).stdout.strip()
         for hash_seed in ("1", "2")
     }
@@ -83,14 +87,23 @@ def test_every_unit_has_exactly_one_head_and_the_top_unit_its_deputies(agency_20
     assert all(heads[unit.code] == 1 for unit in agency_2000.units)
     top = agency_2000.units[0]
     assert (top.name, top.parent_code) == ("Văn phòng Quốc hội", "")
-    leaders = {(person.unit_role, person.position_code) for person in agency_2000.people if person.unit_code == top.code}
+    leaders = {
+        (person.unit_role, person.position_code) for person in agency_2000.people if person.unit_code == top.code
+    }
     assert leaders == {("head", "LD-CN"), ("deputy", "LD-PCN")}
 
 
 def test_the_departments_of_the_national_assembly_office_are_there():
     names = {unit.name for unit in generate_org().units}
-    for name in ("Vụ Pháp luật", "Vụ Thông tin", "Vụ Tổ chức cán bộ", "Vụ Hành chính", "Vụ Tài chính – Ngân sách",
-                 "Trung tâm Tin học", "Phòng Luật Hành chính"):
+    for name in (
+        "Vụ Pháp luật",
+        "Vụ Thông tin",
+        "Vụ Tổ chức cán bộ",
+        "Vụ Hành chính",
+        "Vụ Tài chính – Ngân sách",
+        "Trung tâm Tin học",
+        "Phòng Luật Hành chính",
+    ):
         assert name in names
 
 

@@ -18,7 +18,14 @@ from congtam.org import events, services
 from congtam.org.exporter import export_workbook, write_template
 from congtam.org.importer import import_workbook
 from congtam.org.models import Category, Person
-from congtam.org.orgdata import PEOPLE_COLUMNS, POSITION_COLUMNS, SHEET_PEOPLE, SHEET_POSITIONS, SHEET_UNITS, UNIT_COLUMNS
+from congtam.org.orgdata import (
+    PEOPLE_COLUMNS,
+    POSITION_COLUMNS,
+    SHEET_PEOPLE,
+    SHEET_POSITIONS,
+    SHEET_UNITS,
+    UNIT_COLUMNS,
+)
 from tests.org.workbooks import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +52,18 @@ def test_an_export_reimports_to_no_change_and_no_audit_row(world, tmp_path):
     # Details that a careless export would lose: line breaks, a code that looks like a number,
     # a person without position or dates, an inactive person (not exported, not reported missing).
     services.position_create(
-        actor=None, agency=world.agency, code="007", title="Văn thư", duties="Nhận văn bản\nGửi văn bản",
+        actor=None,
+        agency=world.agency,
+        code="007",
+        title="Văn thư",
+        duties="Nhận văn bản\nGửi văn bản",
     )
     services.person_create(
-        actor=None, staff_code="000123", full_name="Hà Thị Mai", category=Category.HOP_DONG, unit=world.units["VTT"],
+        actor=None,
+        staff_code="000123",
+        full_name="Hà Thị Mai",
+        category=Category.HOP_DONG,
+        unit=world.units["VTT"],
     )
     Person.objects.filter(staff_code="NV032").update(is_active=False)
     path = tmp_path / "export.xlsx"
@@ -74,16 +89,31 @@ def test_the_export_writes_the_import_format_with_dates_as_dates_and_codes_as_te
     ]
     positions = _rows(content, SHEET_POSITIONS)
     assert positions[0] == POSITION_COLUMNS
-    assert positions[2] == ("LD", "Lãnh đạo", "Chuyên viên cao cấp", "Có", "Lãnh đạo, điều hành đơn vị",
-                            "Theo tiêu chuẩn chức danh lãnh đạo")
+    assert positions[2] == (
+        "LD",
+        "Lãnh đạo",
+        "Chuyên viên cao cấp",
+        "Có",
+        "Lãnh đạo, điều hành đơn vị",
+        "Theo tiêu chuẩn chức danh lãnh đạo",
+    )
     people = _rows(content, SHEET_PEOPLE)
     assert people[0] == PEOPLE_COLUMNS
     # The unit's head first, then its deputy: units in tree order.
     assert [row[0] for row in people[1:4]] == ["NV001", "NV002", "NV010"]
     an = next(row for row in people if row[0] == "NV021")
     assert an == (
-        "NV021", "Nguyễn Văn An", "Nam", datetime(1990, 3, 2), "Tày", "VPL-P1", "CV", "Công chức",
-        datetime(2015, 9, 1), "an@quochoi.vn", None,
+        "NV021",
+        "Nguyễn Văn An",
+        "Nam",
+        datetime(1990, 3, 2),
+        "Tày",
+        "VPL-P1",
+        "CV",
+        "Công chức",
+        datetime(2015, 9, 1),
+        "an@quochoi.vn",
+        None,
     )
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book[SHEET_PEOPLE]["D2"].number_format == "dd/mm/yyyy"
@@ -106,11 +136,17 @@ def test_the_template_has_the_three_sheets_headers_and_choice_lists_only(db):
     write_template(buffer)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     assert book.sheetnames == [SHEET_UNITS, SHEET_POSITIONS, SHEET_PEOPLE]
-    for name, columns in ((SHEET_UNITS, UNIT_COLUMNS), (SHEET_POSITIONS, POSITION_COLUMNS), (SHEET_PEOPLE, PEOPLE_COLUMNS)):
+    for name, columns in (
+        (SHEET_UNITS, UNIT_COLUMNS),
+        (SHEET_POSITIONS, POSITION_COLUMNS),
+        (SHEET_PEOPLE, PEOPLE_COLUMNS),
+    ):
         rows = list(book[name].iter_rows(values_only=True))
         assert rows == [columns]
         assert book[name]["A1"].font.bold
-    lists = {str(rule.sqref).split(":")[0]: rule.formula1 for rule in book[SHEET_PEOPLE].data_validations.dataValidation}
+    lists = {
+        str(rule.sqref).split(":")[0]: rule.formula1 for rule in book[SHEET_PEOPLE].data_validations.dataValidation
+    }
     assert lists == {"C2": '"Nam,Nữ"', "H2": '"Cán bộ,Công chức,Viên chức,Hợp đồng lao động"', "K2": '"Trưởng,Phó"'}
     assert AuditEntry.objects.count() == 0  # an empty template holds no personal data
 
@@ -130,7 +166,11 @@ def test_hr_downloads_the_template_and_the_export(world, client_as):
     client = client_as(Role.HR)
     template = client.get(reverse("org:import_template"))
     assert template.status_code == 200 and "congtam-mau-to-chuc.xlsx" in template["Content-Disposition"]
-    assert openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames == [SHEET_UNITS, SHEET_POSITIONS, SHEET_PEOPLE]
+    assert openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames == [
+        SHEET_UNITS,
+        SHEET_POSITIONS,
+        SHEET_PEOPLE,
+    ]
     before = AuditEntry.objects.count()
     export = client.get(reverse("org:export"))
     assert export.status_code == 200

@@ -12,12 +12,20 @@ pytestmark = pytest.mark.django_db
 
 def _grow(world, count):
     """Add ``count`` people, a sub-unit with a head, and a transfer, through the services."""
-    extra = services.unit_create(actor=None, agency=world.agency, code="VPL-P2", name="Phòng Luật Kinh tế", parent=world.units["VPL"])
-    services.person_create(actor=None, staff_code="H1", full_name="Vũ Hải Hà", category="cong_chuc", unit=extra, unit_role=UnitRole.HEAD)
+    extra = services.unit_create(
+        actor=None, agency=world.agency, code="VPL-P2", name="Phòng Luật Kinh tế", parent=world.units["VPL"]
+    )
+    services.person_create(
+        actor=None, staff_code="H1", full_name="Vũ Hải Hà", category="cong_chuc", unit=extra, unit_role=UnitRole.HEAD
+    )
     for index in range(count):
         services.person_create(
-            actor=None, staff_code=f"G{index:04d}", full_name=f"Nguyễn Văn An {index}", category="cong_chuc",
-            unit=world.units["VPL-P1"], position=world.positions["CV"],
+            actor=None,
+            staff_code=f"G{index:04d}",
+            full_name=f"Nguyễn Văn An {index}",
+            category="cong_chuc",
+            unit=world.units["VPL-P1"],
+            position=world.positions["CV"],
         )
 
 
@@ -48,17 +56,28 @@ def test_page_query_count_does_not_grow(client_as, world, count_queries, role, u
     _grow(world, 120)
     many = _queries(client, count_queries, url)
     assert len(few.captured_queries) == len(many.captured_queries), (
-        f"{len(few.captured_queries)} queries with few people, {len(many.captured_queries)} with many:\n" + many.report()
+        f"{len(few.captured_queries)} queries with few people, {len(many.captured_queries)} with many:\n"
+        + many.report()
     )
 
 
 def test_unit_page_lists_people_in_vietnamese_order_paginated(client_as, world):
     for index, name in enumerate(["Trần Văn Ân", "Lê Thị Ăn", "Phạm Đức Anh", "Hồ Bá Ánh"]):
-        services.person_create(actor=None, staff_code=f"S{index}", full_name=name, category="cong_chuc", unit=world.units["VPL-P1"])
+        services.person_create(
+            actor=None, staff_code=f"S{index}", full_name=name, category="cong_chuc", unit=world.units["VPL-P1"]
+        )
     response = client_as(Role.STAFF).get(reverse("org:unit_detail", kwargs={"code": "VPL-P1"}))
     names = [person.full_name for person in response.context["page"]]
     # Letters first (An < Anh = Ánh < Ăn < Ân), tones only between "Anh" and "Ánh".
-    assert names == ["Nguyễn Văn An", "Phạm Đức Anh", "Hồ Bá Ánh", "Lê Thị Ăn", "Trần Văn Ân", "Đặng Thị Bình", "Trịnh Văn Sơn"]
+    assert names == [
+        "Nguyễn Văn An",
+        "Phạm Đức Anh",
+        "Hồ Bá Ánh",
+        "Lê Thị Ăn",
+        "Trần Văn Ân",
+        "Đặng Thị Bình",
+        "Trịnh Văn Sơn",
+    ]
 
 
 def test_unit_page_paginates_by_fifty(client_as, world):
@@ -104,7 +123,11 @@ def test_person_page_shows_position_history_and_authorities(client_as, world):
 
     an = world.people["an"]
     services.person_transfer(
-        actor=None, person=an, expected_version=an.version, unit=world.units["TCCB"], on=date(2026, 3, 1),
+        actor=None,
+        person=an,
+        expected_version=an.version,
+        unit=world.units["TCCB"],
+        on=date(2026, 3, 1),
         reason="Quyết định điều động số 5/QĐ",
     )
     response = client_as(Role.STAFF).get(reverse("org:person_detail", kwargs={"staff_code": "NV021"}))

@@ -15,8 +15,13 @@ def test_person_create_normalises_and_audits(world):
     import unicodedata
 
     person = services.person_create(
-        actor=world.users["hr"], staff_code=" NV900 ", full_name=unicodedata.normalize("NFD", "  Lò   Văn  Páo "),
-        category="cong_chuc", unit=world.units["VTT"], email="Pao@QuocHoi.vn ", ethnicity=unicodedata.normalize("NFD", "Thái"),
+        actor=world.users["hr"],
+        staff_code=" NV900 ",
+        full_name=unicodedata.normalize("NFD", "  Lò   Văn  Páo "),
+        category="cong_chuc",
+        unit=world.units["VTT"],
+        email="Pao@QuocHoi.vn ",
+        ethnicity=unicodedata.normalize("NFD", "Thái"),
     )
     person.refresh_from_db()
     assert person.staff_code == "NV900"
@@ -32,7 +37,14 @@ def test_person_create_normalises_and_audits(world):
 def test_invalid_email_is_refused_and_nothing_written(world):
     count = Person.objects.count()
     with pytest.raises(ValidationError) as raised:
-        services.person_create(actor=None, staff_code="NV901", full_name="Lê Văn Tám", category="cong_chuc", unit=world.units["VTT"], email="khong-hop-le")
+        services.person_create(
+            actor=None,
+            staff_code="NV901",
+            full_name="Lê Văn Tám",
+            category="cong_chuc",
+            unit=world.units["VTT"],
+            email="khong-hop-le",
+        )
     assert "email" in raised.value.message_dict
     assert Person.objects.count() == count
 
@@ -40,7 +52,12 @@ def test_invalid_email_is_refused_and_nothing_written(world):
 def test_a_unit_has_one_head(world):
     with pytest.raises(ValidationError) as raised:
         services.person_create(
-            actor=None, staff_code="NV902", full_name="Mai Văn Tư", category="cong_chuc", unit=world.units["VPL"], unit_role=UnitRole.HEAD,
+            actor=None,
+            staff_code="NV902",
+            full_name="Mai Văn Tư",
+            category="cong_chuc",
+            unit=world.units["VPL"],
+            unit_role=UnitRole.HEAD,
         )
     assert "Hoàng Thị Lan" in str(raised.value)
 
@@ -53,8 +70,13 @@ def test_the_database_also_refuses_two_heads(world):
 def test_transfer_keeps_history_and_audits(world):
     an = world.people["an"]
     services.person_transfer(
-        actor=world.users["hr"], person=an, expected_version=an.version, unit=world.units["VTT"], on=date(2026, 6, 1),
-        reason="QĐ 45/QĐ-VPQH", unit_role=UnitRole.HEAD,
+        actor=world.users["hr"],
+        person=an,
+        expected_version=an.version,
+        unit=world.units["VTT"],
+        on=date(2026, 6, 1),
+        reason="QĐ 45/QĐ-VPQH",
+        unit_role=UnitRole.HEAD,
     )
     postings = list(an.postings.order_by("start_date"))
     assert [(p.unit.code, p.start_date, p.end_date) for p in postings] == [
@@ -70,9 +92,13 @@ def test_transfer_keeps_history_and_audits(world):
 def test_transfer_needs_a_reason_and_a_sane_date(world):
     an = world.people["an"]
     with pytest.raises(ValidationError):
-        services.person_transfer(actor=None, person=an, expected_version=an.version, unit=world.units["VTT"], on=date(2026, 6, 1), reason=" ")
+        services.person_transfer(
+            actor=None, person=an, expected_version=an.version, unit=world.units["VTT"], on=date(2026, 6, 1), reason=" "
+        )
     with pytest.raises(ValidationError):
-        services.person_transfer(actor=None, person=an, expected_version=an.version, unit=world.units["VTT"], on=date(2010, 1, 1), reason="x")
+        services.person_transfer(
+            actor=None, person=an, expected_version=an.version, unit=world.units["VTT"], on=date(2010, 1, 1), reason="x"
+        )
 
 
 def test_a_stale_edit_is_refused_not_silently_applied(world):

@@ -78,14 +78,29 @@ def current_rows() -> Sheets:
         sheets.units.append([unit.code, unit.name, unit.parent.code if unit.parent else ""])
     for position in Position.objects.order_by("code"):
         sheets.positions.append(
-            [position.code, position.title, position.rank, YES if position.is_leadership else NO, position.duties, position.standards]
+            [
+                position.code,
+                position.title,
+                position.rank,
+                YES if position.is_leadership else NO,
+                position.duties,
+                position.standards,
+            ]
         )
     for person in Person.objects.filter(is_active=True).select_related("unit", "position").order_by("staff_code"):
         sheets.people.append(
             [
-                person.staff_code, person.full_name, gender_word.get(person.gender, ""), _text_date(person.birth_date),
-                person.ethnicity, person.unit.code, person.position.code if person.position else "",
-                category_word[person.category], _text_date(person.start_date), person.email, role_word[person.unit_role],
+                person.staff_code,
+                person.full_name,
+                gender_word.get(person.gender, ""),
+                _text_date(person.birth_date),
+                person.ethnicity,
+                person.unit.code,
+                person.position.code if person.position else "",
+                category_word[person.category],
+                _text_date(person.start_date),
+                person.email,
+                role_word[person.unit_role],
             ]
         )
     return sheets

@@ -12,13 +12,35 @@ import xlsxwriter
 
 Sheets = Mapping[str, Sequence[Sequence[Any]]]  # sheet name -> rows, first row the headers
 
-PEOPLE_HEADERS = ["Mã nhân sự", "Họ và tên", "Đơn vị", "Nhóm", "Lãnh đạo", "Kỷ luật", "Suy thoái",
-                  "Tháng công tác", "Tháng nghỉ", "Tháng thai sản", "Ngoại lệ tỷ lệ"]
+PEOPLE_HEADERS = [
+    "Mã nhân sự",
+    "Họ và tên",
+    "Đơn vị",
+    "Nhóm",
+    "Lãnh đạo",
+    "Kỷ luật",
+    "Suy thoái",
+    "Tháng công tác",
+    "Tháng nghỉ",
+    "Tháng thai sản",
+    "Ngoại lệ tỷ lệ",
+]
 
 
-def person_row(code: str, name: str, *, unit: str = "Vụ Tổng hợp", group: str = "Chuyên viên", leader: str = "Không",
-               discipline: str = "", degradation: str = "Không", worked: Any = 12, absent: Any = 0,
-               maternity: Any = 0, exception: str = "") -> list[Any]:
+def person_row(
+    code: str,
+    name: str,
+    *,
+    unit: str = "Vụ Tổng hợp",
+    group: str = "Chuyên viên",
+    leader: str = "Không",
+    discipline: str = "",
+    degradation: str = "Không",
+    worked: Any = 12,
+    absent: Any = 0,
+    maternity: Any = 0,
+    exception: str = "",
+) -> list[Any]:
     return [code, name, unit, group, leader, discipline, degradation, worked, absent, maternity, exception]
 
 
@@ -40,7 +62,8 @@ def write_csv_folder(folder: Path, sheets: Sheets, delimiter: str = ",") -> Path
     for name, rows in sheets.items():
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, delimiter=delimiter).writerows(
-                [["" if value is None else value for value in row] for row in rows])
+                [["" if value is None else value for value in row] for row in rows]
+            )
     return folder
 
 

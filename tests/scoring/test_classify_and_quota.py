@@ -15,11 +15,20 @@ def level_of(member, preset="nd335", **overrides):
     return classify_cohort([member], policy(preset, quota_share="1", **overrides)).outcomes[0]
 
 
-@pytest.mark.parametrize("score, level", [
-    ("90.00", Level.EXCELLENT), ("89.99", Level.GOOD), ("89.9999999", Level.GOOD), ("70", Level.GOOD),
-    ("69.99", Level.COMPLETE), ("50", Level.COMPLETE), ("49.99", Level.NOT_COMPLETE), ("0", Level.NOT_COMPLETE),
-    ("100", Level.EXCELLENT),
-])
+@pytest.mark.parametrize(
+    "score, level",
+    [
+        ("90.00", Level.EXCELLENT),
+        ("89.99", Level.GOOD),
+        ("89.9999999", Level.GOOD),
+        ("70", Level.GOOD),
+        ("69.99", Level.COMPLETE),
+        ("50", Level.COMPLETE),
+        ("49.99", Level.NOT_COMPLETE),
+        ("0", Level.NOT_COMPLETE),
+        ("100", Level.EXCELLENT),
+    ],
+)
 def test_points_thresholds_exactly_on_and_just_under(score, level):
     assert level_of(scored("A", score)).level is level
 
@@ -35,7 +44,9 @@ def test_heavier_discipline_also_sets_not_complete():
     assert level_of(scored("A", 99, discipline="buoc_thoi_viec")).level is Level.NOT_COMPLETE
 
 
-@pytest.mark.parametrize("absent, capped", [(2, False), ("2.9", False), (3, True), (5, True), ("5.9", True), (6, False)])
+@pytest.mark.parametrize(
+    "absent, capped", [(2, False), ("2.9", False), (3, True), (5, True), ("5.9", True), (6, False)]
+)
 def test_absence_cap_from_exactly_3_to_under_6_months(absent, capped):
     member = criteria_member("A", exceeded=60, months_worked=12 - D(absent), months_absent=absent)
     outcome = level_of(member, "nd90-vien-chuc")
@@ -98,8 +109,9 @@ def test_quota_exactly_at_the_cap_admits_everyone():
 
 
 def test_tie_at_the_cut_broken_by_the_declared_tie_break():
-    members = [scored("B", 95, name="An Văn Bình"), scored("A", 95, name="Lê Thị Yến")] + \
-              [scored(f"G{i}", 75) for i in range(3)]  # 5 qualify → cap 1
+    members = [scored("B", 95, name="An Văn Bình"), scored("A", 95, name="Lê Thị Yến")] + [
+        scored(f"G{i}", 75) for i in range(3)
+    ]  # 5 qualify → cap 1
     by_code = classify_cohort(members, policy())
     assert [o.staff_code for o in by_code.outcomes if o.level is Level.EXCELLENT] == ["A"]
     by_name = classify_cohort(members, policy(quota_tie_break="name"))
@@ -115,8 +127,11 @@ def test_tie_break_last_period_score():
 
 def test_quota_applies_per_unit_and_per_group():
     # Group "CV" spans two units; each unit alone has room for 1, the group for 2.
-    members = [scored("U1A", 99, unit="U1", group="CV"), scored("U1B", 98, unit="U1", group="CV"),
-               scored("U2A", 97, unit="U2", group="CV")]
+    members = [
+        scored("U1A", 99, unit="U1", group="CV"),
+        scored("U1B", 98, unit="U1", group="CV"),
+        scored("U2A", 97, unit="U2", group="CV"),
+    ]
     members += [scored(f"U1G{i}", 75, unit="U1", group="CV") for i in range(3)]
     members += [scored(f"U2G{i}", 75, unit="U2", group="CV") for i in range(4)]
     result = classify_cohort(members, policy())
@@ -169,6 +184,10 @@ def test_discipline_already_counted_in_an_earlier_year_does_not_count_again():
     assert outcome.level is Level.EXCELLENT
     (rule,) = outcome.classification.rules
     assert (rule.rule, rule.effect, rule.before, rule.after) == (
-        "rule_discipline_already_counted", "none", Level.EXCELLENT, Level.EXCELLENT)
+        "rule_discipline_already_counted",
+        "none",
+        Level.EXCELLENT,
+        Level.EXCELLENT,
+    )
     criteria = criteria_member("B", exceeded=60, discipline="canh_cao", discipline_already_counted=True)
     assert level_of(criteria, "nd90-vien-chuc").level is Level.EXCELLENT

@@ -44,8 +44,18 @@ def test_evaluate_xlsx_writes_results_and_quota_sheets(tmp_path: Path):
     assert workbook.sheet_names[:2] == ["Kết quả", "Tỷ lệ"]
     rows = workbook.get_sheet_by_name("Kết quả").to_python()
     header, body = rows[0], rows[1:]
-    assert header == ["Mã nhân sự", "Họ và tên", "Đơn vị", "Nhóm", "Điểm", "Mã xếp loại", "Xếp loại",
-                      "Vượt tỷ lệ", "Thứ hạng trong nhóm", "Lý do"]
+    assert header == [
+        "Mã nhân sự",
+        "Họ và tên",
+        "Đơn vị",
+        "Nhóm",
+        "Điểm",
+        "Mã xếp loại",
+        "Xếp loại",
+        "Vượt tỷ lệ",
+        "Thứ hạng trong nhóm",
+        "Lý do",
+    ]
     by_code = {row[0]: row for row in body}
     assert by_code["X0"][5] == "HTXSNV" and by_code["X1"][5] == "HTXSNV"
     assert by_code["X2"][5] == "HTTNV" and by_code["X2"][7] == "Có"
@@ -74,8 +84,20 @@ def test_evaluate_explain_prints_tree_in_vietnamese_and_english(tmp_path: Path):
 def test_evaluate_set_overrides_a_parameter_for_a_what_if(tmp_path: Path):
     cohort = write_xlsx(tmp_path / "cohort.xlsx", scores_cohort())
     output = tmp_path / "results.json"
-    code, _, err = run(["--policy", "nd335", "--input", str(cohort), "--output", str(output),
-                        "--set", "quota_base=good_only", "--set", "quota_share=0.30"])
+    code, _, err = run(
+        [
+            "--policy",
+            "nd335",
+            "--input",
+            str(cohort),
+            "--output",
+            str(output),
+            "--set",
+            "quota_base=good_only",
+            "--set",
+            "quota_share=0.30",
+        ]
+    )
     assert code == 0, err
     records = json.loads(output.read_text(encoding="utf-8"))
     assert records[0]["explanation"]["policy"]["overrides"] == ["quota_base=good_only", "quota_share=0.30"]
@@ -87,8 +109,20 @@ def test_evaluate_set_overrides_a_parameter_for_a_what_if(tmp_path: Path):
 def test_evaluate_rejects_unknown_parameter_and_writes_nothing(tmp_path: Path):
     cohort = write_xlsx(tmp_path / "cohort.xlsx", scores_cohort())
     output = tmp_path / "results.xlsx"
-    code, _, err = run(["--policy", "nd335", "--input", str(cohort), "--output", str(output),
-                        "--set", "quota_sharez=0.3", "--set", "quota_base=maybe"])
+    code, _, err = run(
+        [
+            "--policy",
+            "nd335",
+            "--input",
+            str(cohort),
+            "--output",
+            str(output),
+            "--set",
+            "quota_sharez=0.3",
+            "--set",
+            "quota_base=maybe",
+        ]
+    )
     assert code == 1
     assert "quota_sharez" in err and "quota_base" in err
     assert not output.exists()
@@ -97,14 +131,18 @@ def test_evaluate_rejects_unknown_parameter_and_writes_nothing(tmp_path: Path):
 def test_evaluate_csv_folder_and_json_inputs_agree_with_xlsx(tmp_path: Path):
     sheets = scores_cohort()
     outputs = {}
-    for kind, source in (("xlsx", write_xlsx(tmp_path / "c.xlsx", sheets)),
-                         ("csv", write_csv_folder(tmp_path / "csv", sheets, delimiter=";")),
-                         ("json", write_json(tmp_path / "c.json", sheets))):
+    for kind, source in (
+        ("xlsx", write_xlsx(tmp_path / "c.xlsx", sheets)),
+        ("csv", write_csv_folder(tmp_path / "csv", sheets, delimiter=";")),
+        ("json", write_json(tmp_path / "c.json", sheets)),
+    ):
         target = tmp_path / f"out-{kind}.json"
         code, _, err = run(["--policy", "nd335", "--input", str(source), "--output", str(target)])
         assert code == 0, (kind, err)
-        outputs[kind] = [(r["staff_code"], r["score"], r["level"], r["over_quota"], r["rank_in_group"])
-                         for r in json.loads(target.read_text(encoding="utf-8"))]
+        outputs[kind] = [
+            (r["staff_code"], r["score"], r["level"], r["over_quota"], r["rank_in_group"])
+            for r in json.loads(target.read_text(encoding="utf-8"))
+        ]
     assert outputs["xlsx"] == outputs["csv"] == outputs["json"]
 
 
@@ -141,9 +179,11 @@ def bad_people_rows() -> list[list]:
 @pytest.mark.parametrize("kind", ["xlsx", "csv", "json"])
 def test_bad_rows_are_all_reported_and_no_output_is_written(tmp_path: Path, kind: str):
     sheets = {"Nhân sự": bad_people_rows()}
-    source = {"xlsx": lambda: write_xlsx(tmp_path / "bad.xlsx", sheets),
-              "csv": lambda: write_csv_folder(tmp_path / "bad", sheets),
-              "json": lambda: write_json(tmp_path / "bad.json", sheets)}[kind]()
+    source = {
+        "xlsx": lambda: write_xlsx(tmp_path / "bad.xlsx", sheets),
+        "csv": lambda: write_csv_folder(tmp_path / "bad", sheets),
+        "json": lambda: write_json(tmp_path / "bad.json", sheets),
+    }[kind]()
     output = tmp_path / "results.xlsx"
     code, _, err = run(["--policy", "nd335", "--input", str(source), "--output", str(output)])
     assert code == 1
@@ -160,39 +200,78 @@ def test_bad_rows_are_all_reported_and_no_output_is_written(tmp_path: Path, kind
         (6 + offset, "Tháng công tác", "vượt quá 12"),
     ]
     for row, column, words in expected:
-        assert any(f"dòng {row}, cột {column}:" in line and words in line for line in err.splitlines()), \
-            (row, column, err)
+        assert any(f"dòng {row}, cột {column}:" in line and words in line for line in err.splitlines()), (
+            row,
+            column,
+            err,
+        )
     assert "sheet Nhân sự" in err
 
 
 def test_bad_points_items_report_sheet_row_and_column(tmp_path: Path):
     people = [PEOPLE_HEADERS, person_row("A1", "Nguyễn Văn A"), person_row("A2", "Nguyễn Văn B")]
-    items = [["Mã nhân sự", "Kỳ", "Mã sản phẩm", "Hệ số quy đổi", "Hoàn thành", "Số lần không đạt chất lượng",
-              "Số lần chậm tiến độ", "Nguyên nhân khách quan"],
-             ["A1", 1, "SP1", "1,5", "Có", 0, 0, "Không"],
-             ["A1", 1, "SP2", 0, "Có", 0, 0, "Không"],  # row 3: factor 0
-             ["A9", 1, "SP3", 1, "Có", 0, 0, "Không"],  # row 4: unknown person
-             ["A2", 1, "SP4", 1, "Hình như", -1, 0, "Không"]]  # row 5: bad yes/no, negative count
+    items = [
+        [
+            "Mã nhân sự",
+            "Kỳ",
+            "Mã sản phẩm",
+            "Hệ số quy đổi",
+            "Hoàn thành",
+            "Số lần không đạt chất lượng",
+            "Số lần chậm tiến độ",
+            "Nguyên nhân khách quan",
+        ],
+        ["A1", 1, "SP1", "1,5", "Có", 0, 0, "Không"],
+        ["A1", 1, "SP2", 0, "Có", 0, 0, "Không"],  # row 3: factor 0
+        ["A9", 1, "SP3", 1, "Có", 0, 0, "Không"],  # row 4: unknown person
+        ["A2", 1, "SP4", 1, "Hình như", -1, 0, "Không"],
+    ]  # row 5: bad yes/no, negative count
     general = [["Mã nhân sự", "Kỳ", "Điểm tiêu chí chung"], ["A1", 1, 25], ["A2", 1, 31]]  # row 3: over 30
     path = write_xlsx(tmp_path / "bad.xlsx", {"Nhân sự": people, "Sản phẩm": items, "Tiêu chí chung": general})
-    code, _, err = run(["--policy", "nd335", "--input", str(path), "--output", str(tmp_path / "r.xlsx"), "--lang", "en"])
+    code, _, err = run(
+        ["--policy", "nd335", "--input", str(path), "--output", str(tmp_path / "r.xlsx"), "--lang", "en"]
+    )
     assert code == 1
-    for fragment in ("sheet Sản phẩm, row 3, column Hệ số quy đổi", "sheet Sản phẩm, row 4, column Mã nhân sự",
-                     "sheet Sản phẩm, row 5, column Hoàn thành", "sheet Sản phẩm, row 5, column Số lần không đạt chất lượng",
-                     "sheet Tiêu chí chung, row 3, column Điểm tiêu chí chung"):
+    for fragment in (
+        "sheet Sản phẩm, row 3, column Hệ số quy đổi",
+        "sheet Sản phẩm, row 4, column Mã nhân sự",
+        "sheet Sản phẩm, row 5, column Hoàn thành",
+        "sheet Sản phẩm, row 5, column Số lần không đạt chất lượng",
+        "sheet Tiêu chí chung, row 3, column Điểm tiêu chí chung",
+    ):
         assert fragment in err, (fragment, err)
     assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_points_from_raw_items_reproduces_example_10(tmp_path: Path):
     people = [PEOPLE_HEADERS, person_row("A1", "Nguyễn Văn A")]
-    items = [["Mã nhân sự", "Kỳ", "Mã sản phẩm", "Hệ số quy đổi", "Hoàn thành", "Số lần không đạt chất lượng",
-              "Số lần chậm tiến độ", "Nguyên nhân khách quan"],
-             ["A1", 1, "SP1", 1, "Có", 0, 0, "Không"], ["A1", 1, "SP2", 1, "Có", 0, 0, "Không"],
-             ["A1", 1, "SP3", 2, "Có", 1, 0, "Không"], ["A1", 1, "SP4", 4, "Có", 0, 2, "Không"]]
-    general = [["Mã nhân sự", "Kỳ", "Phẩm chất chính trị, đạo đức", "van_hoa_ky_luat",
-                "Tinh thần trách nhiệm, thái độ phục vụ Nhân dân, doanh nghiệp", "doi_moi_sang_tao"],
-               ["A1", 1, 7, "7,5", 6, 6.5]]
+    items = [
+        [
+            "Mã nhân sự",
+            "Kỳ",
+            "Mã sản phẩm",
+            "Hệ số quy đổi",
+            "Hoàn thành",
+            "Số lần không đạt chất lượng",
+            "Số lần chậm tiến độ",
+            "Nguyên nhân khách quan",
+        ],
+        ["A1", 1, "SP1", 1, "Có", 0, 0, "Không"],
+        ["A1", 1, "SP2", 1, "Có", 0, 0, "Không"],
+        ["A1", 1, "SP3", 2, "Có", 1, 0, "Không"],
+        ["A1", 1, "SP4", 4, "Có", 0, 2, "Không"],
+    ]
+    general = [
+        [
+            "Mã nhân sự",
+            "Kỳ",
+            "Phẩm chất chính trị, đạo đức",
+            "van_hoa_ky_luat",
+            "Tinh thần trách nhiệm, thái độ phục vụ Nhân dân, doanh nghiệp",
+            "doi_moi_sang_tao",
+        ],
+        ["A1", 1, 7, "7,5", 6, 6.5],
+    ]
     path = write_xlsx(tmp_path / "items.xlsx", {"Nhân sự": people, "Sản phẩm": items, "Tiêu chí chung": general})
     output = tmp_path / "r.json"
     code, out, err = run(["--policy", "nd335", "--input", str(path), "--output", str(output), "--explain", "A1"])
@@ -206,17 +285,30 @@ def test_points_from_raw_items_reproduces_example_10(tmp_path: Path):
 
 
 def test_criteria_model_cohort(tmp_path: Path):
-    people = [PEOPLE_HEADERS,
-              person_row("V1", "Nguyễn Thị Hoa"),
-              person_row("V2", "Lê Minh", worked=8, absent=4),
-              person_row("M1", "Trần Quang", leader="Có"),
-              person_row("V3", "Phan Văn Tuấn", worked=5)]
-    criteria = [["Mã nhân sự", "Đáp ứng tiêu chí chung", "Tỷ lệ hoàn thành", "Tỷ lệ vượt mức", "Tỷ lệ không đạt",
-                 "Đơn vị: tỷ lệ chỉ tiêu hoàn thành", "Đơn vị: tỷ lệ vượt mức", "Đơn vị: tỷ lệ đúng tiến độ",
-                 "Đơn vị trực thuộc: tỷ lệ HTNV trở lên", "Đơn vị trực thuộc: tỷ lệ HTTNV trở lên"],
-                ["V1", "Có", 100, 60, 0, None, None, None, None, None],
-                ["V2", "Có", 100, 60, 0, None, None, None, None, None],
-                ["M1", "Có", 100, 0, 0, 100, 0, 85, 100, 60]]
+    people = [
+        PEOPLE_HEADERS,
+        person_row("V1", "Nguyễn Thị Hoa"),
+        person_row("V2", "Lê Minh", worked=8, absent=4),
+        person_row("M1", "Trần Quang", leader="Có"),
+        person_row("V3", "Phan Văn Tuấn", worked=5),
+    ]
+    criteria = [
+        [
+            "Mã nhân sự",
+            "Đáp ứng tiêu chí chung",
+            "Tỷ lệ hoàn thành",
+            "Tỷ lệ vượt mức",
+            "Tỷ lệ không đạt",
+            "Đơn vị: tỷ lệ chỉ tiêu hoàn thành",
+            "Đơn vị: tỷ lệ vượt mức",
+            "Đơn vị: tỷ lệ đúng tiến độ",
+            "Đơn vị trực thuộc: tỷ lệ HTNV trở lên",
+            "Đơn vị trực thuộc: tỷ lệ HTTNV trở lên",
+        ],
+        ["V1", "Có", 100, 60, 0, None, None, None, None, None],
+        ["V2", "Có", 100, 60, 0, None, None, None, None, None],
+        ["M1", "Có", 100, 0, 0, 100, 0, 85, 100, 60],
+    ]
     path = write_xlsx(tmp_path / "vc.xlsx", {"Nhân sự": people, "Tiêu chí": criteria})
     output = tmp_path / "vc.json"
     code, _, err = run(["--policy", "nd90-vien-chuc", "--input", str(path), "--output", str(output)])
@@ -263,8 +355,15 @@ def test_list_shows_presets_versions_and_open_parameters():
     versions = {"nd335": "2026.3", "nd90-cong-chuc": "2026.2", "nd90-vien-chuc": "2026.2", "nd90-can-bo": "2026.2"}
     for preset, version in versions.items():
         assert f"{preset} — version {version}" in out
-    for parameter in ("quota_base", "quota_exception_share", "task_weight_quality", "leader_unit_weight",
-                      "leave_rules_apply", "criteria_gap_level", "not_complete_short_over_percent"):
+    for parameter in (
+        "quota_base",
+        "quota_exception_share",
+        "task_weight_quality",
+        "leader_unit_weight",
+        "leave_rules_apply",
+        "criteria_gap_level",
+        "not_complete_short_over_percent",
+    ):
         assert parameter in out
 
 
@@ -275,13 +374,27 @@ def test_usage_errors_return_two():
 
 def test_discipline_already_counted_column_is_read_explained_and_checked(tmp_path: Path):
     headers = PEOPLE_HEADERS + ["Kỷ luật đã tính", "Điểm kỳ 1", "Điểm kỳ 2"]
-    rows = [headers,
-            person_row("K1", "Phạm Văn K", discipline="Khiển trách") + ["Có", 95, 95],
-            person_row("K2", "Lê Thị K", discipline="Khiển trách") + ["", 95, 95]]
+    rows = [
+        headers,
+        person_row("K1", "Phạm Văn K", discipline="Khiển trách") + ["Có", 95, 95],
+        person_row("K2", "Lê Thị K", discipline="Khiển trách") + ["", 95, 95],
+    ]
     cohort = write_xlsx(tmp_path / "cohort.xlsx", {"Nhân sự": rows})
     output = tmp_path / "r.json"
-    code, out, err = run(["--policy", "nd335", "--input", str(cohort), "--output", str(output), "--explain", "K1",
-                          "--set", "quota_share=1"])
+    code, out, err = run(
+        [
+            "--policy",
+            "nd335",
+            "--input",
+            str(cohort),
+            "--output",
+            str(output),
+            "--explain",
+            "K1",
+            "--set",
+            "quota_share=1",
+        ]
+    )
     assert code == 0, err
     records = {record["staff_code"]: record for record in json.loads(output.read_text(encoding="utf-8"))}
     assert records["K1"]["level"] == "HTXSNV" and records["K2"]["level"] == "KHTNV"

@@ -83,8 +83,9 @@ def test_nd335_describes_five_levels_for_each_sub_criterion_in_both_languages():
         assert len(set(criterion.anchors)) == 5  # every level says something different
     discipline = next(c for c in POLICY.subcriteria if c.code == "van_hoa_ky_luat")
     assert discipline.anchors[1][0] == "Đôi lần đến muộn hoặc chậm báo cáo, đã được nhắc nhở"
-    assert discipline.anchors[4][0] == ("Chấp hành đầy đủ giờ giấc, quy chế; chủ động đề xuất cải tiến quy trình "
-                                        "được đơn vị áp dụng")
+    assert discipline.anchors[4][0] == (
+        "Chấp hành đầy đủ giờ giấc, quy chế; chủ động đề xuất cải tiến quy trình được đơn vị áp dụng"
+    )
 
 
 def test_general_levels_lists_each_scale_with_the_points_of_every_level():
@@ -104,14 +105,18 @@ def test_general_levels_lists_each_scale_with_the_points_of_every_level():
 
 @pytest.mark.parametrize(("level", "points"), [(1, "0"), (2, "1.875"), (3, "3.75"), (4, "5.625"), (5, "7.5")])
 def test_each_level_converts_to_its_share_of_the_maximum(level, points):
-    converted = general_points_from_levels({code: level for code in CODES}, POLICY)
+    converted = general_points_from_levels(dict.fromkeys(CODES, level), POLICY)
     assert converted == {code: D(points) for code in CODES}
 
 
 def test_mixed_levels_keep_each_sub_criterion_apart():
     converted = general_points_from_levels(levels(chinh_tri_dao_duc=1, van_hoa_ky_luat=5, doi_moi_sang_tao=2), POLICY)
-    assert converted == {"chinh_tri_dao_duc": D(0), "van_hoa_ky_luat": D("7.5"),
-                         "trach_nhiem_phuc_vu": D("3.75"), "doi_moi_sang_tao": D("1.875")}
+    assert converted == {
+        "chinh_tri_dao_duc": D(0),
+        "van_hoa_ky_luat": D("7.5"),
+        "trach_nhiem_phuc_vu": D("3.75"),
+        "doi_moi_sang_tao": D("1.875"),
+    }
 
 
 def test_scales_of_different_lengths_convert_in_the_engine_context():
@@ -120,8 +125,12 @@ def test_scales_of_different_lengths_convert_in_the_engine_context():
     converted = general_points_from_levels(dict(zip(CODES, (2, 2, 2, 7))), uneven)
     with localcontext(ENGINE_CONTEXT):
         third = D(8) * (D(100) * 1 / 3) / 100
-    assert converted == {"chinh_tri_dao_duc": D(10), "van_hoa_ky_luat": D("2.5"),
-                         "trach_nhiem_phuc_vu": third, "doi_moi_sang_tao": D(7)}
+    assert converted == {
+        "chinh_tri_dao_duc": D(10),
+        "van_hoa_ky_luat": D("2.5"),
+        "trach_nhiem_phuc_vu": third,
+        "doi_moi_sang_tao": D(7),
+    }
     assert str(third) == "2.666666666666666666666666666"  # 28 digits, as everywhere in the engine
     bottom = general_points_from_levels(dict(zip(CODES, (1, 1, 1, 1))), uneven)
     assert set(bottom.values()) == {D(0)}
@@ -224,8 +233,11 @@ def test_points_given_with_levels_must_be_the_levels_points():
     assert same.score == total.score == alone.score
     assert same.detail.general.levels  # the explanation still shows the levels
 
-    error = error_of(period_score, PeriodInput("1", ITEMS, {**converted, "van_hoa_ky_luat": D(7)},
-                                               general_levels=chosen), policy=POLICY)
+    error = error_of(
+        period_score,
+        PeriodInput("1", ITEMS, {**converted, "van_hoa_ky_luat": D(7)}, general_levels=chosen),
+        policy=POLICY,
+    )
     assert error.message_key == "general_points_disagree_with_levels"
     assert error.params == {"code": "van_hoa_ky_luat", "given": D(7), "expected": D("5.625")}
     assert "chỉ cần nhập mức" in message(error.message_key, "vi", **error.params)
@@ -235,8 +247,9 @@ def test_points_given_with_levels_must_be_the_levels_points():
     del partial["chinh_tri_dao_duc"]
     error = error_of(period_score, PeriodInput("1", ITEMS, partial, general_levels=chosen), policy=POLICY)
     assert (error.message_key, error.params["code"]) == ("general_points_disagree_with_levels", "chinh_tri_dao_duc")
-    error = error_of(period_score, PeriodInput("1", ITEMS, {**converted, "khac": D(0)}, general_levels=chosen),
-                     policy=POLICY)
+    error = error_of(
+        period_score, PeriodInput("1", ITEMS, {**converted, "khac": D(0)}, general_levels=chosen), policy=POLICY
+    )
     assert (error.message_key, error.params) == ("unknown_subcriterion", {"code": "khac"})
 
 
@@ -253,8 +266,9 @@ def test_bad_levels_in_a_period_raise_the_conversion_errors():
 
 def _explained(chosen: dict[str, int], chosen_policy: Policy = POLICY) -> list[dict]:
     period = period_score(PeriodInput("1", ITEMS, general_levels=chosen), policy=chosen_policy)
-    result = classify_cohort([CohortMember(Person("NV001", "Nguyễn Thị Lan", "Vụ Tổng hợp", "Chuyên viên"),
-                                           (period,))], chosen_policy)
+    result = classify_cohort(
+        [CohortMember(Person("NV001", "Nguyễn Thị Lan", "Vụ Tổng hợp", "Chuyên viên"), (period,))], chosen_policy
+    )
     # Through JSON, as explain-check reads results files.
     return json.loads(json.dumps(result.explanations(), ensure_ascii=False))
 
@@ -272,8 +286,10 @@ def test_the_explanation_shows_each_level_its_behaviour_and_the_scale():
     assert node["anchor"]["vi"] == "Đôi lần đến muộn hoặc chậm báo cáo, đã được nhắc nhở"
 
     vietnamese = render_text(trees[0], "vi")
-    assert ("Tiêu chí van_hoa_ky_luat (tối đa 7,5): mức 2 trên thang 5 mức → 1,875 điểm "
-            "(7,5 × (100 × (2 - 1) / (5 - 1)) / 100)") in vietnamese
+    assert (
+        "Tiêu chí van_hoa_ky_luat (tối đa 7,5): mức 2 trên thang 5 mức → 1,875 điểm "
+        "(7,5 × (100 × (2 - 1) / (5 - 1)) / 100)"
+    ) in vietnamese
     assert "Hành vi ở mức 2: Đôi lần đến muộn hoặc chậm báo cáo, đã được nhắc nhở" in vietnamese
     assert "Thang điểm: 1 → 0; 2 → 1,875; 3 → 3,75; 4 → 5,625; 5 → 7,5" in vietnamese
     assert "mức 5 trên thang 5 mức → 7,5 điểm" in vietnamese
@@ -284,8 +300,10 @@ def test_the_explanation_shows_each_level_its_behaviour_and_the_scale():
 
 
 def test_the_explanation_from_levels_rechecks():
-    for chosen_policy, chosen in ((POLICY, levels(chinh_tri_dao_duc=1, trach_nhiem_phuc_vu=4)),
-                                  (UNEVEN, dict(zip(CODES, (1, 2, 3, 6))))):
+    for chosen_policy, chosen in (
+        (POLICY, levels(chinh_tri_dao_duc=1, trach_nhiem_phuc_vu=4)),
+        (UNEVEN, dict(zip(CODES, (1, 2, 3, 6)))),
+    ):
         trees = _explained(chosen, chosen_policy)
         check = recheck_cohort(trees)
         assert check.problems == []
@@ -326,10 +344,23 @@ def test_periods_given_in_points_explain_as_before():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.builds(WorkItem, factor=st.sampled_from(["0.5", "1", "3.3333", "4"]).map(Decimal),
-                          completed=st.booleans(), quality_failures=st.integers(0, 6), late_count=st.integers(0, 6),
-                          objective_cause=st.booleans()), min_size=1, max_size=8),
-       st.lists(st.integers(1, 7), min_size=4, max_size=4), st.booleans(), st.booleans())
+@given(
+    st.lists(
+        st.builds(
+            WorkItem,
+            factor=st.sampled_from(["0.5", "1", "3.3333", "4"]).map(Decimal),
+            completed=st.booleans(),
+            quality_failures=st.integers(0, 6),
+            late_count=st.integers(0, 6),
+            objective_cause=st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.lists(st.integers(1, 7), min_size=4, max_size=4),
+    st.booleans(),
+    st.booleans(),
+)
 def test_the_fast_path_with_levels_equals_the_reference_to_the_digit(period_items, chosen, uneven, with_points):
     chosen_policy = UNEVEN if uneven else POLICY
     tops = [len(criterion.anchors) for criterion in chosen_policy.subcriteria]
@@ -357,11 +388,14 @@ def test_bad_levels_in_a_preset_are_all_reported_with_file_and_field(tmp_path: P
     with pytest.raises(PolicyError) as error:
         policy_from(document, tmp_path)
     english = error.value.text("en")
-    assert ("agency.json: general_criteria[0].levels: must be a list of levels, each an object with vi and en."
-            in english)
+    assert (
+        "agency.json: general_criteria[0].levels: must be a list of levels, each an object with vi and en." in english
+    )
     assert "agency.json: general_criteria[1].levels: needs at least 2 levels, has 1." in english
-    assert ("agency.json: general_criteria[2].levels[1]: level 2 must describe the observable behaviour in "
-            "Vietnamese (vi) and English (en), not empty.") in english
+    assert (
+        "agency.json: general_criteria[2].levels[1]: level 2 must describe the observable behaviour in "
+        "Vietnamese (vi) and English (en), not empty."
+    ) in english
     assert "agency.json: general_criteria[2].levels[3]: level 4 must describe" in english
     assert "agency.json: general_criteria[3].levels[0]: level 1 must describe" in english
     assert len(error.value.problems) == 5

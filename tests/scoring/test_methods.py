@@ -10,6 +10,7 @@ from congtam.scoring.methods import (
     ChecklistItem,
     Direction,
     MethodInputError,
+    SubCriterion,
     TargetRule,
     TaskWeights,
     UnitInput,
@@ -24,7 +25,6 @@ from congtam.scoring.methods import (
     task_result,
     unit_component,
 )
-from congtam.scoring.methods import SubCriterion
 
 from .helpers import D
 
@@ -75,20 +75,24 @@ def test_task_weights_change_the_combination():
 
 
 def test_leader_unit_component_any_khtnv_counts_fifty():
-    all_good = unit_component(UnitInput(D(100), D(100)), staff_part_if_any_not_complete=D(50),
-                              staff_weight=D(1), plan_weight=D(1))
-    one_bad = unit_component(UnitInput(D("99.5"), D(100)), staff_part_if_any_not_complete=D(50),
-                             staff_weight=D(1), plan_weight=D(1))
+    all_good = unit_component(
+        UnitInput(D(100), D(100)), staff_part_if_any_not_complete=D(50), staff_weight=D(1), plan_weight=D(1)
+    )
+    one_bad = unit_component(
+        UnitInput(D("99.5"), D(100)), staff_part_if_any_not_complete=D(50), staff_weight=D(1), plan_weight=D(1)
+    )
     assert all_good.unit_percent == D(100)
     assert one_bad.staff_part == D(50) and one_bad.unit_percent == D(75)
 
 
 def test_leader_default_is_the_mean_of_own_items_and_unit():
     own = result(WorkItem(D(1), True))  # 100%
-    unit = unit_component(UnitInput(D(90), D(100)), staff_part_if_any_not_complete=D(50),
-                          staff_weight=D(1), plan_weight=D(1))  # 75%
-    own_percent, combined, points = leader_task_points(own, unit, task_max=D(70), weights=TaskWeights(),
-                                                       own_weight=D(1), unit_weight=D(1))
+    unit = unit_component(
+        UnitInput(D(90), D(100)), staff_part_if_any_not_complete=D(50), staff_weight=D(1), plan_weight=D(1)
+    )  # 75%
+    own_percent, combined, points = leader_task_points(
+        own, unit, task_max=D(70), weights=TaskWeights(), own_weight=D(1), unit_weight=D(1)
+    )
     assert (own_percent, combined) == (D(100), D("87.5"))
     assert points == D("61.25")
 

@@ -44,6 +44,9 @@ def test_the_shortcut_equals_leaving_out_each_score_in_turn(values):
     periods = _periods(*values)
     settings = POLICY.settings
     band = points_band(yearly_score(periods), settings)
-    expected = tuple(p for index, p in enumerate(periods) if len(periods) > 1 and points_band(
-        yearly_score(periods[:index] + periods[index + 1:]), settings) != band)
+    expected = tuple(
+        p
+        for index, p in enumerate(periods)
+        if len(periods) > 1 and points_band(yearly_score(periods[:index] + periods[index + 1 :]), settings) != band
+    )
     assert pivotal_periods(periods, POLICY) == expected

@@ -28,12 +28,23 @@ def test_four_presets_ship_and_load():
 
 def test_every_to_confirm_of_the_rules_is_an_open_parameter():
     points = {p.name for p in load_preset("nd335").open_parameters()}
-    assert {"task_weight_quantity", "task_weight_quality", "task_weight_timeliness",  # a, b, c combination
-            "leader_own_items_weight", "leader_unit_weight",  # leader combination
-            "quota_exception_share", "leave_rules_apply", "quota_base"} <= points
+    assert {
+        "task_weight_quantity",
+        "task_weight_quality",
+        "task_weight_timeliness",  # a, b, c combination
+        "leader_own_items_weight",
+        "leader_unit_weight",  # leader combination
+        "quota_exception_share",
+        "leave_rules_apply",
+        "quota_base",
+    } <= points
     criteria = {p.name for p in load_preset("nd90-vien-chuc").open_parameters()}
-    assert {"not_complete_short_over_percent", "leader_not_complete_unit_completion_under_percent",
-            "leader_not_complete_subunits_complete_under_percent", "criteria_gap_level"} <= criteria
+    assert {
+        "not_complete_short_over_percent",
+        "leader_not_complete_unit_completion_under_percent",
+        "leader_not_complete_subunits_complete_under_percent",
+        "criteria_gap_level",
+    } <= criteria
 
 
 def test_bad_preset_reports_every_problem_with_file_and_field(tmp_path: Path):
@@ -49,8 +60,13 @@ def test_bad_preset_reports_every_problem_with_file_and_field(tmp_path: Path):
     with pytest.raises(PolicyError) as error:
         load_policy_file(path)
     text = error.value.text("vi")
-    for field in ("parameters.quota_share.value", "parameters.threshold_good.value", "parameters.quota_base.value",
-                  "parameters.late_deduction", "parameters.made_up"):
+    for field in (
+        "parameters.quota_share.value",
+        "parameters.threshold_good.value",
+        "parameters.quota_base.value",
+        "parameters.late_deduction",
+        "parameters.made_up",
+    ):
         assert f"agency.json: {field}:" in text, (field, text)
 
 
@@ -77,9 +93,15 @@ def test_agency_preset_file_loads_by_path(tmp_path: Path):
 
 def test_example_template_scores_and_rechecks():
     template = load_template(TEMPLATES / "example-chuyen-vien.json")
-    score = template_score(template, {
-        "thai_do_phuc_vu": 4, "ho_so_dung_han": ("40", "38"),
-        "quy_trinh": ["Lưu hồ sơ đúng quy định", "Báo cáo kỳ đúng hạn"], "sang_kien": "5"})
+    score = template_score(
+        template,
+        {
+            "thai_do_phuc_vu": 4,
+            "ho_so_dung_han": ("40", "38"),
+            "quy_trinh": ["Lưu hồ sơ đúng quy định", "Báo cáo kỳ đúng hạn"],
+            "sang_kien": "5",
+        },
+    )
     # 20 × 75 + 40 × 95 + 20 × 75 + 20 × 50 = 7800 → 78
     assert score.score == D(78)
     from congtam.scoring.explain import Recheck, _recompute_node

@@ -27,11 +27,26 @@ def test_engine_imports_without_django():
 
 
 def test_python_dash_m_runs_evaluate_without_django(tmp_path: Path):
-    cohort = write_xlsx(tmp_path / "c.xlsx", {"Nhân sự": [PEOPLE_HEADERS + ["Điểm kỳ 1"],
-                                                           person_row("A1", "Nguyễn Văn A") + [91]]})
-    completed = subprocess.run([sys.executable, "-m", "congtam.scoring", "evaluate", "--policy", "nd335",
-                                "--input", str(cohort), "--output", str(tmp_path / "r.json")],
-                               cwd=ROOT, capture_output=True, text=True)
+    cohort = write_xlsx(
+        tmp_path / "c.xlsx", {"Nhân sự": [PEOPLE_HEADERS + ["Điểm kỳ 1"], person_row("A1", "Nguyễn Văn A") + [91]]}
+    )
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "congtam.scoring",
+            "evaluate",
+            "--policy",
+            "nd335",
+            "--input",
+            str(cohort),
+            "--output",
+            str(tmp_path / "r.json"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == 0, completed.stderr
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))[0]["level"] == "HTTNV"
 
@@ -56,12 +71,18 @@ execute_from_command_line(["congtam", "evaluate", "--list", "--lang", "en"])
 
 def test_django_commands_wrap_the_engine(tmp_path: Path):
     pytest.importorskip("django")
-    cohort = write_xlsx(tmp_path / "c.xlsx", {"Nhân sự": [PEOPLE_HEADERS + ["Điểm kỳ 1"],
-                                                           person_row("A1", "Nguyễn Văn A") + [91]]})
+    cohort = write_xlsx(
+        tmp_path / "c.xlsx", {"Nhân sự": [PEOPLE_HEADERS + ["Điểm kỳ 1"], person_row("A1", "Nguyễn Văn A") + [91]]}
+    )
     output = tmp_path / "r.json"
     environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    completed = subprocess.run([sys.executable, "-c", DJANGO_SCRIPT, str(cohort), str(output)], cwd=ROOT,
-                               capture_output=True, text=True, env=environment)
+    completed = subprocess.run(
+        [sys.executable, "-c", DJANGO_SCRIPT, str(cohort), str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
     assert completed.returncode == 0, completed.stderr
     assert "refused 1" in completed.stdout
     assert "nd335 — version 2026.3" in completed.stdout

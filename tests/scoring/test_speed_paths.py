@@ -24,21 +24,37 @@ from congtam.scoring.xlsx_out import STYLE_BOLD, Sheet, write_workbook
 from .helpers import D, policy, scored
 
 POLICIES = [policy(), policy(late_deduction="0.3", task_weight_quality=2), policy(quality_failure_deduction="0.125")]
-factor_texts = st.sampled_from(["0.5", "1", "1.0", "1.50", "2", "4", "0.125", "3.3333", "7E+1", "0.000001",
-                                "12345678901234567890.123456789"])
-items = st.builds(WorkItem, factor=factor_texts.map(Decimal), completed=st.booleans(),
-                  quality_failures=st.integers(0, 20), late_count=st.integers(0, 20),
-                  objective_cause=st.booleans(), code=st.text(max_size=3))
-general = st.one_of(st.sampled_from(["0", "30", "27.5", "27.50", "12.345"]).map(Decimal),
-                    st.fixed_dictionaries({c: st.sampled_from(["0", "7.5", "6.25", "7"]).map(Decimal)
-                                           for c in ("chinh_tri_dao_duc", "van_hoa_ky_luat",
-                                                     "trach_nhiem_phuc_vu", "doi_moi_sang_tao")}))
+factor_texts = st.sampled_from(
+    ["0.5", "1", "1.0", "1.50", "2", "4", "0.125", "3.3333", "7E+1", "0.000001", "12345678901234567890.123456789"]
+)
+items = st.builds(
+    WorkItem,
+    factor=factor_texts.map(Decimal),
+    completed=st.booleans(),
+    quality_failures=st.integers(0, 20),
+    late_count=st.integers(0, 20),
+    objective_cause=st.booleans(),
+    code=st.text(max_size=3),
+)
+general = st.one_of(
+    st.sampled_from(["0", "30", "27.5", "27.50", "12.345"]).map(Decimal),
+    st.fixed_dictionaries(
+        {
+            c: st.sampled_from(["0", "7.5", "6.25", "7"]).map(Decimal)
+            for c in ("chinh_tri_dao_duc", "van_hoa_ky_luat", "trach_nhiem_phuc_vu", "doi_moi_sang_tao")
+        }
+    ),
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(items, min_size=1, max_size=12), general, st.booleans(),
-       st.none() | st.builds(UnitInput, st.integers(0, 100).map(D), st.integers(0, 100).map(D)),
-       st.sampled_from(range(len(POLICIES))))
+@given(
+    st.lists(items, min_size=1, max_size=12),
+    general,
+    st.booleans(),
+    st.none() | st.builds(UnitInput, st.integers(0, 100).map(D), st.integers(0, 100).map(D)),
+    st.sampled_from(range(len(POLICIES))),
+)
 def test_fast_period_score_equals_the_reference_to_the_digit(period_items, points, leader, unit, which):
     chosen = POLICIES[which]
     period = PeriodInput("1", tuple(period_items), points, unit)
@@ -58,9 +74,11 @@ def test_bad_items_raise_the_reference_errors():
 
     from congtam.scoring.methods import MethodInputError
 
-    for bad, key in [((WorkItem(D(0), True, code="A"),), "item_factor_not_positive"),
-                     ((WorkItem(D(1), True, -1, code="A"),), "item_negative_count"),
-                     ((), "no_items_assigned")]:
+    for bad, key in [
+        ((WorkItem(D(0), True, code="A"),), "item_factor_not_positive"),
+        ((WorkItem(D(1), True, -1, code="A"),), "item_negative_count"),
+        ((), "no_items_assigned"),
+    ]:
         with pytest.raises(MethodInputError) as error:
             period_score(PeriodInput("1", bad, D(20)), policy=POLICIES[0])
         assert error.value.message_key == key

@@ -112,8 +112,11 @@ def test_example_8_recorded_exception_is_the_only_way_to_excellent():
 
 def test_example_9_manager_needs_70_percent_subunits_good_so_htnv():
     unit = LeaderUnitCriteria(
-        targets_completed_percent=D(100), targets_exceeded_percent=D(0), on_time_percent=D(85),
-        subunits_complete_or_better_percent=D(100), subunits_good_or_better_percent=D(60),
+        targets_completed_percent=D(100),
+        targets_exceeded_percent=D(0),
+        on_time_percent=D(85),
+        subunits_complete_or_better_percent=D(100),
+        subunits_good_or_better_percent=D(60),
     )
     member = criteria_member("M", completion=100, short=0, unit=unit)
     outcome = classify_cohort([member], policy("nd90-vien-chuc")).outcomes[0]

@@ -79,20 +79,26 @@ class Walker:
             return session
         response = session.post(
             self.base_url + "/login/",
-            data={"username": self.world.usernames[role], "password": self.world.password,
-                  "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
-            allow_redirects=False, timeout=TIMEOUT,
+            data={
+                "username": self.world.usernames[role],
+                "password": self.world.password,
+                "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+            },
+            allow_redirects=False,
+            timeout=TIMEOUT,
         )
         assert response.status_code == 302 and "sessionid" in session.cookies, (
-            f"{role} could not sign in: {response.status_code}")
+            f"{role} could not sign in: {response.status_code}"
+        )
         return session
 
     def csrf(self, role: str) -> str:
         return self.session(role).cookies.get("csrftoken", "")
 
     # --- requests ------------------------------------------------------------------------------
-    def request(self, role: str, method: str, url: str, *, note: str = "", headers=None, session=None,
-                **kwargs) -> requests.Response | None:
+    def request(
+        self, role: str, method: str, url: str, *, note: str = "", headers=None, session=None, **kwargs
+    ) -> requests.Response | None:
         key = str(next(self.counter))
         headers = {ServerErrors.HEADER: key, **(headers or {})}
         if method != "GET" and session is None and role != ANONYMOUS:
@@ -100,15 +106,18 @@ class Walker:
         session = session or self.session(role)
         self.requests += 1
         try:
-            response = session.request(method, self.base_url + url, headers=headers, allow_redirects=False,
-                                       timeout=TIMEOUT, **kwargs)
-            response.content  # a download is read to its end, as a browser would
+            response = session.request(
+                method, self.base_url + url, headers=headers, allow_redirects=False, timeout=TIMEOUT, **kwargs
+            )
+            _ = response.content  # a download is read to its end, as a browser would
         except requests.RequestException as error:
             self.failures.append(Failure(role, method, url, type(error).__name__, note, self.errors.take(key)))
             return None
         if response.status_code >= 500:
             self.failures.append(Failure(role, method, url, response.status_code, note, self.errors.take(key)))
-        elif method == "GET" and response.status_code == 200 and "text/html" in response.headers.get("Content-Type", ""):
+        elif (
+            method == "GET" and response.status_code == 200 and "text/html" in response.headers.get("Content-Type", "")
+        ):
             found = self.forms.setdefault(role, {})
             for form in forms_of(url, response.text):
                 found.setdefault(form.key, form)
@@ -116,4 +125,5 @@ class Walker:
 
     def report(self) -> str:
         return f"{len(self.failures)} answers of 500 or more in {self.requests} requests:\n" + "\n".join(
-            str(failure) for failure in self.failures)
+            str(failure) for failure in self.failures
+        )

@@ -40,8 +40,10 @@ class Form:
 
     def hostile(self, value: str) -> list[tuple[str, str]]:
         """The same form with ``value`` in every field a person types into (the CSRF token kept)."""
-        return [(name, current if name == "csrfmiddlewaretoken" or kind in ("checkbox", "radio", "submit") else value)
-                for name, kind, current in self.fields]
+        return [
+            (name, current if name == "csrfmiddlewaretoken" or kind in ("checkbox", "radio", "submit") else value)
+            for name, kind, current in self.fields
+        ]
 
 
 TEXT_KINDS = {"text", "textarea", "search", "email", "url", "number", "date", "tel", "", "select", "hidden"}

@@ -81,8 +81,11 @@ def _form_formats():
 
 def _first_classifications(world):
     # A form is rendered for each (a PDF takes a while): the first three kinds of classification.
-    return [{"pk": pk, "extension": extension} for pk in world["classification"][:3]
-            for extension in [*_form_formats(), "exe"]]
+    return [
+        {"pk": pk, "extension": extension}
+        for pk in world["classification"][:3]
+        for extension in [*_form_formats(), "exe"]
+    ]
 
 
 UNIT = _each("unit", "code")
@@ -121,8 +124,9 @@ FILL: dict[str, Callable[[World], list[dict]]] = {
     "monitoring:unit_period": lambda world: world["period_unit"],
     "yearend:appeal_decide": _each("appeal", "pk"),
     "yearend:year": YEAR,
-    "yearend:year_action": lambda world: [{"pk": pk, "action": action} for pk in world["year"]
-                                          for action in [*_year_steps(), "khong-co"]],
+    "yearend:year_action": lambda world: [
+        {"pk": pk, "action": action} for pk in world["year"] for action in [*_year_steps(), "khong-co"]
+    ],
     "yearend:calibration": YEAR_UNIT,
     "yearend:approve_unit": YEAR_UNIT,
     "yearend:quota_exception": YEAR,
@@ -186,7 +190,9 @@ def _admin_urls(route: Route, world: World) -> list[str] | None:
         key = "id" if match["view"] == "password_change" else "object_id"
         return [reverse(route.name, kwargs={key: pk}) for pk in world[f"admin:{label}"]]
     if route.name is None and (match := _ADMIN_REDIRECT.match(route.pattern)):
-        return [f"/admin/{match['app']}/{match['model']}/{pk}/" for pk in world[f"admin:{match['app']}_{match['model']}"]]
+        return [
+            f"/admin/{match['app']}/{match['model']}/{pk}/" for pk in world[f"admin:{match['app']}_{match['model']}"]
+        ]
     return None
 
 

@@ -11,8 +11,6 @@ and the JSON escape), huge values, 10 MB bodies, deeply nested JSON.
 
 from __future__ import annotations
 
-import pytest
-
 from congtam.accounts.models import Role
 from tests.walk.client import ANONYMOUS
 from tests.walk.routes import all_routes, has_rule, urls_of
@@ -42,8 +40,8 @@ def test_every_route_can_be_filled():
     """A route with parameters and no way for the walk to fill them fails here, not silently."""
     missing = [route.key for route in all_routes() if not has_rule(route)]
     assert not missing, (
-        "Routes the walk cannot fill (add them to tests/walk/routes.py FILL, with objects in world.py): "
-        f"{missing}")
+        f"Routes the walk cannot fill (add them to tests/walk/routes.py FILL, with objects in world.py): {missing}"
+    )
 
 
 def test_get_walk(walker):
@@ -62,8 +60,9 @@ def test_get_walk(walker):
             for role in QUERY_ROLES:
                 walker.request(role, "GET", f"{urls[0]}?{query}", note=f"{route.key} (query)")
         for role in QUERY_ROLES:
-            walker.request(role, "GET", f"{urls[0]}?part=score", note=f"{route.key} (htmx)",
-                           headers={"HX-Request": "true"})
+            walker.request(
+                role, "GET", f"{urls[0]}?part=score", note=f"{route.key} (htmx)", headers={"HX-Request": "true"}
+            )
     walker.get_routes = len(visited)
     assert not unfilled, f"The world has no object to fill these routes with: {unfilled}"
     assert not walker.failures, walker.report()
@@ -92,7 +91,7 @@ def _encoded(pairs) -> str:
 def _send_form(walker, role, form, pairs, note, *, raw=None, file_name="Báo cáo.pdf"):
     headers = {}
     if form.files:
-        files = {name: (file_name, PDF, "application/pdf") for name in form.files}
+        files = dict.fromkeys(form.files, (file_name, PDF, "application/pdf"))
         return walker.request(role, "POST", form.action, note=note, data=pairs, files=files)
     if raw is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -140,8 +139,16 @@ def test_post_walk_hostile_bodies(walker):
     10 MB."""
     bodies = [
         ("application/x-www-form-urlencoded", b"q=%00&name=%00&reason=a%00b&code=%00", "NUL in a form"),
-        ("application/x-www-form-urlencoded", f"name={SURROGATE_BYTES}&reason=%FF%FE".encode(), "invalid UTF-8 in a form"),
-        ("application/json", b'{"name": "\\ud800", "items": [{"source_id": "\\u0000"}]}', "lone surrogate and NUL in JSON"),
+        (
+            "application/x-www-form-urlencoded",
+            f"name={SURROGATE_BYTES}&reason=%FF%FE".encode(),
+            "invalid UTF-8 in a form",
+        ),
+        (
+            "application/json",
+            b'{"name": "\\ud800", "items": [{"source_id": "\\u0000"}]}',
+            "lone surrogate and NUL in JSON",
+        ),
         ("application/json", DEEP_JSON.encode(), "JSON nested 5,000 deep"),
         ("application/json", b'{"items": [', "JSON cut short"),
     ]
@@ -156,7 +163,12 @@ def test_post_walk_hostile_bodies(walker):
                 if url.startswith("/api/v1/") and walker.world.api_token:
                     headers["Authorization"] = f"Bearer {walker.world.api_token}"
                 walker.request(role, "POST", url, note=f"{route.key}: {note}", data=body, headers=headers)
-        walker.request(Role.HR, "POST", url, note=f"{route.key}: a body over 10 MB",
-                       data=b"reason=" + b"x" * TEN_MEGABYTES,
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        walker.request(
+            Role.HR,
+            "POST",
+            url,
+            note=f"{route.key}: a body over 10 MB",
+            data=b"reason=" + b"x" * TEN_MEGABYTES,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
     assert not walker.failures, walker.report()

@@ -86,31 +86,55 @@ def _add_monitoring(world: World, today: date) -> None:
     open_period = Period.objects.filter(state="open").order_by("-starts_on").first()
     review = Review.objects.get(period=open_period, person=staff.person)
     due = min(open_period.ends_on, max(open_period.starts_on, today))
-    item = services.item_assign(actor=manager, review=review, due_on=due, name="Báo cáo thẩm tra (kiểm thử)",
-                                factor="1", ad_hoc_reason="Việc đột xuất")
-    services.evidence_add(actor=staff, item=item, upload=SimpleUploadedFile("Báo cáo thẩm tra.pdf", PDF),
-                          description="Bản trình ký")
+    item = services.item_assign(
+        actor=manager,
+        review=review,
+        due_on=due,
+        name="Báo cáo thẩm tra (kiểm thử)",
+        factor="1",
+        ad_hoc_reason="Việc đột xuất",
+    )
+    services.evidence_add(
+        actor=staff, item=item, upload=SimpleUploadedFile("Báo cáo thẩm tra.pdf", PDF), description="Bản trình ký"
+    )
     services.evidence_add(actor=staff, item=item, link="https://vanban.quochoi.vn/van-ban/CV-2026-15")
     # Evidence kept from before links were checked: not a web address (the page names it, never
     # redirects to it).
     Evidence.objects.create(item=item, link="ftp://kho.quochoi.vn/CV-2026-15.pdf", description="Lưu trữ cũ")
     observed = max(open_period.starts_on, min(today, open_period.ends_on))
-    services.observation_write(actor=manager, review=review, observed_on=observed,
-                               text="Chủ động phối hợp với các đơn vị khi thẩm tra dự án luật.")
+    services.observation_write(
+        actor=manager,
+        review=review,
+        observed_on=observed,
+        text="Chủ động phối hợp với các đơn vị khi thẩm tra dự án luật.",
+    )
     # Evidence in a review of another unit, which the demo logins of Vụ Pháp luật may not open.
-    other = (WorkItem.objects.filter(review__period=open_period).exclude(review__person__unit=staff.person.unit)
-             .exclude(review__person__unit__path__startswith=staff.person.unit.path).order_by("pk").first())
+    other = (
+        WorkItem.objects.filter(review__period=open_period)
+        .exclude(review__person__unit=staff.person.unit)
+        .exclude(review__person__unit__path__startswith=staff.person.unit.path)
+        .order_by("pk")
+        .first()
+    )
     if other is not None:
         evidence = Evidence(item=other, original_name="bien-ban.pdf", size=len(PDF), content_type="application/pdf")
         evidence.file.save("bien-ban.pdf", SimpleUploadedFile("bien-ban.pdf", PDF), save=True)
     # HR corrects an approved review of a closed month.
-    approved = (Review.objects.filter(person=staff.person, state="approved", items__isnull=False)
-                .order_by("-period__starts_on").first())
+    approved = (
+        Review.objects.filter(person=staff.person, state="approved", items__isnull=False)
+        .order_by("-period__starts_on")
+        .first()
+    )
     if approved is not None:
         item = approved.items.order_by("pk").first()
-        services.review_amend(actor=hr, review=approved, reason="QĐ 12/QĐ-VPQH: sửa số lần không đạt",
-                              item_corrections={item.pk: {"quality_failures": 0, "objective_cause": False,
-                                                          "completed_on": item.completed_on}})
+        services.review_amend(
+            actor=hr,
+            review=approved,
+            reason="QĐ 12/QĐ-VPQH: sửa số lần không đạt",
+            item_corrections={
+                item.pk: {"quality_failures": 0, "objective_cause": False, "completed_on": item.completed_on}
+            },
+        )
 
 
 # --- year end ----------------------------------------------------------------------------------
@@ -127,43 +151,86 @@ def _add_yearend(world: World, today: date) -> None:
     root = list(Unit.objects.filter(agency=agency, parent__isnull=True))
     # This year's civil servants, under way: the engine's proposals, a meeting adopted in the demo
     # logins' division, colleague feedback open there, a fact and a quota exception.
-    year = services.year_open(actor=hr, agency=agency, year=today.year, staff_group=Category.CONG_CHUC,
-                              policy_id="nd335", units=root)
+    year = services.year_open(
+        actor=hr, agency=agency, year=today.year, staff_group=Category.CONG_CHUC, policy_id="nd335", units=root
+    )
     services.proposals_compute(actor=hr, year=year)
     division = staff.person.unit
     people = list(Person.objects.filter(unit=division, is_active=True).order_by("pk"))
     meeting = meetings.meeting_record(
-        actor=manager, year=year, unit=division, date=today, place="Phòng họp 201", chair=manager.person,
-        secretary=staff.person, agenda="Kiểm điểm, đánh giá, xếp loại năm", present=[person.pk for person in people])
+        actor=manager,
+        year=year,
+        unit=division,
+        date=today,
+        place="Phòng họp 201",
+        chair=manager.person,
+        secretary=staff.person,
+        agenda="Kiểm điểm, đánh giá, xếp loại năm",
+        present=[person.pk for person in people],
+    )
     for person in [person for person in people if person.pk != manager.person_id][:3]:  # not about oneself
         meeting.refresh_from_db()
         meetings.meeting_discussion_record(
-            actor=manager, meeting=meeting, person=person, version=meeting.version,
-            presentation="Hoàn thành nhiệm vụ được giao.", comments="Đồng ý.", proposed_level="HTTNV",
-            vote_held=True, votes_for=len(people), votes_against=0, votes_abstain=0,
-            party_committee_opinion="Chi bộ nhất trí.")
+            actor=manager,
+            meeting=meeting,
+            person=person,
+            version=meeting.version,
+            presentation="Hoàn thành nhiệm vụ được giao.",
+            comments="Đồng ý.",
+            proposed_level="HTTNV",
+            vote_held=True,
+            votes_for=len(people),
+            votes_against=0,
+            votes_abstain=0,
+            party_committee_opinion="Chi bộ nhất trí.",
+        )
     meeting.refresh_from_db()
     meetings.meeting_adopt(actor=manager, meeting=meeting, version=meeting.version)
     meetings.feedback_open(actor=hr, year=year, unit=division)
     subject = next(person for person in people if person.pk not in (staff.person_id, hr.person_id))
-    services.fact_record(actor=hr, year=year, person=subject, kind="absence", document_reference="QĐ 5/QĐ-VPQH",
-                         months=Decimal("2"))
+    services.fact_record(
+        actor=hr, year=year, person=subject, kind="absence", document_reference="QĐ 5/QĐ-VPQH", months=Decimal(2)
+    )
     group = Classification.objects.filter(year=year).values_list("group", flat=True).first()
     if group:
-        services.quota_exception_record(actor=hr, year=year, group=group, decision_reference="QĐ 7/QĐ-VPQH",
-                                        reason="Đơn vị hoàn thành xuất sắc nhiệm vụ chính trị")
+        services.quota_exception_record(
+            actor=hr,
+            year=year,
+            group=group,
+            decision_reference="QĐ 7/QĐ-VPQH",
+            reason="Đơn vị hoàn thành xuất sắc nhiệm vụ chính trị",
+        )
     # The criteria model of an earlier year, with the staff login's self-assessment.
-    criteria = services.year_open(actor=hr, agency=agency, year=today.year - 3, staff_group=Category.CONG_CHUC,
-                                  policy_id="nd90-cong-chuc", units=root)
-    services.criteria_record(actor=hr, year=criteria, person=staff.person, shared_criteria_met=True,
-                             completion_percent=100, exceeded_percent=0, short_percent=0, proposed_level="HTTNV",
-                             unit_results=None, report="Hoàn thành 100% nhiệm vụ được giao.")
+    criteria = services.year_open(
+        actor=hr,
+        agency=agency,
+        year=today.year - 3,
+        staff_group=Category.CONG_CHUC,
+        policy_id="nd90-cong-chuc",
+        units=root,
+    )
+    services.criteria_record(
+        actor=hr,
+        year=criteria,
+        person=staff.person,
+        shared_criteria_met=True,
+        completion_percent=100,
+        exceeded_percent=0,
+        short_percent=0,
+        proposed_level="HTTNV",
+        unit_results=None,
+        report="Hoàn thành 100% nhiệm vụ được giao.",
+    )
     # An appeal of last year's result, to the level above the approver.
     finished = Year.objects.filter(staff_group=Category.CONG_CHUC, year=today.year - 1).first()
     appealed = Classification.objects.filter(year=finished, person=staff.person).first()
     if appealed is not None:
-        Appeal.objects.create(classification=appealed, reason="Xin xem xét lại mức xếp loại",
-                              deadline=today + timedelta(days=15), decider=users[Role.UNIT_HEAD].person)
+        Appeal.objects.create(
+            classification=appealed,
+            reason="Xin xem xét lại mức xếp loại",
+            deadline=today + timedelta(days=15),
+            decider=users[Role.UNIT_HEAD].person,
+        )
 
 
 # --- organisation and API ------------------------------------------------------------------------
@@ -176,11 +243,23 @@ def _add_org_and_api(world: World) -> None:
     users = _users()
     hr, staff = users[Role.HR], users[Role.STAFF]
     division = staff.person.unit
-    colleague = (Person.objects.filter(unit=division, is_active=True)
-                 .exclude(pk__in=[staff.person_id, users[Role.MANAGER].person_id]).order_by("pk").first())
-    services.authority_override_set(actor=hr, person=colleague, kind="evaluator", authority=users[Role.UNIT_HEAD].person,
-                                    effective_from=date(2026, 1, 1), reason="QĐ 3/QĐ-VPQH")
-    _system, world.api_token = source_system_issue(actor=hr, name="Hệ thống giao việc", units=[division.parent or division])
+    colleague = (
+        Person.objects.filter(unit=division, is_active=True)
+        .exclude(pk__in=[staff.person_id, users[Role.MANAGER].person_id])
+        .order_by("pk")
+        .first()
+    )
+    services.authority_override_set(
+        actor=hr,
+        person=colleague,
+        kind="evaluator",
+        authority=users[Role.UNIT_HEAD].person,
+        effective_from=date(2026, 1, 1),
+        reason="QĐ 3/QĐ-VPQH",
+    )
+    _system, world.api_token = source_system_issue(
+        actor=hr, name="Hệ thống giao việc", units=[division.parent or division]
+    )
     elsewhere = Unit.objects.exclude(path__startswith=(division.parent or division).path).order_by("pk").first()
     revoked, _token = source_system_issue(actor=hr, name="Hệ thống văn bản (cũ)", units=[elsewhere])
     from congtam.api.services import source_system_revoke
@@ -200,12 +279,23 @@ def _add_api_items(world: World, staff_code: str) -> None:
 
     period = timezone.localdate().strftime("%Y-%m")
     items = [
-        {"source_id": source_id, "staff_code": staff_code, "period": period, "name": name, "factor": "1",
-         "reason": "Giao theo văn bản của lãnh đạo", "due_on": timezone.localdate().isoformat()}
+        {
+            "source_id": source_id,
+            "staff_code": staff_code,
+            "period": period,
+            "name": name,
+            "factor": "1",
+            "reason": "Giao theo văn bản của lãnh đạo",
+            "due_on": timezone.localdate().isoformat(),
+        }
         for source_id, name in (("CV/2026/15", "Soạn báo cáo tháng"), ("GV-WALK-2", "Rà soát hồ sơ"))
     ]
-    response = Client().post("/api/v1/work-items/batch", json.dumps({"items": items}), content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Bearer {world.api_token}")
+    response = Client().post(
+        "/api/v1/work-items/batch",
+        json.dumps({"items": items}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world.api_token}",
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
 
 
@@ -219,16 +309,23 @@ def _add_jobs(world: World) -> None:
     hr = users[Role.HR]
     finished = Year.objects.filter(state="closed").order_by("-year").first()
     division = users[Role.STAFF].person.unit
-    job = job_start(actor=hr, kind="yearend.forms_archive",
-                    params={"year_id": finished.pk, "unit_code": division.code})
+    job = job_start(actor=hr, kind="yearend.forms_archive", params={"year_id": finished.pk, "unit_code": division.code})
     if Job.objects.get(pk=job.pk).state != "succeeded":
         job_execute(job_id=job.pk)
     # A job that failed, and one still waiting (its worker never came).
-    failed = Job.objects.create(kind="yearend.forms_archive", label="Hồ sơ (lỗi)",
-                                params={"year_id": finished.pk, "unit_code": "KHONG-CO"}, created_by=hr)
+    failed = Job.objects.create(
+        kind="yearend.forms_archive",
+        label="Hồ sơ (lỗi)",
+        params={"year_id": finished.pk, "unit_code": "KHONG-CO"},
+        created_by=hr,
+    )
     job_fail(job_id=failed.pk, error="Không tìm thấy đơn vị")
-    Job.objects.create(kind="monitoring.close_period", label="Đóng kỳ (đang chờ)", params={"period_id": 0},
-                       created_by=users[Role.MANAGER])
+    Job.objects.create(
+        kind="monitoring.close_period",
+        label="Đóng kỳ (đang chờ)",
+        params={"period_id": 0},
+        created_by=users[Role.MANAGER],
+    )
 
 
 def _add_import_errors(world: World) -> None:
@@ -260,12 +357,21 @@ def _collect(world: World) -> None:
     department = mine.parent
     logins = [user.person for user in users.values() if user.person is not None]
 
-    world.add("unit", mine.code, department.code, *Unit.objects.filter(parent__isnull=True).values_list("code", flat=True),
-              _first(Unit.objects.exclude(path__startswith=department.path)).code)
-    world.add("person", *[person.staff_code for person in logins],
-              _first(Person.objects.filter(unit=mine).exclude(pk__in=[p.pk for p in logins])).staff_code,
-              _first(Person.objects.exclude(unit__path__startswith=department.path).exclude(
-                  pk__in=[p.pk for p in logins])).staff_code)
+    world.add(
+        "unit",
+        mine.code,
+        department.code,
+        *Unit.objects.filter(parent__isnull=True).values_list("code", flat=True),
+        _first(Unit.objects.exclude(path__startswith=department.path)).code,
+    )
+    world.add(
+        "person",
+        *[person.staff_code for person in logins],
+        _first(Person.objects.filter(unit=mine).exclude(pk__in=[p.pk for p in logins])).staff_code,
+        _first(
+            Person.objects.exclude(unit__path__startswith=department.path).exclude(pk__in=[p.pk for p in logins])
+        ).staff_code,
+    )
     for override in AuthorityOverride.objects.select_related("person"):
         world.add("override", {"staff_code": override.person.staff_code, "override_id": override.pk})
 
@@ -283,14 +389,19 @@ def _collect(world: World) -> None:
     open_period = Period.objects.filter(state="open").order_by("-starts_on").first()
     closed_period = Period.objects.filter(state="closed", cycle=open_period.cycle).order_by("-starts_on").first()
     world.add("period", open_period.pk, closed_period.pk)
-    world.add("period_unit", *[{"period": period, "code": code} for period in (open_period.pk, closed_period.pk)
-                               for code in (mine.code, department.code, world["unit"][-1])])
+    world.add(
+        "period_unit",
+        *[
+            {"period": period, "code": code}
+            for period in (open_period.pk, closed_period.pk)
+            for code in (mine.code, department.code, world["unit"][-1])
+        ],
+    )
 
     reviews = [
         Review.objects.get(period=open_period, person=staff),
         Review.objects.filter(period=open_period, person=users[Role.MANAGER].person).first(),
-        _first(Review.objects.filter(period=open_period, person__unit=mine).exclude(
-            person__in=[p.pk for p in logins])),
+        _first(Review.objects.filter(period=open_period, person__unit=mine).exclude(person__in=[p.pk for p in logins])),
         _first(Review.objects.filter(person=staff, state="approved").exclude(period=open_period)),
         _first(Review.objects.filter(period=open_period).exclude(person__unit__path__startswith=department.path)),
         _first(Review.objects.filter(amendments__isnull=False)),
@@ -308,25 +419,38 @@ def _collect(world: World) -> None:
     years = list(Year.objects.order_by("pk"))
     world.add("year", *[year.pk for year in years])
     world.add("year_unit", *[{"pk": year.pk, "code": code} for year in years for code in (mine.code, department.code)])
-    world.add("year_unit", *[{"pk": meeting.year_id, "code": meeting.unit.code}
-                             for meeting in UnitMeeting.objects.select_related("unit")])
-    world.add("year_person", *[{"pk": year.pk, "staff_code": code} for year in years
-                               for code in world["person"][:1] + world["person"][-2:]])
+    world.add(
+        "year_unit",
+        *[{"pk": meeting.year_id, "code": meeting.unit.code} for meeting in UnitMeeting.objects.select_related("unit")],
+    )
+    world.add(
+        "year_person",
+        *[{"pk": year.pk, "staff_code": code} for year in years for code in world["person"][:1] + world["person"][-2:]],
+    )
     classifications = [
         _first(Classification.objects.filter(person=staff, year__state="closed")),
         _first(Classification.objects.filter(person=staff).exclude(year__state="closed")),
-        _first(Classification.objects.filter(person__unit=mine).exclude(person__in=[p.pk for p in logins])
-               .exclude(year__state="closed")),
-        _first(Classification.objects.exclude(person__unit__path__startswith=department.path)
-               .exclude(year__state="closed")),
+        _first(
+            Classification.objects.filter(person__unit=mine)
+            .exclude(person__in=[p.pk for p in logins])
+            .exclude(year__state="closed")
+        ),
+        _first(
+            Classification.objects.exclude(person__unit__path__startswith=department.path).exclude(year__state="closed")
+        ),
         _first(Classification.objects.filter(appeal__isnull=False)),
     ]
     world.add("classification", *[item.pk for item in classifications if item is not None])
     world.add("appeal", *Appeal.objects.order_by("pk").values_list("pk", flat=True))
     world.add("job", *[str(pk) for pk in Job.objects.order_by("created_at").values_list("pk", flat=True)])
     world.add("source_system", *SourceSystem.objects.order_by("pk").values_list("pk", flat=True))
-    world.add("source_id", *WorkItem.objects.exclude(source_id__isnull=True).exclude(source_id="").order_by("pk")
-              .values_list("source_id", flat=True)[:2])
+    world.add(
+        "source_id",
+        *WorkItem.objects.exclude(source_id__isnull=True)
+        .exclude(source_id="")
+        .order_by("pk")
+        .values_list("source_id", flat=True)[:2],
+    )
     _collect_admin(world)
 
 
@@ -357,4 +481,6 @@ def _collect_admin(world: World) -> None:
     # The user admin's password page is named after Django's own user model (auth_user).
     world.add("admin:auth_user", *[str(pk) for pk in User.objects.order_by("pk").values_list("pk", flat=True)[:1]])
     if not world["admin:view_on_site"]:  # no model links to a page of its own: the admin's answer to that
-        world.add("admin:view_on_site", {"content_type_id": ContentType.objects.get_for_model(User).pk, "object_id": "1"})
+        world.add(
+            "admin:view_on_site", {"content_type_id": ContentType.objects.get_for_model(User).pk, "object_id": "1"}
+        )

@@ -27,7 +27,8 @@ class YearEnd:
         from congtam.yearend.models import Classification
 
         return Classification.objects.select_related("year", "person", "unit").get(
-            year=self.year, person=self.world.people[key])
+            year=self.year, person=self.world.people[key]
+        )
 
 
 def approve_scores(cycle, person, scores):
@@ -36,7 +37,8 @@ def approve_scores(cycle, person, scores):
 
     for number, score in enumerate(scores, start=1):
         Review.objects.filter(period__cycle=cycle, period__number=number, person=person).update(
-            state="approved", score_exact=str(Decimal(score)), score=Decimal(score))
+            state="approved", score_exact=str(Decimal(score)), score=Decimal(score)
+        )
 
 
 @pytest.fixture
@@ -55,11 +57,25 @@ def open_year(world, **overrides) -> YearEnd:
     from congtam.yearend import services
 
     hr = world.users[Role.HR]
-    cycle = monitoring.cycle_open(actor=hr, agency=world.agency, year=2026, frequency="quarterly",
-                                  staff_group="cong_chuc", policy_id="nd335", units=[world.units["VPL"]])
+    cycle = monitoring.cycle_open(
+        actor=hr,
+        agency=world.agency,
+        year=2026,
+        frequency="quarterly",
+        staff_group="cong_chuc",
+        policy_id="nd335",
+        units=[world.units["VPL"]],
+    )
     monitoring.reviews_open(cycle, actor=hr)
-    year = services.year_open(actor=hr, agency=world.agency, year=2026, staff_group="cong_chuc", policy_id="nd335",
-                              units=[world.units["VPL"]], policy_overrides=overrides)
+    year = services.year_open(
+        actor=hr,
+        agency=world.agency,
+        year=2026,
+        staff_group="cong_chuc",
+        policy_id="nd335",
+        units=[world.units["VPL"]],
+        policy_overrides=overrides,
+    )
     for key in ("vu_truong", "pho_vu_truong", "truong_phong"):
         approve_scores(cycle, world.people[key], [80, 80, 80, 80])
     return YearEnd(world, cycle, year)

@@ -37,20 +37,24 @@ def big_group(year_end):
 
 def test_a_large_group_is_ranked_a_page_at_a_time_and_its_figures_count_everyone(big_group, client_as):
     client = client_as(Role.HR)
-    view = selectors.calibration_view(viewer=big_group.user(Role.HR), year=big_group.year,
-                                      unit=big_group.world.units["VPL-P1"])
+    view = selectors.calibration_view(
+        viewer=big_group.user(Role.HR), year=big_group.year, unit=big_group.world.units["VPL-P1"]
+    )
     (group,) = [group for group in view.groups if group.group == "CV"]
     assert (group.size, group.page, group.pages, len(group.rows)) == (45, 1, 3, selectors.ROWS_PER_PAGE)
     assert sum(count for _level, count in group.distribution) == 45
-    ranking = list(big_group.year.classifications.filter(unit__code="VPL-P1", group="CV")
-                   .order_by("rank_in_group", "person__sort_key", "pk").values_list("person__staff_code", flat=True))
+    ranking = list(
+        big_group.year.classifications.filter(unit__code="VPL-P1", group="CV")
+        .order_by("rank_in_group", "person__sort_key", "pk")
+        .values_list("person__staff_code", flat=True)
+    )
 
     pages = []
     for number in (1, 2, 3):
         content = client.get(_url(big_group, group="CV", page=number)).content.decode()
         pages.append([code for code in _staff_codes(content) if code in ranking])
-        pager = content[content.index('data-testid="pager-CV"'):]
-        pager = pager[:pager.index("</p>")]
+        pager = content[content.index('data-testid="pager-CV"') :]
+        pager = pager[: pager.index("</p>")]
         assert (f"page={number - 1}" in pager) == (number > 1)
         assert (f"page={number + 1}" in pager) == (number < 3)
     assert [code for page in pages for code in page] == ranking  # every person once, in rank order
@@ -62,11 +66,17 @@ def test_a_large_group_is_ranked_a_page_at_a_time_and_its_figures_count_everyone
 
 
 def test_a_refused_change_is_shown_on_the_page_that_holds_its_row(big_group, client_as):
-    last = big_group.year.classifications.filter(unit__code="VPL-P1", group="CV").order_by(
-        "-rank_in_group").select_related("person").first()
+    last = (
+        big_group.year.classifications.filter(unit__code="VPL-P1", group="CV")
+        .order_by("-rank_in_group")
+        .select_related("person")
+        .first()
+    )
     prefix = f"c{last.pk}"
-    response = client_as(Role.HR).post(reverse("yearend:level_change", kwargs={"pk": last.pk}), {
-        f"{prefix}-version": last.version, f"{prefix}-level": "HTXSNV", f"{prefix}-reason": "Có thành tích nổi bật"})
+    response = client_as(Role.HR).post(
+        reverse("yearend:level_change", kwargs={"pk": last.pk}),
+        {f"{prefix}-version": last.version, f"{prefix}-level": "HTXSNV", f"{prefix}-reason": "Có thành tích nổi bật"},
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert last.person.staff_code in _staff_codes(content) and "Có thành tích nổi bật" in content
@@ -89,12 +99,22 @@ def test_the_quota_counted_by_the_database_is_quota_checks(world, today, lifts_u
     approve_scores(year_end.cycle, year_end.person("an"), [95, 95, 95, 95])
     approve_scores(year_end.cycle, year_end.person("binh"), [91, 91, 91, 91])
     hr = year_end.user(Role.HR)
-    services.quota_exception_record(actor=hr, year=year_end.year, group="CV", decision_reference="45/QĐ-VPQH",
-                                    reason="Tập thể có thành tích đổi mới")
+    services.quota_exception_record(
+        actor=hr,
+        year=year_end.year,
+        group="CV",
+        decision_reference="45/QĐ-VPQH",
+        reason="Tập thể có thành tích đổi mới",
+    )
     services.proposals_compute(actor=hr, year=year_end.year)
     binh = year_end.classification("binh")
-    services.level_change(actor=hr, classification=binh, expected_version=binh.version, level="HTNV",
-                          reason="Chưa hoàn thành một nhiệm vụ")
+    services.level_change(
+        actor=hr,
+        classification=binh,
+        expected_version=binh.version,
+        level="HTNV",
+        reason="Chưa hoàn thành một nhiệm vụ",
+    )
     year = year_end.year
     policy = services.year_policy(year)
     exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
@@ -107,4 +127,9 @@ def test_the_quota_counted_by_the_database_is_quota_checks(world, today, lifts_u
         for key, status in counted.items():
             expected = everyone[key]
             assert (status.good_or_better, status.excellent, status.exempt, status.cap, status.exception) == (
-                expected.good_or_better, expected.excellent, expected.exempt, expected.cap, expected.exception), key
+                expected.good_or_better,
+                expected.excellent,
+                expected.exempt,
+                expected.cap,
+                expected.exception,
+            ), key

@@ -29,8 +29,8 @@ def test_the_page_names_whose_level_depends_on_one_rating(year_end, client_as):
     assert [pivot["period"] for pivot in an.pivotal_periods] == ["Q1", "Q3"]
     assert binh.pivotal_periods == []
     content = client_as(Role.HR).get(_calibration_url(year_end)).content.decode()
-    section = content[content.index('data-testid="depends-on-one-rating"'):]
-    section = section[:section.index("</div>")]
+    section = content[content.index('data-testid="depends-on-one-rating"') :]
+    section = section[: section.index("</div>")]
     assert "Nguyễn Văn An" in section and "Q1 (92,00)" in section and "Q3 (91,00)" in section
     assert "Đặng Thị Bình" not in section
 
@@ -39,7 +39,9 @@ def test_nobody_depends_on_one_rating_says_nothing(year_end, client_as):
     for key in ("an", "binh"):
         approve_scores(year_end.cycle, year_end.person(key), [80, 80, 80, 80])
     _propose(year_end)
-    assert 'data-testid="depends-on-one-rating"' not in client_as(Role.HR).get(_calibration_url(year_end)).content.decode()
+    assert (
+        'data-testid="depends-on-one-rating"' not in client_as(Role.HR).get(_calibration_url(year_end)).content.decode()
+    )
 
 
 def test_hr_moves_a_person_to_another_group_from_the_page(year_end, client_as):
@@ -52,17 +54,28 @@ def test_hr_moves_a_person_to_another_group_from_the_page(year_end, client_as):
     refused = client.post(url, {f"g{an.pk}-version": an.version, f"g{an.pk}-group": "CV-XD", f"g{an.pk}-reason": " "})
     assert refused.status_code == 400 and 'value="CV-XD"' in refused.content.decode()
     assert year_end.classification("an").group == "CV"
-    moved = client.post(url, {f"g{an.pk}-version": an.version, f"g{an.pk}-group": "CV-XD",
-                              f"g{an.pk}-reason": "Chuyên trách xây dựng luật, khác nhiệm vụ nhóm CV"})
+    moved = client.post(
+        url,
+        {
+            f"g{an.pk}-version": an.version,
+            f"g{an.pk}-group": "CV-XD",
+            f"g{an.pk}-reason": "Chuyên trách xây dựng luật, khác nhiệm vụ nhóm CV",
+        },
+    )
     assert moved.status_code == 302
     an = year_end.classification("an")
     assert (an.group, an.group_set_by_hr) == ("CV-XD", True)
     assert AuditEntry.objects.filter(event="yearend.group.set").count() == 1
-    stale = client.post(url, {f"g{an.pk}-version": an.version - 1, f"g{an.pk}-group": "CV",
-                              f"g{an.pk}-reason": "Quay lại"})
+    stale = client.post(
+        url, {f"g{an.pk}-version": an.version - 1, f"g{an.pk}-group": "CV", f"g{an.pk}-reason": "Quay lại"}
+    )
     assert stale.status_code == 400 and year_end.classification("an").group == "CV-XD"
-    assert client_as(Role.UNIT_HEAD).post(url, {f"g{an.pk}-version": an.version, f"g{an.pk}-group": "CV",
-                                                f"g{an.pk}-reason": "x"}).status_code == 403
+    assert (
+        client_as(Role.UNIT_HEAD)
+        .post(url, {f"g{an.pk}-version": an.version, f"g{an.pk}-group": "CV", f"g{an.pk}-reason": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_the_inspector_reads_calibration_meeting_and_feedback_and_changes_nothing(year_end, client_as):

@@ -15,21 +15,40 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def criteria_year(world, today):
-    return services.year_open(actor=world.users[Role.HR], agency=world.agency, year=2026, staff_group="vien_chuc",
-                              policy_id="nd90-vien-chuc", units=[world.units["VTT"]])
+    return services.year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        staff_group="vien_chuc",
+        policy_id="nd90-vien-chuc",
+        units=[world.units["VTT"]],
+    )
 
 
 def _self_assessment(world, year, actor=None):
-    return services.criteria_record(actor=actor or world.users[Role.HR], year=year, person=world.people["anh"],
-                                    shared_criteria_met=True, completion_percent="100", exceeded_percent="60",
-                                    short_percent="0", proposed_level="HTXSNV")
+    return services.criteria_record(
+        actor=actor or world.users[Role.HR],
+        year=year,
+        person=world.people["anh"],
+        shared_criteria_met=True,
+        completion_percent="100",
+        exceeded_percent="60",
+        short_percent="0",
+        proposed_level="HTXSNV",
+    )
 
 
 def test_example_4_absence_caps_a_criteria_level_through_the_app(world, criteria_year):
     assert criteria_year.model == "criteria"
     _self_assessment(world, criteria_year)
-    services.fact_record(actor=world.users[Role.HR], year=criteria_year, person=world.people["anh"], kind="absence",
-                         months=Decimal("4"), document_reference="QĐ nghỉ phép 21/QĐ")
+    services.fact_record(
+        actor=world.users[Role.HR],
+        year=criteria_year,
+        person=world.people["anh"],
+        kind="absence",
+        months=Decimal(4),
+        document_reference="QĐ nghỉ phép 21/QĐ",
+    )
     services.proposals_compute(actor=world.users[Role.HR], year=criteria_year)
     anh = Classification.objects.get(year=criteria_year, person=world.people["anh"])
     assert (anh.qualified_level, anh.proposed_level) == ("HTNV", "HTNV")
@@ -37,8 +56,14 @@ def test_example_4_absence_caps_a_criteria_level_through_the_app(world, criteria
 
 
 def test_example_3_short_service_is_not_classified_never_khtnv(world, criteria_year):
-    services.fact_record(actor=world.users[Role.HR], year=criteria_year, person=world.people["anh"], kind="worked",
-                         months=Decimal("5"), document_reference="QĐ tuyển dụng 1/8/2026")
+    services.fact_record(
+        actor=world.users[Role.HR],
+        year=criteria_year,
+        person=world.people["anh"],
+        kind="worked",
+        months=Decimal(5),
+        document_reference="QĐ tuyển dụng 1/8/2026",
+    )
     run = services.proposals_compute(actor=world.users[Role.HR], year=criteria_year)
     assert run.missing == []  # no self-assessment needed: too little time worked
     anh = Classification.objects.get(year=criteria_year, person=world.people["anh"])
@@ -49,9 +74,15 @@ def test_the_self_assessment_is_the_persons_or_hrs(world, criteria_year):
     with pytest.raises(PermissionDenied):
         _self_assessment(world, criteria_year, actor=world.users[Role.UNIT_HEAD])
     with pytest.raises(ValidationError) as refused:
-        services.criteria_record(actor=world.users[Role.HR], year=criteria_year, person=world.people["anh"],
-                                 shared_criteria_met=True, completion_percent="120", exceeded_percent="x",
-                                 short_percent="0")
+        services.criteria_record(
+            actor=world.users[Role.HR],
+            year=criteria_year,
+            person=world.people["anh"],
+            shared_criteria_met=True,
+            completion_percent="120",
+            exceeded_percent="x",
+            short_percent="0",
+        )
     assert {"completion_percent", "exceeded_percent"} <= set(refused.value.message_dict)
 
 
@@ -62,10 +93,16 @@ def test_hr_moves_a_person_to_another_group_and_the_proposal_keeps_it(year_end):
     services.proposals_compute(actor=hr, year=year_end.year)
     an = year_end.classification("an")
     with pytest.raises(PermissionDenied):
-        services.group_set(actor=year_end.user(Role.UNIT_HEAD), classification=an, expected_version=an.version,
-                           group="PT", reason="x")
-    services.group_set(actor=hr, classification=an, expected_version=an.version, group="Pháp chế",
-                       reason="Làm công tác pháp chế như nhóm Pháp chế")
+        services.group_set(
+            actor=year_end.user(Role.UNIT_HEAD), classification=an, expected_version=an.version, group="PT", reason="x"
+        )
+    services.group_set(
+        actor=hr,
+        classification=an,
+        expected_version=an.version,
+        group="Pháp chế",
+        reason="Làm công tác pháp chế như nhóm Pháp chế",
+    )
     services.proposals_compute(actor=hr, year=year_end.year)
     an = year_end.classification("an")
     assert an.group == "Pháp chế" and an.explanation["tree"]["group"] == "Pháp chế"

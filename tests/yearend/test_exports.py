@@ -44,7 +44,8 @@ def _form_url(classification, extension):
 
 @pytest.mark.parametrize("role", sorted(Role.values))
 def test_the_form_goes_to_the_person_the_evaluator_the_approver_hr_admin_and_the_inspector(
-        year_end, chairman, client_as, role):
+    year_end, chairman, client_as, role
+):
     an = _approved(year_end, chairman)
     before = AuditEntry.objects.filter(event="yearend.form.downloaded").count()
     response = client_as(role).get(_form_url(an, "docx"))
@@ -90,15 +91,34 @@ def test_the_criteria_model_form_carries_the_self_assessment(world, today):
     from congtam.yearend.models import Classification
 
     hr = world.users[Role.HR]
-    year = services.year_open(actor=hr, agency=world.agency, year=2026, staff_group="cong_chuc",
-                              policy_id="nd90-cong-chuc", units=[world.units["VPL"]])
-    services.criteria_record(actor=hr, year=year, person=world.people["an"], shared_criteria_met=True,
-                             completion_percent="100", exceeded_percent="20", short_percent="0",
-                             proposed_level="HTTNV")
+    year = services.year_open(
+        actor=hr,
+        agency=world.agency,
+        year=2026,
+        staff_group="cong_chuc",
+        policy_id="nd90-cong-chuc",
+        units=[world.units["VPL"]],
+    )
+    services.criteria_record(
+        actor=hr,
+        year=year,
+        person=world.people["an"],
+        shared_criteria_met=True,
+        completion_percent="100",
+        exceeded_percent="20",
+        short_percent="0",
+        proposed_level="HTTNV",
+    )
     classification = Classification.objects.create(
-        year=year, person=world.people["an"], unit=world.units["VPL-P1"], group="CV",
-        evaluator=world.people["truong_phong"], approver=world.people["vu_truong"], proposed_level="HTTNV",
-        qualified_level="HTTNV")
+        year=year,
+        person=world.people["an"],
+        unit=world.units["VPL-P1"],
+        group="CV",
+        evaluator=world.people["truong_phong"],
+        approver=world.people["vu_truong"],
+        proposed_level="HTTNV",
+        qualified_level="HTTNV",
+    )
     data = exports.form_data(classification)
     assert "Hoàn thành 100% nhiệm vụ; vượt 20%" in data.self_assessment.task_results
     assert data.score is None and data.proposed_level.value == "HTTNV" and data.result_level is None
@@ -116,7 +136,8 @@ def _sheet(content):
 
 @pytest.mark.parametrize("role", sorted(Role.values))
 def test_the_summary_goes_to_hr_leadership_the_inspector_and_the_unit_heads_for_their_unit(
-        year_end, chairman, client_as, role):
+    year_end, chairman, client_as, role
+):
     _approved(year_end, chairman)
     client = client_as(role)
     unit = client.get(_summary_url(year_end, "VPL-P1"))
@@ -135,7 +156,7 @@ def test_the_summary_reads_back_with_group_score_levels_over_quota_and_reasons(y
     response = client_as(Role.HR).get(_summary_url(year_end, "VPL-P1"))
     rows = _sheet(response.content)
     header = rows.index(next(row for row in rows if row and row[0] == "STT"))
-    people = {row[1]: row for row in rows[header + 1:] if row[1]}
+    people = {row[1]: row for row in rows[header + 1 :] if row[1]}
     assert "Nguyễn Văn An" in people and "Hoàng Thị Lan" not in people  # VPL-P1 only
     row = people["Nguyễn Văn An"]
     assert row[2] == "Phòng Luật Hành chính" and row[5] == 90.0
@@ -173,13 +194,18 @@ def test_building_the_forms_makes_the_same_queries_per_batch(year_end, django_as
 
 
 def _run_archive(year_end, code="VPL-P1"):
-    job = job_start(actor=year_end.user(Role.HR), kind=FORMS_ARCHIVE,
-                    params={"year_id": year_end.year.pk, "unit_code": code}, key=f"test:{code}")
+    job = job_start(
+        actor=year_end.user(Role.HR),
+        kind=FORMS_ARCHIVE,
+        params={"year_id": year_end.year.pk, "unit_code": code},
+        key=f"test:{code}",
+    )
     return job_execute(job_id=job.pk)
 
 
 def test_the_archive_job_holds_one_form_per_person_per_format_and_its_download_is_audited(
-        year_end, chairman, client_as, settings, tmp_path):
+    year_end, chairman, client_as, settings, tmp_path
+):
     settings.DATA_DIR = tmp_path
     _approved(year_end, chairman)
     job = _run_archive(year_end)

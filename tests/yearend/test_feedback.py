@@ -34,9 +34,16 @@ def answers(deadlines, quality=3, cooperation=3, conduct=3):
 
 
 def add_colleague(world, key, code, name):
-    person = org.person_create(actor=None, staff_code=code, full_name=name, category=Category.CONG_CHUC,
-                               unit=world.units["VPL-P1"], position=world.positions["CV"], unit_role=UnitRole.MEMBER,
-                               start_date=date(2015, 9, 1))
+    person = org.person_create(
+        actor=None,
+        staff_code=code,
+        full_name=name,
+        category=Category.CONG_CHUC,
+        unit=world.units["VPL-P1"],
+        position=world.positions["CV"],
+        unit_role=UnitRole.MEMBER,
+        start_date=date(2015, 9, 1),
+    )
     world.people[key] = person
     return make_user(key, role=Role.STAFF, person=person)
 
@@ -46,17 +53,21 @@ def feedback(year_end):
     """Feedback open for Phòng Luật Hành chính: Sơn (head), An, Bình, and two more colleagues, all
     with logins."""
     world = year_end.world
-    users = {"son": world.users[Role.MANAGER], "an": world.users[Role.STAFF],
-             "binh": make_user("binh", role=Role.STAFF, person=world.people["binh"]),
-             "kha": add_colleague(world, "kha", "NV023", "Lý Văn Kha"),
-             "yen": add_colleague(world, "yen", "NV024", "Mai Thị Yến")}
+    users = {
+        "son": world.users[Role.MANAGER],
+        "an": world.users[Role.STAFF],
+        "binh": make_user("binh", role=Role.STAFF, person=world.people["binh"]),
+        "kha": add_colleague(world, "kha", "NV023", "Lý Văn Kha"),
+        "yen": add_colleague(world, "yen", "NV024", "Mai Thị Yến"),
+    }
     feedback_round = services.feedback_open(actor=world.users[Role.HR], year=year_end.year, unit=world.units["VPL-P1"])
     return feedback_round, users
 
 
 def answer(feedback_round, users, author, subject_key, levels):
-    services.feedback_answer(actor=users[author], feedback_round=feedback_round,
-                             subject=users[subject_key].person, answers=levels)
+    services.feedback_answer(
+        actor=users[author], feedback_round=feedback_round, subject=users[subject_key].person, answers=levels
+    )
 
 
 def close(feedback_round, year_end):
@@ -105,11 +116,13 @@ def test_only_people_of_the_unit_answer_and_only_about_its_people(feedback, year
     feedback_round, users = feedback
     world = year_end.world
     with pytest.raises(PermissionDenied):  # HR is not a colleague
-        services.feedback_answer(actor=world.users[Role.HR], feedback_round=feedback_round,
-                                 subject=world.people["binh"], answers=answers(3))
+        services.feedback_answer(
+            actor=world.users[Role.HR], feedback_round=feedback_round, subject=world.people["binh"], answers=answers(3)
+        )
     with pytest.raises(ValidationError, match="same unit"):
-        services.feedback_answer(actor=users["an"], feedback_round=feedback_round, subject=world.people["duc"],
-                                 answers=answers(3))
+        services.feedback_answer(
+            actor=users["an"], feedback_round=feedback_round, subject=world.people["duc"], answers=answers(3)
+        )
 
 
 @pytest.mark.parametrize("level", [0, 6, None, "x"])
@@ -145,8 +158,10 @@ def test_two_answers_show_nothing_three_show_the_means(feedback, year_end):
     answer(feedback_round, users, "binh", "yen", answers(4, 4, 4, 4))
     answer(feedback_round, users, "kha", "yen", answers(2, 2, 2, 2))
     close(feedback_round, year_end)
-    rows = {row.person.staff_code: row for row in
-            selectors.feedback_unit_aggregates(viewer=hr, feedback_round=feedback_round)}
+    rows = {
+        row.person.staff_code: row
+        for row in selectors.feedback_unit_aggregates(viewer=hr, feedback_round=feedback_round)
+    }
     assert (rows["NV024"].answers, rows["NV024"].shown, rows["NV024"].means) == (2, False, None)  # Yến: 2
     for three in ("NV022", "NV023"):  # Bình and Kha: 3 answers each
         assert rows[three].answers == 3 and rows[three].shown
@@ -160,8 +175,11 @@ def test_nothing_per_person_is_shown_while_the_round_is_open(feedback, year_end,
         answer(feedback_round, users, author, "binh", answers(4))
     aggregate = binh_aggregate(feedback_round, year_end.world.users[Role.HR])
     assert (aggregate.answers, aggregate.means) == (None, None)
-    content = client_as(Role.HR).get(
-        reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    content = (
+        client_as(Role.HR)
+        .get(reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}))
+        .content.decode()
+    )
     assert 'data-testid="round-open"' in content and 'data-testid="aggregates"' not in content
     assert "4,00" not in content and "4.00" not in content
 
@@ -184,8 +202,11 @@ def test_the_page_of_the_unit_says_fewer_than_3_or_shows_the_means(feedback, yea
     for author, level in list(zip(("an", "son", "kha"), (1, 2, 5)))[:count]:
         answer(feedback_round, users, author, "binh", answers(level))
     close(feedback_round, year_end)
-    content = client_as(Role.HR).get(
-        reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    content = (
+        client_as(Role.HR)
+        .get(reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}))
+        .content.decode()
+    )
     row = content.split('data-testid="aggregate-NV022"')[1].split("</tr>")[0]
     if count == 2:
         assert "Ít hơn 3 câu trả lời: không hiển thị" in row
@@ -221,10 +242,12 @@ def test_no_page_shows_an_individual_answer(feedback, year_end, client):
     answer(feedback_round, users, "son", "binh", answers(2, 2, 2, 2))
     answer(feedback_round, users, "kha", "binh", answers(5, 5, 5, 5))
     close(feedback_round, year_end)
-    pages = [reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
-             reverse("yearend:my_feedback", kwargs={"pk": year_end.year.pk}),
-             reverse("yearend:meeting", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
-             reverse("yearend:feedback_answer", kwargs={"pk": year_end.year.pk, "staff_code": "NV024"})]
+    pages = [
+        reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
+        reverse("yearend:my_feedback", kwargs={"pk": year_end.year.pk}),
+        reverse("yearend:meeting", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
+        reverse("yearend:feedback_answer", kwargs={"pk": year_end.year.pk, "staff_code": "NV024"}),
+    ]
     viewers = [world.users[Role.HR], world.users[Role.ADMIN], world.users[Role.UNIT_HEAD], *users.values()]
     seen_means = False
     for viewer in viewers:
@@ -240,7 +263,8 @@ def test_no_page_shows_an_individual_answer(feedback, year_end, client):
     # Yến answered nobody: her page offers her the form about Bình, as if nobody had answered.
     client.force_login(users["yen"])
     assert reverse("yearend:feedback_answer", kwargs={"pk": year_end.year.pk, "staff_code": "NV022"}) in (
-        client.get(pages[1]).content.decode())
+        client.get(pages[1]).content.decode()
+    )
 
 
 def test_staff_does_not_see_the_units_feedback_and_the_inspector_only_reads_it(feedback, year_end, client_as):
@@ -250,9 +274,12 @@ def test_staff_does_not_see_the_units_feedback_and_the_inspector_only_reads_it(f
     page = inspector.get(url)
     assert page.status_code == 200
     assert reverse("yearend:feedback_close", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}) not in (
-        page.content.decode())
-    assert inspector.post(reverse("yearend:feedback_close", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
-                          ).status_code == 403
+        page.content.decode()
+    )
+    assert (
+        inspector.post(reverse("yearend:feedback_close", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).status_code
+        == 403
+    )
     with pytest.raises(PermissionError):
         selectors.feedback_unit_aggregates(viewer=year_end.world.users[Role.STAFF], feedback_round=feedback[0])
 
@@ -283,7 +310,7 @@ def test_nobody_answers_about_themselves_through_the_page(feedback, year_end, cl
 
 
 def test_the_unit_page_query_count_is_flat(feedback, year_end, client_as, count_queries):
-    feedback_round, users = feedback
+    feedback_round, _users = feedback
     close(feedback_round, year_end)
     url = reverse("yearend:unit_feedback", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
     client = client_as(Role.HR)
@@ -293,10 +320,13 @@ def test_the_unit_page_query_count_is_flat(feedback, year_end, client_as, count_
     for number in range(5):
         add_colleague(year_end.world, f"extra{number}", f"NV09{number}", f"Người Thứ {number}")
     # More answers in the closed round, written directly: the service refuses them once closed.
-    people = list(year_end.world.people[key] for key in ("an", "truong_phong", "kha", "yen"))
+    people = [year_end.world.people[key] for key in ("an", "truong_phong", "kha", "yen")]
     FeedbackAnswer.objects.bulk_create(
         FeedbackAnswer(round=feedback_round, subject=subject, author=author, **answers(3))
-        for subject in people for author in people if author != subject)
+        for subject in people
+        for author in people
+        if author != subject
+    )
     with count_queries() as many:
         client.get(url)
     assert len(few) == len(many), many.report()
@@ -305,7 +335,7 @@ def test_the_unit_page_query_count_is_flat(feedback, year_end, client_as, count_
 def test_opening_a_round_tells_the_people_of_the_unit(feedback, year_end):
     from congtam.notifications.models import Notification
 
-    _feedback_round, users = feedback
+    _feedback_round, _users = feedback
     told = set(Notification.objects.filter(kind="yearend.feedback").values_list("user__username", flat=True))
     assert told == {"son", "an", "binh", "kha", "yen"}
     assert year_end.world.users[Role.HR].username not in told

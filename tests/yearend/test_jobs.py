@@ -60,8 +60,8 @@ def test_hr_starts_the_proposals_as_a_job_whose_result_the_year_page_shows(year_
     assert Classification.objects.filter(year=year_end.year).count() == 4
 
     page = client.get(job.result["url"]).content.decode()
-    last_run = page[page.index('data-testid="last-run"'):]
-    assert " 4 " in last_run[:last_run.index("</p>")]  # people classified
+    last_run = page[page.index('data-testid="last-run"') :]
+    assert " 4 " in last_run[: last_run.index("</p>")]  # people classified
     assert "NV022 Đặng Thị Bình" in page.split('data-testid="missing"')[1]
     assert year_end.year.classifications.filter(person=year_end.person("an")).exists()
 
@@ -131,12 +131,25 @@ def test_a_run_again_writes_the_same_rows_and_keeps_calibrations(year_end):
     approve_scores(year_end.cycle, year_end.person("binh"), [60, 60, 60, 60])
     hr = year_end.user(Role.HR)
     services.proposals_compute(actor=hr, year=year_end.year)
-    fields = ("person", "unit", "group", "evaluator", "approver", "score_exact", "proposed_level", "qualified_level",
-              "over_quota", "rank_in_group", "explanation", "pivotal_periods")
+    fields = (
+        "person",
+        "unit",
+        "group",
+        "evaluator",
+        "approver",
+        "score_exact",
+        "proposed_level",
+        "qualified_level",
+        "over_quota",
+        "rank_in_group",
+        "explanation",
+        "pivotal_periods",
+    )
     before = list(Classification.objects.order_by("pk").values_list(*fields))
     binh = year_end.classification("binh")
-    services.level_change(actor=hr, classification=binh, expected_version=binh.version, level="HTTNV",
-                          reason="Có đóng góp chưa được tính")
+    services.level_change(
+        actor=hr, classification=binh, expected_version=binh.version, level="HTTNV", reason="Có đóng góp chưa được tính"
+    )
     services.proposals_compute(actor=hr, year=year_end.year)
     assert list(Classification.objects.order_by("pk").values_list(*fields)) == before
     binh = year_end.classification("binh")
@@ -159,8 +172,13 @@ def test_a_calibration_made_while_the_run_computes_is_not_overwritten(year_end, 
         plans.append(computed)
         if len(plans) == 1:
             binh = year_end.classification("binh")
-            services.group_set(actor=hr, classification=binh, expected_version=binh.version, group="Pháp chế",
-                               reason="Cùng nhiệm vụ pháp chế")
+            services.group_set(
+                actor=hr,
+                classification=binh,
+                expected_version=binh.version,
+                group="Pháp chế",
+                reason="Cùng nhiệm vụ pháp chế",
+            )
         return computed
 
     monkeypatch.setattr(services, "_proposals_plan", plan_then_someone_edits)
@@ -184,10 +202,17 @@ def test_a_fact_recorded_while_the_run_computes_is_taken_into_account(year_end, 
         computed = plan(year, say)
         plans.append(computed)
         if len(plans) == 1:
-            services.fact_record(actor=hr, year=year_end.year, person=year_end.person("an"), kind="discipline",
-                                 discipline_measure="khien_trach", decision_number="12/QĐ-VPQH",
-                                 decision_date=date(2026, 6, 3), violation="Vi phạm quy chế làm việc",
-                                 document_reference="12/QĐ-VPQH")
+            services.fact_record(
+                actor=hr,
+                year=year_end.year,
+                person=year_end.person("an"),
+                kind="discipline",
+                discipline_measure="khien_trach",
+                decision_number="12/QĐ-VPQH",
+                decision_date=date(2026, 6, 3),
+                violation="Vi phạm quy chế làm việc",
+                document_reference="12/QĐ-VPQH",
+            )
         return computed
 
     monkeypatch.setattr(services, "_proposals_plan", plan_then_a_fact)
@@ -207,8 +232,13 @@ def test_a_run_that_never_settles_gives_up_with_a_clear_message(year_end, monkey
     def plan_then_calibrate(year, say):
         computed = plan(year, say)
         an = year_end.classification("an")
-        services.level_change(actor=hr, classification=an, expected_version=an.version,
-                              level="HTNV" if an.level != "HTNV" else "HTTNV", reason="Điều chỉnh")
+        services.level_change(
+            actor=hr,
+            classification=an,
+            expected_version=an.version,
+            level="HTNV" if an.level != "HTNV" else "HTTNV",
+            reason="Điều chỉnh",
+        )
         return computed
 
     monkeypatch.setattr(services, "_proposals_plan", plan_then_calibrate)
@@ -218,8 +248,12 @@ def test_a_run_that_never_settles_gives_up_with_a_clear_message(year_end, monkey
 
 # --- the forms archive, rendered by worker processes -----------------------------------------------
 def _archive(year_end, code="VPL"):
-    job = job_start(actor=year_end.user(Role.HR), kind=jobs.FORMS_ARCHIVE,
-                    params={"year_id": year_end.year.pk, "unit_code": code}, key=f"test:{code}:{os.urandom(4).hex()}")
+    job = job_start(
+        actor=year_end.user(Role.HR),
+        kind=jobs.FORMS_ARCHIVE,
+        params={"year_id": year_end.year.pk, "unit_code": code},
+        key=f"test:{code}:{os.urandom(4).hex()}",
+    )
     job = job_execute(job_id=job.pk)
     assert job.state == "succeeded", job.error
     return job, zipfile.ZipFile(jobs.archive_path(job.pk))
@@ -255,8 +289,11 @@ def test_the_forms_are_rendered_in_worker_processes_not_in_the_jobs_own(year_end
     settings.CONGTAM_ARCHIVE_PROCESSES = 2
     _add_people(year_end.world, year_end.cycle, 10, 300)
     services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
-    monkeypatch.setattr(bundles, "RENDERERS", {"docx": lambda form: str(os.getpid()).encode(),
-                                               "pdf": lambda form: str(os.getpid()).encode()})
+    monkeypatch.setattr(
+        bundles,
+        "RENDERERS",
+        {"docx": lambda form: str(os.getpid()).encode(), "pdf": lambda form: str(os.getpid()).encode()},
+    )
     _job, archive = _archive(year_end, code="VPL-P1")
     makers = {archive.read(name).decode() for name in archive.namelist()}
     assert makers and str(os.getpid()) not in makers and len(makers) <= 2
@@ -274,8 +311,12 @@ def test_a_form_that_fails_to_render_fails_the_job_and_leaves_no_archive(year_en
         raise ValueError("template missing")
 
     monkeypatch.setattr(bundles, "RENDERERS", {"docx": broken, "pdf": broken})
-    job = job_start(actor=year_end.user(Role.HR), kind=jobs.FORMS_ARCHIVE,
-                    params={"year_id": year_end.year.pk, "unit_code": "VPL-P1"}, key="test:broken")
+    job = job_start(
+        actor=year_end.user(Role.HR),
+        kind=jobs.FORMS_ARCHIVE,
+        params={"year_id": year_end.year.pk, "unit_code": "VPL-P1"},
+        key="test:broken",
+    )
     job = job_execute(job_id=job.pk)
     assert job.state == "failed" and not jobs.archive_path(job.pk).exists()
 
@@ -307,19 +348,44 @@ def test_a_real_celery_prefork_worker_builds_the_archive_with_its_own_worker_pro
     services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     prefix = f"congtam-test-{uuid.uuid4().hex[:12]}:"
     log_file = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "congtam.settings",
-           "DATABASE_URL": _database_url(connection.settings_dict), "CONGTAM_BROKER_URL": REDIS_URL,
-           "CONGTAM_BROKER_KEY_PREFIX": prefix, "CONGTAM_DATA_DIR": str(tmp_path), "CONGTAM_CONN_MAX_AGE": "0"}
-    command = [sys.executable, "-m", "celery", "-A", "congtam", "worker", "--pool=prefork", "-c", "1",
-               "-n", f"{prefix.rstrip(':')}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle",
-               "-l", "INFO"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "congtam.settings",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "CONGTAM_BROKER_URL": REDIS_URL,
+        "CONGTAM_BROKER_KEY_PREFIX": prefix,
+        "CONGTAM_DATA_DIR": str(tmp_path),
+        "CONGTAM_CONN_MAX_AGE": "0",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "congtam",
+        "worker",
+        "--pool=prefork",
+        "-c",
+        "1",
+        "-n",
+        f"{prefix.rstrip(':')}@%h",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "-l",
+        "INFO",
+    ]
     with open(log_file, "w") as log:
         worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     before = (app.conf.broker_url, app.conf.task_always_eager)
     _use_broker(app, url=REDIS_URL, prefix=prefix, eager=False)
     try:
-        job = job_start(actor=year_end.user(Role.HR), kind=jobs.FORMS_ARCHIVE,
-                        params={"year_id": year_end.year.pk, "unit_code": "VPL"}, key="test:worker")
+        job = job_start(
+            actor=year_end.user(Role.HR),
+            kind=jobs.FORMS_ARCHIVE,
+            params={"year_id": year_end.year.pk, "unit_code": "VPL"},
+            key="test:worker",
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             job.refresh_from_db()

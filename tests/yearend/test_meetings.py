@@ -25,38 +25,57 @@ def english():
     with translation.override("en"):
         yield
 
+
 MEETING_DAY = date(2026, 12, 5)
 
 
 def discussion(level="HTTNV", **overrides):
-    values = {"presentation": "Hoàn thành 100% nhiệm vụ.\nKhông vi phạm kỷ luật.", "comments": "Đồng ý.",
-              "proposed_level": level, "vote_held": False, "votes_for": None, "votes_against": None,
-              "votes_abstain": None, "party_committee_opinion": ""}
+    values = {
+        "presentation": "Hoàn thành 100% nhiệm vụ.\nKhông vi phạm kỷ luật.",
+        "comments": "Đồng ý.",
+        "proposed_level": level,
+        "vote_held": False,
+        "votes_for": None,
+        "votes_against": None,
+        "votes_abstain": None,
+        "party_committee_opinion": "",
+    }
     return {**values, **overrides}
 
 
 def record(year_end, actor=None, present=("truong_phong", "an", "binh"), **overrides):
     world = year_end.world
-    values = {"date": MEETING_DAY, "place": "Phòng họp 201", "chair": world.people["truong_phong"],
-              "secretary": world.people["an"], "agenda": "Kiểm điểm, đánh giá, xếp loại năm 2026",
-              "present": [world.people[key].pk for key in present]}
+    values = {
+        "date": MEETING_DAY,
+        "place": "Phòng họp 201",
+        "chair": world.people["truong_phong"],
+        "secretary": world.people["an"],
+        "agenda": "Kiểm điểm, đánh giá, xếp loại năm 2026",
+        "present": [world.people[key].pk for key in present],
+    }
     values.update(overrides)
-    return services.meeting_record(actor=actor or world.users[Role.MANAGER], year=year_end.year,
-                                   unit=world.units["VPL-P1"], **values)
+    return services.meeting_record(
+        actor=actor or world.users[Role.MANAGER], year=year_end.year, unit=world.units["VPL-P1"], **values
+    )
 
 
 def discuss(year_end, meeting, key="binh", actor=None, **overrides):
     meeting.refresh_from_db()
-    return services.meeting_discussion_record(actor=actor or year_end.world.users[Role.MANAGER], meeting=meeting,
-                                              person=year_end.world.people[key], version=meeting.version,
-                                              **discussion(**overrides))
+    return services.meeting_discussion_record(
+        actor=actor or year_end.world.users[Role.MANAGER],
+        meeting=meeting,
+        person=year_end.world.people[key],
+        version=meeting.version,
+        **discussion(**overrides),
+    )
 
 
 def test_the_head_records_the_meeting_with_attendance_and_a_vote(year_end):
     meeting = record(year_end, present=("truong_phong", "an"))
     discuss(year_end, meeting, vote_held=True, votes_for=2, votes_against=0, votes_abstain=0)
-    minutes = selectors.meeting_minutes(viewer=year_end.world.users[Role.HR], year=year_end.year,
-                                        unit=year_end.world.units["VPL-P1"])
+    minutes = selectors.meeting_minutes(
+        viewer=year_end.world.users[Role.HR], year=year_end.year, unit=year_end.world.units["VPL-P1"]
+    )
     assert [person.staff_code for person in minutes.present] == ["NV021", "NV020"]  # An before Sơn
     assert [person.staff_code for person in minutes.absent] == ["NV022"]
     assert minutes.discussions[0].votes_for == 2
@@ -88,7 +107,13 @@ def test_a_head_is_discussed_with_the_party_committees_opinion(year_end):
     with pytest.raises(ValidationError) as refused:
         discuss(year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR])
     assert "party_committee_opinion" in refused.value.message_dict
-    done = discuss(year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR], party_committee_opinion="Chi ủy đồng ý mức HTTNV.")
+    done = discuss(
+        year_end,
+        meeting,
+        key="truong_phong",
+        actor=year_end.world.users[Role.HR],
+        party_committee_opinion="Chi ủy đồng ý mức HTTNV.",
+    )
     assert done.party_committee_opinion == "Chi ủy đồng ý mức HTTNV."
 
 
@@ -117,14 +142,25 @@ def test_adoption_locks_the_minutes_and_an_amendment_needs_a_reason(year_end):
     with pytest.raises(ValidationError, match="already adopted"):
         services.meeting_adopt(actor=world.users[Role.MANAGER], meeting=meeting, version=meeting.version)
     with pytest.raises(ValidationError) as refused:
-        services.meeting_amend(actor=world.users[Role.HR], meeting=meeting, person=world.people["binh"], reason=" ",
-                               version=meeting.version, **discussion(level="HTXSNV"))
+        services.meeting_amend(
+            actor=world.users[Role.HR],
+            meeting=meeting,
+            person=world.people["binh"],
+            reason=" ",
+            version=meeting.version,
+            **discussion(level="HTXSNV"),
+        )
     assert "reason" in refused.value.message_dict
     assert meeting.discussions.get().proposed_level == "HTTNV"
 
-    amendment = services.meeting_amend(actor=world.users[Role.HR], meeting=meeting, person=world.people["binh"],
-                                       reason="Ghi nhầm mức đề xuất", version=meeting.version,
-                                       **discussion(level="HTXSNV"))
+    amendment = services.meeting_amend(
+        actor=world.users[Role.HR],
+        meeting=meeting,
+        person=world.people["binh"],
+        reason="Ghi nhầm mức đề xuất",
+        version=meeting.version,
+        **discussion(level="HTXSNV"),
+    )
     assert (amendment.old["proposed_level"], amendment.new["proposed_level"]) == ("HTTNV", "HTXSNV")
     assert meeting.discussions.get().proposed_level == "HTXSNV"
     entry = AuditEntry.objects.get(event=meetings.MEETING_AMENDED)
@@ -155,9 +191,12 @@ def test_the_minutes_are_seen_by_the_unit_and_the_inspector_and_hidden_from_othe
     inspector = client_as(Role.INSPECTOR).get(url)  # reads, as every year-end page, and changes nothing
     assert inspector.status_code == 200 and 'data-testid="meeting-form"' not in inspector.content.decode()
     assert client_as(Role.LEADERSHIP).get(url).status_code == 403
-    assert client_as(Role.STAFF).post(
-        reverse("yearend:meeting_adopt", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}),
-        {"version": 1}).status_code == 403
+    assert (
+        client_as(Role.STAFF)
+        .post(reverse("yearend:meeting_adopt", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}), {"version": 1})
+        .status_code
+        == 403
+    )
     assert not UnitMeeting.objects.get().adopted
 
 
@@ -166,17 +205,30 @@ def test_the_pages_record_adopt_and_amend(year_end, client_as):
     client = client_as(Role.MANAGER)
     kwargs = {"pk": year_end.year.pk, "code": "VPL-P1"}
     page = reverse("yearend:meeting", kwargs=kwargs)
-    form = {"date": "05/12/2026", "place": "Phòng họp 201", "chair": world.people["truong_phong"].pk,
-            "secretary": world.people["an"].pk, "agenda": "Kiểm điểm cuối năm",
-            "present": [world.people["truong_phong"].pk, world.people["an"].pk]}
+    form = {
+        "date": "05/12/2026",
+        "place": "Phòng họp 201",
+        "chair": world.people["truong_phong"].pk,
+        "secretary": world.people["an"].pk,
+        "agenda": "Kiểm điểm cuối năm",
+        "present": [world.people["truong_phong"].pk, world.people["an"].pk],
+    }
     refused = client.post(reverse("yearend:meeting_record", kwargs=kwargs), {**form, "date": "05/01/2027"})
     assert refused.status_code == 400
     assert 'value="Phòng họp 201"' in refused.content.decode()
     assert client.post(reverse("yearend:meeting_record", kwargs=kwargs), form).status_code == 302
 
     meeting = UnitMeeting.objects.get()
-    text = {"version": meeting.version, "person": world.people["binh"].pk, "presentation": "Bình trình bày",
-            "proposed_level": "HTTNV", "vote_held": "on", "votes_for": "2", "votes_against": "1", "votes_abstain": "0"}
+    text = {
+        "version": meeting.version,
+        "person": world.people["binh"].pk,
+        "presentation": "Bình trình bày",
+        "proposed_level": "HTTNV",
+        "vote_held": "on",
+        "votes_for": "2",
+        "votes_against": "1",
+        "votes_abstain": "0",
+    }
     refused = client.post(reverse("yearend:meeting_discussion", kwargs=kwargs), text)
     assert refused.status_code == 400 and "Bình trình bày" in refused.content.decode()
     text["votes_against"] = "0"
@@ -207,7 +259,9 @@ def test_the_meeting_page_query_count_is_flat(year_end, client_as, count_queries
     with count_queries() as few:
         client.get(url)
     discuss(year_end, meeting, key="binh")
-    discuss(year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR], party_committee_opinion="Đồng ý")
+    discuss(
+        year_end, meeting, key="truong_phong", actor=year_end.world.users[Role.HR], party_committee_opinion="Đồng ý"
+    )
     with count_queries() as many:
         client.get(url)
     assert len(few) == len(many), many.report()
@@ -217,11 +271,20 @@ def test_the_minutes_show_the_level_the_person_proposed_for_themselves(year_end,
     from congtam.yearend.models import CriteriaSelfAssessment
 
     CriteriaSelfAssessment.objects.create(
-        year=year_end.year, person=year_end.world.people["binh"], shared_criteria_met=True, completion_percent=100,
-        exceeded_percent=0, short_percent=0, proposed_level="HTXSNV")
+        year=year_end.year,
+        person=year_end.world.people["binh"],
+        shared_criteria_met=True,
+        completion_percent=100,
+        exceeded_percent=0,
+        short_percent=0,
+        proposed_level="HTXSNV",
+    )
     discuss(year_end, record(year_end), key="binh", level="HTTNV")
-    content = client_as(Role.STAFF).get(
-        reverse("yearend:meeting", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    content = (
+        client_as(Role.STAFF)
+        .get(reverse("yearend:meeting", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"}))
+        .content.decode()
+    )
     block = content.split('data-testid="discussion-NV022"')[1].split("</article>")[0]
     assert "<strong>HTTNV</strong>" in block
     assert 'data-testid="self-proposed"' in block and "HTXSNV" in block

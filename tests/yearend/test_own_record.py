@@ -46,16 +46,29 @@ def hr_self(year_end):
 
 
 def _fact(year_end, person):
-    return services.fact_record(actor=year_end.user(Role.HR), year=year_end.year, person=person, kind="discipline",
-                                document_reference="QĐ 12/QĐ-VPQH", discipline_measure="khien_trach",
-                                decision_number="12/QĐ-VPQH", decision_date=date(2026, 6, 1),
-                                violation="Vi phạm quy chế", already_counted=False)
+    return services.fact_record(
+        actor=year_end.user(Role.HR),
+        year=year_end.year,
+        person=person,
+        kind="discipline",
+        document_reference="QĐ 12/QĐ-VPQH",
+        discipline_measure="khien_trach",
+        decision_number="12/QĐ-VPQH",
+        decision_date=date(2026, 6, 1),
+        violation="Vi phạm quy chế",
+        already_counted=False,
+    )
 
 
 def _override(year_end, person):
-    return org.authority_override_set(actor=year_end.user(Role.HR), person=person, kind=AuthorityKind.EVALUATOR,
-                                      authority=year_end.person("vu_truong"), effective_from=date(2026, 7, 1),
-                                      reason="Quyết định 5/QĐ")
+    return org.authority_override_set(
+        actor=year_end.user(Role.HR),
+        person=person,
+        kind=AuthorityKind.EVALUATOR,
+        authority=year_end.person("vu_truong"),
+        effective_from=date(2026, 7, 1),
+        reason="Quyết định 5/QĐ",
+    )
 
 
 def _meeting(year_end):
@@ -68,40 +81,113 @@ def _review(year_end, person):
 
 # Each case: (what, call(year_end, actor, person)).
 DECISIONS = [
-    ("a year-end level (calibration)", lambda y, actor, person: services.level_change(
-        actor=actor, classification=y.classification("binh"), expected_version=y.classification("binh").version,
-        level="HTXSNV", reason="Tự nâng mức")),
-    ("a year-end group", lambda y, actor, person: services.group_set(
-        actor=actor, classification=y.classification("binh"), expected_version=y.classification("binh").version,
-        group="LD", reason="Tự chuyển nhóm")),
-    ("a year-end approval", lambda y, actor, person: services.approve(
-        actor=actor, classification=y.classification("binh"), expected_version=y.classification("binh").version)),
-    ("an appeal's decision", lambda y, actor, person: services.appeal_decide(
-        actor=actor, appeal=Appeal(classification=y.classification("binh")),
-        expected_version=y.classification("binh").version, decision="upheld", reason="Giữ nguyên")),
-    ("an amendment after closing", lambda y, actor, person: services.amend_after_close(
-        actor=actor, classification=y.classification("binh"), expected_version=y.classification("binh").version,
-        level="HTXSNV", reason="Sửa")),
-    ("a fact recorded", lambda y, actor, person: services.fact_record(
-        actor=actor, year=y.year, person=person, kind="absence", document_reference="Đơn", months=Decimal("1"))),
-    ("a fact withdrawn", lambda y, actor, person: services.fact_remove(
-        actor=actor, fact=_fact(y, person), reason="Nhầm")),
-    ("the minutes about oneself", lambda y, actor, person: meetings.meeting_discussion_record(
-        actor=actor, meeting=_meeting(y), person=person, **discussion())),
-    ("an amendment of the minutes about oneself", lambda y, actor, person: meetings.meeting_amend(
-        actor=actor, meeting=_meeting(y), person=person, reason="Sửa", **discussion())),
-    ("a locked review's amendment", lambda y, actor, person: monitoring.review_amend(
-        actor=actor, review=_review(y, person), reason="Sửa điểm")),
-    ("one's own evaluator", lambda y, actor, person: org.authority_override_set(
-        actor=actor, person=person, kind=AuthorityKind.APPROVER, authority=y.person("vu_truong"),
-        effective_from=date(2026, 7, 1), reason="Tự chọn")),
-    ("the end of an authority decision", lambda y, actor, person: org.authority_override_end(
-        actor=actor, override=_override(y, person), on=date(2026, 8, 1), reason="Kết thúc")),
-    ("one's own staff record", lambda y, actor, person: org.person_update(
-        actor=actor, person=person, expected_version=person.version, full_name="Đặng Thị Bình An")),
-    ("one's own transfer", lambda y, actor, person: org.person_transfer(
-        actor=actor, person=person, expected_version=person.version, unit=y.world.units["VPL"],
-        on=date(2026, 12, 1), reason="QĐ 9", unit_role=UnitRole.MEMBER)),
+    (
+        "a year-end level (calibration)",
+        lambda y, actor, person: services.level_change(
+            actor=actor,
+            classification=y.classification("binh"),
+            expected_version=y.classification("binh").version,
+            level="HTXSNV",
+            reason="Tự nâng mức",
+        ),
+    ),
+    (
+        "a year-end group",
+        lambda y, actor, person: services.group_set(
+            actor=actor,
+            classification=y.classification("binh"),
+            expected_version=y.classification("binh").version,
+            group="LD",
+            reason="Tự chuyển nhóm",
+        ),
+    ),
+    (
+        "a year-end approval",
+        lambda y, actor, person: services.approve(
+            actor=actor, classification=y.classification("binh"), expected_version=y.classification("binh").version
+        ),
+    ),
+    (
+        "an appeal's decision",
+        lambda y, actor, person: services.appeal_decide(
+            actor=actor,
+            appeal=Appeal(classification=y.classification("binh")),
+            expected_version=y.classification("binh").version,
+            decision="upheld",
+            reason="Giữ nguyên",
+        ),
+    ),
+    (
+        "an amendment after closing",
+        lambda y, actor, person: services.amend_after_close(
+            actor=actor,
+            classification=y.classification("binh"),
+            expected_version=y.classification("binh").version,
+            level="HTXSNV",
+            reason="Sửa",
+        ),
+    ),
+    (
+        "a fact recorded",
+        lambda y, actor, person: services.fact_record(
+            actor=actor, year=y.year, person=person, kind="absence", document_reference="Đơn", months=Decimal(1)
+        ),
+    ),
+    (
+        "a fact withdrawn",
+        lambda y, actor, person: services.fact_remove(actor=actor, fact=_fact(y, person), reason="Nhầm"),
+    ),
+    (
+        "the minutes about oneself",
+        lambda y, actor, person: meetings.meeting_discussion_record(
+            actor=actor, meeting=_meeting(y), person=person, **discussion()
+        ),
+    ),
+    (
+        "an amendment of the minutes about oneself",
+        lambda y, actor, person: meetings.meeting_amend(
+            actor=actor, meeting=_meeting(y), person=person, reason="Sửa", **discussion()
+        ),
+    ),
+    (
+        "a locked review's amendment",
+        lambda y, actor, person: monitoring.review_amend(actor=actor, review=_review(y, person), reason="Sửa điểm"),
+    ),
+    (
+        "one's own evaluator",
+        lambda y, actor, person: org.authority_override_set(
+            actor=actor,
+            person=person,
+            kind=AuthorityKind.APPROVER,
+            authority=y.person("vu_truong"),
+            effective_from=date(2026, 7, 1),
+            reason="Tự chọn",
+        ),
+    ),
+    (
+        "the end of an authority decision",
+        lambda y, actor, person: org.authority_override_end(
+            actor=actor, override=_override(y, person), on=date(2026, 8, 1), reason="Kết thúc"
+        ),
+    ),
+    (
+        "one's own staff record",
+        lambda y, actor, person: org.person_update(
+            actor=actor, person=person, expected_version=person.version, full_name="Đặng Thị Bình An"
+        ),
+    ),
+    (
+        "one's own transfer",
+        lambda y, actor, person: org.person_transfer(
+            actor=actor,
+            person=person,
+            expected_version=person.version,
+            unit=y.world.units["VPL"],
+            on=date(2026, 12, 1),
+            reason="QĐ 9",
+            unit_role=UnitRole.MEMBER,
+        ),
+    ),
 ]
 
 
@@ -122,16 +208,28 @@ def test_the_refusal_is_said_in_vietnamese(year_end, hr_self):
 
 def test_the_same_decisions_on_a_colleague_are_not_refused_as_ones_own(year_end, hr_self):
     """The guard refuses one's own record only: the same officer records a colleague's fact."""
-    fact = services.fact_record(actor=hr_self, year=year_end.year, person=year_end.person("an"), kind="absence",
-                                document_reference="Đơn", months=Decimal("1"))
+    fact = services.fact_record(
+        actor=hr_self,
+        year=year_end.year,
+        person=year_end.person("an"),
+        kind="absence",
+        document_reference="Đơn",
+        months=Decimal(1),
+    )
     assert Fact.objects.filter(pk=fact.pk, person=year_end.person("an")).exists()
 
 
 def test_the_person_still_acts_where_the_law_lets_them(year_end):
     """Acknowledging one's own plan and reporting one's own work are the person's acts, not refused."""
     an, review = year_end.user(Role.STAFF), _review(year_end, year_end.person("an"))
-    monitoring.item_assign(actor=year_end.user(Role.MANAGER), review=review, due_on=review.period.ends_on,
-                           name="Báo cáo chuyên đề", factor="1", ad_hoc_reason="Việc phát sinh")
+    monitoring.item_assign(
+        actor=year_end.user(Role.MANAGER),
+        review=review,
+        due_on=review.period.ends_on,
+        name="Báo cáo chuyên đề",
+        factor="1",
+        ad_hoc_reason="Việc phát sinh",
+    )
     review.refresh_from_db()
     monitoring.plan_acknowledge(actor=an, review=review, expected_version=review.version)
     review.refresh_from_db()
@@ -147,6 +245,8 @@ def test_the_calibration_page_offers_no_change_of_ones_own_level(year_end, hr_se
     services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     Year.objects.filter(pk=year_end.year.pk).update(state="calibrating")
     client.force_login(hr_self)
-    page = client.get(reverse("yearend:calibration", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).content.decode()
+    page = client.get(
+        reverse("yearend:calibration", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})
+    ).content.decode()
     assert 'data-testid="level-form-NV021"' in page  # a colleague's level: the form is there
     assert 'data-testid="level-form-NV022"' not in page and 'data-testid="group-form-NV022"' not in page

@@ -16,9 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _discipline(year_end):
-    services.fact_record(actor=year_end.user(Role.HR), year=year_end.year, person=year_end.person("an"),
-                         kind="discipline", discipline_measure="canh_cao", decision_number="77/QĐ-VPQH",
-                         decision_date=date(2026, 5, 4), violation="Tiết lộ tài liệu mật", document_reference="77/QĐ-VPQH")
+    services.fact_record(
+        actor=year_end.user(Role.HR),
+        year=year_end.year,
+        person=year_end.person("an"),
+        kind="discipline",
+        discipline_measure="canh_cao",
+        decision_number="77/QĐ-VPQH",
+        decision_date=date(2026, 5, 4),
+        violation="Tiết lộ tài liệu mật",
+        document_reference="77/QĐ-VPQH",
+    )
 
 
 def _facts_url(year_end):
@@ -27,7 +35,8 @@ def _facts_url(year_end):
 
 @pytest.mark.parametrize("role", [Role.HR, Role.UNIT_HEAD, Role.STAFF])
 def test_facts_are_shown_to_hr_the_competent_authority_and_the_person_and_each_read_is_logged(
-        year_end, client_as, role):
+    year_end, client_as, role
+):
     _discipline(year_end)
     response = client_as(role).get(_facts_url(year_end))
     assert response.status_code == 200
@@ -51,8 +60,15 @@ def test_facts_are_refused_to_everyone_else_and_nothing_is_read(year_end, client
 
 
 def test_a_refused_fact_keeps_what_was_typed(year_end, client_as):
-    response = client_as(Role.HR).post(_facts_url(year_end), {
-        "kind": "discipline", "decision_number": "88/QĐ", "violation": "Vi phạm giờ giấc", "document_reference": "88/QĐ"})
+    response = client_as(Role.HR).post(
+        _facts_url(year_end),
+        {
+            "kind": "discipline",
+            "decision_number": "88/QĐ",
+            "violation": "Vi phạm giờ giấc",
+            "document_reference": "88/QĐ",
+        },
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert 'value="88/QĐ"' in content and "Vi phạm giờ giấc" in content
@@ -81,8 +97,10 @@ def test_a_refused_level_change_keeps_the_choice_and_says_why(year_end, client_a
     services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     an = year_end.classification("an")
     prefix = f"c{an.pk}"
-    response = client_as(Role.HR).post(reverse("yearend:level_change", kwargs={"pk": an.pk}), {
-        f"{prefix}-version": an.version, f"{prefix}-level": "HTXSNV", f"{prefix}-reason": "Có thành tích nổi bật"})
+    response = client_as(Role.HR).post(
+        reverse("yearend:level_change", kwargs={"pk": an.pk}),
+        {f"{prefix}-version": an.version, f"{prefix}-level": "HTXSNV", f"{prefix}-reason": "Có thành tích nổi bật"},
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Có thành tích nổi bật" in content
@@ -96,9 +114,16 @@ def _add_people(world, cycle, count, start):
     from congtam.org import services as org
 
     for number in range(start, start + count):
-        org.person_create(actor=None, staff_code=f"NV{number}", full_name=f"Lê Văn Người {number}",
-                          category="cong_chuc", unit=world.units["VPL-P1"], position=world.positions["CV"],
-                          unit_role="member", email=f"nv{number}@quochoi.vn")
+        org.person_create(
+            actor=None,
+            staff_code=f"NV{number}",
+            full_name=f"Lê Văn Người {number}",
+            category="cong_chuc",
+            unit=world.units["VPL-P1"],
+            position=world.positions["CV"],
+            unit_role="member",
+            email=f"nv{number}@quochoi.vn",
+        )
     monitoring.reviews_open(cycle)
     from congtam.org.models import Person
 
@@ -145,8 +170,10 @@ def test_the_person_sees_the_result_with_its_reasons_and_appeals_from_the_page(y
     assert an.explanation["reasons"]["vi"][0] in content
     response = client.post(reverse("yearend:appeal", kwargs={"pk": an.pk}), {"version": an.version, "reason": ""})
     assert response.status_code == 400
-    response = client.post(reverse("yearend:appeal", kwargs={"pk": an.pk}),
-                           {"version": an.version, "reason": "Chưa tính sản phẩm vượt", "documents": "BC 15"})
+    response = client.post(
+        reverse("yearend:appeal", kwargs={"pk": an.pk}),
+        {"version": an.version, "reason": "Chưa tính sản phẩm vượt", "documents": "BC 15"},
+    )
     assert response.status_code == 302
     an.refresh_from_db()
     assert an.state == "appealed" and an.appeal.decider == year_end.person("chu_nhiem")
@@ -165,8 +192,13 @@ def test_the_public_list_shows_levels_only_once_announced(year_end, client_as, c
 def test_hr_opens_a_year_from_the_page_and_a_refusal_keeps_the_input(world, client_as):
     client = client_as(Role.HR)
     url = reverse("yearend:year_open")
-    data = {"year": "2026", "staff_group": "cong_chuc", "policy_id": "khong-co", "units": [world.units["VPL"].pk],
-            "appeal_days": "10"}
+    data = {
+        "year": "2026",
+        "staff_group": "cong_chuc",
+        "policy_id": "khong-co",
+        "units": [world.units["VPL"].pk],
+        "appeal_days": "10",
+    }
     response = client.post(url, data)
     assert response.status_code == 200 and 'value="khong-co"' in response.content.decode()
     response = client.post(url, {**data, "policy_id": "nd335"})
@@ -180,18 +212,36 @@ def test_hr_opens_a_year_from_the_page_and_a_refusal_keeps_the_input(world, clie
 def test_the_level_above_decides_an_appeal_from_the_page(year_end, client, chairman):
     _announce_all(year_end, chairman)
     an = year_end.classification("an")
-    services.appeal_submit(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version,
-                           reason="Chưa tính sản phẩm vượt")
+    services.appeal_submit(
+        actor=year_end.user(Role.STAFF),
+        classification=an,
+        expected_version=an.version,
+        reason="Chưa tính sản phẩm vượt",
+    )
     an.refresh_from_db()
     client.force_login(chairman)
     assert "Chưa tính sản phẩm vượt" in client.get(reverse("yearend:appeals")).content.decode()
     prefix = f"a{an.appeal.pk}"
     url = reverse("yearend:appeal_decide", kwargs={"pk": an.appeal.pk})
-    response = client.post(url, {f"{prefix}-version": an.version, f"{prefix}-decision": "changed",
-                                 f"{prefix}-new_level": "", f"{prefix}-reason": "Có sản phẩm vượt"})
+    response = client.post(
+        url,
+        {
+            f"{prefix}-version": an.version,
+            f"{prefix}-decision": "changed",
+            f"{prefix}-new_level": "",
+            f"{prefix}-reason": "Có sản phẩm vượt",
+        },
+    )
     assert response.status_code == 400 and "Có sản phẩm vượt" in response.content.decode()
-    response = client.post(url, {f"{prefix}-version": an.version, f"{prefix}-decision": "changed",
-                                 f"{prefix}-new_level": "HTNV", f"{prefix}-reason": "Chất lượng quý 4 chưa đạt"})
+    response = client.post(
+        url,
+        {
+            f"{prefix}-version": an.version,
+            f"{prefix}-decision": "changed",
+            f"{prefix}-new_level": "HTNV",
+            f"{prefix}-reason": "Chất lượng quý 4 chưa đạt",
+        },
+    )
     assert response.status_code == 302
     an.refresh_from_db()
     assert (an.state, an.level, an.appeal.decision) == ("final", "HTNV", "changed")

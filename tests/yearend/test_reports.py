@@ -21,8 +21,14 @@ POLICIES = {"cong_chuc": "nd335", "vien_chuc": "nd90-vien-chuc", "can_bo": "nd90
 
 
 def _year(world, calendar_year, state, staff_group="cong_chuc", unit="VPQH"):
-    year = services.year_open(actor=world.users[Role.HR], agency=world.agency, year=calendar_year,
-                              staff_group=staff_group, policy_id=POLICIES[staff_group], units=[world.units[unit]])
+    year = services.year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=calendar_year,
+        staff_group=staff_group,
+        policy_id=POLICIES[staff_group],
+        units=[world.units[unit]],
+    )
     Year.objects.filter(pk=year.pk).update(state=state)  # the steps themselves are tested in test_services
     return year
 
@@ -30,15 +36,25 @@ def _year(world, calendar_year, state, staff_group="cong_chuc", unit="VPQH"):
 def _result(world, year, key, level, *, how="approved", score=""):
     """One person's result, the level set at step ``how`` (the others left empty, or below it)."""
     person = world.people[key]
-    levels = {"proposed_level": TT if how != "proposed" else level, "calibrated_level": "", "approved_level": "",
-              "amended_level": ""}
+    levels = {
+        "proposed_level": TT if how != "proposed" else level,
+        "calibrated_level": "",
+        "approved_level": "",
+        "amended_level": "",
+    }
     if how == "amended":
         levels["approved_level"] = TT
     if how != "proposed":
         levels[f"{how}_level"] = level
     return Classification.objects.create(
-        year=year, person=person, unit=person.unit, group="LD" if key in LEADERS else person.position.code,
-        qualified_level=levels["proposed_level"], score_exact=score, **levels)
+        year=year,
+        person=person,
+        unit=person.unit,
+        group="LD" if key in LEADERS else person.position.code,
+        qualified_level=levels["proposed_level"],
+        score_exact=score,
+        **levels,
+    )
 
 
 @pytest.fixture
@@ -52,14 +68,28 @@ def results(world):
     for key, level in (("vu_truong", XS), ("an", TT), ("binh", XS), ("truong_phong", XS)):
         _result(w, y23, key, level)
     y24 = _year(w, 2024, YearState.ANNOUNCED)
-    for key, level in (("an", XS), ("vu_truong", XS), ("binh", TT), ("hoa", KXL), ("anh", XS),
-                       ("pho_chu_nhiem", XS), ("truong_phong", XS)):
+    for key, level in (
+        ("an", XS),
+        ("vu_truong", XS),
+        ("binh", TT),
+        ("hoa", KXL),
+        ("anh", XS),
+        ("pho_chu_nhiem", XS),
+        ("truong_phong", XS),
+    ):
         _result(w, y24, key, level, score="91.5" if key == "an" else "")
     _result(w, _year(w, 2024, YearState.CLOSED, "can_bo"), "chu_nhiem", XS)
     y25 = _year(w, 2025, YearState.CLOSED)
     _result(w, y25, "pho_chu_nhiem", XS, how="amended")  # approved HTTNV, amended after closing
-    for key, level in (("vu_truong", XS), ("pho_vu_truong", TT), ("truong_phong", TT), ("an", XS), ("binh", XS),
-                       ("vu_truong_tccb", TT), ("hoa", KHT)):
+    for key, level in (
+        ("vu_truong", XS),
+        ("pho_vu_truong", TT),
+        ("truong_phong", TT),
+        ("an", XS),
+        ("binh", XS),
+        ("vu_truong_tccb", TT),
+        ("hoa", KHT),
+    ):
         _result(w, y25, key, level, score="92.25" if key == "an" else "")
     _result(w, y25, "duc", XS, how="calibrated")
     _result(w, _year(w, 2025, YearState.ANNOUNCED, "vien_chuc", unit="VTT"), "anh", XS)
@@ -104,8 +134,13 @@ def test_the_latest_year_all_staff_groups_together(results):
     shares = {cell.level: cell.share for cell in page.total.cells}
     assert shares[XS] == Decimal(700) / 11 and shares[HT] == 0
     assert abs(sum(shares.values()) - 100) < Decimal("1e-20")
-    assert [cell.shown for cell in page.total.cells] == [Decimal("63.6"), Decimal("27.3"), Decimal("0.0"),
-                                                         Decimal("9.1"), Decimal("0.0")]
+    assert [cell.shown for cell in page.total.cells] == [
+        Decimal("63.6"),
+        Decimal("27.3"),
+        Decimal("0.0"),
+        Decimal("9.1"),
+        Decimal("0.0"),
+    ]
 
 
 def test_one_staff_group(results):
@@ -118,9 +153,13 @@ def test_by_unit_each_unit_counts_the_units_below_it(results):
     units = results.units
     page = reports.report(viewer=_hr(results), dimension="unit")
     assert page.top == units["VPQH"]
-    assert [row.key for row in page.rows][0] == units["VPQH"].path  # the agency's own people first
-    assert _by_key(page.rows) == {units["VPQH"].path: {XS: 2}, units["VPL"].path: {XS: 3, TT: 2},
-                                  units["TCCB"].path: {XS: 1, TT: 1, KHT: 1}, units["VTT"].path: {XS: 1}}
+    assert next(row.key for row in page.rows) == units["VPQH"].path  # the agency's own people first
+    assert _by_key(page.rows) == {
+        units["VPQH"].path: {XS: 2},
+        units["VPL"].path: {XS: 3, TT: 2},
+        units["TCCB"].path: {XS: 1, TT: 1, KHT: 1},
+        units["VTT"].path: {XS: 1},
+    }
     assert _counts(page.rows_total) == _counts(page.total)
     assert [row.opens for row in page.rows] == [False, True, False, False]
     opened = reports.report(viewer=_hr(results), dimension="unit", unit_code="VPL")
@@ -131,15 +170,25 @@ def test_by_unit_each_unit_counts_the_units_below_it(results):
 def test_by_group_staff_group_and_gender(results):
     hr = _hr(results)
     assert _by_key(reports.report(viewer=hr, dimension="group").rows) == {
-        "LD": {XS: 3, TT: 3}, "CV": {XS: 3}, "TC": {XS: 1, KHT: 1}}
+        "LD": {XS: 3, TT: 3},
+        "CV": {XS: 3},
+        "TC": {XS: 1, KHT: 1},
+    }
     assert _by_key(reports.report(viewer=hr, dimension="category").rows) == {
-        "can_bo": {XS: 1}, "cong_chuc": {XS: 5, TT: 3, KHT: 1}, "vien_chuc": {XS: 1}}
+        "can_bo": {XS: 1},
+        "cong_chuc": {XS: 5, TT: 3, KHT: 1},
+        "vien_chuc": {XS: 1},
+    }
     gender = reports.report(viewer=hr, dimension="gender").rows
     assert _by_key(gender) == {"male": {XS: 3, TT: 3}, "female": {XS: 3, KHT: 1}, "": {XS: 1}}
     assert [row.key for row in gender] == ["male", "female", ""]
     female = next(row for row in gender if row.key == "female")
-    assert [cell.shown for cell in female.cells][:4] == [Decimal("75.0"), Decimal("0.0"), Decimal("0.0"),
-                                                         Decimal("25.0")]
+    assert [cell.shown for cell in female.cells][:4] == [
+        Decimal("75.0"),
+        Decimal("0.0"),
+        Decimal("0.0"),
+        Decimal("25.0"),
+    ]
 
 
 def test_year_on_year_all_together_and_per_staff_group(results):
@@ -234,8 +283,10 @@ def test_anonymous_is_refused_by_the_selectors(results):
 # --- the talent list ---------------------------------------------------------------------------------
 def test_the_talent_list_holds_exactly_those_htxsnv_two_years_running(results):
     entries = reports.talent_list(viewer=results.users[Role.LEADERSHIP])
-    found = {entry.person.staff_code: (entry.earlier.year.year, entry.later.year.year, entry.years_running)
-             for entry in entries}
+    found = {
+        entry.person.staff_code: (entry.earlier.year.year, entry.later.year.year, entry.years_running)
+        for entry in entries
+    }
     people = results.people
     assert found == {
         people["an"].staff_code: (2024, 2025, 2),
@@ -304,14 +355,33 @@ def test_the_workbook_carries_the_figures_and_its_download_is_logged(results, cl
 def _many_results(world, years, count, start):
     from congtam.org import services as org
 
-    people = [org.person_create(actor=None, staff_code=f"NV{number}", full_name=f"Lê Văn Người {number}",
-                                category="cong_chuc", unit=world.units["VPL-P1"], position=world.positions["CV"],
-                                unit_role="member", gender="female" if number % 2 else "male",
-                                email=f"nv{number}@quochoi.vn") for number in range(start, start + count)]
+    people = [
+        org.person_create(
+            actor=None,
+            staff_code=f"NV{number}",
+            full_name=f"Lê Văn Người {number}",
+            category="cong_chuc",
+            unit=world.units["VPL-P1"],
+            position=world.positions["CV"],
+            unit_role="member",
+            gender="female" if number % 2 else "male",
+            email=f"nv{number}@quochoi.vn",
+        )
+        for number in range(start, start + count)
+    ]
     Classification.objects.bulk_create(
-        Classification(year=other, person=person, unit=person.unit, group=f"G{person.pk % 7}",
-                       proposed_level=(XS, TT, HT, KHT)[person.pk % 4], qualified_level=TT, approved_level=XS)
-        for person in people for other in years)
+        Classification(
+            year=other,
+            person=person,
+            unit=person.unit,
+            group=f"G{person.pk % 7}",
+            proposed_level=(XS, TT, HT, KHT)[person.pk % 4],
+            qualified_level=TT,
+            approved_level=XS,
+        )
+        for person in people
+        for other in years
+    )
 
 
 @pytest.mark.parametrize("route", ["yearend:reports", "yearend:reports_xlsx", "yearend:talent"])

@@ -16,7 +16,7 @@ def test_the_person_sees_each_period_review_behind_the_level(year_end, chairman,
     client = client_as(Role.STAFF)
     url = reverse("yearend:my_result", kwargs={"pk": year_end.year.pk})
     page = client.get(url).content.decode()
-    evidence = page[page.index('data-testid="evidence"'):]
+    evidence = page[page.index('data-testid="evidence"') :]
     reviews = Review.objects.filter(person=year_end.person("an"), period__cycle=year_end.cycle)
     assert reviews.count() == 4
     for review in reviews:

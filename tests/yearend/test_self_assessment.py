@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def criteria_year(world, today):
-    return services.year_open(actor=world.users[Role.HR], agency=world.agency, year=2026, staff_group="vien_chuc",
-                              policy_id="nd90-vien-chuc", units=[world.units["VTT"]])
+    return services.year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        staff_group="vien_chuc",
+        policy_id="nd90-vien-chuc",
+        units=[world.units["VTT"]],
+    )
 
 
 @pytest.fixture
@@ -35,9 +41,15 @@ def _for_url(year, staff_code="NV040"):
     return reverse("yearend:self_assessment_for", kwargs={"pk": year.pk, "staff_code": staff_code})
 
 
-FILLED = {"version": "0", "report": "Hoàn thành 12 nhiệm vụ được giao, trong đó 7 nhiệm vụ vượt tiến độ.",
-          "shared_criteria_met": "on", "completion_percent": "100", "exceeded_percent": "58,5",
-          "short_percent": "0", "proposed_level": "HTXSNV"}
+FILLED = {
+    "version": "0",
+    "report": "Hoàn thành 12 nhiệm vụ được giao, trong đó 7 nhiệm vụ vượt tiến độ.",
+    "shared_criteria_met": "on",
+    "completion_percent": "100",
+    "exceeded_percent": "58,5",
+    "short_percent": "0",
+    "proposed_level": "HTXSNV",
+}
 
 
 def test_the_person_writes_the_self_assessment_and_proposes_a_level(criteria_year, anh, client):
@@ -48,7 +60,10 @@ def test_the_person_writes_the_self_assessment_and_proposes_a_level(criteria_yea
     assert response.status_code == 302
     assessment = CriteriaSelfAssessment.objects.get(year=criteria_year)
     assert (assessment.report, str(assessment.exceeded_percent), assessment.proposed_level) == (
-        FILLED["report"], "58.50", "HTXSNV")
+        FILLED["report"],
+        "58.50",
+        "HTXSNV",
+    )
     assert assessment.recorded_by == anh and assessment.version == 1
     assert AuditEntry.objects.filter(event="yearend.criteria.recorded").count() == 1
     page = client.get(_own_url(criteria_year)).content.decode()
@@ -103,20 +118,37 @@ def test_once_the_year_moves_on_the_self_assessment_is_read_only(criteria_year, 
 
 
 def test_a_head_gives_the_units_results_on_the_page(world, criteria_year, client):
-    head = org.person_create(actor=None, staff_code="NV041", full_name="Vũ Đức Thắng", category=Category.VIEN_CHUC,
-                             unit=world.units["VTT"], position=world.positions["LD"], unit_role=UnitRole.HEAD)
+    head = org.person_create(
+        actor=None,
+        staff_code="NV041",
+        full_name="Vũ Đức Thắng",
+        category=Category.VIEN_CHUC,
+        unit=world.units["VTT"],
+        position=world.positions["LD"],
+        unit_role=UnitRole.HEAD,
+    )
     client.force_login(make_user("thang", role=Role.UNIT_HEAD, person=head))
     page = client.get(_own_url(criteria_year)).content.decode()
     assert 'name="targets_completed_percent"' in page
-    response = client.post(_own_url(criteria_year), {**FILLED, "proposed_level": "HTTNV",
-                                                     "subunits_good_or_better_percent": "60"})
+    response = client.post(
+        _own_url(criteria_year), {**FILLED, "proposed_level": "HTTNV", "subunits_good_or_better_percent": "60"}
+    )
     assert response.status_code == 400
     assert {"targets_completed_percent", "on_time_percent", "subunits_complete_or_better_percent"} <= set(
-        response.context["form"].errors)
-    response = client.post(_own_url(criteria_year), {
-        **FILLED, "proposed_level": "HTTNV", "targets_completed_percent": "100", "targets_exceeded_percent": "0",
-        "on_time_percent": "85", "subunits_complete_or_better_percent": "100",
-        "subunits_good_or_better_percent": "60"})
+        response.context["form"].errors
+    )
+    response = client.post(
+        _own_url(criteria_year),
+        {
+            **FILLED,
+            "proposed_level": "HTTNV",
+            "targets_completed_percent": "100",
+            "targets_exceeded_percent": "0",
+            "on_time_percent": "85",
+            "subunits_complete_or_better_percent": "100",
+            "subunits_good_or_better_percent": "60",
+        },
+    )
     assert response.status_code == 302
     assert CriteriaSelfAssessment.objects.get(person=head).on_time_percent == 85
     # The unit's head reads the self-assessments of the people of the unit.
@@ -126,18 +158,36 @@ def test_a_head_gives_the_units_results_on_the_page(world, criteria_year, client
 def test_the_list_makes_the_same_queries_for_few_and_many(world, criteria_year, client_as, count_queries):
     client = client_as(Role.HR)
     url = reverse("yearend:self_assessments", kwargs={"pk": criteria_year.pk})
-    services.criteria_record(actor=world.users[Role.HR], year=criteria_year, person=world.people["anh"],
-                             shared_criteria_met=True, completion_percent=100, exceeded_percent=0, short_percent=0)
+    services.criteria_record(
+        actor=world.users[Role.HR],
+        year=criteria_year,
+        person=world.people["anh"],
+        shared_criteria_met=True,
+        completion_percent=100,
+        exceeded_percent=0,
+        short_percent=0,
+    )
     client.get(url)
     with count_queries() as few:
         assert client.get(url).status_code == 200
     for index in range(30):
-        person = org.person_create(actor=None, staff_code=f"VC{index:03d}", full_name=f"Viên chức {index}",
-                                   category=Category.VIEN_CHUC, unit=world.units["VTT"])
+        person = org.person_create(
+            actor=None,
+            staff_code=f"VC{index:03d}",
+            full_name=f"Viên chức {index}",
+            category=Category.VIEN_CHUC,
+            unit=world.units["VTT"],
+        )
         if index % 2:
-            services.criteria_record(actor=world.users[Role.HR], year=criteria_year, person=person,
-                                     shared_criteria_met=True, completion_percent=100, exceeded_percent=0,
-                                     short_percent=0)
+            services.criteria_record(
+                actor=world.users[Role.HR],
+                year=criteria_year,
+                person=person,
+                shared_criteria_met=True,
+                completion_percent=100,
+                exceeded_percent=0,
+                short_percent=0,
+            )
     with count_queries() as many:
         response = client.get(url)
     assert response.content.decode().count('data-testid="row-') == 31

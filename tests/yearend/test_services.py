@@ -37,7 +37,7 @@ def test_example_1_bands_through_the_app(year_end):
     run = propose(year_end)
     assert run.classified == 5 and run.missing == []
     an, binh = year_end.classification("an"), year_end.classification("binh")
-    assert an.exact_score == Decimal("90") and an.qualified_level == "HTXSNV"
+    assert an.exact_score == Decimal(90) and an.qualified_level == "HTXSNV"
     assert binh.exact_score == Decimal("89.75") and binh.qualified_level == binh.proposed_level == "HTTNV"
     # Two at HTTNV or better in the group: cap floor(0.2 × 2) = 0, said plainly; An is over quota.
     assert an.over_quota and an.proposed_level == "HTTNV" and an.rank_in_group == 1
@@ -52,35 +52,61 @@ def test_example_1_bands_through_the_app(year_end):
 def test_example_2_discipline_beats_the_score(year_end):
     approve_scores(year_end.cycle, year_end.person("an"), [95, 95, 95, 95])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
-    services.fact_record(actor=year_end.user(Role.HR), year=year_end.year, person=year_end.person("an"),
-                         kind="discipline", discipline_measure="khien_trach", decision_number="12/QĐ-VPQH",
-                         decision_date=date(2026, 6, 3), violation="Vi phạm quy chế làm việc",
-                         document_reference="12/QĐ-VPQH")
+    services.fact_record(
+        actor=year_end.user(Role.HR),
+        year=year_end.year,
+        person=year_end.person("an"),
+        kind="discipline",
+        discipline_measure="khien_trach",
+        decision_number="12/QĐ-VPQH",
+        decision_date=date(2026, 6, 3),
+        violation="Vi phạm quy chế làm việc",
+        document_reference="12/QĐ-VPQH",
+    )
     propose(year_end)
     an = year_end.classification("an")
-    assert an.exact_score == Decimal("95") and an.proposed_level == "KHTNV"
+    assert an.exact_score == Decimal(95) and an.proposed_level == "KHTNV"
     assert any("khiển trách" in reason for reason in an.explanation["reasons"]["vi"])
 
 
 def test_a_discipline_already_counted_does_not_count_again(year_end):
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
-    services.fact_record(actor=year_end.user(Role.HR), year=year_end.year, person=year_end.person("an"),
-                         kind="discipline", discipline_measure="canh_cao", decision_number="3/QĐ",
-                         decision_date=date(2026, 2, 1), violation="Vi phạm năm trước", already_counted=True,
-                         document_reference="3/QĐ")
+    services.fact_record(
+        actor=year_end.user(Role.HR),
+        year=year_end.year,
+        person=year_end.person("an"),
+        kind="discipline",
+        discipline_measure="canh_cao",
+        decision_number="3/QĐ",
+        decision_date=date(2026, 2, 1),
+        violation="Vi phạm năm trước",
+        already_counted=True,
+        document_reference="3/QĐ",
+    )
     propose(year_end)
     assert year_end.classification("an").proposed_level == "HTTNV"
 
 
 def test_facts_are_recorded_by_hr_only_and_need_their_document(year_end):
     with pytest.raises(PermissionDenied):
-        services.fact_record(actor=year_end.user(Role.UNIT_HEAD), year=year_end.year, person=year_end.person("an"),
-                             kind="degradation", document_reference="KL 1")
+        services.fact_record(
+            actor=year_end.user(Role.UNIT_HEAD),
+            year=year_end.year,
+            person=year_end.person("an"),
+            kind="degradation",
+            document_reference="KL 1",
+        )
     with pytest.raises(ValidationError) as refused:
-        services.fact_record(actor=year_end.user(Role.HR), year=year_end.year, person=year_end.person("an"),
-                             kind="discipline", document_reference="")
+        services.fact_record(
+            actor=year_end.user(Role.HR),
+            year=year_end.year,
+            person=year_end.person("an"),
+            kind="discipline",
+            document_reference="",
+        )
     assert {"document_reference", "discipline_measure", "decision_number", "decision_date", "violation"} <= set(
-        refused.value.message_dict)
+        refused.value.message_dict
+    )
     assert not year_end.year.facts.exists()
 
 
@@ -97,13 +123,23 @@ def test_a_quota_exception_is_the_only_way_past_quota_zero(year_end):
     propose(year_end)
     an = year_end.classification("an")
     with pytest.raises(ValidationError, match="cap of 0"):
-        services.level_change(actor=year_end.user(Role.HR), classification=an, expected_version=an.version,
-                              level="HTXSNV", reason="Thành tích nổi bật")
+        services.level_change(
+            actor=year_end.user(Role.HR),
+            classification=an,
+            expected_version=an.version,
+            level="HTXSNV",
+            reason="Thành tích nổi bật",
+        )
     an.refresh_from_db()
     assert an.level == "HTTNV" and an.state == "proposed" and not LevelChange.objects.exists()
 
-    services.quota_exception_record(actor=year_end.user(Role.HR), year=year_end.year, group="CV",
-                                    decision_reference="45/QĐ-VPQH", reason="Tập thể có thành tích đổi mới")
+    services.quota_exception_record(
+        actor=year_end.user(Role.HR),
+        year=year_end.year,
+        group="CV",
+        decision_reference="45/QĐ-VPQH",
+        reason="Tập thể có thành tích đổi mới",
+    )
     propose(year_end)
     an = year_end.classification("an")
     assert an.proposed_level == "HTXSNV" and not an.over_quota
@@ -122,10 +158,20 @@ def test_calibration_needs_a_reason_and_says_who_now_fits(world, today):
         services.level_change(actor=hr, classification=an, expected_version=an.version, level="HTTNV", reason=" ")
     assert "reason" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.level_change(actor=year_end.user(Role.UNIT_HEAD), classification=an, expected_version=an.version,
-                              level="HTTNV", reason="Không rõ")
-    report = services.level_change(actor=hr, classification=an, expected_version=an.version, level="HTTNV",
-                                   reason="Sản phẩm quý 4 chưa đạt yêu cầu")
+        services.level_change(
+            actor=year_end.user(Role.UNIT_HEAD),
+            classification=an,
+            expected_version=an.version,
+            level="HTTNV",
+            reason="Không rõ",
+        )
+    report = services.level_change(
+        actor=hr,
+        classification=an,
+        expected_version=an.version,
+        level="HTTNV",
+        reason="Sản phẩm quý 4 chưa đạt yêu cầu",
+    )
     assert [row.name for row in report.now_fit] == ["Đặng Thị Bình"]
     an.refresh_from_db()
     assert (an.level, an.calibrated_level, an.state) == ("HTTNV", "HTTNV", "calibrated")
@@ -135,12 +181,18 @@ def test_calibration_needs_a_reason_and_says_who_now_fits(world, today):
     assert entry.reason == "Sản phẩm quý 4 chưa đạt yêu cầu"
     # The place is free: Bình may now be raised; a second HTXSNV would exceed the cap of 1.
     binh = year_end.classification("binh")
-    services.level_change(actor=hr, classification=binh, expected_version=binh.version, level="HTXSNV",
-                          reason="Trong tỷ lệ sau hiệu chỉnh")
+    services.level_change(
+        actor=hr,
+        classification=binh,
+        expected_version=binh.version,
+        level="HTXSNV",
+        reason="Trong tỷ lệ sau hiệu chỉnh",
+    )
     an.refresh_from_db()
     with pytest.raises(ValidationError, match="cap of 1"):
-        services.level_change(actor=hr, classification=an, expected_version=an.version, level="HTXSNV",
-                              reason="Khôi phục")
+        services.level_change(
+            actor=hr, classification=an, expected_version=an.version, level="HTXSNV", reason="Khôi phục"
+        )
 
 
 def test_a_stale_version_is_refused(year_end):
@@ -149,8 +201,9 @@ def test_a_stale_version_is_refused(year_end):
     propose(year_end)
     an = year_end.classification("an")
     with pytest.raises(ConcurrentEditError):
-        services.level_change(actor=year_end.user(Role.HR), classification=an, expected_version=an.version - 1,
-                              level="HTNV", reason="x")
+        services.level_change(
+            actor=year_end.user(Role.HR), classification=an, expected_version=an.version - 1, level="HTNV", reason="x"
+        )
 
 
 def _to_approval(year_end):
@@ -173,10 +226,16 @@ def test_the_competent_authority_approves_and_nobody_approves_their_own(year_end
     an.refresh_from_db()
     assert (an.state, an.approved_level, an.approved_by) == ("approved", "HTTNV", year_end.user(Role.UNIT_HEAD))
     # The unit at once: only what awaits the approver's own approval (Sơn, Bình; not Lan herself).
-    assert services.approve_unit(actor=year_end.user(Role.UNIT_HEAD), year=year_end.year,
-                                 unit=year_end.world.units["VPL-P1"]) == 2
-    assert services.approve_unit(actor=year_end.user(Role.UNIT_HEAD), year=year_end.year,
-                                 unit=year_end.world.units["VPL"]) == 1  # Minh; Lan's own is the chairman's
+    assert (
+        services.approve_unit(
+            actor=year_end.user(Role.UNIT_HEAD), year=year_end.year, unit=year_end.world.units["VPL-P1"]
+        )
+        == 2
+    )
+    assert (
+        services.approve_unit(actor=year_end.user(Role.UNIT_HEAD), year=year_end.year, unit=year_end.world.units["VPL"])
+        == 1
+    )  # Minh; Lan's own is the chairman's
     lan.refresh_from_db()
     assert lan.state == "proposed"
     services.approve(actor=chairman, classification=lan, expected_version=lan.version)
@@ -212,19 +271,37 @@ def test_acknowledge_or_appeal_to_the_level_above_the_approver(year_end, chairma
     an = year_end.classification("an")
     with pytest.raises(PermissionDenied):
         services.acknowledge(actor=year_end.user(Role.MANAGER), classification=an, expected_version=an.version)
-    appeal = services.appeal_submit(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version,
-                                    reason="Chưa tính sản phẩm vượt kế hoạch quý 4", documents="Báo cáo 15/BC")
+    appeal = services.appeal_submit(
+        actor=year_end.user(Role.STAFF),
+        classification=an,
+        expected_version=an.version,
+        reason="Chưa tính sản phẩm vượt kế hoạch quý 4",
+        documents="Báo cáo 15/BC",
+    )
     assert appeal.decider == year_end.person("chu_nhiem")
     an.refresh_from_db()
     for wrong in (year_end.user(Role.UNIT_HEAD), year_end.user(Role.STAFF), year_end.user(Role.HR)):
         with pytest.raises(PermissionDenied):
-            services.appeal_decide(actor=wrong, appeal=appeal, expected_version=an.version, decision="upheld",
-                                   reason="x")
+            services.appeal_decide(
+                actor=wrong, appeal=appeal, expected_version=an.version, decision="upheld", reason="x"
+            )
     with pytest.raises(ValidationError, match="cap of 0"):  # the group CV has quota 0
-        services.appeal_decide(actor=chairman, appeal=appeal, expected_version=an.version, decision="changed",
-                               new_level="HTXSNV", reason="Có sản phẩm vượt")
-    services.appeal_decide(actor=chairman, appeal=appeal, expected_version=an.version, decision="changed",
-                           new_level="HTNV", reason="Xem lại: chất lượng quý 4 chưa đạt")
+        services.appeal_decide(
+            actor=chairman,
+            appeal=appeal,
+            expected_version=an.version,
+            decision="changed",
+            new_level="HTXSNV",
+            reason="Có sản phẩm vượt",
+        )
+    services.appeal_decide(
+        actor=chairman,
+        appeal=appeal,
+        expected_version=an.version,
+        decision="changed",
+        new_level="HTNV",
+        reason="Xem lại: chất lượng quý 4 chưa đạt",
+    )
     an.refresh_from_db()
     assert (an.state, an.level) == ("final", "HTNV")
     assert LevelChange.objects.filter(classification=an, kind="appeal", to_level="HTNV").exists()
@@ -234,36 +311,55 @@ def test_an_appeal_after_the_deadline_is_refused(year_end, chairman, monkeypatch
     from django.utils import timezone
 
     _announced(year_end, chairman)
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: services.appeal_deadline(year_end.year) + timedelta(days=1))
+    monkeypatch.setattr(
+        timezone, "localdate", lambda *a, **k: services.appeal_deadline(year_end.year) + timedelta(days=1)
+    )
     an = year_end.classification("an")
     with pytest.raises(ValidationError, match="deadline"):
-        services.appeal_submit(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version,
-                               reason="Muộn")
+        services.appeal_submit(
+            actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version, reason="Muộn"
+        )
 
 
 def test_a_closed_year_changes_only_by_an_amendment(year_end, chairman):
     _announced(year_end, chairman)
     an = year_end.classification("an")
-    services.appeal_submit(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version,
-                           reason="Xin xem lại")
+    services.appeal_submit(
+        actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version, reason="Xin xem lại"
+    )
     with pytest.raises(ValidationError, match="not decided"):
         services.year_close(actor=year_end.user(Role.HR), year=year_end.year)
     an.refresh_from_db()
-    services.appeal_decide(actor=chairman, appeal=an.appeal, expected_version=an.version, decision="upheld",
-                           reason="Đúng quy định")
-    services.acknowledge(actor=year_end.user(Role.MANAGER), classification=year_end.classification("truong_phong"),
-                         expected_version=year_end.classification("truong_phong").version)
+    services.appeal_decide(
+        actor=chairman, appeal=an.appeal, expected_version=an.version, decision="upheld", reason="Đúng quy định"
+    )
+    services.acknowledge(
+        actor=year_end.user(Role.MANAGER),
+        classification=year_end.classification("truong_phong"),
+        expected_version=year_end.classification("truong_phong").version,
+    )
     services.year_close(actor=year_end.user(Role.HR), year=year_end.year)
     assert set(year_end.year.classifications.values_list("state", flat=True)) == {"final"}
     binh = year_end.classification("binh")
     with pytest.raises(ValidationError):
-        services.level_change(actor=year_end.user(Role.HR), classification=binh, expected_version=binh.version,
-                              level="HTNV", reason="x")
+        services.level_change(
+            actor=year_end.user(Role.HR), classification=binh, expected_version=binh.version, level="HTNV", reason="x"
+        )
     with pytest.raises(PermissionDenied):
-        services.amend_after_close(actor=year_end.user(Role.UNIT_HEAD), classification=binh,
-                                   expected_version=binh.version, level="HTNV", reason="x")
-    services.amend_after_close(actor=year_end.user(Role.HR), classification=binh, expected_version=binh.version,
-                               level="HTNV", reason="Quyết định kỷ luật đến muộn, 9/QĐ")
+        services.amend_after_close(
+            actor=year_end.user(Role.UNIT_HEAD),
+            classification=binh,
+            expected_version=binh.version,
+            level="HTNV",
+            reason="x",
+        )
+    services.amend_after_close(
+        actor=year_end.user(Role.HR),
+        classification=binh,
+        expected_version=binh.version,
+        level="HTNV",
+        reason="Quyết định kỷ luật đến muộn, 9/QĐ",
+    )
     binh.refresh_from_db()
     assert (binh.level, binh.approved_level, binh.amended_level) == ("HTNV", "HTTNV", "HTNV")
     entry = AuditEntry.objects.filter(event="yearend.level.amended").get()

@@ -21,9 +21,17 @@ pytestmark = pytest.mark.django_db
 def disciplined(year_end):
     approve_scores(year_end.cycle, year_end.person("an"), [95, 95, 95, 95])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
-    services.fact_record(actor=year_end.user(Role.HR), year=year_end.year, person=year_end.person("an"),
-                         kind="discipline", discipline_measure="khien_trach", decision_number="12/QĐ-VPQH",
-                         decision_date=date(2026, 6, 1), violation="Vi phạm quy chế", document_reference="12/QĐ-VPQH")
+    services.fact_record(
+        actor=year_end.user(Role.HR),
+        year=year_end.year,
+        person=year_end.person("an"),
+        kind="discipline",
+        discipline_measure="khien_trach",
+        decision_number="12/QĐ-VPQH",
+        decision_date=date(2026, 6, 1),
+        violation="Vi phạm quy chế",
+        document_reference="12/QĐ-VPQH",
+    )
     services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     return year_end
 

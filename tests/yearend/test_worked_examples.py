@@ -17,9 +17,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _extra_people(world, count, unit="VPL-P1", category=Category.CONG_CHUC, **extra):
-    return [org.person_create(actor=None, staff_code=f"NV9{index:02d}", full_name=f"Lê Văn Thêm {index}",
-                              category=category, unit=world.units[unit], position=world.positions["CV"], **extra)
-            for index in range(1, count + 1)]
+    return [
+        org.person_create(
+            actor=None,
+            staff_code=f"NV9{index:02d}",
+            full_name=f"Lê Văn Thêm {index}",
+            category=category,
+            unit=world.units[unit],
+            position=world.positions["CV"],
+            **extra,
+        )
+        for index in range(1, count + 1)
+    ]
 
 
 def _group_of_eleven(world, **overrides):
@@ -70,17 +79,36 @@ def test_example_8_small_group_quota_zero_under_both_readings(world, today, read
 
 @pytest.fixture
 def criteria_year(world, today):
-    return services.year_open(actor=world.users[Role.HR], agency=world.agency, year=2026, staff_group="vien_chuc",
-                              policy_id="nd90-vien-chuc", units=[world.units["VTT"]])
+    return services.year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        staff_group="vien_chuc",
+        policy_id="nd90-vien-chuc",
+        units=[world.units["VTT"]],
+    )
 
 
 def test_example_5_maternity_is_classified_on_the_months_worked(world, criteria_year):
     hr = world.users[Role.HR]
-    services.fact_record(actor=hr, year=criteria_year, person=world.people["anh"], kind="maternity",
-                         months=Decimal("6"), document_reference="QĐ nghỉ thai sản 12/QĐ")
-    services.criteria_record(actor=hr, year=criteria_year, person=world.people["anh"], shared_criteria_met=True,
-                             completion_percent="100", exceeded_percent="0", short_percent="0",
-                             proposed_level="HTTNV")
+    services.fact_record(
+        actor=hr,
+        year=criteria_year,
+        person=world.people["anh"],
+        kind="maternity",
+        months=Decimal(6),
+        document_reference="QĐ nghỉ thai sản 12/QĐ",
+    )
+    services.criteria_record(
+        actor=hr,
+        year=criteria_year,
+        person=world.people["anh"],
+        shared_criteria_met=True,
+        completion_percent="100",
+        exceeded_percent="0",
+        short_percent="0",
+        proposed_level="HTTNV",
+    )
     run = services.proposals_compute(actor=hr, year=criteria_year)
     assert run.missing == []
     anh = Classification.objects.get(year=criteria_year, person=world.people["anh"])
@@ -88,18 +116,41 @@ def test_example_5_maternity_is_classified_on_the_months_worked(world, criteria_
 
 
 def test_example_9_a_manager_is_held_to_the_units_results(world, criteria_year):
-    head = org.person_create(actor=None, staff_code="NV041", full_name="Vũ Đức Thắng", category=Category.VIEN_CHUC,
-                             unit=world.units["VTT"], position=world.positions["LD"], unit_role=UnitRole.HEAD)
+    head = org.person_create(
+        actor=None,
+        staff_code="NV041",
+        full_name="Vũ Đức Thắng",
+        category=Category.VIEN_CHUC,
+        unit=world.units["VTT"],
+        position=world.positions["LD"],
+        unit_role=UnitRole.HEAD,
+    )
     hr = world.users[Role.HR]
-    own = {"shared_criteria_met": True, "completion_percent": "100", "exceeded_percent": "0", "short_percent": "0",
-           "proposed_level": "HTTNV"}
+    own = {
+        "shared_criteria_met": True,
+        "completion_percent": "100",
+        "exceeded_percent": "0",
+        "short_percent": "0",
+        "proposed_level": "HTTNV",
+    }
     with pytest.raises(services.ValidationError) as refused:
         services.criteria_record(actor=hr, year=criteria_year, person=head, **own)
     assert {"targets_completed_percent", "targets_exceeded_percent", "on_time_percent"} <= set(
-        refused.value.message_dict)
-    services.criteria_record(actor=hr, year=criteria_year, person=head, **own, unit_results={
-        "targets_completed_percent": "100", "targets_exceeded_percent": "0", "on_time_percent": "85",
-        "subunits_complete_or_better_percent": "100", "subunits_good_or_better_percent": "60"})
+        refused.value.message_dict
+    )
+    services.criteria_record(
+        actor=hr,
+        year=criteria_year,
+        person=head,
+        **own,
+        unit_results={
+            "targets_completed_percent": "100",
+            "targets_exceeded_percent": "0",
+            "on_time_percent": "85",
+            "subunits_complete_or_better_percent": "100",
+            "subunits_good_or_better_percent": "60",
+        },
+    )
     services.criteria_record(actor=hr, year=criteria_year, person=world.people["anh"], **own)
     services.proposals_compute(actor=hr, year=criteria_year)
     thang = Classification.objects.get(year=criteria_year, person=head)
@@ -109,10 +160,24 @@ def test_example_9_a_manager_is_held_to_the_units_results(world, criteria_year):
 
 
 def test_a_leader_without_the_units_results_is_listed_not_guessed(world, criteria_year):
-    head = org.person_create(actor=None, staff_code="NV041", full_name="Vũ Đức Thắng", category=Category.VIEN_CHUC,
-                             unit=world.units["VTT"], position=world.positions["LD"], unit_role=UnitRole.HEAD)
+    head = org.person_create(
+        actor=None,
+        staff_code="NV041",
+        full_name="Vũ Đức Thắng",
+        category=Category.VIEN_CHUC,
+        unit=world.units["VTT"],
+        position=world.positions["LD"],
+        unit_role=UnitRole.HEAD,
+    )
     hr = world.users[Role.HR]
-    services.criteria_record(actor=hr, year=criteria_year, person=world.people["anh"], shared_criteria_met=True,
-                             completion_percent="100", exceeded_percent="0", short_percent="0")
+    services.criteria_record(
+        actor=hr,
+        year=criteria_year,
+        person=world.people["anh"],
+        shared_criteria_met=True,
+        completion_percent="100",
+        exceeded_percent="0",
+        short_percent="0",
+    )
     run = services.proposals_compute(actor=hr, year=criteria_year)
     assert [person.pk for person in run.missing] == [head.pk]

@@ -12,8 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(world, unit="VPL", **options):
-    return services.year_open(actor=world.users[Role.HR], agency=world.agency, year=2026, staff_group="cong_chuc",
-                              policy_id="nd335", units=[world.units[unit]], **options)
+    return services.year_open(
+        actor=world.users[Role.HR],
+        agency=world.agency,
+        year=2026,
+        staff_group="cong_chuc",
+        policy_id="nd335",
+        units=[world.units[unit]],
+        **options,
+    )
 
 
 def test_the_preset_gives_the_days_to_appeal(world):
@@ -35,8 +42,15 @@ def test_a_number_of_days_out_of_range_is_refused(world):
 
 
 def test_the_page_leaves_it_to_the_preset_when_empty(world, client_as):
-    response = client_as(Role.HR).post(reverse("yearend:year_open"), {
-        "year": 2026, "staff_group": "cong_chuc", "policy_id": "nd335", "units": [world.units["VPL"].pk],
-        "appeal_days": ""})
+    response = client_as(Role.HR).post(
+        reverse("yearend:year_open"),
+        {
+            "year": 2026,
+            "staff_group": "cong_chuc",
+            "policy_id": "nd335",
+            "units": [world.units["VPL"].pk],
+            "appeal_days": "",
+        },
+    )
     assert response.status_code == 302
     assert Year.objects.get().appeal_days == 15

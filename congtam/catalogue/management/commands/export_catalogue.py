@@ -18,12 +18,16 @@ class Command(BaseCommand):
         if position:
             chosen = Position.objects.filter(code=position).first()
             if chosen is None:
-                raise CommandError(_("There is no job position with the code %(code)s in the system.") % {"code": position})
+                raise CommandError(
+                    _("There is no job position with the code %(code)s in the system.") % {"code": position}
+                )
         try:
             with open(file, "wb") as target:
                 count = catalogue_export(target, position=chosen)
         except OSError as error:
-            raise CommandError(_("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror}) from None
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 ngettext("%(count)d product written to %(file)s.", "%(count)d products written to %(file)s.", count)

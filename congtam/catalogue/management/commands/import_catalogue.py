@@ -17,10 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the workbook (.xlsx) with the sheet Danh mục sản phẩm")
         parser.add_argument(
-            "--retire-missing", action="store_true",
+            "--retire-missing",
+            action="store_true",
             help="retire the products of the positions in the file that the file no longer lists",
         )
-        parser.add_argument("--reason", default="", help="why the import is made (kept with the version and in the audit trail)")
+        parser.add_argument(
+            "--reason", default="", help="why the import is made (kept with the version and in the audit trail)"
+        )
         add_errors_file_argument(parser)
 
     def handle(self, *args, file, retire_missing, reason, errors_file, **options):

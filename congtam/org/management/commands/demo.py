@@ -23,7 +23,6 @@ from congtam.org.demo import (
 )
 from congtam.org.models import Agency
 
-
 YEAR_UP_TO = 3000  # people: beyond that, a year of demo data takes minutes; ask for it with --year yes
 
 
@@ -34,11 +33,15 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="Number of people (default %(default)s).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="The same seed gives the same agency.")
         parser.add_argument(
-            "--year", choices=["auto", "yes", "no"], default="auto",
-            help="Also load a year of monitoring in progress (closed months and an open one); auto: up to %d people." % YEAR_UP_TO,
+            "--year",
+            choices=["auto", "yes", "no"],
+            default="auto",
+            help=f"Also load a year of monitoring in progress (closed months and an open one); auto: up to {YEAR_UP_TO} people.",
         )
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing (but print the logins) when an agency is already loaded."
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when an agency is already loaded.",
         )
 
     def handle(self, *args, size, seed, if_empty, year="auto", **options):
@@ -66,7 +69,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{issue.sheet} {issue.row or ''} {issue.column}: {issue.message}")
             raise CommandError(_("The demo agency could not be loaded: %(summary)s") % {"summary": error}) from error
         except ValidationError as error:
-            raise CommandError(_("The demo agency could not be loaded: %(reason)s") % {"reason": "; ".join(error.messages)}) from error
+            raise CommandError(
+                _("The demo agency could not be loaded: %(reason)s") % {"reason": "; ".join(error.messages)}
+            ) from error
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -91,26 +96,43 @@ class Command(BaseCommand):
         started = time.perf_counter()
         agency = Agency.objects.get(pk=agency_id)
         loaded = demo_year(agency=agency, seed=seed)
-        self.stdout.write(self.style.SUCCESS(
-            _("Monitoring year loaded: %(closed)d closed months and month %(open)d in progress; %(reviews)d period "
-              "reviews, %(items)d work items (%(seconds).1f s).") % {
-                "closed": loaded.closed_months, "open": loaded.open_month, "reviews": loaded.reviews,
-                "items": loaded.items, "seconds": time.perf_counter() - started}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Monitoring year loaded: %(closed)d closed months and month %(open)d in progress; %(reviews)d period "
+                    "reviews, %(items)d work items (%(seconds).1f s)."
+                )
+                % {
+                    "closed": loaded.closed_months,
+                    "open": loaded.open_month,
+                    "reviews": loaded.reviews,
+                    "items": loaded.items,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
+        )
         started = time.perf_counter()
         yearend = demo_yearend(agency=agency, seed=seed)
-        self.stdout.write(self.style.SUCCESS(
-            _("Year-end loaded: the last two years finished for %(finished)d civil servants; this year at "
-              "calibration for %(calibrating)d public employees (%(seconds).1f s).") % {
-                "finished": yearend.finished_people, "calibrating": yearend.calibrating_people,
-                "seconds": time.perf_counter() - started}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Year-end loaded: the last two years finished for %(finished)d civil servants; this year at "
+                    "calibration for %(calibrating)d public employees (%(seconds).1f s)."
+                )
+                % {
+                    "finished": yearend.finished_people,
+                    "calibrating": yearend.calibrating_people,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
+        )
 
     def print_logins(self) -> None:
         users = {
             user.username: user
-            for user in User.objects.filter(username__in=[username for _role, username, _who in DEMO_ACCOUNTS])
-            .select_related("person", "person__unit")
+            for user in User.objects.filter(
+                username__in=[username for _role, username, _who in DEMO_ACCOUNTS]
+            ).select_related("person", "person__unit")
         }
         if not users:
             self.stdout.write(_("The demo logins do not exist in this database."))
@@ -122,7 +144,9 @@ class Command(BaseCommand):
                 continue
             if user.person is not None:
                 who = _("%(name)s (%(code)s), %(unit)s") % {
-                    "name": user.person.full_name, "code": user.person.staff_code, "unit": user.person.unit.name,
+                    "name": user.person.full_name,
+                    "code": user.person.staff_code,
+                    "unit": user.person.unit.name,
                 }
             else:
                 who = str(description)

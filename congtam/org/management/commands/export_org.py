@@ -19,10 +19,13 @@ class Command(BaseCommand):
             with open(file, "wb") as target:
                 counts = export_workbook(target, actor=None, actor_label=COMMAND_ACTOR_LABEL)
         except OSError as error:
-            raise CommandError(_("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror}) from None
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from None
         parts = [
             ngettext("%(count)d unit", "%(count)d units", counts["units"]) % {"count": counts["units"]},
-            ngettext("%(count)d job position", "%(count)d job positions", counts["positions"]) % {"count": counts["positions"]},
+            ngettext("%(count)d job position", "%(count)d job positions", counts["positions"])
+            % {"count": counts["positions"]},
             ngettext("%(count)d person", "%(count)d people", counts["people"]) % {"count": counts["people"]},
         ]
         # Translators: "Exported 5 units, 3 job positions, 11 people to FILE."
