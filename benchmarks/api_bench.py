@@ -85,10 +85,11 @@ def setup_in_django(reuse: bool):
     from django.db import connection
 
     from congtam.accounts.models import Role, User
+    from congtam.api.models import SourceSystem
     from congtam.api.services import source_system_issue, source_system_revoke
     from congtam.catalogue.models import CatalogueItem
     from congtam.monitoring import services
-    from congtam.monitoring.models import Cycle, Review, SourceSystem, WorkItem
+    from congtam.monitoring.models import Cycle, Review, WorkItem
     from congtam.org.models import Agency, Category, Unit
 
     hr = User.objects.filter(role=Role.HR).order_by("id").first()

@@ -69,10 +69,10 @@ def _fill_january(period, rng: random.Random) -> int:
     from django.utils import timezone
 
     from congtam.catalogue.models import CatalogueItem
+    from congtam.core.bulk import insert_rows
     from congtam.monitoring.models import GeneralRating, ItemState, Origin, Review, ReviewState, WorkItem
     from congtam.monitoring.scoring import review_score
     from congtam.monitoring.services import _ItemRow, _RatingRow
-    from congtam.org.importer import insert_rows
 
     catalogues: dict[int, list] = {}
     for entry in CatalogueItem.objects.filter(version_to__isnull=True):
@@ -217,7 +217,7 @@ def measure(size: int) -> None:
     closes = []
     started = time.perf_counter()
     rng = random.Random(7)
-    from congtam.catalogue.demo import load_demo_catalogues
+    from congtam.demo.catalogues import load_demo_catalogues
 
     load_demo_catalogues(agency, rng)
     for cycle_job in jobs:

@@ -182,8 +182,8 @@ def _closed_month(period, catalogues, fallback, scores: HistoryScores, rng: rand
     from django.db import transaction
     from django.utils import timezone
 
+    from congtam.core.bulk import insert_rows
     from congtam.monitoring.models import GeneralRating, ItemState, Origin, PeriodState, Review, WorkItem
-    from congtam.org.importer import insert_rows
 
     now = timezone.now()
     ids = list(Review.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
@@ -255,8 +255,8 @@ def _open_month(period, catalogues, fallback, rng: random.Random) -> int:
     from django.db import transaction
     from django.utils import timezone
 
+    from congtam.core.bulk import insert_rows
     from congtam.monitoring.models import GeneralRating, ItemState, Observation, Origin, Review, WorkItem
-    from congtam.org.importer import insert_rows
 
     now = timezone.now()
     ids = list(Review.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
@@ -328,8 +328,8 @@ def _open_month(period, catalogues, fallback, rng: random.Random) -> int:
 def build_year(rng: random.Random) -> None:
     from django.db import connection
 
-    from congtam.catalogue.demo import load_demo_catalogues
     from congtam.catalogue.models import CatalogueItem
+    from congtam.demo.catalogues import load_demo_catalogues
     from congtam.monitoring.models import Period, Review
 
     started = time.perf_counter()

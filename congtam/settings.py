@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "congtam.api",
     "congtam.yearend",
+    "congtam.demo",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "congtam.core.views.permission_denied"
 handler404 = "congtam.core.views.page_not_found"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from congtam.accounts import events
 from congtam.accounts.models import Role, User
 from congtam.audit.services import audit_record
-from congtam.core.vntext import clean_text
+from congtam.vietnamese import clean_text
 
 # Roles that use the Django admin: HR configures there what has no page yet.
 ADMIN_SITE_ROLES = frozenset({Role.HR, Role.ADMIN})

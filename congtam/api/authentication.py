@@ -1,6 +1,6 @@
 """Authentication of source systems: ``Authorization: Bearer <token>``.
 
-The request's ``auth`` is the :class:`~congtam.monitoring.models.SourceSystem`, with its scope of
+The request's ``auth`` is the :class:`~congtam.api.models.SourceSystem`, with its scope of
 units loaded once (``system.scope_paths``); ``user`` is a :class:`SystemCaller`, never a person's
 account, so nothing a person may do is granted to a system by mistake."""
 
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
+from congtam.api.models import SourceSystem
 from congtam.api.tokens import token_hash
-from congtam.monitoring.models import SourceSystem
 
 
 class SystemCaller(AnonymousUser):

@@ -17,11 +17,10 @@ state changes follow the transitions declared on the models.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -34,8 +33,8 @@ from django.utils.translation import gettext as _
 
 from congtam.api.periods import PeriodKey
 from congtam.catalogue.models import CatalogueItem
-from congtam.core.bulk import insert_rows
-from congtam.monitoring import rules
+from congtam.core.bulk import batched, insert_rows
+from congtam.monitoring import conditions
 from congtam.monitoring.models import DueDateChange, Evidence, ItemState, Review, ReviewState, WorkItem
 from congtam.monitoring.services import check_in_period
 from congtam.org.models import Person
@@ -229,12 +228,6 @@ NEW_ITEM_FIELDS = (
 PLAN_FIELDS = ("catalogue_item", "code", "name", "factor", "unit_of_measure", "quality_requirement", "ad_hoc_reason")
 
 
-def _chunks(values: Iterable, size: int = LOOKUP_CHUNK) -> Iterator[list]:
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def _short(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
@@ -252,7 +245,7 @@ def _condition_problem(conditions: list, review: ReviewRow) -> str | None:
     stand_in = SimpleNamespace(review=SimpleNamespace(state=review.state))
     for condition in conditions:
         if not condition(stand_in):
-            return str(rules.CONDITION_MESSAGES.get(condition.__name__, _("A condition of this action is not met.")))
+            return str(getattr(condition, "refusal_message", None) or _("A condition of this action is not met."))
     return None
 
 
@@ -288,7 +281,7 @@ class _Batch:
         self.existing = self._existing_items({item.source_id for item in items if item.source_id})
         codes = {item.staff_code for item in items if item.staff_code}
         self.people: dict[str, int] = {}
-        for chunk in _chunks(codes):
+        for chunk in batched(codes, LOOKUP_CHUNK):
             self.people.update(Person.objects.filter(staff_code__in=chunk).values_list("staff_code", "id"))
         wanted = {
             (self.people[item.staff_code], item.period)
@@ -309,7 +302,7 @@ class _Batch:
         with_documents = [
             self.existing[item.source_id].id for item in items if item.document and item.source_id in self.existing
         ]
-        for chunk in _chunks(with_documents):
+        for chunk in batched(with_documents, LOOKUP_CHUNK):
             self.links.update(
                 Evidence.objects.filter(item_id__in=chunk).exclude(link="").values_list("item_id", "link")
             )
@@ -320,7 +313,7 @@ class _Batch:
             base = WorkItem.objects.filter(source_system=self.source.system)
         else:
             base = WorkItem.objects.filter(source_system__isnull=True, origin=self.source.origin)
-        for chunk in _chunks(sorted(source_ids)):
+        for chunk in batched(sorted(source_ids), LOOKUP_CHUNK):
             rows = (
                 base.filter(source_id__in=chunk)
                 .select_for_update(of=("self",))
@@ -335,10 +328,10 @@ class _Batch:
         by_period: dict[PeriodKey, list[int]] = defaultdict(list)
         for person_id, key in wanted:
             by_period[key].append(person_id)
-        filters = [Q(pk__in=chunk) for chunk in _chunks(sorted(review_ids))]
+        filters = [Q(pk__in=chunk) for chunk in batched(sorted(review_ids), LOOKUP_CHUNK)]
         for key, person_ids in by_period.items():
             period = Q(period__cycle__year=key.year, period__cycle__frequency=key.frequency, period__number=key.number)
-            filters += [period & Q(person_id__in=chunk) for chunk in _chunks(sorted(person_ids))]
+            filters += [period & Q(person_id__in=chunk) for chunk in batched(sorted(person_ids), LOOKUP_CHUNK)]
         # Locked until the end of the transaction: a review cannot move on while its items are written.
         for condition in filters:
             rows = (
@@ -406,8 +399,8 @@ class _Batch:
                 % {"code": item.staff_code, "period": item.period},
             )
             return
-        if review.state not in rules.PLAN_OPEN_STATES:
-            self.issue(item.index, "period", str(rules.CONDITION_MESSAGES["plan_open"]))
+        if review.state not in conditions.PLAN_OPEN_STATES:
+            self.issue(item.index, "period", str(conditions.plan_open.refusal_message))
             return
         ok = self._due_in_period(item, review)
         values = self._resolve_content(item, review, content)
@@ -563,16 +556,19 @@ class _Batch:
             )
             return
         ok = True
-        if plan_fields and (row.state != ItemState.ASSIGNED or review.state not in rules.PLAN_OPEN_STATES):
+        if plan_fields and (row.state != ItemState.ASSIGNED or review.state not in conditions.PLAN_OPEN_STATES):
             message = (
                 _("The item has already been reported; what it is can no longer change.")
                 if row.state != ItemState.ASSIGNED
-                else str(rules.CONDITION_MESSAGES["plan_open"])
+                else str(conditions.plan_open.refusal_message)
             )
             self.issue(item.index, _api_field(plan_fields[0]), message)
             ok = False
         if due_moved:
-            if row.state != ItemState.ASSIGNED or review.state not in rules.PLAN_OPEN_STATES + rules.WORK_OPEN_STATES:
+            if (
+                row.state != ItemState.ASSIGNED
+                or review.state not in conditions.PLAN_OPEN_STATES + conditions.WORK_OPEN_STATES
+            ):
                 self.issue(item.index, "due_on", _("Only the due date of an assigned item not yet reported can move."))
                 ok = False
             elif self._due_in_period(item, review):
@@ -600,8 +596,8 @@ class _Batch:
                 return False
             values["state"] = self.report_target
         elif row.state == ItemState.REPORTED:
-            if review.state not in rules.WORK_OPEN_STATES:
-                self.issue(item.index, "completed_on", str(rules.CONDITION_MESSAGES["work_open"]))
+            if review.state not in conditions.WORK_OPEN_STATES:
+                self.issue(item.index, "completed_on", str(conditions.work_open.refusal_message))
                 return False
         else:
             self.issue(
@@ -698,9 +694,9 @@ def _bump_plan_versions(reviews: dict[int, ReviewRow]) -> dict[int, int]:
         for review in reviews.values()
         if review.acknowledged_version and review.acknowledged_version == review.plan_version
     ]
-    for chunk in _chunks(acknowledged):
+    for chunk in batched(acknowledged, LOOKUP_CHUNK):
         Review.objects.filter(pk__in=chunk).update(plan_version=F("plan_version") + 1)
-    for chunk in _chunks(sorted(reviews)):
+    for chunk in batched(sorted(reviews), LOOKUP_CHUNK):
         Review.objects.filter(pk__in=chunk).update(version=F("version") + 1)
     bumped = set(acknowledged)
     return {review.id: review.plan_version + (1 if review.id in bumped else 0) for review in reviews.values()}

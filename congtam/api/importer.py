@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congtam.api import policy
 from congtam.api.batch import BatchIssue, BatchRejected, BatchResult, BatchScope, BatchSource, ItemInput, items_write
 from congtam.api.events import ITEMS_IMPORTED
 from congtam.api.periods import PeriodKey, parse_period_key
 from congtam.audit.services import AuditDraft, Subject, audit_record_many
+from congtam.core import permissions
 from congtam.core.spreadsheets import ImportIssue, SheetReader, cell_text, open_workbook, unreadable_issue
 from congtam.monitoring.models import Frequency, Origin
 from congtam.monitoring.services import parse_factor
@@ -137,7 +137,7 @@ class _Reading:
                     )
             if cell_text(values[FACTOR]):
                 try:
-                    item.factor = parse_factor(cell_text(values[FACTOR]))
+                    item.factor = parse_factor(values[FACTOR])  # a float cell as Excel shows it
                 except ValidationError as error:
                     self.bad(item, number, FACTOR, error.message_dict["factor"][0])
             item.due_on = self._date(item, number, values, DUE_ON)
@@ -162,15 +162,14 @@ def _sorted(issues: list[ImportIssue]) -> list[ImportIssue]:
 
 
 def import_scope(actor) -> BatchScope:
-    if policy.imports_for_everyone(actor):
+    if permissions.has_perm(actor, "api.import_for_everyone"):
         return BatchScope()
     return BatchScope(evaluator_id=actor.person_id)
 
 
 def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport:
     """Read the workbook and, when no row is wrong, write every item (see the module)."""
-    if not policy.can_import_work_items(actor):
-        raise PermissionError("not allowed to import work items")
+    permissions.require(actor, "api.import_work_items")
     try:
         workbook = open_workbook(upload)
         reading = _Reading(workbook)

@@ -12,24 +12,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congtam.api import importer, policy, services
+from congtam.api import importer, services
 from congtam.api.forms import SourceSystemIssueForm, SourceSystemRevokeForm
+from congtam.api.models import SourceSystem
+from congtam.core import permissions
 from congtam.core.import_errors import error_listing
-from congtam.core.views import XLSX, attach_errors, require
-from congtam.monitoring.models import SourceSystem
+from congtam.core.views import XLSX, attach_errors
 from congtam.org.forms import ImportForm
 
 
 @require_GET
 def system_list_view(request):
-    require(policy.can_manage_source_systems(request.user))
+    permissions.require(request.user, "api.manage_source_systems")
     systems = SourceSystem.objects.select_related("created_by").prefetch_related("units").order_by("revoked_at", "name")
     return render(request, "api/system_list.html", {"systems": systems})
 
 
 @require_http_methods(["GET", "POST"])
 def system_issue_view(request):
-    require(policy.can_manage_source_systems(request.user))
+    permissions.require(request.user, "api.manage_source_systems")
     form = SourceSystemIssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +49,7 @@ def system_issue_view(request):
 
 @require_http_methods(["GET", "POST"])
 def system_revoke_view(request, system_id: int):
-    require(policy.can_manage_source_systems(request.user))
+    permissions.require(request.user, "api.manage_source_systems")
     system = get_object_or_404(SourceSystem, pk=system_id)
     form = SourceSystemRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +65,7 @@ def system_revoke_view(request, system_id: int):
 
 @require_http_methods(["GET", "POST"])
 def item_import_view(request):
-    require(policy.can_import_work_items(request.user))
+    permissions.require(request.user, "api.import_work_items")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def item_import_view(request):
             "form": form,
             "report": report,
             "errors": errors,
-            "for_everyone": policy.imports_for_everyone(request.user),
+            "for_everyone": permissions.has_perm(request.user, "api.import_for_everyone"),
             "columns": importer.ITEM_COLUMNS,
             "sheet": importer.SHEET_ITEMS,
         },
@@ -89,7 +90,7 @@ def item_import_view(request):
 
 @require_GET
 def item_import_template_view(request):
-    require(policy.can_import_work_items(request.user))
+    permissions.require(request.user, "api.import_work_items")
     buffer = io.BytesIO()
     importer.write_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congtam.api import policy
+from congtam.api.models import SourceSystem
 from congtam.api.tokens import display_prefix, new_token, token_hash
 from congtam.audit.services import audit_record
-from congtam.core.vntext import clean_text
+from congtam.core import permissions
 from congtam.monitoring import events as monitoring_events
-from congtam.monitoring.models import SourceSystem
 from congtam.org.models import Unit
+from congtam.vietnamese import clean_text
 
 
 def _require_manager(actor) -> None:
-    if not policy.can_manage_source_systems(actor):
-        raise PermissionDenied(_("Only the personnel department issues and revokes API tokens."))
+    permissions.require(
+        actor, "api.manage_source_systems", message=_("Only the personnel department issues and revokes API tokens.")
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from congtam.accounts import policy
 from congtam.audit.models import AuditEntry
+from congtam.core import permissions
 from congtam.core.admin_site import RoleAdminMixin
 
 
@@ -14,10 +14,10 @@ class AuditEntryAdmin(RoleAdminMixin, admin.ModelAdmin):
     search_fields = ("actor_label", "subject_label", "subject_id")
 
     def has_module_permission(self, request):
-        return policy.can_view_audit(request.user)
+        return permissions.has_perm(request.user, "audit.view")
 
     def has_view_permission(self, request, obj=None):
-        return policy.can_view_audit(request.user)
+        return permissions.has_perm(request.user, "audit.view")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from congtam.accounts import policy
 from congtam.audit.models import AuditEntry
+from congtam.core import permissions
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +21,7 @@ class AuditFilter:
 
 def audit_entry_list(*, viewer, filters: AuditFilter) -> QuerySet[AuditEntry]:
     """The audit trail, newest first, for the inspector and the administrator only."""
-    if not policy.can_view_audit(viewer):
-        raise PermissionError("Not allowed to read the audit trail.")
+    permissions.require(viewer, "audit.view")
     entries = AuditEntry.objects.all().order_by("-seq")
     if filters.actor:
         entries = entries.filter(actor_label__icontains=filters.actor.strip())

@@ -14,6 +14,7 @@ from congtam.audit import events, witness
 from congtam.audit.chain import GENESIS_HASH, audit_key, entry_hash, jsonable
 from congtam.audit.fields import canonical_json
 from congtam.audit.models import AuditEntry, ChainHead
+from congtam.core.bulk import copy_into
 
 SYSTEM_ACTOR_LABEL = "system"
 BATCH_SIZE = 2000
@@ -171,12 +172,11 @@ def _insert_rows(rows: list[tuple], *, created_at, action_id) -> None:
     """Bulk insert without the ORM, whose per-field preparation costs more than the hashing (an
     import writes one entry per changed row): PostgreSQL's COPY, SQLite's executemany."""
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _INSERT_COLUMNS)
+    names = [connection.ops.quote_name(column) for column in _INSERT_COLUMNS]
+    columns = ", ".join(names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, created_at, action_id))
+            copy_into(cursor, table, names, ((*row, created_at, action_id) for row in rows))
             return
         created_db = AuditEntry._meta.get_field("created_at").get_db_prep_value(created_at, connection)
         action_db = AuditEntry._meta.get_field("action_id").get_db_prep_value(action_id, connection)

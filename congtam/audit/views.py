@@ -1,17 +1,15 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from congtam.accounts import policy
 from congtam.audit.forms import AuditFilterForm
 from congtam.audit.selectors import AuditFilter, audit_entry_list
+from congtam.core import permissions
 
 
 @require_GET
 def audit_log_view(request):
-    if not policy.can_view_audit(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, "audit.view")
     form = AuditFilterForm(request.GET or None)
     filters = AuditFilter(**form.cleaned_data) if form.is_valid() else AuditFilter()
     page = Paginator(audit_entry_list(viewer=request.user, filters=filters), 50).get_page(request.GET.get("page"))

@@ -19,10 +19,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -48,11 +47,11 @@ from congtam.catalogue.workbook import (
     MissingItem,
     PositionOutcome,
 )
-from congtam.core.bulk import insert_rows
+from congtam.core.bulk import batched, insert_rows
 from congtam.core.spreadsheets import SheetReader, cell_text, matching_key, open_workbook, unreadable_issue
-from congtam.core.vntext import clean_text
 from congtam.org.models import Agency, Position
 from congtam.org.services import clean_multiline, default_agency
+from congtam.vietnamese import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +65,6 @@ _LIMITS = {
 _NOTE_LENGTH = CatalogueVersion._meta.get_field("note").max_length
 NEW_ITEM_COLUMNS = ("position", "code", "name", "unit", "factor", "quality_requirement", "version_from", "version_to")
 NEW_ITEM_FIELDS = ("position_id", "code", "name", "unit", "factor", "quality_requirement", "version_from", "version_to")
-
-
-def _batched(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 # =============================================================================================
@@ -239,7 +232,7 @@ def _positions_by_key() -> dict[str, tuple[int, str, str]]:
 def _current_items(position_ids: list[int]) -> dict[int, dict[str, _ItemRow]]:
     """The current products of these positions, by position and matching key of the code."""
     current: dict[int, dict[str, _ItemRow]] = {position_id: {} for position_id in position_ids}
-    for batch in _batched(position_ids, 500):
+    for batch in batched(position_ids, 500):
         rows = (
             CatalogueItem.objects.filter(position_id__in=batch, version_to__isnull=True)
             .order_by()
@@ -252,7 +245,7 @@ def _current_items(position_ids: list[int]) -> dict[int, dict[str, _ItemRow]]:
 
 def _latest_versions(position_ids: list[int]) -> dict[int, int]:
     latest: dict[int, int] = {}
-    for batch in _batched(position_ids, 500):
+    for batch in batched(position_ids, 500):
         latest.update(
             CatalogueVersion.objects.filter(position_id__in=batch)
             .order_by()
@@ -350,7 +343,7 @@ class _Writer:
         """Lock the positions that change (in id order) and make sure nobody made a version of
         their catalogue since the file was checked."""
         ids = sorted(change.plan.position_id for change in self.changes)
-        for batch in _batched(ids, 500):
+        for batch in batched(ids, 500):
             list(Position.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk", flat=True))
         now = _latest_versions(ids)
         for change in self.changes:
@@ -368,7 +361,7 @@ class _Writer:
             )
             for change in self.changes
         ]
-        for batch in _batched(versions):
+        for batch in batched(versions, BATCH_SIZE):
             CatalogueVersion.objects.bulk_create(batch)
 
     def end_rows(self) -> None:
@@ -379,7 +372,7 @@ class _Writer:
             ids += [row[0] for _item, row in change.updated]
             ids += [row[0] for row in change.retired]
         for version, ids in sorted(ended.items()):
-            for batch in _batched(ids):
+            for batch in batched(ids, BATCH_SIZE):
                 CatalogueItem.objects.filter(pk__in=batch).update(version_to=version)
         label = CatalogueItem._meta.label_lower
         for change in self.changes:
@@ -407,7 +400,7 @@ class _Writer:
                 values = {**item.values, "code": row[1]}
                 before = _stored_values(row) | {"row": row[0]}
                 pending.append((CatalogueItem(position_id=position_id, version_from=version, **values), change, before))
-        for batch in _batched(pending):
+        for batch in batched(pending, BATCH_SIZE):
             # Plain rows (the organisation import's writer): bulk_create would split a batch into
             # statements of SQLite's 999 parameters.
             ids = insert_rows(

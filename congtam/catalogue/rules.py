@@ -4,17 +4,16 @@ catalogue."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from congtam.accounts import policy
 from congtam.catalogue.models import CatalogueItem
-from congtam.core.vntext import clean_text
+from congtam.core import permissions
 from congtam.org.services import clean_multiline
+from congtam.vietnamese import NumberFormatError, clean_text, read_number
 
 _FACTOR_FIELD = CatalogueItem._meta.get_field("factor")
 FACTOR_PLACES = _FACTOR_FIELD.decimal_places
@@ -25,15 +24,11 @@ FACTOR_LIMIT = Decimal(10) ** (_FACTOR_FIELD.max_digits - _FACTOR_FIELD.decimal_
 ITEM_FIELDS = ("code", "name", "unit", "factor", "quality_requirement")
 UPDATABLE_FIELDS = ("name", "unit", "factor", "quality_requirement")
 
-_BLANKS = re.compile(r"[\s\u00a0\u202f]+")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
 
 def require_catalogue_manager(actor) -> None:
     """Only HR and the administrator change catalogues; ``None`` is the system itself (the demo,
     a command)."""
-    if actor is not None and not policy.can_manage_org(actor):
-        raise PermissionDenied(_("Only HR and the administrator may change a catalogue."))
+    permissions.require(actor, "catalogue.change")
 
 
 def _not_a_number(value) -> ValidationError:
@@ -43,53 +38,16 @@ def _not_a_number(value) -> ValidationError:
     )
 
 
-def _decimal_from_text(text: str) -> Decimal:
-    """Either mark may be the decimal one: with both, the last is, and the other separates
-    thousands (``1.000,5``, ``1,000.5``); a mark that appears more than once separates thousands."""
-    text = _BLANKS.sub("", text)
-    sign = ""
-    if text[:1] in ("+", "-"):
-        sign, text = text[0], text[1:]
-    commas, dots = text.count(","), text.count(".")
-    if commas and dots:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-    elif commas > 1 or dots > 1:
-        decimal_mark, thousands = "", "," if commas else "."
-    else:
-        decimal_mark, thousands = ("," if commas else "."), ""
-    integer, _mark, fraction = text.partition(decimal_mark) if decimal_mark else (text, "", "")
-    if thousands:
-        if not re.fullmatch(r"\d{1,3}(" + re.escape(thousands) + r"\d{3})+", integer):
-            raise ValueError(text)
-        integer = integer.replace(thousands, "")
-    if not _PLAIN_NUMBER.match(f"{sign}{integer}.{fraction}" if _mark else f"{sign}{integer}"):
-        raise ValueError(text)
-    return Decimal(f"{sign}{integer or 0}.{fraction or 0}")
-
-
 def parse_factor(value) -> Decimal:
-    """A conversion factor as typed in a form or read from a cell (a number, or text with ``,`` or
-    ``.`` as the decimal mark), checked: a number greater than 0, with at most four decimals and
-    below :data:`FACTOR_LIMIT`. Raises ValidationError with a message for the person."""
-    if isinstance(value, bool):
-        raise _not_a_number(value)
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        # As Excel shows it: 15 significant digits (a formula's 0.3 - 0.2 is 0.1, not 0.09999…).
-        number = Decimal(format(value, ".15g"))
-    elif isinstance(value, str):
-        try:
-            number = _decimal_from_text(clean_text(value))
-        except (ValueError, InvalidOperation):
-            raise _not_a_number(value) from None
-    else:
-        raise _not_a_number(value)
-    if not number.is_finite():
-        raise _not_a_number(value)
+    """A conversion factor, wherever it is written: a form, a catalogue or work-item workbook, the
+    API. A number, or text read by :func:`congtam.vietnamese.read_number` (``1,5``, ``1.5``,
+    ``1.000,5``, ``1 000,5``; a cell's float as Excel shows it, so a formula's 0.3 - 0.2 is 0.1,
+    not 0.09999…), checked: a number greater than 0, with at most four decimals and below
+    :data:`FACTOR_LIMIT`. Raises ValidationError with a message for the person."""
+    try:
+        number = read_number(value)
+    except NumberFormatError:
+        raise _not_a_number(value) from None
     if number <= 0:
         raise ValidationError(
             _("The conversion factor must be greater than 0 (here %(value)s).") % {"value": factor_text(number)},

@@ -16,12 +16,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from congtam.catalogue.models import CatalogueItem, CatalogueVersion
+from congtam.core import permissions
 from congtam.org.models import Position
 
 
 def _require_viewer(viewer) -> None:
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        raise PermissionError("A signed-in viewer is required.")
+    permissions.require(viewer, "catalogue.view")
 
 
 def _check(viewer) -> None:

@@ -26,9 +26,9 @@ from congtam.catalogue.rules import (
     require_catalogue_manager,
 )
 from congtam.catalogue.workbook import CatalogueImportReport
-from congtam.core.vntext import clean_text
 from congtam.org.models import Position
 from congtam.org.services import ConcurrentEditError
+from congtam.vietnamese import clean_text
 
 NOTE_LENGTH = CatalogueVersion._meta.get_field("note").max_length
 

@@ -12,10 +12,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congtam.accounts import policy
 from congtam.catalogue import selectors, services
 from congtam.catalogue.forms import CatalogueImportForm, CatalogueItemForm, CatalogueItemRetireForm
 from congtam.catalogue.rules import factor_display
+from congtam.core import permissions
 from congtam.core.import_errors import error_listing
 from congtam.core.views import XLSX, attach_errors, require
 
@@ -25,7 +25,9 @@ def position_list_view(request):
     positions = selectors.catalogue_positions(viewer=request.user)
     page = Paginator(positions, 100).get_page(request.GET.get("page"))
     return render(
-        request, "catalogue/position_list.html", {"page": page, "can_change": policy.can_manage_org(request.user)}
+        request,
+        "catalogue/position_list.html",
+        {"page": page, "can_change": permissions.has_perm(request.user, "org.manage")},
     )
 
 
@@ -64,14 +66,14 @@ def position_catalogue_view(request, code):
             "is_current": is_current,
             "items": list(items),
             "changes": selectors.catalogue_changes(position, number, viewer=request.user) if number else [],
-            "can_change": is_current and policy.can_manage_org(request.user),
+            "can_change": is_current and permissions.has_perm(request.user, "org.manage"),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def item_create_view(request, code):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     form = CatalogueItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +89,7 @@ def item_create_view(request, code):
 
 @require_http_methods(["GET", "POST"])
 def item_update_view(request, code, item_id):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     initial = {
@@ -115,7 +117,7 @@ def item_update_view(request, code, item_id):
 
 @require_http_methods(["GET", "POST"])
 def item_retire_view(request, code, item_id):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     position = selectors.catalogue_position_get(viewer=request.user, code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     form = CatalogueItemRetireForm(request.POST or None)
@@ -138,7 +140,7 @@ def _item_context(position, item, form) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -156,7 +158,7 @@ def import_view(request):
 
 @require_GET
 def template_download_view(request):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     from congtam.catalogue.exporter import write_template
 
     response = HttpResponse(content_type=XLSX)
@@ -167,7 +169,7 @@ def template_download_view(request):
 
 @require_GET
 def export_view(request):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     position = None
     if request.GET.get("position"):
         position = selectors.catalogue_position_get(viewer=request.user, code=request.GET["position"])

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from congtam.accounts import policy
+from congtam.core import permissions
 
 
 class CongTamAdminSite(admin.AdminSite):
@@ -12,24 +12,24 @@ class CongTamAdminSite(admin.AdminSite):
     index_title = _("Configuration")
 
     def has_permission(self, request):
-        return request.user.is_active and policy.can_use_admin(request.user)
+        return request.user.is_active and permissions.has_perm(request.user, "accounts.use_admin")
 
 
 class RoleAdminMixin:
     """HR and the administrator may view, add and change; only the administrator deletes.
-    Django's per-model permissions are not used: roles decide (congtam.accounts.policy)."""
+    Django's per-model permissions are not used: declared permissions decide (congtam.core.permissions)."""
 
     def has_module_permission(self, request):
-        return policy.can_use_admin(request.user)
+        return permissions.has_perm(request.user, "accounts.use_admin")
 
     def has_view_permission(self, request, obj=None):
-        return policy.can_use_admin(request.user)
+        return permissions.has_perm(request.user, "accounts.use_admin")
 
     def has_add_permission(self, request, obj=None):
-        return policy.can_use_admin(request.user)
+        return permissions.has_perm(request.user, "accounts.use_admin")
 
     def has_change_permission(self, request, obj=None):
-        return policy.can_use_admin(request.user)
+        return permissions.has_perm(request.user, "accounts.use_admin")
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

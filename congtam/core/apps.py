@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from congtam.core.files import sqlite_file_private
 
         connection_created.connect(sqlite_file_private, dispatch_uid="congtam.core.sqlite_file_private")
+
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("permissions")  # each app's declared permissions (congtam.core.permissions)

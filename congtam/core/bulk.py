@@ -85,6 +85,15 @@ def copy_rows(model, fields: tuple[str, ...], ids: list[int], rows: list[tuple])
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
+def copy_into(cursor, table: str, columns, rows: Iterable[tuple]) -> None:
+    """PostgreSQL: ``COPY`` the rows into ``table`` (quoted names) as they come, so the database
+    takes each in while the next is computed; psycopg writes each value in its binary-safe text
+    form. ``cursor`` is Django's cursor, inside the caller's transaction."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 

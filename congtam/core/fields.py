@@ -4,7 +4,7 @@ from django.db import models
 class SortKeyField(models.CharField):
     """A CharField compared byte by byte on every database.
 
-    Its content is built by :mod:`congtam.core.vntext` to sort in Vietnamese order; PostgreSQL's
+    Its content is built by :mod:`congtam.vietnamese` to sort in Vietnamese order; PostgreSQL's
     default (locale) collation would ignore its separators, so the column uses the ``C``
     collation there. SQLite compares bytes already.
     """

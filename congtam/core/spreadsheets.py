@@ -16,11 +16,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from congtam.core.vntext import clean_text
 from congtam.core.workbook_limits import WorkbookRefused, check_workbook
-
-# The words of a yes/no column.
-YES, NO = "Có", "Không"
+from congtam.vietnamese import NO, NO_WORDS, YES, YES_WORDS, clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +42,15 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_LAST_SERIAL = 2958465  # 31/12/9999
 
-YES_NO_BY_WORD = {matching_key(YES): True, matching_key(NO): False, "": False}
+# A yes/no column: Có or Không as the exported workbooks write them, or any of the other words
+# :func:`congtam.vietnamese.yes_no` reads (C, X, K, yes, no…); empty is no.
+YES_NO_BY_WORD = {
+    **dict.fromkeys(YES_WORDS, True),
+    **dict.fromkeys(NO_WORDS, False),
+    matching_key(YES): True,
+    matching_key(NO): False,
+    "": False,
+}
 
 _UNKNOWN = object()
 
@@ -55,7 +60,7 @@ class UnreadableDate(ValueError):
 
 
 def fast_clean_text(text: str) -> str:
-    """:func:`~congtam.core.vntext.clean_text` for a ``str``, about three times faster: a
+    """:func:`~congtam.vietnamese.clean_text` for a ``str``, about three times faster: a
     100,000-person workbook has more than a million cells."""
     text = " ".join(text.split())
     if text.isascii() or unicodedata.is_normalized("NFC", text):

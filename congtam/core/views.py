@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+
+from congtam.core.permissions import Refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require(allowed: bool) -> None:
-    """403 unless ``allowed`` (the policy decided it)."""
+    """403 unless ``allowed``: for what a page's own data decides (the person is not in the year,
+    the round is closed); who may do what is a declared permission (congtam.core.permissions)."""
     if not allowed:
-        raise PermissionDenied
+        raise Refused
 
 
 def attach_errors(form, error: ValidationError, mapping: dict[str, str] | None = None) -> None:
@@ -57,3 +60,18 @@ def page_not_found(request, exception):
     if request.path_info.startswith(API_PREFIX):
         return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """403: the refusal's own sentence (a :class:`~congtam.core.permissions.Refused` says why), on
+    the product's page with a way back; the API's JSON error under /api/v1/."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext
+
+    from congtam.core.middleware import API_PREFIX
+
+    message = str(exception) if isinstance(exception, Refused) else gettext("You may not do this.")
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)

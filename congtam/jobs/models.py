@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from congtam.jobs.policy import can_retry_job, only_the_system
+from congtam.core.permissions import transition as permission
 
 # Progress is written at most this often (seconds), so that reporting it stays cheap.
 PROGRESS_INTERVAL = 1.0
@@ -76,7 +76,10 @@ class Job(ConcurrentTransitionMixin, models.Model):
 
     # --- declared transitions; services check has_transition_perm before taking one ---
     @transition(
-        field=state, source=[JobState.QUEUED, JobState.RUNNING], target=JobState.RUNNING, permission=only_the_system
+        field=state,
+        source=[JobState.QUEUED, JobState.RUNNING],
+        target=JobState.RUNNING,
+        permission=permission("jobs.run_job"),
     )
     def run(self) -> None:
         """A worker takes the job (again, when the broker redelivers it after a lost worker)."""
@@ -84,7 +87,7 @@ class Job(ConcurrentTransitionMixin, models.Model):
         self.started_at = timezone.now()
         self.finished_at = None
 
-    @transition(field=state, source=JobState.RUNNING, target=JobState.SUCCEEDED, permission=only_the_system)
+    @transition(field=state, source=JobState.RUNNING, target=JobState.SUCCEEDED, permission=permission("jobs.run_job"))
     def succeed(self, result: dict | None) -> None:
         self.result = result
         if self.total and self.done < self.total:
@@ -93,13 +96,16 @@ class Job(ConcurrentTransitionMixin, models.Model):
         self.finished_at = timezone.now()
 
     @transition(
-        field=state, source=[JobState.QUEUED, JobState.RUNNING], target=JobState.FAILED, permission=only_the_system
+        field=state,
+        source=[JobState.QUEUED, JobState.RUNNING],
+        target=JobState.FAILED,
+        permission=permission("jobs.run_job"),
     )
     def fail(self, error: str) -> None:
         self.error = error
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=JobState.FAILED, target=JobState.QUEUED, permission=can_retry_job)
+    @transition(field=state, source=JobState.FAILED, target=JobState.QUEUED, permission=permission("jobs.retry_job"))
     def retry(self) -> None:
         self.error = ""
         self.result = None

@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from congtam.audit.services import audit_record
-from congtam.core.vntext import clean_text
+from congtam.core.permissions import Refused
 from congtam.jobs import events, registry
 from congtam.jobs.models import Job, JobState
+from congtam.vietnamese import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def job_retry(*, actor, job: Job) -> Job:
     if not has_transition_perm(job.retry, actor):
         if job.state != JobState.FAILED:
             raise ValidationError(_("Only a failed job can be restarted."))
-        raise PermissionDenied
+        raise Refused
     started_again = _existing(job.key)
     if started_again is not None:
         return started_again

@@ -9,18 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congtam.core.permissions import has_perm
 from congtam.jobs import selectors, services
-from congtam.jobs.policy import can_retry_job, can_see_all_jobs
 
 
 @require_GET
 def job_list_view(request):
     page = Paginator(selectors.job_list(viewer=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "jobs/job_list.html", {"page": page, "everyone": can_see_all_jobs(request.user)})
+    return render(request, "jobs/job_list.html", {"page": page, "everyone": has_perm(request.user, "jobs.view_all")})
 
 
 def _context(request, job) -> dict:
-    return {"job": job, "can_retry": job.state == "failed" and can_retry_job(job, request.user)}
+    return {"job": job, "can_retry": job.state == "failed" and has_perm(request.user, "jobs.retry_job", job)}
 
 
 @require_http_methods(["GET", "POST"])

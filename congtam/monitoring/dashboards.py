@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -23,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from congtam.core import permissions
+from congtam.core.permissions import Refused
 from congtam.monitoring import todo
 from congtam.monitoring.models import GeneralRating, ItemState, Period, RaterRole, Review, ReviewState, WorkItem
-from congtam.monitoring.scoring import cycle_policy
-from congtam.monitoring.selectors import SEE_ALL_ROLES, reviews_visible
+from congtam.monitoring.selectors import reviews_visible
 from congtam.org.models import Person, Unit
 from congtam.scoring import api as engine
 
@@ -35,13 +35,7 @@ RATED_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)
 
 
 def _require_viewer(viewer) -> None:
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        raise PermissionDenied
-
-
-def sees_everything(viewer) -> bool:
-    """HR, the administrator, leadership and the inspector read every review (read-only)."""
-    return viewer is not None and viewer.is_authenticated and viewer.is_active and viewer.role in SEE_ALL_ROLES
+    permissions.require(viewer, "monitoring.view")
 
 
 def _decimal(value) -> Decimal | None:
@@ -196,7 +190,7 @@ def breakdown(explanation, *, names: dict[str, str], item_names: dict[str, str])
 def _subcriterion_names(cycle) -> dict[str, str]:
     english = get_language() == "en"
     try:
-        entries = engine.general_levels(cycle_policy(cycle))
+        entries = engine.general_levels(cycle.engine_policy())
     except Exception:  # a policy no longer loadable: the codes stand in for names
         return {}
     return {entry["code"]: entry["name_en"] if english else entry["name_vi"] for entry in entries}
@@ -249,8 +243,8 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
     is_self = viewer.person_id is not None and viewer.person_id == person.pk
     visible = reviews_visible(viewer).filter(person=person)
     years = sorted(set(visible.order_by().values_list("period__cycle__year", flat=True).distinct()), reverse=True)
-    if not years and not is_self and not sees_everything(viewer):
-        raise PermissionDenied
+    if not years and not is_self and not permissions.has_perm(viewer, "monitoring.see_all_reviews"):
+        raise Refused
     year = _chosen_year(year, years, timezone.localdate())
     of_year = visible.filter(period__cycle__year=year)
     reviews = list(
@@ -434,8 +428,10 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
         .order_by("unit__path", "person__sort_key", "person__staff_code")
     )
     me = viewer.person_id
-    if not sees_everything(viewer) and not any(me in (review.evaluator_id, review.approver_id) for review in reviews):
-        raise PermissionDenied
+    if not permissions.has_perm(viewer, "monitoring.see_all_reviews") and not any(
+        me in (review.evaluator_id, review.approver_id) for review in reviews
+    ):
+        raise Refused
     rows = []
     counts = defaultdict(int)
     for review in reviews:
@@ -575,8 +571,7 @@ def _steps(counts: dict, period: Period, today: date) -> list[StepCompletion]:
 
 def _require_completion_viewer(viewer) -> None:
     _require_viewer(viewer)
-    if not sees_everything(viewer):
-        raise PermissionDenied
+    permissions.require(viewer, "monitoring.see_all_reviews")
 
 
 def completion(

@@ -3,7 +3,7 @@ period, the work items assigned and delivered, their checks and evidence, the ge
 ratings, and the score the engine gives.
 
 Every workflow state is an ``FSMField(protected=True)``: it changes only through the transitions
-declared in :mod:`congtam.monitoring.workflow`, which the services call and the pages ask.
+declared in :mod:`congtam.core.workflow`, which the services call and the pages ask.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from congtam.catalogue.models import CatalogueItem
-from congtam.monitoring import rules
-from congtam.org.models import Agency, Category, Person, Position, Unit
+from congtam.core.permissions import transition as permission
+from congtam.monitoring import conditions
+from congtam.org.models import Agency, Person, Position, Unit
+from congtam.periods.scope import PolicyScope
 from congtam.scoring.decimals import exact_text
 
 
@@ -28,33 +30,18 @@ class Frequency(models.TextChoices):
     QUARTERLY = "quarterly", _("Quarterly")
 
 
-class Cycle(models.Model):
+class Cycle(PolicyScope):
     """The periods of one year that HR opened for a staff group in a scope of units, under one
     policy preset of the engine (its version is kept: a finished year keeps the rules it used)."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="cycles")
-    year = models.PositiveSmallIntegerField(_("year"))
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
-    staff_group = models.CharField(_("staff group"), max_length=20, choices=Category.choices)
-    policy_id = models.CharField(_("policy preset"), max_length=100)
-    policy_version = models.CharField(_("policy version"), max_length=50)
-    policy_overrides = models.JSONField(_("policy parameters set"), default=dict, blank=True)
-    units = models.ManyToManyField(Unit, verbose_name=_("units (with the units below them)"), related_name="+")
     # Deadlines of each step, in days: assignment from the period's first day, the others from its last.
     assignment_days = models.PositiveSmallIntegerField(_("assignment: days after the period starts"), default=5)
     reporting_days = models.PositiveSmallIntegerField(_("reporting: days after the period ends"), default=3)
     self_rating_days = models.PositiveSmallIntegerField(_("self-rating: days after the period ends"), default=5)
     manager_rating_days = models.PositiveSmallIntegerField(_("manager rating: days after the period ends"), default=8)
     approval_days = models.PositiveSmallIntegerField(_("approval: days after the period ends"), default=10)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("monitoring cycle")
@@ -97,8 +84,8 @@ class Period(FSMModelMixin, models.Model):
         field=state,
         source=PeriodState.OPEN,
         target=PeriodState.CLOSED,
-        permission=rules.is_hr,
-        conditions=[rules.all_reviews_approved],
+        permission=permission("monitoring.manage_periods"),
+        conditions=[conditions.all_reviews_approved],
     )
     def close(self) -> None:
         """Every review approved: the period closes and nothing in it changes but by amendment."""
@@ -220,8 +207,8 @@ class Review(FSMModelMixin, models.Model):
         field=state,
         source=ReviewState.PLANNING,
         target=ReviewState.IN_PROGRESS,
-        permission=rules.is_reviewed_person,
-        conditions=[rules.has_assigned_items, rules.no_pending_proposals],
+        permission=permission("monitoring.self_assess"),
+        conditions=[conditions.has_assigned_items, conditions.no_pending_proposals],
     )
     def acknowledge_plan(self) -> None:
         """The person accepts the period's plan; work and reporting begin."""
@@ -230,8 +217,8 @@ class Review(FSMModelMixin, models.Model):
         field=state,
         source=ReviewState.IN_PROGRESS,
         target=ReviewState.SELF_ASSESSED,
-        permission=rules.is_reviewed_person,
-        conditions=[rules.self_rating_complete],
+        permission=permission("monitoring.self_assess"),
+        conditions=[conditions.self_rating_complete],
     )
     def submit_self_assessment(self) -> None:
         """The person has rated the general criteria themselves."""
@@ -240,22 +227,32 @@ class Review(FSMModelMixin, models.Model):
         field=state,
         source=[ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED],
         target=ReviewState.SUBMITTED,
-        permission=rules.is_evaluator,
+        permission=permission("monitoring.evaluate_review"),
         conditions=[
-            rules.self_assessed_or_overdue,
-            rules.manager_rating_complete,
-            rules.nothing_awaiting_check,
-            rules.no_pending_proposals,
+            conditions.self_assessed_or_overdue,
+            conditions.manager_rating_complete,
+            conditions.nothing_awaiting_check,
+            conditions.no_pending_proposals,
         ],
     )
     def submit_rating(self) -> None:
         """The evaluator has checked every item and rated: the score goes to the approver."""
 
-    @transition(field=state, source=ReviewState.SUBMITTED, target=ReviewState.RETURNED, permission=rules.is_approver)
+    @transition(
+        field=state,
+        source=ReviewState.SUBMITTED,
+        target=ReviewState.RETURNED,
+        permission=permission("monitoring.approve_review"),
+    )
     def return_to_evaluator(self) -> None:
         """The approver sends the review back, with a comment."""
 
-    @transition(field=state, source=ReviewState.SUBMITTED, target=ReviewState.APPROVED, permission=rules.is_approver)
+    @transition(
+        field=state,
+        source=ReviewState.SUBMITTED,
+        target=ReviewState.APPROVED,
+        permission=permission("monitoring.approve_review"),
+    )
     def approve(self) -> None:
         """The approver approves: the review locks."""
 
@@ -306,7 +303,7 @@ class WorkItem(FSMModelMixin, models.Model):
     objective_cause = models.BooleanField(_("objective cause confirmed"), default=False)
     in_plan_version = models.PositiveIntegerField(_("added in plan version"), default=0)
     source_system = models.ForeignKey(
-        "monitoring.SourceSystem",
+        "api.SourceSystem",
         verbose_name=_("source system"),
         null=True,
         blank=True,
@@ -347,8 +344,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.PROPOSED,
         target=ItemState.ASSIGNED,
-        permission=rules.is_item_evaluator,
-        conditions=[rules.plan_open],
+        permission=permission("monitoring.plan_item"),
+        conditions=[conditions.plan_open],
     )
     def accept(self) -> None:
         """The manager accepts the person's proposal into the plan."""
@@ -357,8 +354,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.PROPOSED,
         target=ItemState.DECLINED,
-        permission=rules.is_item_evaluator,
-        conditions=[rules.plan_open],
+        permission=permission("monitoring.plan_item"),
+        conditions=[conditions.plan_open],
     )
     def decline(self) -> None:
         """The manager declines the proposal, with a reason."""
@@ -367,8 +364,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.ASSIGNED,
         target=ItemState.CANCELLED,
-        permission=rules.is_item_evaluator,
-        conditions=[rules.plan_open],
+        permission=permission("monitoring.plan_item"),
+        conditions=[conditions.plan_open],
     )
     def withdraw(self) -> None:
         """The manager takes an item out of the plan, with a reason, before it is reported."""
@@ -377,8 +374,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.ASSIGNED,
         target=ItemState.REPORTED,
-        permission=rules.is_item_person,
-        conditions=[rules.work_open],
+        permission=permission("monitoring.report_item"),
+        conditions=[conditions.work_open],
     )
     def report(self) -> None:
         """The person reports the item done, with the date and evidence."""
@@ -387,8 +384,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.ASSIGNED,
         target=ItemState.REPORTED,
-        permission=rules.is_source_system,
-        conditions=[rules.work_open],
+        permission=permission("monitoring.report_item_from_system"),
+        conditions=[conditions.work_open],
     )
     def report_from_system(self) -> None:
         """The task-assignment system reports the item done (through the API, within its scope);
@@ -398,8 +395,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.REPORTED,
         target=ItemState.ACCEPTED,
-        permission=rules.is_item_evaluator,
-        conditions=[rules.checks_open],
+        permission=permission("monitoring.check_item"),
+        conditions=[conditions.checks_open],
     )
     def pass_check(self) -> None:
         """Quality passed."""
@@ -408,8 +405,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.REPORTED,
         target=ItemState.ASSIGNED,
-        permission=rules.is_item_evaluator,
-        conditions=[rules.checks_open],
+        permission=permission("monitoring.check_item"),
+        conditions=[conditions.checks_open],
     )
     def fail_check(self) -> None:
         """A major error: the item goes back to the person and one quality deduction counts."""
@@ -418,8 +415,8 @@ class WorkItem(FSMModelMixin, models.Model):
         field=state,
         source=ItemState.REPORTED,
         target=ItemState.ACCEPTED,
-        permission=rules.is_item_approver,
-        conditions=[rules.checks_open],
+        permission=permission("monitoring.confirm_objective_cause"),
+        conditions=[conditions.checks_open],
     )
     def confirm_objective_cause(self) -> None:
         """The competent authority confirms an objective cause: no deduction for this item."""
@@ -580,26 +577,3 @@ class Amendment(models.Model):
         verbose_name = _("amendment")
         verbose_name_plural = _("amendments")
         ordering = ["review", "amended_at", "id"]
-
-
-class SourceSystem(models.Model):
-    """A document or task-assignment system allowed to use the API, limited to a scope of units.
-    Only a hash of its token is kept; HR issues and revokes it."""
-
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    token_hash = models.CharField(_("token hash"), max_length=128, unique=True)
-    token_prefix = models.CharField(_("token prefix"), max_length=12)
-    units = models.ManyToManyField(Unit, verbose_name=_("units (with the units below them)"), related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("source system")
-        verbose_name_plural = _("source systems")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -3,29 +3,18 @@ module only turns rows into the engine's plain inputs and keeps its explanation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
-from congtam.monitoring.models import Cycle, GeneralRating, ItemState, Review, WorkItem
+from congtam.monitoring.models import GeneralRating, ItemState, Review, WorkItem
 from congtam.scoring import api as engine
-from congtam.scoring.explain import period_node
+from congtam.scoring.explain.build import period_node
 from congtam.scoring.messages import message
 from congtam.scoring.methods import MethodInputError
 from congtam.scoring.methods import WorkItem as EngineItem
 from congtam.scoring.policy import POINTS, Policy
 
 COMPLETED_STATES = (ItemState.REPORTED, ItemState.ACCEPTED)
-
-
-@lru_cache(maxsize=64)
-def _policy(policy_id: str, overrides_json: str) -> Policy:
-    return engine.load_policy(policy_id, sorted(json.loads(overrides_json).items()))
-
-
-def cycle_policy(cycle: Cycle) -> Policy:
-    return _policy(cycle.policy_id, json.dumps(cycle.policy_overrides or {}, sort_keys=True))
 
 
 def policy_is_points(policy: Policy) -> bool:
@@ -59,7 +48,7 @@ def review_score(review: Review, items: list[WorkItem], ratings: list[GeneralRat
     from django.utils.translation import get_language
     from django.utils.translation import gettext as _
 
-    policy = cycle_policy(review.period.cycle)
+    policy = review.period.cycle.engine_policy()
     counted = [engine_item(item) for item in items if item.counts]
     if not counted:
         return ScoreResult(None, None, _("No item is assigned in this period yet."))

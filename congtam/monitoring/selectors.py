@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
-from congtam.accounts.models import Role
-from congtam.monitoring import workflow
+from congtam.core import permissions, workflow
 from congtam.monitoring.models import (
     Cycle,
     Evidence,
@@ -27,48 +25,18 @@ from congtam.monitoring.models import (
     Review,
     WorkItem,
 )
-from congtam.monitoring.scoring import ScoreResult, cycle_policy, review_score
+from congtam.monitoring.permissions import visible_reviews
+from congtam.monitoring.scoring import ScoreResult, review_score
 from congtam.scoring import api as engine
-
-SEE_ALL_ROLES = frozenset({Role.HR, Role.ADMIN, Role.INSPECTOR, Role.LEADERSHIP})
 
 
 def _require_viewer(viewer) -> None:
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        raise PermissionDenied
+    permissions.require(viewer, "monitoring.view")
 
 
 def reviews_visible(viewer) -> QuerySet[Review]:
     _require_viewer(viewer)
-    reviews = Review.objects.all()
-    if viewer.role in SEE_ALL_ROLES:
-        return reviews
-    if viewer.person_id is None:
-        return reviews.none()
-    me = viewer.person_id
-    return reviews.filter(Q(person_id=me) | Q(evaluator_id=me) | Q(approver_id=me))
-
-
-def can_see_review(viewer, review: Review) -> bool:
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.role in SEE_ALL_ROLES:
-        return True
-    me = viewer.person_id
-    return me is not None and me in (review.person_id, review.evaluator_id, review.approver_id)
-
-
-def can_see_evidence(viewer, review: Review) -> bool:
-    """Evidence is for the people in the review, HR and the inspector (not leadership browsing)."""
-    if not can_see_review(viewer, review):
-        return False
-    if viewer.role == Role.LEADERSHIP:
-        return viewer.person_id is not None and viewer.person_id in (
-            review.person_id,
-            review.evaluator_id,
-            review.approver_id,
-        )
-    return True
+    return visible_reviews(viewer, Review.objects.all())
 
 
 def review_get(*, viewer, pk: int) -> Review:
@@ -79,8 +47,7 @@ def review_get(*, viewer, pk: int) -> Review:
         ).get(pk=pk)
     except Review.DoesNotExist:
         raise Http404(pk) from None
-    if not can_see_review(viewer, review):
-        raise PermissionDenied
+    permissions.require(viewer, "monitoring.see_review", review)
     return review
 
 
@@ -125,7 +92,7 @@ def review_page(*, viewer, pk: int) -> ReviewPage:
     rows = [ItemRow(item, workflow.action_names(item, viewer)) for item in items]
     me = viewer.person_id
     counted = [row for row in rows if row.item.counts]
-    policy = cycle_policy(review.period.cycle)
+    policy = review.period.cycle.engine_policy()
     scale = engine.general_levels(policy)
     english = get_language() == "en"
     for entry in scale:
@@ -160,8 +127,7 @@ def evidence_get(*, viewer, pk: int) -> Evidence:
         evidence = Evidence.objects.select_related("item__review").get(pk=pk)
     except Evidence.DoesNotExist:
         raise Http404(pk) from None
-    if not can_see_evidence(viewer, evidence.item.review):
-        raise PermissionDenied
+    permissions.require(viewer, "monitoring.see_evidence", evidence.item.review)
     return evidence
 
 

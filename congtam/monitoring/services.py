@@ -8,22 +8,24 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congtam.accounts.policy import refuse_own_record
+from congtam.accounts.permissions import refuse_own_record
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
+from congtam.catalogue import rules as catalogue_rules
 from congtam.catalogue.models import CatalogueItem
 from congtam.catalogue.selectors import catalogue_item_current
+from congtam.core import permissions
 from congtam.core.bulk import insert_rows
-from congtam.core.vntext import clean_text
-from congtam.monitoring import events, rules
+from congtam.core.permissions import Refused
+from congtam.core.workflow import perform
+from congtam.monitoring import conditions, events
 from congtam.monitoring.evidence import check_link, check_upload
 from congtam.monitoring.models import (
     CheckResult,
@@ -42,13 +44,13 @@ from congtam.monitoring.models import (
     ReviewState,
     WorkItem,
 )
-from congtam.monitoring.scoring import cycle_policy, policy_is_points, review_score
-from congtam.monitoring.workflow import perform
+from congtam.monitoring.scoring import policy_is_points, review_score
 from congtam.org.authority import derive_all
-from congtam.org.models import Person, Unit, UnitRole
+from congtam.org.models import Unit, UnitRole
 from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine
 from congtam.scoring.methods import MethodInputError
+from congtam.vietnamese import clean_text
 
 REVIEW_BATCH = 10_000
 
@@ -130,8 +132,7 @@ def cycle_open(
 ) -> Cycle:
     """HR opens a year's periods for a staff group in a scope of units. The periods are created
     here; the people's reviews by :func:`reviews_open` (a background job for large scopes)."""
-    if not rules.is_hr(None, actor):
-        raise PermissionDenied(_("Only the personnel department opens periods."))
+    permissions.require(actor, "monitoring.manage_periods", message=_("Only the personnel department opens periods."))
     units = list(units)
     if not units:
         raise ValidationError({"units": _("Choose at least one unit.")})
@@ -213,21 +214,13 @@ def _scope_overlaps(agency, year: int, staff_group: str, units: list[Unit]) -> b
     return any(old.startswith(new.path) or new.path.startswith(old) for old in opened for new in units)
 
 
-def cycle_people(cycle: Cycle):
-    """The active people of the cycle's staff group in its units and the units below them."""
-    scope = Q()
-    for path in Unit.objects.filter(pk__in=cycle.units.values("pk")).values_list("path", flat=True):
-        scope |= Q(unit__path__startswith=path)
-    return Person.objects.filter(scope, is_active=True, category=cycle.staff_group)
-
-
 def reviews_open(
     cycle: Cycle, *, actor=None, progress: Callable[[int, int], None] | None = None, batch_size: int = REVIEW_BATCH
 ) -> int:
     """Create every person's review in every period of ``cycle``; people who already have one are
     skipped, so running it again after an interruption finishes the work without doubles. Each
     batch is its own transaction with its audit entry. Returns the number created."""
-    people = list(cycle_people(cycle).values_list("id", "unit_id", "position_id", "unit_role"))
+    people = list(cycle.scope_people().values_list("id", "unit_id", "position_id", "unit_role"))
     authorities = {a.person_id: a for a in derive_all(agency=cycle.agency)}
     periods = list(cycle.periods.order_by("number"))
     total = len(people) * len(periods)
@@ -395,8 +388,9 @@ def period_close(*, actor, period: Period, progress: Callable[[int, int], None] 
     """HR closes a month: every review must be approved and its stored score must be the engine's,
     computed again from the rows; then the period locks. Otherwise nothing changes and the check
     says which reviews stand in the way."""
-    if not rules.is_hr(period, actor):
-        raise PermissionDenied(_("Only the personnel department closes a period."))
+    permissions.require(
+        actor, "monitoring.manage_periods", period, message=_("Only the personnel department closes a period.")
+    )
     check = period_check_scores(period, progress=progress)
     if check.not_approved or check.differing:
         return check
@@ -415,15 +409,12 @@ def period_close(*, actor, period: Period, progress: Callable[[int, int], None] 
 
 # --- the plan ----------------------------------------------------------------------------------
 def parse_factor(value) -> Decimal:
+    """A work item's conversion factor, read and checked as a catalogue's
+    (:func:`congtam.catalogue.rules.parse_factor`); the error is the ``factor`` field's."""
     try:
-        factor = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"factor": _("The conversion factor must be a number.")}) from None
-    if not factor.is_finite() or factor <= 0:
-        raise ValidationError({"factor": _("The conversion factor must be greater than zero.")})
-    if factor.as_tuple().exponent < -4 or factor >= 100000:
-        raise ValidationError({"factor": _("The conversion factor has at most 4 decimals and is under 100,000.")})
-    return factor
+        return catalogue_rules.parse_factor(value)
+    except ValidationError as error:
+        raise ValidationError({"factor": error.error_list}) from None
 
 
 def check_in_period(review: Review, value: date, field: str) -> None:
@@ -535,10 +526,11 @@ def item_assign(
 ) -> WorkItem:
     """The evaluator assigns an item from the person's catalogue, or ad hoc with a factor and a reason."""
     review = _lock_review(review)
-    if not rules.is_evaluator(review, actor):
-        raise PermissionDenied(_("Only the person's evaluator assigns their work."))
-    if review.state not in rules.PLAN_OPEN_STATES:
-        raise ValidationError(str(rules.CONDITION_MESSAGES["plan_open"]))
+    permissions.require(
+        actor, "monitoring.plan_item", review, message=_("Only the person's evaluator assigns their work.")
+    )
+    if review.state not in conditions.PLAN_OPEN_STATES:
+        raise ValidationError(str(conditions.plan_open.refusal_message))
     item = _new_item(
         review,
         actor=actor,
@@ -574,10 +566,11 @@ def item_propose(
 ) -> WorkItem:
     """The person proposes an item for the manager to accept or decline."""
     review = _lock_review(review)
-    if not rules.is_reviewed_person(review, actor):
-        raise PermissionDenied(_("Only the person proposes items for their own plan."))
-    if review.state not in rules.PLAN_OPEN_STATES:
-        raise ValidationError(str(rules.CONDITION_MESSAGES["plan_open"]))
+    permissions.require(
+        actor, "monitoring.propose_item", review, message=_("Only the person proposes items for their own plan.")
+    )
+    if review.state not in conditions.PLAN_OPEN_STATES:
+        raise ValidationError(str(conditions.plan_open.refusal_message))
     item = _new_item(
         review,
         actor=actor,
@@ -677,9 +670,13 @@ def item_move_due(*, actor, item: WorkItem, expected_version: int, new_due_on: d
     reason = _require_reason(reason)
     item = _lock_item(item, expected_version)
     review = item.review
-    if not rules.is_evaluator(review, actor):
-        raise PermissionDenied(_("Only the person's evaluator moves a due date."))
-    if item.state != ItemState.ASSIGNED or review.state not in rules.WORK_OPEN_STATES + rules.PLAN_OPEN_STATES:
+    permissions.require(
+        actor, "monitoring.plan_item", review, message=_("Only the person's evaluator moves a due date.")
+    )
+    if (
+        item.state != ItemState.ASSIGNED
+        or review.state not in conditions.WORK_OPEN_STATES + conditions.PLAN_OPEN_STATES
+    ):
         raise ValidationError(_("Only the due date of an assigned item not yet reported can move."))
     check_in_period(review, new_due_on, "new_due_on")
     before = item_values(item)
@@ -708,8 +705,8 @@ def plan_acknowledge(*, actor, review: Review, expected_version: int) -> Review:
     review = _lock_review(review, expected_version)
     if review.state == ReviewState.PLANNING:
         perform(review, "acknowledge_plan", actor)
-    elif not rules.is_reviewed_person(review, actor):
-        raise PermissionDenied(_("Only the person acknowledges their plan."))
+    elif not permissions.has_perm(actor, "monitoring.self_assess", review):
+        raise Refused(_("Only the person acknowledges their plan."))
     elif review.acknowledged_version == review.plan_version:
         raise ValidationError(_("You have already acknowledged this version of the plan."))
     review.acknowledged_version = review.plan_version
@@ -736,7 +733,7 @@ def item_report(*, actor, item: WorkItem, expected_version: int, completed_on: d
                 % {"start": _short(period.starts_on)}
             }
         )
-    if today > period.reporting_due and rules.is_item_person(locked, actor):
+    if today > period.reporting_due and permissions.has_perm(actor, "monitoring.report_item", locked):
         raise ValidationError(
             _("The reporting deadline of this period (%(date)s) has passed. Ask your manager to record the result.")
             % {"date": _short(period.reporting_due)}
@@ -797,8 +794,9 @@ def evidence_add(*, actor, item: WorkItem, upload=None, link: str = "", descript
     """The person attaches a document (type and size checked, stored outside the web root) or a
     link to the document system's record."""
     item = WorkItem.objects.select_related("review__period", "review__person").get(pk=item.pk)
-    if not rules.is_item_person(item, actor):
-        raise PermissionDenied(_("Only the person attaches evidence to their items."))
+    permissions.require(
+        actor, "monitoring.report_item", item, message=_("Only the person attaches evidence to their items.")
+    )
     if item.review.state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
         raise ValidationError(_("The review is submitted: evidence can no longer be added."))
     link = (link or "").strip()
@@ -856,19 +854,22 @@ def rating_save(
     person's own, must come with a comment citing what was observed."""
     review = _lock_review(review)
     if role == RaterRole.SELF:
-        is_rater, open_states = rules.is_reviewed_person(review, actor), (ReviewState.IN_PROGRESS,)
+        is_rater, open_states = (
+            permissions.has_perm(actor, "monitoring.self_assess", review),
+            (ReviewState.IN_PROGRESS,),
+        )
     elif role == RaterRole.MANAGER:
-        is_rater = rules.is_evaluator(review, actor)
+        is_rater = permissions.has_perm(actor, "monitoring.evaluate_review", review)
         open_states = (ReviewState.IN_PROGRESS, ReviewState.SELF_ASSESSED, ReviewState.RETURNED)
     else:
         raise ValueError(role)
     if not is_rater:
-        raise PermissionDenied(_("You may not rate this review."))
+        raise Refused(_("You may not rate this review."))
     if review.state not in open_states:
         raise ValidationError(
             _("The general criteria cannot be rated in the state “%(state)s”.") % {"state": review.get_state_display()}
         )
-    policy = cycle_policy(review.period.cycle)
+    policy = review.period.cycle.engine_policy()
     scale = _scale(policy)
     comments = {code: clean_text(text or "") for code, text in (comments or {}).items() if code in scale}
     clean_levels: dict[str, int] = {}
@@ -945,7 +946,7 @@ def review_submit(*, actor, review: Review, expected_version: int) -> Review:
     perform(review, "submit_rating", actor)
     result = score_preview(review)
     if result.score is None or result.rater != RaterRole.MANAGER:
-        raise ValidationError(result.problem or str(rules.CONDITION_MESSAGES["manager_rating_complete"]))
+        raise ValidationError(result.problem or str(conditions.manager_rating_complete.refusal_message))
     review.set_score(result.score)
     review.explanation, review.scored_at = result.explanation, timezone.now()
     review.return_comment = ""
@@ -1020,7 +1021,9 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
     now = timezone.now()
     drafts = []
     for review in locked:
-        if review.state != ReviewState.SUBMITTED or not rules.is_approver(review, actor):
+        if review.state != ReviewState.SUBMITTED or not permissions.has_perm(
+            actor, "monitoring.approve_review", review
+        ):
             continue
         perform(review, "approve", actor)
         review.approved_by, review.approved_at = actor, now
@@ -1066,8 +1069,9 @@ def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[i
     from congtam.monitoring.models import Amendment
 
     reason = _require_reason(reason)
-    if not rules.is_hr(review, actor):
-        raise PermissionDenied(_("Only the personnel department corrects a locked review."))
+    permissions.require(
+        actor, "monitoring.correct_review", review, message=_("Only the personnel department corrects a locked review.")
+    )
     refuse_own_record(actor, review.person_id)
     review = _lock_review(review)
     if review.state != ReviewState.APPROVED:
@@ -1119,8 +1123,9 @@ def review_amend(*, actor, review: Review, reason: str, item_corrections: dict[i
 @transaction.atomic
 def observation_write(*, actor, review: Review, observed_on: date, text: str) -> Observation:
     review = _lock_review(review)
-    if not rules.is_evaluator(review, actor):
-        raise PermissionDenied(_("Only the person's evaluator writes observations."))
+    permissions.require(
+        actor, "monitoring.observe", review, message=_("Only the person's evaluator writes observations.")
+    )
     text = clean_text(text or "")
     if len(text) < 10:
         raise ValidationError({"text": _("Describe what you observed (at least 10 characters).")})
@@ -1148,8 +1153,12 @@ def observation_answer(*, actor, observation: Observation, answer: str) -> Obser
         .select_related("review__person", "review__period__cycle")
         .get(pk=observation.pk)
     )
-    if not rules.is_reviewed_person(observation.review, actor):
-        raise PermissionDenied(_("Only the person observed answers an observation."))
+    permissions.require(
+        actor,
+        "monitoring.answer_observation",
+        observation,
+        message=_("Only the person observed answers an observation."),
+    )
     answer = clean_text(answer or "")
     if not answer:
         raise ValidationError({"answer": _("Write your answer.")})

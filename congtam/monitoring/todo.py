@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congtam.monitoring import rules
+from congtam.monitoring import conditions
 from congtam.monitoring.models import (
     GeneralRating,
     ItemState,
@@ -122,7 +122,7 @@ def review_steps(review: Review, today: date) -> list[Step]:
     # in progress, self-assessed or returned
     if review.plan_changed_since_acknowledged:
         steps.append(Step(ACKNOWLEDGE_CHANGED_PLAN, PERSON, period.reporting_due))
-    if review.has_proposed and state in rules.PLAN_OPEN_STATES:
+    if review.has_proposed and state in conditions.PLAN_OPEN_STATES:
         steps.append(Step(ANSWER_PROPOSAL, EVALUATOR, period.reporting_due))
     if review.has_assigned:
         steps.append(Step(REPORT_ITEM, PERSON, period.reporting_due))
@@ -207,13 +207,13 @@ def _item_task(item: WorkItem, today: date) -> Task | None:
     review = item.review
     period = review.period
     name = review.person.full_name
-    if item.state == ItemState.ASSIGNED and review.state in rules.WORK_OPEN_STATES:
+    if item.state == ItemState.ASSIGNED and review.state in conditions.WORK_OPEN_STATES:
         kind, actor_id, due_on = REPORT_ITEM, review.person_id, item.due_on
         what = _("Report “%(item)s”") % {"item": item.name}
-    elif item.state == ItemState.REPORTED and review.state in rules.CHECK_OPEN_STATES:
+    elif item.state == ItemState.REPORTED and review.state in conditions.CHECK_OPEN_STATES:
         kind, actor_id, due_on = CHECK_ITEM, review.evaluator_id, period.manager_rating_due
         what = _("Check “%(item)s” of %(name)s") % {"item": item.name, "name": name}
-    elif item.state == ItemState.PROPOSED and review.state in rules.PLAN_OPEN_STATES:
+    elif item.state == ItemState.PROPOSED and review.state in conditions.PLAN_OPEN_STATES:
         kind, actor_id = ANSWER_PROPOSAL, review.evaluator_id
         due_on = (
             period.assignment_due if review.state == ReviewState.PLANNING else max(item.due_on, period.assignment_due)
@@ -289,9 +289,9 @@ def _items_waiting(review_filter: Q) -> QuerySet[WorkItem]:
     """Items waiting for their person (to report), or their evaluator (to check, or to answer a
     proposal), in reviews matching ``review_filter`` (a filter on WorkItem's ``review__``)."""
     waiting = (
-        Q(state=ItemState.ASSIGNED, review__state__in=rules.WORK_OPEN_STATES)
-        | Q(state=ItemState.REPORTED, review__state__in=rules.CHECK_OPEN_STATES)
-        | Q(state=ItemState.PROPOSED, review__state__in=rules.PLAN_OPEN_STATES)
+        Q(state=ItemState.ASSIGNED, review__state__in=conditions.WORK_OPEN_STATES)
+        | Q(state=ItemState.REPORTED, review__state__in=conditions.CHECK_OPEN_STATES)
+        | Q(state=ItemState.PROPOSED, review__state__in=conditions.PLAN_OPEN_STATES)
     )
     return _with_review(
         WorkItem.objects.filter(review_filter, waiting, review__period__state=PeriodState.OPEN), "review__"

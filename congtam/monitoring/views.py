@@ -4,7 +4,7 @@ a refusal shows the page again with the message and what the user typed."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +13,11 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congtam.accounts import policy
 from congtam.catalogue.models import CatalogueItem
+from congtam.core import permissions
 from congtam.core.views import attach_errors
 from congtam.jobs.services import job_start
-from congtam.monitoring import selectors, services
+from congtam.monitoring import conditions, selectors, services
 from congtam.monitoring.evidence import is_web_link, private_storage
 from congtam.monitoring.forms import (
     AmendmentForm,
@@ -36,15 +36,6 @@ from congtam.monitoring.forms import (
 from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
 from congtam.org.models import Unit
 from congtam.scoring.api import load_policy as engine_load
-
-
-def _party(request, review, *parties: str) -> None:
-    """Only the review's person, evaluator or approver (as named) may post this action; everyone
-    else — HR and the inspector included — is refused before any input is read."""
-    me = request.user.person_id
-    ids = {"person": review.person_id, "evaluator": review.evaluator_id, "approver": review.approver_id}
-    if me is None or not any(ids[party] == me for party in parties):
-        raise PermissionDenied(_("You may not take this action."))
 
 
 def _catalogue(review):
@@ -74,7 +65,7 @@ def _item_forms(page, item_forms) -> None:
         if (
             page.is_evaluator
             and item.state == "assigned"
-            and page.review.state in ("planning", "in_progress", "self_assessed", "returned")
+            and page.review.state in {*conditions.PLAN_OPEN_STATES, *conditions.WORK_OPEN_STATES}
         ):
             names.add("move_due")
         row.forms = {}
@@ -99,7 +90,7 @@ def _rating_blocks(page, rating_input) -> list[dict]:
     review, blocks = page.review, []
     editable = {
         RaterRole.SELF: page.is_person and review.state == "in_progress",
-        RaterRole.MANAGER: page.is_evaluator and review.state in ("in_progress", "self_assessed", "returned"),
+        RaterRole.MANAGER: page.is_evaluator and review.state in conditions.WORK_OPEN_STATES,
     }
     for role, label in RaterRole.choices:
         rating = page.ratings.get(role)
@@ -147,7 +138,7 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
         "review": review,
         "amend_form": (
             AmendmentForm(prefix="amend", items=[row.item for row in page.items])
-            if review.is_locked and policy.can_manage_org(request.user)
+            if review.is_locked and permissions.has_perm(request.user, "monitoring.correct_review", review)
             else None
         ),
         "assign_form": ItemForm(prefix="assign", catalogue=_catalogue(review)) if page.is_evaluator else None,
@@ -176,7 +167,7 @@ def plan_item_view(request, pk, kind):
     if kind not in ("assign", "propose"):
         raise Http404(kind)
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "evaluator" if kind == "assign" else "person")
+    permissions.require(request.user, "monitoring.plan_item" if kind == "assign" else "monitoring.propose_item", review)
     form = ItemForm(request.POST, prefix=kind, catalogue=_catalogue(review))
     if form.is_valid():
         service = services.item_assign if kind == "assign" else services.item_propose
@@ -247,13 +238,13 @@ ITEM_ACTIONS = {
 }
 
 
-ITEM_ACTION_PARTIES = {
-    "accept": ("evaluator",),
-    "decline": ("evaluator",),
-    "withdraw": ("evaluator",),
-    "report": ("person",),
-    "check": ("evaluator", "approver"),
-    "move_due": ("evaluator",),
+ITEM_ACTION_PERMISSIONS = {
+    "accept": "monitoring.plan_item",
+    "decline": "monitoring.plan_item",
+    "withdraw": "monitoring.plan_item",
+    "report": "monitoring.report_item",
+    "check": "monitoring.check_items",
+    "move_due": "monitoring.plan_item",
 }
 
 
@@ -262,7 +253,7 @@ def item_action_view(request, pk, item_id, action):
     if action not in ITEM_ACTIONS:
         raise Http404(action)
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, *ITEM_ACTION_PARTIES[action])
+    permissions.require(request.user, ITEM_ACTION_PERMISSIONS[action], review)
     item = get_object_or_404(WorkItem, pk=item_id, review=review)
     form_class, call, done = ITEM_ACTIONS[action]
     form = form_class(request.POST, prefix=f"item{item.pk}-{action}")
@@ -280,7 +271,7 @@ def item_action_view(request, pk, item_id, action):
 @require_POST
 def evidence_add_view(request, pk, item_id):
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "person")
+    permissions.require(request.user, "monitoring.report_item", review)
     item = get_object_or_404(WorkItem, pk=item_id, review=review)
     form = EvidenceForm(request.POST, request.FILES, prefix=f"item{item.pk}-evidence")
     if form.is_valid():
@@ -318,7 +309,7 @@ def evidence_download_view(request, pk):
 @require_POST
 def acknowledge_view(request, pk):
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "person")
+    permissions.require(request.user, "monitoring.self_assess", review)
     form = VersionedForm(request.POST)
     if form.is_valid():
         try:
@@ -335,7 +326,9 @@ def rating_view(request, pk, role):
     if role not in RaterRole.values:
         raise Http404(role)
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "person" if role == RaterRole.SELF else "evaluator")
+    permissions.require(
+        request.user, "monitoring.self_assess" if role == RaterRole.SELF else "monitoring.evaluate_review", review
+    )
     levels = {key.removeprefix("level-"): value for key, value in request.POST.items() if key.startswith("level-")}
     comments = {
         key.removeprefix("comment-"): value for key, value in request.POST.items() if key.startswith("comment-")
@@ -371,7 +364,7 @@ def rating_view(request, pk, role):
 def score_preview_view(request, pk):
     """The engine's score with the levels being chosen, before anything is saved (htmx)."""
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "evaluator", "person")
+    permissions.require(request.user, "monitoring.discuss_review", review)
     page = selectors.review_page(viewer=request.user, pk=pk)
     levels = {key.removeprefix("level-"): value for key, value in request.POST.items() if key.startswith("level-")}
     role = RaterRole.MANAGER if page.is_evaluator else RaterRole.SELF
@@ -384,7 +377,9 @@ def review_action_view(request, pk, action):
     if action not in ("submit", "approve", "return"):
         raise Http404(action)
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "evaluator" if action == "submit" else "approver")
+    permissions.require(
+        request.user, "monitoring.evaluate_review" if action == "submit" else "monitoring.approve_review", review
+    )
     if action == "return":
         form = CommentForm(request.POST, prefix="return")
         if form.is_valid():
@@ -425,7 +420,7 @@ def review_action_view(request, pk, action):
 @require_POST
 def observation_view(request, pk):
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "evaluator")
+    permissions.require(request.user, "monitoring.observe", review)
     form = ObservationForm(request.POST, prefix="observation")
     if form.is_valid():
         try:
@@ -441,7 +436,7 @@ def observation_view(request, pk):
 @require_POST
 def observation_answer_view(request, pk, observation_id):
     review = selectors.review_get(viewer=request.user, pk=pk)
-    _party(request, review, "person")
+    permissions.require(request.user, "monitoring.answer_observation", review)
     observation = get_object_or_404(Observation, pk=observation_id, review=review)
     form = AnswerForm(request.POST, prefix=f"answer{observation.pk}")
     if form.is_valid():
@@ -472,14 +467,15 @@ def _presets():
 def cycle_list_view(request):
     cycles = selectors.cycles_visible(viewer=request.user)
     return render(
-        request, "monitoring/cycle_list.html", {"cycles": cycles, "can_open": policy.can_manage_org(request.user)}
+        request,
+        "monitoring/cycle_list.html",
+        {"cycles": cycles, "can_open": permissions.has_perm(request.user, "monitoring.manage_periods")},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def cycle_open_view(request):
-    if not policy.can_manage_org(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, "monitoring.manage_periods")
     form = CycleForm(request.POST or None, presets=_presets(), initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -507,7 +503,11 @@ def cycle_view(request, pk):
     return render(
         request,
         "monitoring/cycle.html",
-        {"cycle": cycle, "periods": periods, "can_close": policy.can_manage_org(request.user)},
+        {
+            "cycle": cycle,
+            "periods": periods,
+            "can_close": permissions.has_perm(request.user, "monitoring.manage_periods"),
+        },
     )
 
 
@@ -520,8 +520,7 @@ def my_reviews_view(request):
 @require_POST
 def period_close_view(request, pk):
     """HR closes a month: a background job checks every score again, then locks the period."""
-    if not policy.can_manage_org(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, "monitoring.manage_periods")
     period = get_object_or_404(Period, pk=pk)
     job = job_start(
         actor=request.user,
@@ -535,8 +534,7 @@ def period_close_view(request, pk):
 @require_POST
 def amend_view(request, pk):
     """HR corrects a locked review, with a reason; the original score and explanation stay readable."""
-    if not policy.can_manage_org(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, "monitoring.correct_review")
     review = selectors.review_get(viewer=request.user, pk=pk)
     items = list(review.items.all())
     form = AmendmentForm(request.POST, prefix="amend", items=items)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from congtam.core import permissions
 from congtam.notifications.models import Notification
 
 
@@ -13,8 +14,7 @@ def _signed_in(viewer) -> bool:
 
 def notification_list(*, viewer) -> QuerySet[Notification]:
     """The viewer's notifications, newest first. Nobody reads another person's."""
-    if not _signed_in(viewer):
-        raise PermissionError("Sign in to see notifications")
+    permissions.require(viewer, "notifications.view")
     return Notification.objects.filter(user=viewer).defer("key", "emailed_at").order_by("-created_at", "-id")
 
 

@@ -7,9 +7,8 @@ is audited by its own service, so creating or reading a notification writes no a
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
-from itertools import islice
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -17,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from congtam.core.bulk import batched
 from congtam.notifications import reminders
 from congtam.notifications.models import Notification
 
@@ -24,12 +24,6 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500
 EMAILS_PER_TASK = 100
-
-
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _user_id(user) -> int:
@@ -61,7 +55,7 @@ def notify(
 
 def _create(drafts: Iterable[Notification], *, email: bool) -> list[Notification]:
     created: list[Notification] = []
-    for batch in _batched(drafts, BATCH):
+    for batch in batched(drafts, BATCH):
         with transaction.atomic():
             new = _without_duplicates(batch)
             try:
@@ -105,7 +99,7 @@ def _create_one(row: Notification) -> bool:
 
 
 def _email_on_commit(notification_ids: list[int]) -> None:
-    for chunk in _batched(notification_ids, EMAILS_PER_TASK):
+    for chunk in batched(notification_ids, EMAILS_PER_TASK):
         transaction.on_commit(lambda chunk=chunk: _enqueue_emails(chunk))
 
 

@@ -119,7 +119,7 @@ class Person(models.Model):
     sort_key = SortKeyField(max_length=600, editable=False)
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    # Sensitive personal data (Law 91/2025): see congtam.accounts.policy.can_view_sensitive.
+    # Sensitive personal data (Law 91/2025): see the permission accounts.view_sensitive.
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=100, blank=True)

@@ -1,4 +1,4 @@
-"""Reading the organisation, with what each viewer may see decided here (see accounts.policy)."""
+"""Reading the organisation, with what each viewer may see decided here (see congtam.core.permissions)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from congtam.accounts import policy
-from congtam.core.vntext import search_query
+from congtam.core import permissions
 from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person, derive_under
 from congtam.org.models import AuthorityOverride, Person, Posting, Unit, UnitRole
 from congtam.org.services import sensitive_read_record
+from congtam.vietnamese import search_query
 
 
 def _require_viewer(viewer) -> None:
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        raise PermissionError("A signed-in viewer is required.")
+    permissions.require(viewer, "org.view")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +140,7 @@ def authority_overrides(*, viewer, person: Person) -> QuerySet[AuthorityOverride
     """HR's decisions on who evaluates or approves ``person``, the latest first, ended ones
     included: the history stays readable."""
     _require_viewer(viewer)
-    if not policy.can_manage_org(viewer):
-        raise PermissionError("Only HR manages authority decisions.")
+    permissions.require(viewer, "org.manage")
     return (
         AuthorityOverride.objects.filter(person=person)
         .select_related("authority", "created_by")
@@ -176,7 +174,7 @@ def person_detail(*, viewer, staff_code: str) -> PersonView:
         person = queryset.get(staff_code=staff_code)
     except Person.DoesNotExist:
         raise Http404(staff_code) from None
-    show_sensitive = policy.can_view_sensitive(viewer, person)
+    show_sensitive = permissions.has_perm(viewer, "accounts.view_sensitive", person)
     is_self = viewer.person_id == person.pk
     if show_sensitive and not is_self:
         sensitive_read_record(actor=viewer, person=person)
@@ -251,8 +249,7 @@ class AuthorityProblem:
 
 def authority_problems(*, viewer) -> list[AuthorityProblem]:
     """People with no valid evaluator or approver, for HR to fix. A fixed number of queries."""
-    if not policy.can_view_authority_report(viewer):
-        raise PermissionError("Not allowed to see the authority report.")
+    permissions.require(viewer, "org.view_authority_report")
     broken = {found.person_id: found for found in derive_all() if not found.is_valid}
     people = (
         Person.objects.filter(pk__in=list(broken)).select_related("unit", "position").order_by("unit__path", "sort_key")
@@ -263,6 +260,5 @@ def authority_problems(*, viewer) -> list[AuthorityProblem]:
 
 
 def person_choices_for_override(*, viewer, query: str) -> QuerySet[Person]:
-    if not policy.can_manage_org(viewer):
-        raise PermissionError("Not allowed to manage the organisation.")
+    permissions.require(viewer, "org.manage")
     return person_search(viewer=viewer, query=query)[:20]

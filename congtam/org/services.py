@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congtam.accounts.policy import refuse_own_record
+from congtam.accounts.permissions import refuse_own_record
 from congtam.audit.services import audit_record, changed_fields
-from congtam.core.vntext import clean_text, name_sort_key, search_key
 from congtam.org import events
 from congtam.org.models import (
     Agency,
@@ -25,6 +24,7 @@ from congtam.org.models import (
     Unit,
     UnitRole,
 )
+from congtam.vietnamese import clean_text, name_sort_key, search_key
 
 PATH_WIDTH = 8
 

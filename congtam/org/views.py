@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congtam.accounts import policy
+from congtam.core import permissions
 from congtam.core.import_errors import error_listing
 from congtam.core.views import XLSX, attach_errors, require
 from congtam.org import selectors, services
@@ -58,7 +58,7 @@ def person_detail_view(request, staff_code):
     return render(
         request,
         "org/person_detail.html",
-        {"view": view, "person": view.person, "can_override": policy.can_manage_org(request.user)},
+        {"view": view, "person": view.person, "can_override": permissions.has_perm(request.user, "org.manage")},
     )
 
 
@@ -70,7 +70,7 @@ def my_people_view(request):
 
 @require_http_methods(["GET", "POST"])
 def authority_override_view(request, staff_code):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     person = selectors.person_get(viewer=request.user, staff_code=staff_code)
     form = AuthorityOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +94,7 @@ def authority_override_view(request, staff_code):
 
 @require_http_methods(["GET", "POST"])
 def authority_override_end_view(request, staff_code, override_id):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     person = selectors.person_get(viewer=request.user, staff_code=staff_code)
     override = selectors.authority_override_get(viewer=request.user, person=person, override_id=override_id)
     form = AuthorityOverrideEndForm(request.POST or None)
@@ -122,7 +122,7 @@ def _attach_errors(form, error: ValidationError) -> None:
 
 @require_GET
 def authority_problems_view(request):
-    require(policy.can_view_authority_report(request.user))
+    require(permissions.has_perm(request.user, "org.view_authority_report"))
     problems = selectors.authority_problems(viewer=request.user)
     paginator = Paginator(problems, 50)
     return render(
@@ -134,7 +134,7 @@ def authority_problems_view(request):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     from congtam.org.importer import import_workbook
 
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -149,7 +149,7 @@ def import_view(request):
 
 @require_GET
 def template_download_view(request):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     from congtam.org.exporter import write_template
 
     response = HttpResponse(content_type=XLSX)
@@ -160,7 +160,7 @@ def template_download_view(request):
 
 @require_GET
 def export_view(request):
-    require(policy.can_manage_org(request.user))
+    require(permissions.has_perm(request.user, "org.manage"))
     from congtam.org.exporter import export_workbook
 
     response = HttpResponse(content_type=XLSX)

@@ -33,7 +33,8 @@ from congtam.scoring.classify import (
 )
 from congtam.scoring.classify import pivotal_periods as _pivotal_periods
 from congtam.scoring.decimals import ENGINE_CONTEXT, HUNDRED, ONE, ZERO
-from congtam.scoring.explain import Node, explanation_tree, reasons
+from congtam.scoring.explain.build import Node, explanation_tree
+from congtam.scoring.explain.reasons import reasons
 from congtam.scoring.methods import (
     GeneralCriteriaResult,
     MethodInputError,

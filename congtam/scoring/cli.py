@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from congtam.scoring.api import classify_cohort, load_policy
-from congtam.scoring.cohort_io import CohortError, level_counts, read_cohort, write_results
-from congtam.scoring.explain import recheck_cohort, render_text
+from congtam.scoring.cohort.parse import read_cohort
+from congtam.scoring.cohort.problems import CohortError
+from congtam.scoring.cohort.write import level_counts, write_results
+from congtam.scoring.explain.recheck import recheck_cohort
+from congtam.scoring.explain.render import render_text
 from congtam.scoring.levels import Level
 from congtam.scoring.messages import message
 from congtam.scoring.methods import MethodInputError

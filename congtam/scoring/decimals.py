@@ -1,4 +1,4 @@
-"""Decimal helpers: one arithmetic context, parsing of user numbers, display rounding.
+"""Decimal helpers: one arithmetic context and the display rounding.
 
 Scores are kept exact (to the context's 28 significant digits) and are rounded only when shown,
 half up to two decimals, as RULES.md requires ("89.75 is HTTNV", never rounded up to 90).
@@ -6,9 +6,10 @@ half up to two decimals, as RULES.md requires ("89.75 is HTTNV", never rounded u
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
+
+from congtam.vietnamese import read_number
 
 # The single arithmetic context of the engine. Every public entry point runs inside it so that
 # a caller who changed the thread's decimal context cannot change a score.
@@ -19,43 +20,10 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
 
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-
-
-class NumberFormatError(ValueError):
-    """Raised when a text cannot be read as a number."""
-
-
-def to_decimal(value: object) -> Decimal:
-    """Convert an int, float, Decimal or number text to Decimal.
-
-    Floats come from spreadsheet cells; ``repr`` gives their shortest exact-looking form
-    (89.75 stays 89.75, not 89.7500000000000000001).
-    """
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise NumberFormatError(str(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise NumberFormatError(repr(value))
-        return Decimal(repr(value))
-    if isinstance(value, str):
-        return parse_number_text(value)
-    raise NumberFormatError(repr(value))
-
-
-def parse_number_text(text: str) -> Decimal:
-    """Read '89,75' or '89.75' (either decimal mark; no thousands separator)."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not _NUMBER_TEXT.match(cleaned):
-        raise NumberFormatError(text)
-    try:
-        return Decimal(cleaned.replace(",", "."))
-    except InvalidOperation as error:  # pragma: no cover - the pattern already excludes this
-        raise NumberFormatError(text) from error
+# The engine reads numbers as the whole application does (:func:`congtam.vietnamese.read_number`:
+# a decimal comma or dot, thousands separators, cells of every type); ``to_decimal`` is its name
+# here, for the explanations' checker.
+to_decimal = read_number
 
 
 def round_for_display(value: Decimal) -> Decimal:

@@ -17,10 +17,11 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from congtam.scoring.decimals import HUNDRED, NumberFormatError, to_decimal
+from congtam.scoring.decimals import HUNDRED
 from congtam.scoring.levels import Level
 from congtam.scoring.messages import message
 from congtam.scoring.methods import SubCriterion, TaskWeights
+from congtam.vietnamese import NumberFormatError, read_number, yes_no
 
 POINTS = "points"
 CRITERIA = "criteria"
@@ -269,21 +270,13 @@ def _spec_params(spec: ParameterSpec, raw: object) -> dict[str, object]:
     }
 
 
-_TRUE_WORDS = {"true", "1", "yes", "co", "có", "c"}
-_FALSE_WORDS = {"false", "0", "no", "khong", "không", "k"}
-
-
 def parse_parameter_value(spec: ParameterSpec, raw: object) -> ParameterValue:
     """Type-check one value; raises ValueError whose text is a message key."""
     if spec.kind == "boolean":
-        if isinstance(raw, bool):
-            return raw
-        word = str(raw).strip().casefold()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-        raise ValueError("policy_expected_boolean")
+        answer = yes_no(raw)  # true/false, yes/no, Có/Không, 1/0…
+        if answer is None:
+            raise ValueError("policy_expected_boolean")
+        return answer
     if spec.kind == "choice":
         text = str(raw).strip()
         if text not in spec.choices:
@@ -293,7 +286,7 @@ def parse_parameter_value(spec: ParameterSpec, raw: object) -> ParameterValue:
         # JSON floats are rejected on purpose: 0.1 is not exactly 0.1; write "0.1".
         raise ValueError("policy_expected_decimal_text")
     try:
-        value = to_decimal(raw)
+        value = read_number(raw)
     except NumberFormatError:
         raise ValueError("policy_expected_decimal") from None
     if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):

@@ -17,7 +17,7 @@ from congtam.scoring.classify import Classification
 from congtam.scoring.decimals import ONE, floor_to_int, half_up_to_int
 from congtam.scoring.levels import Level
 from congtam.scoring.policy import PolicySettings
-from congtam.scoring.vietnamese import name_sort_key
+from congtam.vietnamese import name_sort_key
 
 UNIT = "unit"
 GROUP = "group"

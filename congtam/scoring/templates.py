@@ -15,7 +15,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from congtam.scoring.decimals import ENGINE_CONTEXT, HUNDRED, ZERO, NumberFormatError, exact_text, to_decimal
+from congtam.scoring.decimals import ENGINE_CONTEXT, HUNDRED, ZERO, exact_text
 from congtam.scoring.methods import (
     AnchoredScale,
     ChecklistItem,
@@ -27,6 +27,7 @@ from congtam.scoring.methods import (
     target_achievement_percent,
 )
 from congtam.scoring.policy import PolicyError, PolicyProblem
+from congtam.vietnamese import NumberFormatError, read_number
 
 METHODS = ("anchored_scale", "target", "checklist", "points")
 
@@ -89,7 +90,7 @@ def _problem(source: str, where: str, key: str, **params: object) -> PolicyProbl
 def _number(raw: object) -> Decimal:
     if isinstance(raw, float):
         raise NumberFormatError(repr(raw))
-    return to_decimal(raw)
+    return read_number(raw)
 
 
 def _component(entry: object, where: str, source: str, problems: list[PolicyProblem]) -> Component | None:
@@ -212,13 +213,13 @@ def component_percent(component: Component, value: Any) -> Decimal:
     if component.method == "target":
         assert component.target_rule is not None
         target, actual = value
-        return target_achievement_percent(to_decimal(target), to_decimal(actual), component.target_rule)
+        return target_achievement_percent(read_number(target), read_number(actual), component.target_rule)
     if component.method == "checklist":
         done = set(value)
         return checklist_percent(
             [ChecklistItem(label, weight, label in done) for label, weight in component.checklist_labels]
         )
-    points = to_decimal(value)
+    points = read_number(value)
     if not ZERO <= points <= component.maximum_points:
         raise MethodInputError(
             "points_out_of_range", code=component.code, value=points, maximum=component.maximum_points

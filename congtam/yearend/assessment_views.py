@@ -4,13 +4,15 @@ level; HR records one from a paper report; HR and the inspector see who has writ
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congtam.core import permissions
+from congtam.core.permissions import Refused
 from congtam.core.views import attach_errors, require
 from congtam.org.models import Person, Unit
 from congtam.scoring.policy import CRITERIA
@@ -48,10 +50,7 @@ def _initial(assessment: CriteriaSelfAssessment | None) -> dict:
 
 
 def _self_assessment_page(request, year: Year, person: Person, *, may_edit: bool, redirect_to: str):
-    try:
-        assessment = selectors.self_assessment(viewer=request.user, year=year, person=person)
-    except PermissionError:
-        raise PermissionDenied from None
+    assessment = selectors.self_assessment(viewer=request.user, year=year, person=person)
     leader = services.is_leader(person)
     editable = may_edit and year.state == YearState.OPEN
     form = None
@@ -82,7 +81,7 @@ def _self_assessment_page(request, year: Year, person: Person, *, may_edit: bool
                     return redirect(redirect_to)
             status = 400
     elif request.method == "POST":
-        raise PermissionDenied
+        raise Refused
     return render(
         request,
         "yearend/self_assessment.html",
@@ -114,10 +113,10 @@ def self_assessment_for_view(request, pk, staff_code):
     year = _criteria_year(pk)
     person = get_object_or_404(Person.objects.select_related("unit"), staff_code=staff_code)
     if request.method == "POST":
-        require(selectors.is_hr(request.user))
+        permissions.require(request.user, "yearend.run_year")
     require(selectors.in_year(year, person))
     return _self_assessment_page(
-        request, year, person, may_edit=selectors.is_hr(request.user), redirect_to=request.path
+        request, year, person, may_edit=permissions.has_perm(request.user, "yearend.run_year"), redirect_to=request.path
     )
 
 
@@ -125,7 +124,7 @@ def self_assessment_for_view(request, pk, staff_code):
 def self_assessments_view(request, pk):
     """Who of the year has written their self-assessment, by unit, missing ones first if asked."""
     year = _criteria_year(pk)
-    require(selectors.is_hr(request.user) or selectors.is_inspector(request.user))
+    permissions.require(request.user, "yearend.read_year")
     unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
     missing_only = request.GET.get("missing") == "1"
     people = selectors.self_assessment_list(viewer=request.user, year=year, unit=unit, missing_only=missing_only)
@@ -141,6 +140,6 @@ def self_assessments_view(request, pk):
             "unit": unit,
             "missing_only": missing_only,
             "units": units,
-            "is_hr": selectors.is_hr(request.user),
+            "is_hr": permissions.has_perm(request.user, "yearend.run_year"),
         },
     )

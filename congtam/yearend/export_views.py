@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from congtam.core.views import XLSX, require
+from congtam.core import permissions
+from congtam.core.views import XLSX
 from congtam.documents import evaluation_form_docx, evaluation_form_filename, evaluation_form_pdf, unit_summary_xlsx
 from congtam.documents.archive import safe_filename
 from congtam.jobs import services as job_services
 from congtam.jobs.models import Job, JobState
-from congtam.jobs.policy import can_view_job
 from congtam.org.models import Unit
 from congtam.yearend import exports
 from congtam.yearend.jobs import FORMS_ARCHIVE, archive_path
@@ -40,7 +40,7 @@ def form_download_view(request, pk, extension):
     if extension not in RENDERERS:
         raise Http404
     classification = get_object_or_404(Classification.objects.select_related("year", "person"), pk=pk)
-    require(exports.may_download_form(request.user, classification))
+    permissions.require(request.user, "yearend.download_form", classification)
     data = exports.form_data(classification)
     render_form, content_type = RENDERERS[extension]
     content = render_form(data)
@@ -49,9 +49,11 @@ def form_download_view(request, pk, extension):
 
 
 def _summary(request, year: Year, unit: Unit | None) -> HttpResponse:
-    require(exports.may_download_summary(request.user, unit))
+    permissions.require(request.user, "yearend.download_summary", unit)
     facts = exports.SummaryFacts()
-    rows = exports.summary_rows(year, unit, facts_visible=exports.may_see_facts_in_summary(request.user), tally=facts)
+    rows = exports.summary_rows(
+        year, unit, facts_visible=permissions.has_perm(request.user, "yearend.see_facts_in_summary"), tally=facts
+    )
     content = unit_summary_xlsx(rows, title=exports.summary_title(year, unit))
     exports.summary_downloaded(actor=request.user, year=year, unit=unit, facts=facts)
     scope_name = unit.name if unit is not None else year.agency.name
@@ -79,16 +81,16 @@ def _units(year: Year):
 def exports_view(request, pk):
     """The year's documents: the summaries for those who may read them, and the archive for HR."""
     year = get_object_or_404(Year.objects.select_related("agency"), pk=pk)
-    require(exports.may_download_summary(request.user, None))
+    permissions.require(request.user, "yearend.download_summary", None)
     return render(
         request,
         "yearend/exports/exports.html",
         {
             "year": year,
             "units": _units(year),
-            "can_build": exports.may_build_archive(request.user),
+            "can_build": permissions.has_perm(request.user, "yearend.build_archive"),
             "archives": Job.objects.filter(kind=FORMS_ARCHIVE, params__year_id=year.pk).order_by("-created_at")[:20]
-            if exports.may_build_archive(request.user)
+            if permissions.has_perm(request.user, "yearend.build_archive")
             else [],
         },
     )
@@ -104,7 +106,7 @@ def _archive_key(year: Year, unit: Unit | None) -> str:
 
 @require_POST
 def forms_archive_start_view(request, pk):
-    require(exports.may_build_archive(request.user))
+    permissions.require(request.user, "yearend.build_archive")
     year = get_object_or_404(Year.objects.select_related("agency"), pk=pk)
     code = request.POST.get("unit", "").strip()
     unit = get_object_or_404(Unit, code=code) if code else None
@@ -126,7 +128,7 @@ def forms_archive_start_view(request, pk):
 @require_GET
 def forms_archive_download_view(request, job_id):
     job = get_object_or_404(Job, pk=job_id, kind=FORMS_ARCHIVE)
-    require(can_view_job(request.user, job))
+    permissions.require(request.user, "jobs.view_job", job)
     path = archive_path(job.pk)
     if job.state != JobState.SUCCEEDED or not path.is_file():
         raise Http404

@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 from django.db import transaction
 
-from congtam.accounts.models import Role
 from congtam.audit.services import audit_record
+from congtam.core.bulk import batched
 from congtam.documents import Category, EvaluationFormData, SelfAssessment, Signature, UnitSummaryRow
 from congtam.org.models import Category as StaffCategory
-from congtam.org.models import Person, Unit, UnitRole
+from congtam.org.models import Unit, UnitRole
 from congtam.scoring.levels import Level
-from congtam.yearend import export_events, rules
+from congtam.yearend import export_events
 from congtam.yearend.models import Classification, CriteriaSelfAssessment, LevelChange, Model, Year
 
 BATCH = 200
@@ -33,50 +32,11 @@ FORM_CATEGORY = {
     StaffCategory.VIEN_CHUC: Category.VIEN_CHUC,
     StaffCategory.HOP_DONG: Category.VIEN_CHUC,
 }
-SUMMARY_ROLES = frozenset({Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR})
-FORM_READERS = frozenset({Role.HR, Role.ADMIN, Role.INSPECTOR})
 CHANGE_WORDS = {
     "calibration": "Điều chỉnh khi cân đối",
     "appeal": "Quyết định giải quyết kiến nghị",
     "amendment": "Điều chỉnh sau khi khóa sổ",
 }
-
-
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
-
-
-# --- who may download ----------------------------------------------------------------------------
-def may_download_form(user, classification: Classification) -> bool:
-    """The person, their evaluator and their approver; HR and the administrator; the inspector (reading)."""
-    if not _active(user):
-        return False
-    if user.role in FORM_READERS:
-        return True
-    person_id = getattr(user, "person_id", None)
-    return person_id is not None and person_id in (
-        classification.person_id,
-        classification.evaluator_id,
-        classification.approver_id,
-    )
-
-
-def may_download_summary(user, unit: Unit | None) -> bool:
-    """HR, the administrator, the leadership and the inspector; a unit's heads (and the heads above it)
-    for that unit."""
-    if not _active(user):
-        return False
-    if user.role in SUMMARY_ROLES:
-        return True
-    if unit is None or getattr(user, "person_id", None) is None:
-        return False
-    return Person.objects.filter(
-        pk=user.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
-    ).exists()
-
-
-def may_build_archive(user) -> bool:
-    return rules.is_hr(None, user)
 
 
 # --- what is in scope ------------------------------------------------------------------------------
@@ -195,16 +155,10 @@ def form_data(classification: Classification) -> EvaluationFormData:
     return _forms_of([row])[0]
 
 
-def _batched(items: list, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def forms(year: Year, unit: Unit | None = None, *, batch: int = BATCH) -> Iterator[EvaluationFormData]:
     """Every form of the scope, a batch at a time, so a scope of thousands never sits in memory."""
     ids = list(scope(year, unit).values_list("pk", flat=True))
-    for chunk in _batched(ids, batch):
+    for chunk in batched(ids, batch):
         rows = {row.pk: row for row in _with_relations(Classification.objects.filter(pk__in=chunk))}
         yield from _forms_of([rows[pk] for pk in chunk if pk in rows])
 
@@ -219,12 +173,6 @@ FACTS_WITHHELD = (
 def facts_fired(row: Classification) -> bool:
     """Did an overriding fact (discipline, absence, short service…) decide the level?"""
     return bool(((row.explanation or {}).get("tree") or {}).get("rules"))
-
-
-def may_see_facts_in_summary(user) -> bool:
-    """Facts are sensitive (DESIGN §6): in a summary, only HR and the administrator read the reasons
-    that name them; others see that a recorded fact decided the level, and where to ask."""
-    return rules.is_hr(None, user)
 
 
 @dataclass

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congtam.core.workflow import refusal
 from congtam.documents import evaluation_forms_archive_to
 from congtam.jobs.models import Job
 from congtam.jobs.registry import job_kind
 from congtam.jobs.services import job_start
-from congtam.monitoring.workflow import refusal
 from congtam.org.models import Unit
 from congtam.yearend import exports, services
 from congtam.yearend.models import Year

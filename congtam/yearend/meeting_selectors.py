@@ -14,46 +14,19 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count
 
-from congtam.accounts.policy import is_read_only
+from congtam.accounts.permissions import person_id
+from congtam.core import permissions
 from congtam.org.models import Person, Unit
-from congtam.yearend import meetings, rules
+from congtam.yearend import meetings
 from congtam.yearend.meeting_models import FeedbackAnswer, FeedbackRound, MeetingAmendment, UnitMeeting
 from congtam.yearend.models import CriteriaSelfAssessment, Year
 
 CENTS = Decimal("0.01")
 
 
-def _active(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
-
-
-def is_hr(viewer) -> bool:
-    return rules.is_hr(None, viewer)
-
-
 def people_of(unit: Unit) -> list[Person]:
     """The working people of the unit itself, in Vietnamese order."""
     return list(Person.objects.filter(unit=unit, is_active=True).order_by("sort_key", "staff_code"))
-
-
-def may_manage_meeting(viewer, unit: Unit) -> bool:
-    """HR, and the heads of the unit and of the units above it."""
-    from congtam.yearend.selectors import is_hr_or_head_above
-
-    return is_hr_or_head_above(viewer, unit)
-
-
-def _is_member(viewer, unit: Unit) -> bool:
-    return (
-        _active(viewer)
-        and viewer.person_id is not None
-        and Person.objects.filter(pk=viewer.person_id, unit=unit, is_active=True).exists()
-    )
-
-
-def may_see_meeting(viewer, unit: Unit) -> bool:
-    """Those who run it, the people of the unit, and the inspector (reading only)."""
-    return is_read_only(viewer) or may_manage_meeting(viewer, unit) or _is_member(viewer, unit)
 
 
 # --- the unit meeting ------------------------------------------------------------------------
@@ -68,9 +41,8 @@ class Minutes:
 
 
 def meeting_minutes(*, viewer, year: Year, unit: Unit) -> Minutes:
-    """The meeting of the unit for the year as its minutes read. PermissionError for anyone else."""
-    if not may_see_meeting(viewer, unit):
-        raise PermissionError("the minutes are seen by HR, the unit's heads and its people")
+    """The meeting of the unit for the year as its minutes read. Refused for anyone else."""
+    permissions.require(viewer, "yearend.see_meeting", unit)
     meeting = UnitMeeting.objects.filter(year=year, unit=unit).select_related("chair", "secretary").first()
     if meeting is None:
         return Minutes(None, [], [], [], [])
@@ -139,34 +111,24 @@ def feedback_answer_total(feedback_round: FeedbackRound) -> int:
     return feedback_round.answers.count()
 
 
-def may_see_unit_feedback(viewer, unit: Unit) -> bool:
-    """HR and the unit's heads; the inspector reads it. Only aggregates, as everywhere."""
-    return is_read_only(viewer) or may_manage_meeting(viewer, unit)
-
-
 def feedback_unit_aggregates(*, viewer, feedback_round: FeedbackRound) -> list[Aggregate]:
     """Every person of the unit's aggregate, for HR and the unit's heads."""
-    if not may_see_unit_feedback(viewer, feedback_round.unit):
-        raise PermissionError("the unit's feedback is seen by HR and its heads")
+    permissions.require(viewer, "yearend.see_unit_feedback", feedback_round.unit)
     return _aggregates(feedback_round, people_of(feedback_round.unit))
 
 
 def feedback_own_aggregate(*, viewer, feedback_round: FeedbackRound) -> Aggregate | None:
     """The viewer's own aggregate, if the viewer is a person of the round's unit."""
-    if not may_answer(viewer, feedback_round):
+    if not permissions.has_perm(viewer, "yearend.answer_feedback", feedback_round):
         return None
     person = Person.objects.get(pk=viewer.person_id)
     return _aggregates(feedback_round, [person])[0]
 
 
-def may_answer(viewer, feedback_round: FeedbackRound) -> bool:
-    return _is_member(viewer, feedback_round.unit)
-
-
 def feedback_colleagues(*, viewer, feedback_round: FeedbackRound) -> list[tuple[Person, bool]]:
     """The viewer's colleagues in the round's unit, each with whether the viewer has answered about
     them (the viewer's own answers only)."""
-    if not may_answer(viewer, feedback_round):
+    if not permissions.has_perm(viewer, "yearend.answer_feedback", feedback_round):
         return []
     answered = set(
         FeedbackAnswer.objects.filter(round=feedback_round, author_id=viewer.person_id).values_list(
@@ -180,7 +142,7 @@ def feedback_colleagues(*, viewer, feedback_round: FeedbackRound) -> list[tuple[
 
 def feedback_rounds_of(*, viewer, year: Year) -> list[FeedbackRound]:
     """The rounds the viewer takes part in (their own unit's) for the year."""
-    if not _active(viewer) or viewer.person_id is None:
+    if person_id(viewer) is None:
         return []
     return list(
         FeedbackRound.objects.filter(

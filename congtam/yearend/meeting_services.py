@@ -12,17 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date as Date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congtam.accounts.policy import refuse_own_record
+from congtam.accounts.permissions import refuse_own_record
 from congtam.audit.services import Subject, audit_record
-from congtam.core.vntext import clean_text, nfc
+from congtam.core import permissions
 from congtam.org.models import Person, Unit, UnitRole
 from congtam.org.services import ConcurrentEditError
+from congtam.vietnamese import clean_text, nfc
 from congtam.yearend import meeting_selectors as seen
 from congtam.yearend import meetings
 from congtam.yearend.meeting_models import (
@@ -60,8 +61,9 @@ def _require_unit_in_year(year: Year, unit: Unit) -> None:
 
 
 def _require_manager(actor, unit: Unit) -> None:
-    if not seen.may_manage_meeting(actor, unit):
-        raise PermissionDenied(_("Only HR or a head of the unit records its meeting."))
+    permissions.require(
+        actor, "yearend.manage_meeting", unit, message=_("Only HR or a head of the unit records its meeting.")
+    )
 
 
 def _text(value: str, field: str, message: str) -> str:
@@ -316,8 +318,7 @@ def meeting_amend(
 # --- colleague feedback ----------------------------------------------------------------------
 @transaction.atomic
 def feedback_open(*, actor, year: Year, unit: Unit) -> FeedbackRound:
-    if not seen.is_hr(actor):
-        raise PermissionDenied(_("Only HR opens a round of colleague feedback."))
+    permissions.require(actor, "yearend.run_year", message=_("Only HR opens a round of colleague feedback."))
     year = _require_year_open(year)
     _require_unit_in_year(year, unit)
     if FeedbackRound.objects.filter(year=year, unit=unit).exists():
@@ -345,8 +346,7 @@ def feedback_open(*, actor, year: Year, unit: Unit) -> FeedbackRound:
 @transaction.atomic
 def feedback_close(*, actor, feedback_round: FeedbackRound) -> FeedbackRound:
     """No more answers: the aggregates appear (from MIN_ANSWERS answers up)."""
-    if not seen.is_hr(actor):
-        raise PermissionDenied(_("Only HR closes a round of colleague feedback."))
+    permissions.require(actor, "yearend.run_year", message=_("Only HR closes a round of colleague feedback."))
     feedback_round = FeedbackRound.objects.select_for_update().select_related("year", "unit").get(pk=feedback_round.pk)
     if feedback_round.closed_at is not None:
         raise ValidationError(_("This round of colleague feedback is already closed."))
@@ -388,8 +388,12 @@ def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person, an
     """The actor's answer about a colleague of the same unit, once. Returns nothing: nobody reads
     an answer back."""
     author_id = getattr(actor, "person_id", None)
-    if not seen.may_answer(actor, feedback_round):
-        raise PermissionDenied(_("Only the people of the unit give feedback on their colleagues."))
+    permissions.require(
+        actor,
+        "yearend.answer_feedback",
+        feedback_round,
+        message=_("Only the people of the unit give feedback on their colleagues."),
+    )
     _require_year_open(feedback_round.year)
     if FeedbackRound.objects.filter(pk=feedback_round.pk, closed_at__isnull=False).exists():
         raise ValidationError(_("This round of colleague feedback is closed."))

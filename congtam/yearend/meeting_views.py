@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from congtam.core import permissions
 from congtam.core.views import attach_errors, require
 from congtam.org.models import Person, Unit
 from congtam.yearend import meeting_selectors as selectors
@@ -97,16 +98,13 @@ def _year_and_unit(pk, code) -> tuple[Year, Unit]:
 
 
 def _meeting_page(request, year, unit, bound=None, status=200):
-    try:
-        minutes = selectors.meeting_minutes(viewer=request.user, year=year, unit=unit)
-    except PermissionError:
-        raise PermissionDenied from None
+    minutes = selectors.meeting_minutes(viewer=request.user, year=year, unit=unit)
     bound = bound or {}
     context = {
         "year": year,
         "unit": unit,
         "minutes": minutes,
-        "can_manage": selectors.may_manage_meeting(request.user, unit),
+        "can_manage": permissions.has_perm(request.user, "yearend.manage_meeting", unit),
     }
     if context["can_manage"]:
         meeting = minutes.meeting
@@ -144,7 +142,7 @@ def meeting_view(request, pk, code):
 @require_POST
 def meeting_record_view(request, pk, code):
     year, unit = _year_and_unit(pk, code)
-    require(selectors.may_manage_meeting(request.user, unit))
+    permissions.require(request.user, "yearend.manage_meeting", unit)
     form = MeetingForm(request.POST, unit=unit)
     if form.is_valid():
         data = form.cleaned_data
@@ -172,7 +170,7 @@ def meeting_record_view(request, pk, code):
 @require_POST
 def meeting_discussion_view(request, pk, code):
     year, unit = _year_and_unit(pk, code)
-    require(selectors.may_manage_meeting(request.user, unit))
+    permissions.require(request.user, "yearend.manage_meeting", unit)
     meeting = _meeting_or_404(year, unit)
     form = DiscussionForm(request.POST, unit=unit)
     if form.is_valid():
@@ -195,7 +193,7 @@ def meeting_discussion_view(request, pk, code):
 @require_POST
 def meeting_adopt_view(request, pk, code):
     year, unit = _year_and_unit(pk, code)
-    require(selectors.may_manage_meeting(request.user, unit))
+    permissions.require(request.user, "yearend.manage_meeting", unit)
     meeting = _meeting_or_404(year, unit)
     try:
         version = int(request.POST.get("version", ""))
@@ -214,7 +212,7 @@ def meeting_adopt_view(request, pk, code):
 @require_POST
 def meeting_amend_view(request, pk, code):
     year, unit = _year_and_unit(pk, code)
-    require(selectors.may_manage_meeting(request.user, unit))
+    permissions.require(request.user, "yearend.manage_meeting", unit)
     meeting = _meeting_or_404(year, unit)
     form = AmendmentForm(request.POST, unit=unit)
     if form.is_valid():
@@ -239,7 +237,7 @@ def meeting_amend_view(request, pk, code):
 @require_GET
 def unit_feedback_view(request, pk, code):
     year, unit = _year_and_unit(pk, code)
-    require(selectors.may_see_unit_feedback(request.user, unit))
+    permissions.require(request.user, "yearend.see_unit_feedback", unit)
     feedback_round = selectors.feedback_round(year, unit)
     aggregates = (
         selectors.feedback_unit_aggregates(viewer=request.user, feedback_round=feedback_round) if feedback_round else []
@@ -254,8 +252,8 @@ def unit_feedback_view(request, pk, code):
             "aggregates": aggregates,
             "questions": meetings.QUESTIONS,
             "minimum": meetings.MIN_ANSWERS,
-            "can_open": selectors.is_hr(request.user) and feedback_round is None,
-            "can_close": selectors.is_hr(request.user)
+            "can_open": permissions.has_perm(request.user, "yearend.run_year") and feedback_round is None,
+            "can_close": permissions.has_perm(request.user, "yearend.run_year")
             and feedback_round is not None
             and feedback_round.closed_at is None,
             "total": selectors.feedback_answer_total(feedback_round) if feedback_round else 0,
@@ -265,7 +263,7 @@ def unit_feedback_view(request, pk, code):
 
 @require_POST
 def feedback_open_view(request, pk, code):
-    require(selectors.is_hr(request.user))
+    permissions.require(request.user, "yearend.run_year")
     year, unit = _year_and_unit(pk, code)
     try:
         services.feedback_open(actor=request.user, year=year, unit=unit)
@@ -279,7 +277,7 @@ def feedback_open_view(request, pk, code):
 
 @require_POST
 def feedback_close_view(request, pk, code):
-    require(selectors.is_hr(request.user))
+    permissions.require(request.user, "yearend.run_year")
     year, unit = _year_and_unit(pk, code)
     feedback_round = selectors.feedback_round(year, unit)
     if feedback_round is None:
@@ -319,7 +317,7 @@ def feedback_answer_view(request, pk, staff_code):
     feedback_round = selectors.feedback_round(year, subject.unit)
     require(
         feedback_round is not None
-        and selectors.may_answer(request.user, feedback_round)
+        and permissions.has_perm(request.user, "yearend.answer_feedback", feedback_round)
         and subject.pk != request.user.person_id
     )
     form = FeedbackForm(request.POST or None)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from congtam.core.views import require
+from congtam.core import permissions
 from congtam.documents import meeting_minutes_docx
 from congtam.documents.data import MeetingMinutesData, PersonReview, Votes
 from congtam.documents.names import meeting_minutes_filename
@@ -68,7 +68,7 @@ def minutes_data(minutes: selectors.Minutes, year: Year, unit: Unit) -> MeetingM
 def minutes_download_view(request, pk, code):
     """The adopted minutes as DOCX, for those who may read them; each download logged."""
     year, unit = get_object_or_404(Year.objects.select_related("agency"), pk=pk), get_object_or_404(Unit, code=code)
-    require(selectors.may_see_meeting(request.user, unit))
+    permissions.require(request.user, "yearend.see_meeting", unit)
     minutes = selectors.meeting_minutes(viewer=request.user, year=year, unit=unit)
     if minutes.meeting is None or not minutes.meeting.adopted:
         raise Http404("no adopted minutes")

@@ -3,7 +3,7 @@ the overriding facts, each person's classification from the engine's proposal to
 the quota exceptions, every change of level, and the appeals.
 
 Workflow states are ``FSMField(protected=True)``: they change only through the declared
-transitions, which the services take with :func:`congtam.monitoring.workflow.perform`.
+transitions, which the services take with :func:`congtam.core.workflow.perform`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from congtam.org.models import Agency, Category, Person, Unit
+from congtam.core.permissions import transition as permission
+from congtam.org.models import Person, Unit
+from congtam.periods.scope import PolicyScope
 from congtam.scoring.levels import Level
 from congtam.scoring.policy import DISCIPLINE_MEASURES, DISCIPLINE_NAMES
-from congtam.yearend import rules
 
 
 class LevelCode(models.TextChoices):
@@ -44,30 +45,14 @@ class YearState(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("year", "Closed")
 
 
-class Year(FSMModelMixin, models.Model):
+class Year(FSMModelMixin, PolicyScope):
     """One year's classification for a staff group in a scope of units, under one policy preset
     (its version is kept: a finished year keeps the rules it used)."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    staff_group = models.CharField(_("staff group"), max_length=20, choices=Category.choices)
-    policy_id = models.CharField(_("policy preset"), max_length=100)
-    policy_version = models.CharField(_("policy version"), max_length=50)
-    policy_overrides = models.JSONField(_("policy parameters set"), default=dict, blank=True)
     model = models.CharField(_("model"), max_length=10, choices=Model.choices)
-    units = models.ManyToManyField(Unit, verbose_name=_("units (with the units below them)"), related_name="+")
     appeal_days = models.PositiveSmallIntegerField(_("days to appeal after the announcement"), default=15)
     state = FSMField(_("state"), max_length=12, choices=YearState.choices, default=YearState.OPEN, protected=True)
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -82,20 +67,26 @@ class Year(FSMModelMixin, models.Model):
         field=state,
         source=[YearState.OPEN, YearState.CALIBRATING],
         target=YearState.CALIBRATING,
-        permission=rules.is_hr,
+        permission=permission("yearend.run_year"),
     )
     def propose(self) -> None:
         """The engine's proposals are (re)computed; calibration starts."""
 
-    @transition(field=state, source=YearState.CALIBRATING, target=YearState.APPROVING, permission=rules.is_hr)
+    @transition(
+        field=state, source=YearState.CALIBRATING, target=YearState.APPROVING, permission=permission("yearend.run_year")
+    )
     def submit_for_approval(self) -> None:
         """Calibration ends; the competent authorities approve."""
 
-    @transition(field=state, source=YearState.APPROVING, target=YearState.ANNOUNCED, permission=rules.is_hr)
+    @transition(
+        field=state, source=YearState.APPROVING, target=YearState.ANNOUNCED, permission=permission("yearend.run_year")
+    )
     def announce(self) -> None:
         """Every level approved: results are announced; acknowledgements and appeals run."""
 
-    @transition(field=state, source=YearState.ANNOUNCED, target=YearState.CLOSED, permission=rules.is_hr)
+    @transition(
+        field=state, source=YearState.ANNOUNCED, target=YearState.CLOSED, permission=permission("yearend.run_year")
+    )
     def close(self) -> None:
         """No appeal pending: the year locks; a change after this is an amendment."""
 
@@ -220,6 +211,28 @@ class ClassificationState(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+def standing_level(row) -> str:
+    """The level that stands now, of a classification or any row with its four level columns:
+    amended, else approved, else calibrated, else proposed (an empty column: that step did not set
+    it). :func:`standing_level_sql` is the same in SQL."""
+    return row.amended_level or row.approved_level or row.calibrated_level or row.proposed_level
+
+
+def standing_level_sql():
+    """:func:`standing_level` as a query expression."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    blank = Value("")
+    return Coalesce(
+        NullIf("amended_level", blank),
+        NullIf("approved_level", blank),
+        NullIf("calibrated_level", blank),
+        F("proposed_level"),
+        output_field=CharField(),
+    )
+
+
 class Classification(FSMModelMixin, models.Model):
     """One person's year: the engine's proposal with its explanation, the calibrated level, the
     approved level, and what happened after the announcement."""
@@ -294,8 +307,8 @@ class Classification(FSMModelMixin, models.Model):
 
     @property
     def level(self) -> str:
-        """The level that stands now: amended, else approved, else calibrated, else proposed."""
-        return self.amended_level or self.approved_level or self.calibrated_level or self.proposed_level
+        """The level that stands now (:func:`standing_level`)."""
+        return standing_level(self)
 
     @property
     def exact_score(self) -> Decimal | None:
@@ -306,7 +319,7 @@ class Classification(FSMModelMixin, models.Model):
         field=state,
         source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
         target=ClassificationState.CALIBRATED,
-        permission=rules.is_hr,
+        permission=permission("yearend.run_year"),
     )
     def calibrate(self) -> None:
         """HR changes the level, with a reason, before approval."""
@@ -315,13 +328,16 @@ class Classification(FSMModelMixin, models.Model):
         field=state,
         source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
         target=ClassificationState.APPROVED,
-        permission=rules.is_competent_authority,
+        permission=permission("yearend.change_level"),
     )
     def approve(self) -> None:
         """The competent authority fixes the level; nobody approves their own."""
 
     @transition(
-        field=state, source=ClassificationState.APPROVED, target=ClassificationState.ANNOUNCED, permission=rules.is_hr
+        field=state,
+        source=ClassificationState.APPROVED,
+        target=ClassificationState.ANNOUNCED,
+        permission=permission("yearend.run_year"),
     )
     def announce(self) -> None:
         """Notified to the person and listed inside the agency."""
@@ -330,7 +346,7 @@ class Classification(FSMModelMixin, models.Model):
         field=state,
         source=ClassificationState.ANNOUNCED,
         target=ClassificationState.ACKNOWLEDGED,
-        permission=rules.is_classified_person,
+        permission=permission("yearend.respond_to_level"),
     )
     def acknowledge(self) -> None:
         """The person has read the result and accepts it."""
@@ -339,7 +355,7 @@ class Classification(FSMModelMixin, models.Model):
         field=state,
         source=ClassificationState.ANNOUNCED,
         target=ClassificationState.APPEALED,
-        permission=rules.is_classified_person,
+        permission=permission("yearend.respond_to_level"),
     )
     def submit_appeal(self) -> None:
         """The person appeals, within the deadline, to the level above the approver."""
@@ -348,7 +364,7 @@ class Classification(FSMModelMixin, models.Model):
         field=state,
         source=ClassificationState.APPEALED,
         target=ClassificationState.FINAL,
-        permission=rules.is_appeal_decider,
+        permission=permission("yearend.decide_appeal"),
     )
     def decide_appeal(self) -> None:
         """The level above the approver upholds or changes the level."""
@@ -357,7 +373,7 @@ class Classification(FSMModelMixin, models.Model):
         field=state,
         source=[ClassificationState.ANNOUNCED, ClassificationState.ACKNOWLEDGED],
         target=ClassificationState.FINAL,
-        permission=rules.is_hr,
+        permission=permission("yearend.run_year"),
     )
     def finalise(self) -> None:
         """At closing: acknowledged, or the deadline passed without an appeal."""

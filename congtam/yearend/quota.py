@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from congtam.scoring.levels import Level
 from congtam.scoring.policy import Policy
 from congtam.scoring.quota import cap_for
+from congtam.yearend.models import standing_level_sql
 
 UNIT = "unit"
 GROUP = "group"
@@ -120,12 +120,7 @@ def quota_of_unit(
     reading its 50,000 rows to count them would cost more than the page. The waiting lists are not
     filled. ``classifications``: the year's."""
     lifts_unit = _settings(policy)[4]
-    level = Coalesce(
-        NullIf("amended_level", Value("")),
-        NullIf("approved_level", Value("")),
-        NullIf("calibrated_level", Value("")),
-        F("proposed_level"),
-    )
+    level = standing_level_sql()
     # Every row of the unit is in one of its groups: the rows of those groups are all that count
     # (named, not a subquery: the database then reads each group through the quota index).
     cells = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -50,12 +49,9 @@ def _scope_name(unit) -> str:
 @require_GET
 def reports_view(request):
     filters = _filters(request)
-    try:
-        page = reports.report(
-            viewer=request.user, dimension=(request.GET.get("dimension") or reports.UNIT).strip(), **filters
-        )
-    except PermissionError:
-        raise PermissionDenied from None
+    page = reports.report(
+        viewer=request.user, dimension=(request.GET.get("dimension") or reports.UNIT).strip(), **filters
+    )
     query = {"year": page.year or "", "group": page.staff_group}
     if page.dimension == reports.UNIT and filters["unit_code"]:
         query["unit"] = filters["unit_code"]
@@ -79,10 +75,7 @@ def reports_view(request):
 
 @require_GET
 def reports_xlsx_view(request):
-    try:
-        tables = reports.report_tables(viewer=request.user, **_filters(request))
-    except PermissionError:
-        raise PermissionDenied from None
+    tables = reports.report_tables(viewer=request.user, **_filters(request))
     scope_name = _scope_name(tables.scope.unit)
     content = report_xlsx(tables, scope_name=scope_name)
     reports.report_downloaded(actor=request.user, tables=tables)
@@ -94,8 +87,5 @@ def reports_xlsx_view(request):
 
 @require_GET
 def talent_view(request):
-    try:
-        entries = reports.talent_list(viewer=request.user)
-    except PermissionError:
-        raise PermissionDenied from None
+    entries = reports.talent_list(viewer=request.user)
     return render(request, "yearend/reports/talent.html", {"entries": entries})

@@ -10,7 +10,7 @@ Who sees what:
 * HR, the administrator, the leadership and the inspector (reading) see the whole agency; the head
   of a unit sees the unit and the units below it;
 * the split by gender is shown only to HR and the administrator: gender is sensitive personal data
-  here (:mod:`congtam.accounts.policy`), and a small unit split by gender points at people;
+  here (:mod:`congtam.yearend.permissions`), and a small unit split by gender points at people;
 * the talent list names people with their scores: HR, the administrator, the leadership and the
   inspector, each read logged in the audit trail.
 
@@ -25,26 +25,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import CharField, Count, Exists, F, OuterRef, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf, Substr
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congtam.accounts.models import Role
-from congtam.accounts.policy import SENSITIVE_ROLES
 from congtam.audit.services import Subject, audit_record
-from congtam.core.vntext import word_sort_key
+from congtam.core import permissions
+from congtam.core.permissions import Refused
 from congtam.org.models import Category, Gender, Person, Unit, UnitRole
 from congtam.org.services import PATH_WIDTH
+from congtam.vietnamese import word_sort_key
 from congtam.yearend import report_events
-from congtam.yearend.models import Classification, LevelCode, YearState
+from congtam.yearend.models import Classification, LevelCode, YearState, standing_level_sql
 
 FINAL_YEAR_STATES = (YearState.ANNOUNCED, YearState.CLOSED)
 LEVELS = [code for code, _label in LevelCode.choices]  # HTXSNV, HTTNV, HTNV, KHTNV, then not classified
-REPORT_ROLES = frozenset({Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR})
-TALENT_ROLES = REPORT_ROLES
-GENDER_ROLES = SENSITIVE_ROLES
 # One step of a unit's materialised path ("00000007/").
 PATH_STEP = PATH_WIDTH + 1
 ONE_DECIMAL = Decimal("0.1")
@@ -56,18 +53,6 @@ DIMENSIONS = {
     CATEGORY: gettext_lazy("Staff group"),
     GENDER: gettext_lazy("Gender"),
 }
-
-
-def final_level():
-    """:attr:`Classification.level` in SQL: an empty column means the step did not set it."""
-    blank = Value("")
-    return Coalesce(
-        NullIf("amended_level", blank),
-        NullIf("approved_level", blank),
-        NullIf("calibrated_level", blank),
-        F("proposed_level"),
-        output_field=CharField(),
-    )
 
 
 def level_short(code: str) -> str:
@@ -136,10 +121,6 @@ class ReportScope:
     sees_talent: bool
 
 
-def _active(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
-
-
 def _headed_unit(viewer) -> Unit | None:
     if getattr(viewer, "person_id", None) is None:
         return None
@@ -149,27 +130,15 @@ def _headed_unit(viewer) -> Unit | None:
 
 
 def report_scope(viewer) -> ReportScope:
-    """The units the viewer's reports cover; PermissionError for anyone who sees no report."""
-    if not _active(viewer):
-        raise PermissionError("reports are for signed-in users")
-    if viewer.role in REPORT_ROLES:
-        return ReportScope(None, viewer.role in GENDER_ROLES, viewer.role in TALENT_ROLES)
-    unit = _headed_unit(viewer)
-    if unit is None:
-        raise PermissionError("reports are for HR, the leadership, the inspector and the heads of units")
-    return ReportScope(unit, False, False)
-
-
-def may_see_reports(viewer) -> bool:
-    try:
-        report_scope(viewer)
-    except PermissionError:
-        return False
-    return True
-
-
-def may_see_talent(viewer) -> bool:
-    return _active(viewer) and viewer.role in TALENT_ROLES
+    """The units the viewer's reports cover; Refused for anyone who sees no report."""
+    permissions.require(viewer, "yearend.see_reports")
+    if permissions.has_perm(viewer, "yearend.see_all_reports"):
+        return ReportScope(
+            None,
+            permissions.has_perm(viewer, "yearend.see_gender_split"),
+            permissions.has_perm(viewer, "yearend.see_talent"),
+        )
+    return ReportScope(_headed_unit(viewer), False, False)
 
 
 def dimensions_for(scope: ReportScope) -> list[tuple[str, str]]:
@@ -183,7 +152,7 @@ def _results(scope: ReportScope, under: Unit | None = None) -> QuerySet:
     top = under or scope.unit
     if top is not None:
         rows = rows.filter(unit__path__startswith=top.path)
-    return rows.annotate(final=final_level()).order_by()
+    return rows.annotate(final=standing_level_sql()).order_by()
 
 
 def _counted(rows: QuerySet, *keys: str) -> dict[tuple, dict[str, int]]:
@@ -306,7 +275,7 @@ def _top(scope: ReportScope, unit_code: str) -> Unit | None:
         if unit is None:
             raise Http404(unit_code)
         if scope.unit is not None and not unit.path.startswith(scope.unit.path):
-            raise PermissionError("a head of unit sees the reports of the unit and the units below it only")
+            raise Refused(_("A head of unit sees the reports of the unit and the units below it only."))
         return unit
     if scope.unit is not None:
         return scope.unit
@@ -324,7 +293,7 @@ def _trail(scope: ReportScope, top: Unit | None) -> list[Unit]:
 
 def _choose(scope: ReportScope, by_year, year: int | None, staff_group: str, dimension: str):
     if dimension == GENDER and not scope.sees_gender:
-        raise PermissionError("the split by gender is shown to HR and the administrator only")
+        raise Refused(permissions.refusal_message("yearend.see_gender_split"))
     if dimension not in DIMENSIONS:
         dimension = UNIT
     years = sorted({calendar_year for calendar_year, _group in by_year}, reverse=True)
@@ -435,11 +404,10 @@ class TalentEntry:
 def talent_list(*, viewer) -> list[TalentEntry]:
     """The people still working whose final level was HTXSNV in two consecutive calendar years (any
     staff group), the latest such pair of each, newest first. The read is logged."""
-    if not may_see_talent(viewer):
-        raise PermissionError("the talent list is for HR, the leadership and the inspector")
+    permissions.require(viewer, "yearend.see_talent")
     excellent = (
         Classification.objects.filter(year__state__in=FINAL_YEAR_STATES)
-        .annotate(final=final_level())
+        .annotate(final=standing_level_sql())
         .filter(final=LevelCode.EXCELLENT)
     )
 

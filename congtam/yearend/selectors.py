@@ -17,11 +17,11 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 
-from congtam.accounts.policy import is_read_only
+from congtam.accounts.permissions import person_id, signed_in
 from congtam.audit.services import Subject, audit_record
-from congtam.org.authority import derive_for_person
+from congtam.core import permissions
 from congtam.org.models import Person, Unit, UnitRole
-from congtam.yearend import events, rules
+from congtam.yearend import events
 from congtam.yearend.models import (
     Appeal,
     Classification,
@@ -31,9 +31,10 @@ from congtam.yearend.models import (
     LevelCode,
     Year,
     YearState,
+    standing_level,
 )
 from congtam.yearend.quota import GROUP, UNIT, ScopeStatus, quota_of_unit
-from congtam.yearend.services import year_people, year_policy
+from congtam.yearend.services import year_policy
 
 LEVEL_ORDER = [code for code, _label in LevelCode.choices]
 ANNOUNCED_STATES = (
@@ -44,32 +45,9 @@ ANNOUNCED_STATES = (
 )
 
 
-def _active(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
-
-
-def is_hr(viewer) -> bool:
-    return rules.is_hr(None, viewer)
-
-
-# --- facts ------------------------------------------------------------------------------------
-def may_see_facts(viewer, year: Year, person: Person) -> bool:
-    if not _active(viewer):
-        return False
-    if is_hr(viewer) or viewer.person_id == person.pk:
-        return True
-    if viewer.person_id is None:
-        return False
-    approver = Classification.objects.filter(year=year, person=person).values_list("approver_id", flat=True).first()
-    if approver is None:
-        approver = derive_for_person(person).approver.person_id
-    return approver == viewer.person_id
-
-
 def facts_for(*, viewer, year: Year, person: Person) -> list[Fact]:
-    """The person's facts of the year; the read is logged. Raises PermissionError for anyone else."""
-    if not may_see_facts(viewer, year, person):
-        raise PermissionError("facts are visible to HR, the competent authority and the person only")
+    """The person's facts of the year; the read is logged. Refused for anyone else."""
+    permissions.require(viewer, "yearend.see_facts", (year, person))
     facts = list(year.facts.filter(person=person).select_related("old_unit", "recorded_by"))
     with transaction.atomic():
         audit_record(
@@ -82,30 +60,6 @@ def facts_for(*, viewer, year: Year, person: Person) -> list[Fact]:
 
 
 # --- calibration -------------------------------------------------------------------------------
-def is_inspector(viewer) -> bool:
-    """The inspector reads every year-end page and changes nothing."""
-    return is_read_only(viewer)
-
-
-def is_hr_or_head_above(viewer, unit: Unit) -> bool:
-    """HR, and the heads of the unit and of the units above it: those who run its year end."""
-    if not _active(viewer):
-        return False
-    if is_hr(viewer):
-        return True
-    return (
-        viewer.person_id is not None
-        and Person.objects.filter(
-            pk=viewer.person_id, is_active=True, unit_role=UnitRole.HEAD, unit_id__in=[*unit.ancestor_ids(), unit.pk]
-        ).exists()
-    )
-
-
-def may_calibrate_view(viewer, unit: Unit) -> bool:
-    """HR and the heads of the unit and above; the inspector reads it."""
-    return is_inspector(viewer) or is_hr_or_head_above(viewer, unit)
-
-
 @dataclass
 class RaterAverage:
     evaluator: str
@@ -180,7 +134,7 @@ class _Ranked(NamedTuple):
 
     @property
     def level(self) -> str:
-        return self.amended_level or self.approved_level or self.calibrated_level or self.proposed_level
+        return standing_level(self)
 
     @property
     def exact_score(self) -> Decimal | None:
@@ -217,8 +171,7 @@ def calibration_view(
     fits and who is over, in rank order), and each rater's average against the group's, from every
     row; the ranking itself a page at a time (``page`` of ``group``, the first page of the others,
     or the page holding a row of ``showing``). A fixed number of queries whatever the number of people."""
-    if not may_calibrate_view(viewer, unit):
-        raise PermissionError("calibration is for HR and the heads of the unit")
+    permissions.require(viewer, "yearend.see_calibration", unit)
     exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
     ranked = _by_name_within_ties(
         [
@@ -292,7 +245,7 @@ def calibration_view(
 # --- approval, results, appeals ----------------------------------------------------------------
 def awaiting_approval(*, viewer, year: Year):
     """The levels the viewer approves, not yet approved (never their own)."""
-    if not _active(viewer) or viewer.person_id is None:
+    if person_id(viewer) is None:
         return Classification.objects.none()
     return (
         year.classifications.filter(
@@ -306,7 +259,7 @@ def awaiting_approval(*, viewer, year: Year):
 
 def my_result(*, viewer, year: Year) -> Classification | None:
     """The viewer's own classification, once announced."""
-    if not _active(viewer) or viewer.person_id is None:
+    if person_id(viewer) is None:
         return None
     return (
         Classification.objects.filter(year=year, person_id=viewer.person_id, state__in=ANNOUNCED_STATES)
@@ -355,7 +308,7 @@ def result_evidence(*, classification: Classification) -> ResultEvidence:
 
 def public_list(*, viewer, year: Year):
     """The announced results, public inside the agency: names, units and levels only."""
-    if not _active(viewer) or year.state not in (YearState.ANNOUNCED, YearState.CLOSED):
+    if not signed_in(viewer) or year.state not in (YearState.ANNOUNCED, YearState.CLOSED):
         return Classification.objects.none()
     return (
         year.classifications.filter(state__in=ANNOUNCED_STATES)
@@ -378,7 +331,7 @@ def public_list(*, viewer, year: Year):
 
 
 def appeals_awaiting(*, viewer):
-    if not _active(viewer) or viewer.person_id is None:
+    if person_id(viewer) is None:
         return Appeal.objects.none()
     return (
         Appeal.objects.filter(decider_id=viewer.person_id, decided_at__isnull=True)
@@ -388,26 +341,18 @@ def appeals_awaiting(*, viewer):
 
 
 def years_list(*, viewer):
-    if not _active(viewer):
+    if not signed_in(viewer):
         return Year.objects.none()
     return Year.objects.all().order_by("-year", "staff_group")
 
 
 # --- self-assessments (criteria model) -------------------------------------------------------
 def in_year(year: Year, person: Person) -> bool:
-    return year_people(year).filter(pk=person.pk).exists()
-
-
-def may_read_self_assessment(viewer, person: Person) -> bool:
-    """The person, HR, the heads of their unit and above (who run the unit meeting), the inspector."""
-    if not _active(viewer):
-        return False
-    return viewer.person_id == person.pk or is_inspector(viewer) or is_hr_or_head_above(viewer, person.unit)
+    return year.scope_people().filter(pk=person.pk).exists()
 
 
 def self_assessment(*, viewer, year: Year, person: Person) -> CriteriaSelfAssessment | None:
-    if not may_read_self_assessment(viewer, person):
-        raise PermissionError("a self-assessment is read by the person, HR, the unit's heads and the inspector")
+    permissions.require(viewer, "yearend.read_self_assessment", person)
     return CriteriaSelfAssessment.objects.filter(year=year, person=person).select_related("recorded_by").first()
 
 
@@ -421,9 +366,8 @@ class AssessmentRow:
 def self_assessment_list(*, viewer, year: Year, unit: Unit | None = None, missing_only: bool = False):
     """Everyone of the year with their self-assessment or its absence, for HR and the inspector:
     a queryset of people annotated with the assessment's id (one query per page, see ``rows``)."""
-    if not (is_hr(viewer) or is_inspector(viewer)):
-        raise PermissionError("the list of self-assessments is for HR and the inspector")
-    people = year_people(year)
+    permissions.require(viewer, "yearend.list_self_assessments")
+    people = year.scope_people()
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     assessments = CriteriaSelfAssessment.objects.filter(year=year, person=OuterRef("pk"))

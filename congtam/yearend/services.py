@@ -1,5 +1,5 @@
 """Every write of the year-end classification: one transaction, with its audit entry, through the
-declared transitions (:func:`congtam.monitoring.workflow.perform`). A change to an existing
+declared transitions (:func:`congtam.core.workflow.perform`). A change to an existing
 classification takes the ``version`` the user saw and locks the row: no lost update."""
 
 from __future__ import annotations
@@ -14,22 +14,21 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congtam.accounts.policy import refuse_own_record
+from congtam.accounts.permissions import refuse_own_record
 from congtam.audit.models import AuditEntry
 from congtam.audit.services import AuditDraft, Subject, audit_record, audit_record_many
-from congtam.core.bulk import insert_rows
-from congtam.core.vntext import clean_text
+from congtam.core import permissions
+from congtam.core.bulk import copy_into, insert_rows
+from congtam.core.permissions import Refused
+from congtam.core.workflow import perform, refusal
 from congtam.monitoring.models import Period, Review, ReviewState
-from congtam.monitoring.scoring import cycle_policy
-from congtam.monitoring.workflow import perform, refusal
 from congtam.org.authority import derive_all, derive_for_person
 from congtam.org.models import Person, Unit
 from congtam.org.services import ConcurrentEditError
@@ -38,7 +37,8 @@ from congtam.scoring.classify import CriteriaInput, Facts, LeaderUnitCriteria, P
 from congtam.scoring.classify import Person as EnginePerson
 from congtam.scoring.methods import MethodInputError
 from congtam.scoring.policy import CRITERIA, DISCIPLINE_MEASURES, POINTS, Policy
-from congtam.yearend import events, rules
+from congtam.vietnamese import NumberFormatError, clean_text, read_number
+from congtam.yearend import events
 from congtam.yearend.models import (
     Appeal,
     AppealDecision,
@@ -61,8 +61,7 @@ TWELVE = Decimal(12)
 
 # --- small helpers ---------------------------------------------------------------------------
 def _require_hr(actor, message: str) -> None:
-    if not rules.is_hr(None, actor):
-        raise PermissionDenied(message)
+    permissions.require(actor, "yearend.run_year", message=message)
 
 
 def _reason(text: str, field_name: str = "reason") -> str:
@@ -112,7 +111,7 @@ def _require_year_state(year: Year, *states: str) -> Year:
 
 def year_policy(year: Year) -> Policy:
     """The year's policy, refused if the preset changed since the year was opened."""
-    policy = cycle_policy(year)  # reads only policy_id and policy_overrides
+    policy = year.engine_policy()  # reads only policy_id and policy_overrides
     if policy.version != year.policy_version:
         raise ValidationError(
             _(
@@ -132,14 +131,6 @@ def _notify(person_ids: Iterable[int], *, kind: str, title: str, url: str, body:
     users = list(get_user_model().objects.filter(person_id__in=[pk for pk in person_ids if pk], is_active=True))
     if users:
         notify(users, kind=kind, title=title, body=body, url=url)
-
-
-def year_people(year: Year):
-    """The active people of the year's staff group in its units and the units below them."""
-    scope = Q(pk__in=[])
-    for path in Unit.objects.filter(pk__in=year.units.values("pk")).values_list("path", flat=True):
-        scope |= Q(unit__path__startswith=path)
-    return Person.objects.filter(scope, is_active=True, category=year.staff_group)
 
 
 # --- opening the year ------------------------------------------------------------------------
@@ -365,10 +356,10 @@ def engine_facts(facts: Iterable[Fact]) -> Facts:
 # --- criteria model: the self-assessment ------------------------------------------------------
 def _percent(value, field_name: str) -> Decimal:
     try:
-        number = Decimal(str(value).replace(",", "."))
-    except ArithmeticError:
+        number = read_number(value)
+    except NumberFormatError:
         number = None
-    if number is None or not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
+    if number is None or not Decimal(0) <= number <= Decimal(100):
         raise ValidationError({field_name: _("Give a percentage from 0 to 100.")})
     return number
 
@@ -398,8 +389,8 @@ def criteria_record(
     (``unit_results``: the percentages of :attr:`CriteriaSelfAssessment.UNIT_FIELDS`; the two on
     units directly managed are given together or not at all). Everything refused is said at once."""
     own = getattr(actor, "person_id", None) == person.pk
-    if not (rules.is_hr(None, actor) or own):
-        raise PermissionDenied(_("Only the person or the personnel department records the self-assessment."))
+    if not (permissions.has_perm(actor, "yearend.run_year") or own):
+        raise Refused(_("Only the person or the personnel department records the self-assessment."))
     if year.model != CRITERIA:
         raise ValidationError(_("This year is classified by points: there is no criteria self-assessment."))
     year = _require_year_state(year, YearState.OPEN)
@@ -503,7 +494,7 @@ def _plain_rows(queryset, size: int = 50_000) -> Iterator[tuple]:
 
 
 def _period_scores(year: Year) -> dict[int, tuple[PeriodScore, ...]]:
-    """Each person's (of :func:`year_people`) approved period scores of the year, in the order of
+    """Each person's (of :meth:`Year.scope_people`) approved period scores of the year, in the order of
     the periods (then of the reviews). One pass over 1.2 million rows for 100,000 people with
     monthly periods: the rows are read plainly and sorted here, and each distinct (period, score)
     pair is made once."""
@@ -517,7 +508,7 @@ def _period_scores(year: Year) -> dict[int, tuple[PeriodScore, ...]]:
     label_of = {pk: f"{frequency[0].upper()}{number}" for pk, frequency, number, _starts_on in periods}
     reviews = (
         Review.objects.filter(
-            period_id__in=list(label_of), state=ReviewState.APPROVED, person_id__in=year_people(year).values("pk")
+            period_id__in=list(label_of), state=ReviewState.APPROVED, person_id__in=year.scope_people().values("pk")
         )
         .order_by()
         .values_list("person_id", "period_id", "pk", "score_exact")
@@ -657,7 +648,7 @@ def _proposals_plan(year: Year, say: Callable[[int, int, str], None]) -> _Propos
     policy = year_policy(year)
     people = [
         _PersonRow(*row)
-        for row in year_people(year).values_list(
+        for row in year.scope_people().values_list(
             "pk", "staff_code", "full_name", "unit_id", "unit__code", "position__code", "unit_role"
         )
     ]
@@ -763,13 +754,6 @@ def _new_row_defaults() -> tuple[tuple[str, ...], tuple]:
     return tuple(names), tuple(values)
 
 
-def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    """COPY the rows as they come: the database takes each in while the next is computed."""
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def _insert_proposals(rows: Iterable[tuple]) -> None:
     """New rows (year, person, *PROPOSAL_FIELDS): by COPY on PostgreSQL, else through insert_rows."""
     names, defaults = _new_row_defaults()
@@ -781,7 +765,7 @@ def _insert_proposals(rows: Iterable[tuple]) -> None:
         return
     meta, quote = Classification._meta, connection.ops.quote_name
     with connection.cursor() as cursor:
-        _copy(
+        copy_into(
             cursor,
             quote(meta.db_table),
             [quote(meta.get_field(name).column) for name in fields],
@@ -803,7 +787,7 @@ def _update_proposals(rows: Iterable[tuple]) -> int:
                 for name, column in zip(PROPOSAL_FIELDS, columns, strict=True)
             )
             cursor.execute(f"CREATE TEMPORARY TABLE yearend_proposal_rows (id bigint, version integer, {types})")
-            _copy(cursor, "yearend_proposal_rows", ["id", "version", *columns], rows)
+            copy_into(cursor, "yearend_proposal_rows", ["id", "version", *columns], rows)
             assignments = ", ".join(f"{column} = new.{column}" for column in columns)
             cursor.execute(
                 f"UPDATE {table} AS old SET {assignments}, version = old.version + 1 "
@@ -1204,9 +1188,9 @@ def appeal_submit(
     """The person appeals within the deadline; the appeal goes to the level above the approver
     (the approver's own competent authority)."""
     classification = _lock(classification, expected_version)
-    if rules.is_classified_person(classification, actor) and timezone.localdate() > appeal_deadline(
-        classification.year
-    ):
+    if permissions.has_perm(
+        actor, "yearend.respond_to_level", classification
+    ) and timezone.localdate() > appeal_deadline(classification.year):
         raise ValidationError(
             _("The deadline to appeal was %(date)s.")
             % {"date": appeal_deadline(classification.year).strftime("%d/%m/%Y")}

@@ -4,17 +4,18 @@ shows the page again with the message and what the user typed."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congtam.accounts.policy import is_own_record
-from congtam.core.views import attach_errors, require
+from congtam.accounts.permissions import is_own_record, is_read_only
+from congtam.core import permissions
+from congtam.core.views import attach_errors
 from congtam.org.models import Person, Unit
-from congtam.yearend import jobs, rules, selectors, services
+from congtam.yearend import jobs, selectors, services
 from congtam.yearend.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -36,7 +37,7 @@ YEAR_STEPS = {
 
 
 def _hr(request) -> None:
-    require(selectors.is_hr(request.user))
+    permissions.require(request.user, "yearend.run_year")
 
 
 def _report_quota(request, report) -> None:
@@ -63,8 +64,8 @@ def years_view(request):
         "yearend/years.html",
         {
             "years": selectors.years_list(viewer=request.user),
-            "is_hr": selectors.is_hr(request.user),
-            "is_inspector": selectors.is_inspector(request.user),
+            "is_hr": permissions.has_perm(request.user, "yearend.run_year"),
+            "is_inspector": is_read_only(request.user),
         },
     )
 
@@ -94,7 +95,7 @@ def year_open_view(request):
 
 @require_GET
 def year_view(request, pk):
-    require(selectors.is_hr(request.user) or selectors.is_inspector(request.user))
+    permissions.require(request.user, "yearend.read_year")
     year = get_object_or_404(Year, pk=pk)
     units = Unit.objects.filter(pk__in=year.classifications.values("unit_id")).order_by("path")
     return render(
@@ -105,7 +106,7 @@ def year_view(request, pk):
             "units": units,
             "steps": YEAR_STEPS,
             "exception_form": QuotaExceptionForm(),
-            "is_hr": selectors.is_hr(request.user),
+            "is_hr": permissions.has_perm(request.user, "yearend.run_year"),
             "exceptions": year.quota_exceptions.order_by("group"),
             "last_run": services.proposals_last_run(year),
         },
@@ -174,19 +175,16 @@ def _calibration_page(request, year, unit, forms=None, status=200, group_forms=N
         page = int(request.GET.get("page", 1))
     except ValueError:
         page = 1
-    try:
-        view = selectors.calibration_view(
-            viewer=request.user,
-            year=year,
-            unit=unit,
-            group=request.GET.get("group"),
-            page=page,
-            showing={*forms, *(group_forms or {})},
-        )
-    except PermissionError:
-        raise PermissionDenied from None
-    can_change = selectors.is_hr(request.user) and year.state == "calibrating"
-    can_amend = selectors.is_hr(request.user) and year.state == "closed"
+    view = selectors.calibration_view(
+        viewer=request.user,
+        year=year,
+        unit=unit,
+        group=request.GET.get("group"),
+        page=page,
+        showing={*forms, *(group_forms or {})},
+    )
+    can_change = permissions.has_perm(request.user, "yearend.run_year") and year.state == "calibrating"
+    can_amend = permissions.has_perm(request.user, "yearend.run_year") and year.state == "closed"
     if can_change or can_amend:
         for group in view.groups:
             for row in group.rows:
@@ -195,7 +193,7 @@ def _calibration_page(request, year, unit, forms=None, status=200, group_forms=N
                 row.form = forms.get(row.pk) or LevelChangeForm(
                     prefix=f"c{row.pk}", initial={"version": row.version, "level": row.level}
                 )
-    if can_change or (selectors.is_hr(request.user) and year.state == "open"):
+    if can_change or (permissions.has_perm(request.user, "yearend.run_year") and year.state == "open"):
         for group in view.groups:
             for row in group.rows:
                 if is_own_record(request.user, row.person.pk):
@@ -274,8 +272,8 @@ def facts_view(request, pk, staff_code):
     person = get_object_or_404(Person, staff_code=staff_code)
     if request.method == "POST":
         _hr(request)
-    require(selectors.may_see_facts(request.user, year, person))
-    form = FactForm(request.POST or None) if selectors.is_hr(request.user) else None
+    permissions.require(request.user, "yearend.see_facts", (year, person))
+    form = FactForm(request.POST or None) if permissions.has_perm(request.user, "yearend.run_year") else None
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -307,7 +305,7 @@ def approval_view(request, pk):
 @require_POST
 def approve_view(request, pk):
     classification = get_object_or_404(Classification, pk=pk)
-    require(rules.is_competent_authority(classification, request.user))
+    permissions.require(request.user, "yearend.change_level", classification)
     form = VersionedForm(request.POST)
     try:
         if not form.is_valid():
@@ -363,7 +361,7 @@ def _result_page(request, year, classification, appeal_form=None, status=200):
 
 def _own(request, pk) -> Classification:
     classification = get_object_or_404(Classification.objects.select_related("year"), pk=pk)
-    require(rules.is_classified_person(classification, request.user))
+    permissions.require(request.user, "yearend.respond_to_level", classification)
     return classification
 
 
@@ -427,7 +425,7 @@ def appeals_view(request):
 @require_POST
 def appeal_decide_view(request, pk):
     appeal = get_object_or_404(Appeal.objects.select_related("classification__person", "classification__year"), pk=pk)
-    require(rules.is_appeal_decider(appeal.classification, request.user))
+    permissions.require(request.user, "yearend.decide_appeal", appeal.classification)
     form = AppealDecisionForm(request.POST, prefix=f"a{appeal.pk}")
     if form.is_valid():
         data = form.cleaned_data

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.audit.selectors import AuditFilter, audit_entry_list
+from congtam.core.permissions import Refused
 from congtam.org import selectors
 from congtam.org.models import AuthorityOverride
 
@@ -482,20 +483,20 @@ def test_directory_lists_never_load_sensitive_columns(world):
 
 @pytest.mark.parametrize("role", sorted(EVERYONE - {Role.INSPECTOR, Role.ADMIN}))
 def test_audit_selector_refuses_other_roles(world, role):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         audit_entry_list(viewer=world.users[role], filters=AuditFilter())
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE - {Role.HR, Role.ADMIN, Role.LEADERSHIP}))
 def test_authority_report_selector_refuses_other_roles(world, role):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         selectors.authority_problems(viewer=world.users[role])
 
 
 def test_selectors_refuse_anonymous(world):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         selectors.unit_tree(viewer=AnonymousUser())
 
 

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from congtam.accounts.models import Role
+from congtam.api.models import SourceSystem
 from congtam.api.services import source_system_issue, source_system_revoke
 from congtam.audit.models import AuditEntry
-from congtam.monitoring.models import SourceSystem, WorkItem
+from congtam.monitoring.models import WorkItem
 from tests.accounts.test_permissions import API_ROUTES
 from tests.api.conftest import item
 

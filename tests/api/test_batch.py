@@ -7,7 +7,7 @@ import pytest
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.monitoring import rules, services
+from congtam.monitoring import conditions, services
 from congtam.monitoring.models import DueDateChange, Evidence, ItemState, Origin, ReviewState, WorkItem
 from tests.api.conftest import item, vi
 
@@ -66,7 +66,7 @@ def test_items_are_created_assigned_from_the_system_with_one_audit_entry(api, ye
     assert len(entries) == 1
     entry = entries[0]
     assert (entry.event, entry.actor_id, entry.actor_label) == ("api.call", None, "api:Hệ thống giao việc")
-    assert (entry.subject_type, entry.subject_id) == ("monitoring.sourcesystem", str(api.system.pk))
+    assert (entry.subject_type, entry.subject_id) == ("api.sourcesystem", str(api.system.pk))
     assert entry.new["method"] == "POST" and entry.new["path"] == BATCH
     assert entry.new["created"] == 2 and entry.new["created_ids"] == ["GV-1", "GV-2"]
 
@@ -115,7 +115,7 @@ def test_a_change_to_an_acknowledged_plan_is_a_new_plan_version(api, year):
 def test_completion_through_the_batch_reports_the_item_for_the_managers_check(api, year):
     api.post(BATCH, {"items": [item("GV-1")]})
     refused = api.post(BATCH, {"items": [{"source_id": "GV-1", "completed_on": "2026-11-18"}]})
-    assert _errors(refused) == [(0, "completed_on", vi(rules.CONDITION_MESSAGES["work_open"]))]
+    assert _errors(refused) == [(0, "completed_on", vi(conditions.work_open.refusal_message))]
     _acknowledge(year)
     response = api.post(BATCH, {"items": [{"source_id": "GV-1", "completed_on": "2026-11-18", "note": "Đã trình"}]})
     assert response.json()["updated"] == 1
@@ -140,7 +140,7 @@ def test_a_new_item_for_a_review_past_planning_states_is_refused(api, year):
 
     Review.objects.filter(pk=year.review("an").pk).update(state=ReviewState.SUBMITTED)
     errors = _errors(api.post(BATCH, {"items": [item("GV-1")]}))
-    assert errors == [(0, "period", vi(rules.CONDITION_MESSAGES["plan_open"]))]
+    assert errors == [(0, "period", vi(conditions.plan_open.refusal_message))]
 
 
 def test_one_bad_item_and_nothing_is_written(api):
@@ -226,25 +226,39 @@ FIELD_ERRORS = [
     (
         {"catalogue_code": None, "name": "Việc", "factor": "hai", "reason": "x"},
         "factor",
-        "Hệ số quy đổi phải là một số.",
+        "“hai” không phải là số: hãy ghi hệ số quy đổi dạng 1,5 hoặc 1.5.",
     ),
     (
         {"catalogue_code": None, "name": "Việc", "factor": True, "reason": "x"},
         "factor",
         "Hệ số quy đổi phải là một số.",
     ),
-    ({"catalogue_code": None, "name": "Việc", "factor": 0, "reason": "x"}, "factor", "Hệ số quy đổi phải lớn hơn 0."),
+    (
+        {"catalogue_code": None, "name": "Việc", "factor": 0, "reason": "x"},
+        "factor",
+        "Hệ số quy đổi phải lớn hơn 0 (ở đây là 0).",
+    ),
     (
         {"catalogue_code": None, "name": "Việc", "factor": "1.23456", "reason": "x"},
         "factor",
-        "Hệ số quy đổi có tối đa 4 chữ số thập phân và nhỏ hơn 100.000.",
+        "Hệ số quy đổi có tối đa 4 chữ số thập phân (ở đây là 1.23456).",
+    ),
+    (
+        {"catalogue_code": None, "name": "Việc", "factor": "100 000", "reason": "x"},
+        "factor",
+        "Hệ số quy đổi phải nhỏ hơn 100000.",
+    ),
+    (
+        {"catalogue_code": None, "name": "Việc", "factor": "1.00.0", "reason": "x"},
+        "factor",
+        "“1.00.0” không phải là số: hãy ghi hệ số quy đổi dạng 1,5 hoặc 1.5.",
     ),
     (
         {"name": "x" * 501, "catalogue_code": None, "factor": 1, "reason": "x"},
         "name",
         "Tối đa 500 ký tự (giá trị này có 501).",
     ),
-    ({"completed_on": "2026-11-19"}, "completed_on", rules.CONDITION_MESSAGES["work_open"]),
+    ({"completed_on": "2026-11-19"}, "completed_on", conditions.work_open.refusal_message),
     ({"document": "ftp://vanban/15"}, "document", "Hãy ghi đường dẫn hợp lệ (http hoặc https) tới văn bản."),
 ]
 
@@ -259,6 +273,21 @@ def test_every_field_error_names_the_field_in_vietnamese(api, fields, field, mes
     errors = _errors(api.post(BATCH, {"items": [item("GV-0"), body]}))
     assert (1, field, vi(message)) in errors, errors
     assert WorkItem.objects.count() == 0
+
+
+def test_a_factor_reads_the_same_however_it_is_written(api):
+    # The one number reader of the application: a decimal comma or dot, thousands separated by
+    # dots or spaces (a JSON number too).
+    spellings = ["1.000,5", "1 000,5", "1000,5", "1000.5", "1,000.5", 1000.5]
+    body = {
+        "items": [
+            item(f"GV-{index}", catalogue_code=None, name="Việc đột xuất", factor=factor, reason="Đột xuất")
+            for index, factor in enumerate(spellings)
+        ]
+    }
+    response = api.post(BATCH, body)
+    assert response.status_code == 200, response.content
+    assert [row.factor for row in WorkItem.objects.order_by("source_id")] == [Decimal("1000.5")] * len(spellings)
 
 
 def test_completion_dates_are_checked(api, year):

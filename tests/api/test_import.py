@@ -3,6 +3,7 @@ with its column; HR for anyone, an evaluator for their own people."""
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import xlsxwriter
@@ -11,6 +12,7 @@ from django.urls import reverse
 from congtam.accounts.models import Role
 from congtam.api.importer import ITEM_COLUMNS, SHEET_ITEMS, import_work_items, write_template
 from congtam.audit.models import AuditEntry
+from congtam.core.permissions import Refused
 from congtam.monitoring.models import ItemState, Origin, WorkItem
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,22 @@ def test_bad_rows_are_all_reported_with_their_column_and_nothing_is_written(year
     assert WorkItem.objects.count() == 0 and AuditEntry.objects.count() == before
 
 
+@pytest.mark.parametrize("factor", ["1.000,5", "1 000,5", "1000,5", "1000.5", 1000.5])
+def test_a_factor_reads_the_same_however_it_is_written(year, factor):
+    row = ["NV022", "2026-11", None, "Tổng hợp ý kiến cử tri", factor, "Việc đột xuất", "26/11/2026", None, None]
+    report = import_work_items(workbook([row]), actor=year.user(Role.HR), file_name="x.xlsx")
+    assert report.ok, report.errors
+    assert WorkItem.objects.get().factor == Decimal("1000.5")
+
+
+def test_a_factor_cell_is_read_as_excel_shows_it(year):
+    # A formula's 0.1 + 0.2 is stored as 0.30000000000000004; Excel shows 0.3, and 0.3 is read.
+    row = ["NV022", "2026-11", None, "Tổng hợp ý kiến cử tri", 0.1 + 0.2, "Việc đột xuất", "26/11/2026", None, None]
+    report = import_work_items(workbook([row]), actor=year.user(Role.HR), file_name="x.xlsx")
+    assert report.ok, report.errors
+    assert WorkItem.objects.get().factor == Decimal("0.3")
+
+
 def test_a_workbook_without_the_sheet_or_a_column_is_refused(year):
     hr = year.user(Role.HR)
     report = import_work_items(workbook(GOOD, sheet="Trang tính 1"), actor=hr)
@@ -115,7 +133,7 @@ def test_an_evaluator_imports_only_for_the_people_they_evaluate(year):
     )
     assert [(issue.row, issue.column) for issue in report.errors] == [(4, "Mã nhân sự")]
     assert import_work_items(workbook(GOOD), actor=manager).created == 2
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         import_work_items(workbook(GOOD), actor=year.user(Role.STAFF))
 
 

@@ -154,6 +154,15 @@ def test_blank_lines_are_skipped_and_rows_keep_the_numbers_excel_shows(world, ca
     ]
 
 
+@pytest.mark.parametrize("factor", ["1.000,5", "1 000,5", "1000,5", "1000.5", "1,000.5", 1000.5])
+def test_a_factor_reads_the_same_however_it_is_written(world, catalogues, tmp_path, factor):
+    rows = current_rows()
+    _row(rows, "CV", "BC01")[FACTOR] = factor
+    report = _import(tmp_path, rows)
+    assert report.ok, report.errors
+    assert _current(world.positions["CV"])["BC01"] == Decimal("1000.5")
+
+
 # --- bad rows: every problem reported, nothing written ------------------------------------------
 BAD_ROWS = [
     (["XX", "A1", "Tên", "", 1, ""], "Mã vị trí", "There is no job position with the code XX in the system."),
@@ -167,6 +176,11 @@ BAD_ROWS = [
         "“hai” is not a number: write the conversion factor like 1,5 or 1.5.",
     ),
     (["CV", "A1", "Tên", "", 0, ""], "Hệ số quy đổi", "The conversion factor must be greater than 0 (here 0)."),
+    (
+        ["CV", "A1", "Tên", "", "1.00.0", ""],
+        "Hệ số quy đổi",
+        "“1.00.0” is not a number: write the conversion factor like 1,5 or 1.5.",
+    ),
     (["CV", "A1", "Tên", "", "-2", ""], "Hệ số quy đổi", "The conversion factor must be greater than 0 (here -2)."),
     (
         ["CV", "A1", "Tên", "", "0,00001", ""],

@@ -12,6 +12,7 @@ from congtam.accounts.models import Role
 from congtam.catalogue import events, selectors, services
 from congtam.catalogue.models import CatalogueItem, CatalogueVersion
 from congtam.catalogue.rules import parse_factor
+from congtam.core.permissions import Refused
 from congtam.org.services import ConcurrentEditError
 from tests.catalogue.helpers import audit_since, last_seq, snapshot
 
@@ -229,9 +230,9 @@ def test_what_is_not_a_plain_number_is_not_a_factor(typed):
 def test_a_signed_in_viewer_is_required_when_given(world, catalogues):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         selectors.catalogue_current(world.positions["CV"], viewer=AnonymousUser())
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         selectors.catalogue_positions(viewer=AnonymousUser())
     assert (
         selectors.catalogue_item_current(world.positions["CV"], "gy01", viewer=world.users[Role.STAFF]).code == "GY01"

@@ -11,7 +11,6 @@ from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.monitoring import services
 from congtam.monitoring.models import ItemState, Review, ReviewState
-from congtam.monitoring.scoring import cycle_policy
 from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine
 from congtam.scoring.methods import WorkItem as EngineItem
@@ -148,7 +147,7 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
     review = services.review_submit(actor=manager, review=review, expected_version=year.review("an").version)
     assert review.state == ReviewState.SUBMITTED
 
-    policy = cycle_policy(year.cycle)
+    policy = year.cycle.engine_policy()
     expected = engine.period_score(
         engine.PeriodInput(
             "11",
@@ -382,7 +381,7 @@ def test_the_approver_approves_a_whole_unit_at_once_and_only_their_own(year, cli
 
 
 def test_a_condition_declared_with_its_message_gives_that_message(year):
-    from congtam.monitoring import workflow
+    from congtam.core import workflow
 
     @workflow.condition("Thông điệp riêng")
     def never(_instance):

@@ -119,6 +119,16 @@ def test_tie_at_the_cut_broken_by_the_declared_tie_break():
     assert [o.staff_code for o in by_name.outcomes if o.level is Level.EXCELLENT] == ["B"]
 
 
+def test_the_name_tie_break_is_the_lists_order_given_then_middle_then_family_name():
+    # The same given name: the middle name decides before the family name (Thị before Văn, though
+    # Nguyễn comes before Trần), as in every list of people of the application.
+    members = [scored("A", 95, name="Nguyễn Văn An"), scored("B", 95, name="Trần Thị An")] + [
+        scored(f"G{i}", 75) for i in range(3)
+    ]  # 5 qualify → cap 1
+    by_name = classify_cohort(members, policy(quota_tie_break="name"))
+    assert [o.staff_code for o in by_name.outcomes if o.level is Level.EXCELLENT] == ["B"]
+
+
 def test_tie_break_last_period_score():
     members = [scored("A", 90, 100), scored("B", 100, 90)] + [scored(f"G{i}", 75) for i in range(3)]
     result = classify_cohort(members, policy(quota_tie_break="last_period_score"))

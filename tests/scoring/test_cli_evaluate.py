@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
 
+from congtam.scoring.api import load_policy
 from congtam.scoring.cli import evaluate_main, explain_check_main
+from congtam.scoring.cohort.parse import read_cohort
 
 from .cohort_files import PEOPLE_HEADERS, person_row, write_csv_folder, write_json, write_xlsx
 
@@ -401,3 +404,34 @@ def test_discipline_already_counted_column_is_read_explained_and_checked(tmp_pat
     assert any("không tính lại" in reason for reason in records["K1"]["reasons"])
     assert "Kỷ luật đã được tính ở năm trước" in out
     assert explain_check_main([str(output)], io.StringIO(), io.StringIO()) == 0
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "json"])
+def test_a_factor_reads_the_same_however_it_is_written(tmp_path: Path, kind: str):
+    # The one number reader of the application: a decimal comma or dot, thousands separated by
+    # dots or spaces, or a number cell.
+    spellings = ["1.000,5", "1 000,5", "1000,5", "1000.5", "1,000.5", 1000.5]
+    people = [PEOPLE_HEADERS] + [person_row(f"A{index}", f"Nguyễn Văn {index}") for index in range(len(spellings))]
+    items = [
+        [
+            "Mã nhân sự",
+            "Kỳ",
+            "Mã sản phẩm",
+            "Hệ số quy đổi",
+            "Hoàn thành",
+            "Số lần không đạt chất lượng",
+            "Số lần chậm tiến độ",
+            "Nguyên nhân khách quan",
+        ]
+    ]
+    general = [["Mã nhân sự", "Kỳ", "Điểm tiêu chí chung"]]
+    for index, factor in enumerate(spellings):
+        items += [[f"A{index}", 1, "SP1", 1, "Không", 0, 0, "Không"], [f"A{index}", 1, "SP2", factor, "Có", 1, 0, ""]]
+        general.append([f"A{index}", 1, ["27,5", "27.5", 27.5][index % 3]])
+    sheets = {"Nhân sự": people, "Sản phẩm": items, "Tiêu chí chung": general}
+    writers = {"xlsx": write_xlsx, "csv": write_csv_folder, "json": write_json}
+    path = writers[kind](tmp_path / ("cohort" if kind == "csv" else f"cohort.{kind}"), sheets)
+    members = read_cohort(path, load_policy("nd335"))
+    factors = [[item.factor for item in member.periods[0].detail.task.items] for member in members]
+    assert factors == [[Decimal(1), Decimal("1000.5")]] * len(spellings)
+    assert len({member.periods[0].score for member in members}) == 1

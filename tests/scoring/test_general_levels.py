@@ -21,7 +21,8 @@ from congtam.scoring.api import (
 )
 from congtam.scoring.classify import Person
 from congtam.scoring.decimals import ENGINE_CONTEXT
-from congtam.scoring.explain import recheck_cohort, render_text
+from congtam.scoring.explain.recheck import recheck_cohort
+from congtam.scoring.explain.render import render_text
 from congtam.scoring.messages import has_message, message
 from congtam.scoring.methods import MethodInputError, SubCriterion, WorkItem, subcriterion_level_points
 from congtam.scoring.policy import Policy, PolicyError, load_policy_file, policy_from_document

@@ -104,7 +104,7 @@ def test_example_template_scores_and_rechecks():
     )
     # 20 × 75 + 40 × 95 + 20 × 75 + 20 × 50 = 7800 → 78
     assert score.score == D(78)
-    from congtam.scoring.explain import Recheck, _recompute_node
+    from congtam.scoring.explain.recheck import Recheck, _recompute_node
 
     check = Recheck()
     assert _recompute_node(score.explanation(), "template", check) == D(78) and not check.problems

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from congtam.scoring.api import CohortMember, PeriodInput, classify_cohort, period_score
 from congtam.scoring.classify import Facts, PeriodScore, Person
 from congtam.scoring.decimals import HUNDRED, ZERO
-from congtam.scoring.explain import recheck_cohort
+from congtam.scoring.explain.recheck import recheck_cohort
 from congtam.scoring.methods import UnitInput, WorkItem
 
 from .helpers import D, policy

@@ -18,8 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_engine_imports_without_django():
     code = (
         "import sys\n"
-        "import congtam.scoring.api, congtam.scoring.cli, congtam.scoring.cohort_io, congtam.scoring.templates\n"
-        "import congtam.scoring.explain, congtam.scoring.quota, congtam.scoring.policy\n"
+        "import congtam.scoring.api, congtam.scoring.cli, congtam.scoring.templates\n"
+        "import congtam.scoring.cohort.parse, congtam.scoring.cohort.problems, congtam.scoring.cohort.read\n"
+        "import congtam.scoring.cohort.write, congtam.scoring.explain.build, congtam.scoring.explain.reasons\n"
+        "import congtam.scoring.explain.recheck, congtam.scoring.explain.render\n"
+        "import congtam.scoring.quota, congtam.scoring.policy\n"
         "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
     )
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

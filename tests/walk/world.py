@@ -45,7 +45,7 @@ def build_world() -> World:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from congtam.org.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from congtam.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     call_command("demo", size=DEMO_SIZE, stdout=_Quiet(), stderr=_Quiet())
     world = World(usernames={role: username for role, username, _who in DEMO_ACCOUNTS}, password=DEMO_PASSWORD)
@@ -345,9 +345,10 @@ def _add_import_errors(world: World) -> None:
 def _collect(world: World) -> None:
     """Ids and codes of each kind, a few inside the demo logins' units and a few outside."""
     from congtam.accounts.models import Role
+    from congtam.api.models import SourceSystem
     from congtam.catalogue.models import CatalogueItem
     from congtam.jobs.models import Job
-    from congtam.monitoring.models import Cycle, Evidence, Observation, Period, Review, SourceSystem, WorkItem
+    from congtam.monitoring.models import Cycle, Evidence, Observation, Period, Review, WorkItem
     from congtam.org.models import AuthorityOverride, Person, Unit
     from congtam.yearend.models import Appeal, Classification, UnitMeeting, Year
 

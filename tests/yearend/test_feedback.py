@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
+from congtam.core.permissions import Refused
 from congtam.org import services as org
 from congtam.org.models import Category, UnitRole
 from congtam.yearend import meeting_selectors as selectors
@@ -280,7 +281,7 @@ def test_staff_does_not_see_the_units_feedback_and_the_inspector_only_reads_it(f
         inspector.post(reverse("yearend:feedback_close", kwargs={"pk": year_end.year.pk, "code": "VPL-P1"})).status_code
         == 403
     )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         selectors.feedback_unit_aggregates(viewer=year_end.world.users[Role.STAFF], feedback_round=feedback[0])
 
 

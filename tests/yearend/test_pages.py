@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
+from congtam.core.permissions import Refused
 from congtam.yearend import selectors, services
 from tests.yearend.conftest import approve_scores
 
@@ -55,7 +56,7 @@ def test_facts_are_refused_to_everyone_else_and_nothing_is_read(year_end, client
     assert response.status_code == 403
     assert "Tiết lộ tài liệu mật" not in response.content.decode()
     assert AuditEntry.objects.count() == before
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         selectors.facts_for(viewer=year_end.user(role), year=year_end.year, person=year_end.person("an"))
 
 

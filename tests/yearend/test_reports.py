@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
+from congtam.core.permissions import Refused
 from congtam.yearend import report_events, reports, services
 from congtam.yearend.models import Classification, Year, YearState
 
@@ -262,21 +263,21 @@ def test_the_split_by_gender_is_for_hr_and_the_administrator_only(results, clien
 @pytest.mark.parametrize("role", [Role.STAFF, Role.MANAGER, Role.UNIT_HEAD])
 def test_the_selectors_refuse_the_other_roles(results, role):
     viewer = results.users[role]
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         reports.talent_list(viewer=viewer)
     if role == Role.STAFF:
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             reports.report(viewer=viewer)
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             reports.report_tables(viewer=viewer)
 
 
 def test_anonymous_is_refused_by_the_selectors(results):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         reports.report(viewer=AnonymousUser())
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         reports.talent_list(viewer=AnonymousUser())
 
 
