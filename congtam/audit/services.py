@@ -150,6 +150,33 @@ def audit_record_many(
     return len(rows)
 
 
+class AuditBatch:
+    """The entries of one action written in batches as they accumulate (an import writes one per
+    changed row): every entry shares the action's id, and the chain's lock is taken once per batch
+    of :data:`BATCH_SIZE`. Call :meth:`flush` at the end, inside the action's transaction."""
+
+    def __init__(self, *, actor, actor_label: str | None = None, reason: str = "", size: int = BATCH_SIZE):
+        self.actor = actor
+        self.actor_label = actor_label
+        self.reason = reason
+        self.size = size
+        self.action_id = uuid.uuid4()
+        self.drafts: list[AuditDraft] = []
+        self.written = 0
+
+    def add(self, event: str, subject: Subject, *, old: dict | None = None, new: dict | None = None) -> None:
+        self.drafts.append(AuditDraft(event=event, subject=subject, old=old, new=new, reason=self.reason))
+        if len(self.drafts) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.drafts:
+            self.written += audit_record_many(
+                actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id
+            )
+            self.drafts = []
+
+
 _INSERT_COLUMNS = (
     "seq",
     "actor_id",

@@ -17,7 +17,6 @@ Like the organisation's import (:mod:`congtam.org.importer`, whose reading helpe
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from congtam.audit.services import AuditDraft, Subject, audit_record_many
+from congtam.audit.services import AuditBatch, Subject
 from congtam.catalogue import events
 from congtam.catalogue.models import CatalogueItem, CatalogueVersion
 from congtam.catalogue.rules import factor_text, parse_factor, require_catalogue_manager
@@ -325,8 +324,7 @@ class _Writer:
         self.actor_label = actor_label
         self.note = note
         self.reason = reason
-        self.action_id = uuid.uuid4()
-        self.drafts: list[AuditDraft] = []
+        self.audit_batch = AuditBatch(actor=actor, actor_label=actor_label, reason=self.reason)
 
     def run(self, report: CatalogueImportReport) -> None:
         """Write every change; the caller holds the transaction."""
@@ -337,7 +335,7 @@ class _Writer:
         self.end_rows()
         self.add_rows()
         self.audit_summary(report)
-        self.flush_audit()
+        self.audit_batch.flush()
 
     def lock_and_check(self) -> None:
         """Lock the positions that change (in id order) and make sure nobody made a version of
@@ -380,7 +378,7 @@ class _Writer:
                 change.outcome.retired += 1
                 old = _stored_values(row)
                 old["factor"] = factor_text(old["factor"])
-                self.audit(
+                self.audit_batch.add(
                     events.ITEM_RETIRED,
                     Subject(type=label, id=str(row[0]), label=f"{change.plan.code} · {row[1]} — {row[2]}"[:300]),
                     old=old,
@@ -428,12 +426,12 @@ class _Writer:
         version = {"version": change.outcome.version}
         if before is None:
             change.outcome.created += 1
-            self.audit(events.ITEM_CREATED, subject, new={"position": change.plan.code, **after, **version})
+            self.audit_batch.add(events.ITEM_CREATED, subject, new={"position": change.plan.code, **after, **version})
             return
         change.outcome.updated += 1
         before = {**before, "factor": factor_text(before["factor"])}
         keys = [key for key in ("name", "unit", "factor", "quality_requirement") if before[key] != after[key]]
-        self.audit(
+        self.audit_batch.add(
             events.ITEM_UPDATED,
             subject,
             old={**{key: before[key] for key in keys}, "row": before["row"]},
@@ -443,7 +441,7 @@ class _Writer:
     def audit_summary(self, report: CatalogueImportReport) -> None:
         agency = default_agency()
         subject = Subject.of(agency) if agency is not None else Subject(type=Agency._meta.label_lower, id="", label="")
-        self.audit(
+        self.audit_batch.add(
             events.CATALOGUE_IMPORTED,
             subject,
             new={
@@ -455,18 +453,6 @@ class _Writer:
                 "retire_missing": report.missing_retired,
             },
         )
-
-    def audit(self, event: str, subject: Subject, *, old: dict | None = None, new: dict | None = None) -> None:
-        self.drafts.append(AuditDraft(event=event, subject=subject, old=old, new=new, reason=self.reason))
-        if len(self.drafts) >= BATCH_SIZE:
-            self.flush_audit()
-
-    def flush_audit(self) -> None:
-        if self.drafts:
-            audit_record_many(
-                actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id
-            )
-            self.drafts = []
 
 
 # =============================================================================================

@@ -73,3 +73,22 @@ def test_database_refuses_to_update_an_entry():
     _write(1)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(seq=1).update(reason="rewritten")
+
+
+def test_a_batch_writes_as_it_fills_under_one_action():
+    from congtam.audit.services import AuditBatch
+
+    with transaction.atomic():
+        batch = AuditBatch(actor=None, actor_label="import", reason="Nhập tệp", size=2)
+        for index in range(5):
+            batch.add("org.person.updated", SUBJECT, old={"n": index}, new={"n": index + 1})
+        assert AuditEntry.objects.count() == 4  # two full batches are written, one entry waits
+        batch.flush()
+        batch.flush()  # nothing left: writes nothing
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [entry.seq for entry in entries] == [1, 2, 3, 4, 5]
+    assert {entry.action_id for entry in entries} == {batch.action_id}
+    assert {entry.reason for entry in entries} == {"Nhập tệp"}
+    assert {entry.actor_label for entry in entries} == {"import"}
+    assert batch.written == 5
+    assert audit_verify().ok

@@ -8,7 +8,6 @@ number of queries does not depend on the number of rows beyond one per batch of
 from __future__ import annotations
 
 import logging
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congtam.audit.services import AuditDraft, Subject, audit_record_many
+from congtam.audit.services import AuditBatch, Subject
 from congtam.core.bulk import batched, copy_rows, insert_rows, reserve_ids
 from congtam.core.spreadsheets import ImportIssue
 from congtam.org import events
@@ -87,9 +86,8 @@ class _Writer:
         self.actor = actor
         self.actor_label = actor_label
         self.reason = clean_text(reason)
-        self.action_id = uuid.uuid4()
         self.today = timezone.localdate()
-        self.drafts: list[AuditDraft] = []
+        self.audit_batch = AuditBatch(actor=actor, actor_label=actor_label, reason=self.reason)
         self.unit_id_by_code = {code: row[0] for code, row in existing.units.items()}
         self.position_id_by_code = {code: row[0] for code, row in existing.positions.items()}
         self._name_keys: dict[str, tuple[str, str]] = {}
@@ -167,17 +165,6 @@ class _Writer:
         }
 
     # --- audit --------------------------------------------------------------------------------
-    def audit(self, event: str, subject: Subject, *, old: dict | None = None, new: dict | None = None) -> None:
-        self.drafts.append(AuditDraft(event=event, subject=subject, old=old, new=new, reason=self.reason))
-        if len(self.drafts) >= BATCH_SIZE:
-            self.flush_audit()
-
-    def flush_audit(self) -> None:
-        if self.drafts:
-            audit_record_many(
-                actor=self.actor, drafts=self.drafts, actor_label=self.actor_label, action_id=self.action_id
-            )
-            self.drafts = []
 
     # --- writing ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -187,7 +174,7 @@ class _Writer:
         self.write_positions(agency)
         self.write_people()
         counts = self.report
-        self.audit(
+        self.audit_batch.add(
             events.ORG_IMPORTED,
             Subject(type=Agency._meta.label_lower, id=str(agency.pk), label=str(agency)[:300]),
             new={
@@ -197,7 +184,7 @@ class _Writer:
                 "missing_people": len(counts.missing_people),
             },
         )
-        self.flush_audit()
+        self.audit_batch.flush()
 
     def agency(self) -> Agency:
         agency = default_agency()
@@ -257,7 +244,7 @@ class _Writer:
         label = Unit._meta.label_lower
         for unit in self.new_units:
             self.report.units.created += 1
-            self.audit(
+            self.audit_batch.add(
                 events.UNIT_CREATED,
                 Subject(type=label, id=str(self.unit_id_by_code[unit.code]), label=unit.name[:300]),
                 new={"code": unit.code, "name": unit.name, "parent": unit.parent_code or None},
@@ -265,7 +252,7 @@ class _Writer:
         for unit, row, before, changed in self.changed_units:
             self.report.units.updated += 1
             after = {"name": unit.name, "parent": unit.parent_code or None}
-            self.audit(
+            self.audit_batch.add(
                 events.UNIT_MOVED if "parent" in changed else events.UNIT_UPDATED,
                 Subject(type=label, id=str(row[0]), label=unit.name[:300]),
                 old={key: before[key] for key in changed},
@@ -280,7 +267,7 @@ class _Writer:
         for position, instance in zip(self.new_positions, created, strict=True):
             self.position_id_by_code[position.code] = instance.pk
             self.report.positions.created += 1
-            self.audit(
+            self.audit_batch.add(
                 events.POSITION_CREATED,
                 Subject(type=label, id=str(instance.pk), label=instance.title[:300]),
                 new=position.values,
@@ -294,7 +281,7 @@ class _Writer:
             Position.objects.bulk_update(batch, fields)
         for position, pk, before, changed in self.changed_positions:
             self.report.positions.updated += 1
-            self.audit(
+            self.audit_batch.add(
                 events.POSITION_UPDATED,
                 Subject(type=label, id=str(pk), label=position.values["title"][:300]),
                 old={key: before[key] for key in changed},
@@ -370,7 +357,7 @@ class _Writer:
         label = Person._meta.label_lower
         for plan, person_id in zip(batch, ids, strict=True):
             self.report.people.created += 1
-            self.audit(
+            self.audit_batch.add(
                 events.PERSON_CREATED,
                 Subject(type=label, id=str(person_id), label=plan.values["full_name"][:300]),
                 new={"staff_code": plan.staff_code, **plan.values, "is_active": True},
@@ -447,7 +434,7 @@ class _Writer:
                 event = events.PERSON_UPDATED
             if change.row[0] in transfer_dates:
                 new["from"] = transfer_dates[change.row[0]]
-            self.audit(
+            self.audit_batch.add(
                 event,
                 Subject(type=label, id=str(change.row[0]), label=change.plan.values["full_name"][:300]),
                 old=old,
