@@ -3,11 +3,8 @@ Excel import of work items. Thin: parse, call one service, render."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,8 +13,7 @@ from congtam.api import importer, services
 from congtam.api.forms import SourceSystemIssueForm, SourceSystemRevokeForm
 from congtam.api.models import SourceSystem
 from congtam.core import permissions
-from congtam.core.import_errors import error_listing
-from congtam.core.views import XLSX, attach_errors
+from congtam.core.views import attach_errors, import_page, workbook_download
 from congtam.org.forms import ImportForm
 
 
@@ -66,21 +62,14 @@ def system_revoke_view(request, system_id: int):
 @require_http_methods(["GET", "POST"])
 def item_import_view(request):
     permissions.require(request.user, "api.import_work_items")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["workbook"]
-        report = importer.import_work_items(upload, actor=request.user, file_name=upload.name)
-        if report.ok:
-            messages.success(request, report.summary())
-    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
-    return render(
+    return import_page(
         request,
-        "api/item_import.html",
-        {
-            "form": form,
-            "report": report,
-            "errors": errors,
+        form_class=ImportForm,
+        template="api/item_import.html",
+        run=lambda data: importer.import_work_items(
+            data["workbook"], actor=request.user, file_name=data["workbook"].name
+        ),
+        context={
             "for_everyone": permissions.has_perm(request.user, "api.import_for_everyone"),
             "columns": importer.ITEM_COLUMNS,
             "sheet": importer.SHEET_ITEMS,
@@ -91,8 +80,4 @@ def item_import_view(request):
 @require_GET
 def item_import_template_view(request):
     permissions.require(request.user, "api.import_work_items")
-    buffer = io.BytesIO()
-    importer.write_template(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="congtam-mau-cong-viec.xlsx"'
-    return response
+    return workbook_download(importer.write_template, "congtam-mau-cong-viec")

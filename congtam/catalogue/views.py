@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,8 +14,7 @@ from congtam.catalogue import selectors, services
 from congtam.catalogue.forms import CatalogueImportForm, CatalogueItemForm, CatalogueItemRetireForm
 from congtam.catalogue.rules import factor_display
 from congtam.core import permissions
-from congtam.core.import_errors import error_listing
-from congtam.core.views import XLSX, attach_errors, require
+from congtam.core.views import attach_errors, import_page, require, workbook_download
 
 
 @require_GET
@@ -141,19 +138,14 @@ def _item_context(position, item, form) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_view(request):
     require(permissions.has_perm(request.user, "org.manage"))
-    form = CatalogueImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = services.catalogue_import(
-            actor=request.user,
-            file=form.cleaned_data["workbook"],
-            retire_missing=form.cleaned_data["retire_missing"],
-            reason=form.cleaned_data["reason"],
-        )
-        if report.ok:
-            messages.success(request, report.summary())
-    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
-    return render(request, "catalogue/import.html", {"form": form, "report": report, "errors": errors})
+    return import_page(
+        request,
+        form_class=CatalogueImportForm,
+        template="catalogue/import.html",
+        run=lambda data: services.catalogue_import(
+            actor=request.user, file=data["workbook"], retire_missing=data["retire_missing"], reason=data["reason"]
+        ),
+    )
 
 
 @require_GET
@@ -161,10 +153,7 @@ def template_download_view(request):
     require(permissions.has_perm(request.user, "org.manage"))
     from congtam.catalogue.exporter import write_template
 
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="congtam-mau-danh-muc-san-pham.xlsx"'
-    write_template(response)
-    return response
+    return workbook_download(write_template, "congtam-mau-danh-muc-san-pham")
 
 
 @require_GET
@@ -173,11 +162,9 @@ def export_view(request):
     position = None
     if request.GET.get("position"):
         position = selectors.catalogue_position_get(viewer=request.user, code=request.GET["position"])
-    response = HttpResponse(content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     which = f"-{position.code}" if position is not None else ""
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"congtam-danh-muc-san-pham{which}-{stamp}.xlsx"
+    return workbook_download(
+        lambda response: services.catalogue_export(response, position=position),
+        f"congtam-danh-muc-san-pham{which}",
+        stamped=True,
     )
-    services.catalogue_export(response, position=position)
-    return response

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from congtam.core.import_errors import error_listing
 from congtam.core.permissions import Refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +36,31 @@ def attach_errors(form, error: ValidationError, mapping: dict[str, str] | None =
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def import_page(request, *, form_class, template: str, run: Callable, context: dict | None = None) -> HttpResponse:
+    """The page of a workbook import, shared by every import: the form; on a valid POST,
+    ``run(cleaned_data)`` imports all or nothing and returns its report; then a success message, or
+    the errors row by row (the first ones on the page, all of them as a workbook)."""
+    form = form_class(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = run(form.cleaned_data)
+        if report.ok:
+            messages.success(request, report.summary())
+    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
+    return render(request, template, {"form": form, "report": report, "errors": errors, **(context or {})})
+
+
+def workbook_download(write: Callable, name: str, *, stamped: bool = False) -> HttpResponse:
+    """An Excel download (a template or an export) that ``write(response)`` fills; a ``stamped``
+    file name ends with the local date and time, so that successive exports do not overwrite."""
+    if stamped:
+        name = f"{name}-{timezone.localtime():%Y%m%d-%H%M}"
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.xlsx")
+    write(response)
+    return response
 
 
 def import_errors_download_view(request, token: str):

@@ -5,15 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congtam.core import permissions
-from congtam.core.import_errors import error_listing
-from congtam.core.views import XLSX, attach_errors, require
+from congtam.core.views import attach_errors, import_page, require, workbook_download
 from congtam.org import selectors, services
 from congtam.org.forms import AuthorityOverrideEndForm, AuthorityOverrideForm, ImportForm
 
@@ -137,14 +134,12 @@ def import_view(request):
     require(permissions.has_perm(request.user, "org.manage"))
     from congtam.org.importer import import_workbook
 
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = import_workbook(form.cleaned_data["workbook"], actor=request.user)
-        if report.ok:
-            messages.success(request, report.summary())
-    errors = error_listing(report.errors, user=request.user) if report is not None and not report.ok else None
-    return render(request, "org/import.html", {"form": form, "report": report, "errors": errors})
+    return import_page(
+        request,
+        form_class=ImportForm,
+        template="org/import.html",
+        run=lambda data: import_workbook(data["workbook"], actor=request.user),
+    )
 
 
 @require_GET
@@ -152,10 +147,7 @@ def template_download_view(request):
     require(permissions.has_perm(request.user, "org.manage"))
     from congtam.org.exporter import write_template
 
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="congtam-mau-to-chuc.xlsx"'
-    write_template(response)
-    return response
+    return workbook_download(write_template, "congtam-mau-to-chuc")
 
 
 @require_GET
@@ -163,8 +155,6 @@ def export_view(request):
     require(permissions.has_perm(request.user, "org.manage"))
     from congtam.org.exporter import export_workbook
 
-    response = HttpResponse(content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="congtam-to-chuc-{stamp}.xlsx"'
-    export_workbook(response, actor=request.user)
-    return response
+    return workbook_download(
+        lambda response: export_workbook(response, actor=request.user), "congtam-to-chuc", stamped=True
+    )
