@@ -427,7 +427,7 @@ def step_forms(requests: int) -> None:
     from django.urls import reverse
 
     from congtam.documents import evaluation_form_docx, evaluation_form_pdf
-    from congtam.yearend import exports
+    from congtam.yearend.exports.build import form_data
 
     year = _year()
     classification = year.classifications.order_by("pk").first()
@@ -443,7 +443,7 @@ def step_forms(requests: int) -> None:
             assert response.status_code == 200, response.status_code
 
     median, slowest = _median_ms(both, requests)
-    data = exports.form_data(classification)
+    data = form_data(classification)
     baseline, _slowest = _median_ms(lambda: (evaluation_form_docx(data), evaluation_form_pdf(data)), requests)
     _emit(median_ms=median, max_ms=slowest, baseline_ms=baseline, requests=requests)
 

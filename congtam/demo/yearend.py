@@ -26,7 +26,8 @@ from congtam.accounts.models import Role, User
 from congtam.audit.services import audit_record
 from congtam.demo.months import demo_history_year
 from congtam.org.models import Category, Person, Unit, UnitRole
-from congtam.yearend import events, services
+from congtam.yearend import approval, events, proposals, services
+from congtam.yearend.assessments.services import criteria_record
 from congtam.yearend.models import Classification, ClassificationState, Year, YearState
 
 
@@ -83,8 +84,8 @@ def _finished_year(*, agency, hr, root: list[Unit], year: int, seed: int, today:
     finished = services.year_open(
         actor=hr, agency=agency, year=year, staff_group=Category.CONG_CHUC, policy_id="nd335", units=root
     )
-    services.proposals_compute(actor=hr, year=finished)
-    services.year_submit_for_approval(actor=hr, year=finished)
+    proposals.proposals_compute(actor=hr, year=finished)
+    approval.year_submit_for_approval(actor=hr, year=finished)
     return finished, _finish_as_history(Year.objects.get(pk=finished.pk), today)
 
 
@@ -128,7 +129,7 @@ def demo_yearend(
                 "targets_exceeded_percent": rng.choice([0, 20, 50, 60]) if targets == 100 else 0,
                 "on_time_percent": rng.choice([80, 90, 100]),
             }
-        services.criteria_record(
+        criteria_record(
             actor=hr,
             year=calibrating,
             person=person,
@@ -140,5 +141,5 @@ def demo_yearend(
             unit_results=unit_results,
             report=_demo_report(person, completion, exceeded),
         )
-    services.proposals_compute(actor=hr, year=calibrating)
+    proposals.proposals_compute(actor=hr, year=calibrating)
     return DemoYearEnd(finished.pk, finished_people, calibrating.pk, len(people), earlier.pk)

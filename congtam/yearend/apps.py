@@ -8,6 +8,10 @@ class YearendConfig(AppConfig):
     verbose_name = _("Year-end classification")
 
     def ready(self):
-        from congtam.yearend import events, export_events, report_events  # register the year-end audit events
+        # register the year-end audit events
+        from congtam.yearend import events
+        from congtam.yearend.exports import events as export_events
+        from congtam.yearend.meetings import events as meeting_events
+        from congtam.yearend.reports import events as report_events
 
-        del events, export_events, report_events
+        del events, export_events, meeting_events, report_events

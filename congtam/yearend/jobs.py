@@ -17,8 +17,10 @@ from congtam.jobs.models import Job
 from congtam.jobs.registry import job_kind
 from congtam.jobs.services import job_start
 from congtam.org.models import Unit
-from congtam.yearend import exports, services
+from congtam.yearend.exports import build
 from congtam.yearend.models import Year
+from congtam.yearend.proposals import proposals_compute, proposals_last_run
+from congtam.yearend.services import year_policy
 
 PROPOSALS = "yearend.proposals"
 FORMS_ARCHIVE = "yearend.forms_archive"
@@ -29,17 +31,18 @@ ARCHIVE_PROCESSES = 2
 # --- the engine's proposals ------------------------------------------------------------------------
 @job_kind(PROPOSALS, label=_("Compute the engine's proposals for a year"))
 def proposals(job, *, year_id: int) -> dict:
-    """Every person's proposed level with its explanation (:func:`services.proposals_compute`):
-    read and classified first, then written in one transaction, all or nothing. A run again
-    computes and writes the same rows, so a failed job is simply restarted. The people left
-    unclassified for lack of data are listed on the year's page (from the run's audit entry)."""
+    """Every person's proposed level with its explanation
+    (:func:`~congtam.yearend.proposals.proposals_compute`): read and classified first, then written
+    in one transaction, all or nothing. A run again computes and writes the same rows, so a failed
+    job is simply restarted. The people left unclassified for lack of data are listed on the year's
+    page (from the run's audit entry)."""
     year = Year.objects.get(pk=year_id)
 
     def report(step: int, steps: int, what: str) -> None:
         job.set_message(str(what))
         job.progress(step, steps)
 
-    run = services.proposals_compute(actor=job.created_by, year=year, progress=report)
+    run = proposals_compute(actor=job.created_by, year=year, progress=report)
     return {
         "url": reverse("yearend:year", kwargs={"pk": year.pk}),
         "classified": run.classified,
@@ -56,8 +59,8 @@ def proposals_start(*, actor, year: Year) -> Job:
     problem = refusal(year, "propose", actor)
     if problem is not None:
         raise problem
-    services.year_policy(year)
-    last = services.proposals_last_run(year)
+    year_policy(year)
+    last = proposals_last_run(year)
     return job_start(
         actor=actor,
         kind=PROPOSALS,
@@ -85,7 +88,7 @@ def forms_archive(job, *, year_id: int, unit_code: str = "") -> dict:
     run again simply builds it again."""
     year = Year.objects.select_related("agency").get(pk=year_id)
     unit = Unit.objects.get(code=unit_code) if unit_code else None
-    total = exports.scope(year, unit).count()
+    total = build.scope(year, unit).count()
     job.set_message(str(_("Rendering the evaluation forms…")))
     job.progress(0, total)
     target = archive_path(job.pk)
@@ -94,8 +97,8 @@ def forms_archive(job, *, year_id: int, unit_code: str = "") -> dict:
     with partial.open("wb") as output:
         names = evaluation_forms_archive_to(
             output,
-            exports.forms(year, unit),
-            formats=exports.FORM_FORMATS,
+            build.forms(year, unit),
+            formats=build.FORM_FORMATS,
             on_progress=lambda done: job.progress(done, total),
             processes=archive_processes(total),
         )

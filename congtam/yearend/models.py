@@ -466,8 +466,8 @@ class Appeal(models.Model):
 
 
 # The unit meeting and colleague feedback live in their own module, imported here so that Django
-# registers them with this app (the names are used through meeting_models).
-from congtam.yearend.meeting_models import (  # noqa: E402, F401
+# registers them with this app (the names are used through congtam.yearend.meetings.models).
+from congtam.yearend.meetings.models import (  # noqa: E402, F401
     FeedbackAnswer,
     FeedbackRound,
     MeetingAmendment,

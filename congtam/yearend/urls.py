@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from congtam.yearend import export_urls, views
+from congtam.yearend import views
 
 app_name = "yearend"
 
@@ -24,8 +24,8 @@ urlpatterns = [
     path("classifications/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("classifications/<int:pk>/appeal/", views.appeal_view, name="appeal"),
     path("classifications/<int:pk>/amend/", views.amend_view, name="amend"),
-    path("", include(export_urls)),
-    path("", include("congtam.yearend.meeting_urls")),
-    path("", include("congtam.yearend.report_urls")),
-    path("", include("congtam.yearend.assessment_urls")),
+    path("", include("congtam.yearend.exports.urls")),
+    path("", include("congtam.yearend.meetings.urls")),
+    path("", include("congtam.yearend.reports.urls")),
+    path("", include("congtam.yearend.assessments.urls")),
 ]

@@ -15,7 +15,7 @@ from congtam.accounts.permissions import is_own_record, is_read_only
 from congtam.core import permissions
 from congtam.core.views import attach_errors
 from congtam.org.models import Person, Unit
-from congtam.yearend import jobs, selectors, services
+from congtam.yearend import appeals, approval, calibration, jobs, proposals, selectors, services
 from congtam.yearend.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -29,9 +29,9 @@ from congtam.yearend.forms import (
 from congtam.yearend.models import Appeal, Classification, Year
 
 YEAR_STEPS = {
-    "propose": services.proposals_compute,
-    "submit": services.year_submit_for_approval,
-    "announce": services.announce,
+    "propose": proposals.proposals_compute,
+    "submit": approval.year_submit_for_approval,
+    "announce": approval.announce,
     "close": services.year_close,
 }
 
@@ -108,7 +108,7 @@ def year_view(request, pk):
             "exception_form": QuotaExceptionForm(),
             "is_hr": permissions.has_perm(request.user, "yearend.run_year"),
             "exceptions": year.quota_exceptions.order_by("group"),
-            "last_run": services.proposals_last_run(year),
+            "last_run": proposals.proposals_last_run(year),
         },
     )
 
@@ -146,7 +146,7 @@ def quota_exception_view(request, pk):
     form = QuotaExceptionForm(request.POST)
     if form.is_valid():
         try:
-            services.quota_exception_record(actor=request.user, year=year, **form.cleaned_data)
+            calibration.quota_exception_record(actor=request.user, year=year, **form.cleaned_data)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -223,7 +223,7 @@ def level_change_view(request, pk):
     form = LevelChangeForm(request.POST, prefix=f"c{classification.pk}")
     if form.is_valid():
         try:
-            report = services.level_change(
+            report = calibration.level_change(
                 actor=request.user,
                 classification=classification,
                 expected_version=form.cleaned_data["version"],
@@ -247,7 +247,7 @@ def group_set_view(request, pk):
     form = GroupForm(request.POST, prefix=f"g{classification.pk}")
     if form.is_valid():
         try:
-            services.group_set(
+            calibration.group_set(
                 actor=request.user,
                 classification=classification,
                 expected_version=form.cleaned_data["version"],
@@ -310,7 +310,7 @@ def approve_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Reload the page and try again."))
-        services.approve(
+        approval.approve(
             actor=request.user, classification=classification, expected_version=form.cleaned_data["version"]
         )
     except ValidationError as error:
@@ -326,7 +326,7 @@ def approve_unit_view(request, pk, code):
     year = get_object_or_404(Year, pk=pk)
     unit = get_object_or_404(Unit, code=code)
     try:
-        count = services.approve_unit(actor=request.user, year=year, unit=unit)
+        count = approval.approve_unit(actor=request.user, year=year, unit=unit)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -347,7 +347,7 @@ def my_result_view(request, pk):
 def _result_page(request, year, classification, appeal_form=None, status=200):
     context = {"year": year, "classification": classification}
     if classification is not None:
-        context["deadline"] = services.appeal_deadline(year)
+        context["deadline"] = appeals.appeal_deadline(year)
         context["changes"] = list(classification.changes.order_by("changed_at", "pk"))
         context["appeal"] = Appeal.objects.filter(classification=classification).first()
         context["acknowledge_form"] = VersionedForm(initial={"version": classification.version})
@@ -372,7 +372,7 @@ def acknowledge_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Reload the page and try again."))
-        services.acknowledge(
+        appeals.acknowledge(
             actor=request.user, classification=classification, expected_version=form.cleaned_data["version"]
         )
     except ValidationError as error:
@@ -389,7 +389,7 @@ def appeal_view(request, pk):
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
-            services.appeal_submit(
+            appeals.appeal_submit(
                 actor=request.user,
                 classification=classification,
                 expected_version=form.cleaned_data["version"],
@@ -416,10 +416,10 @@ def public_list_view(request, pk):
 
 @require_GET
 def appeals_view(request):
-    appeals = list(selectors.appeals_awaiting(viewer=request.user))
-    for appeal in appeals:
+    awaiting = list(selectors.appeals_awaiting(viewer=request.user))
+    for appeal in awaiting:
         appeal.form = AppealDecisionForm(prefix=f"a{appeal.pk}", initial={"version": appeal.classification.version})
-    return render(request, "yearend/appeals.html", {"appeals": appeals})
+    return render(request, "yearend/appeals.html", {"appeals": awaiting})
 
 
 @require_POST
@@ -430,7 +430,7 @@ def appeal_decide_view(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.appeal_decide(
+            report = appeals.appeal_decide(
                 actor=request.user,
                 appeal=appeal,
                 expected_version=data["version"],
@@ -459,7 +459,7 @@ def amend_view(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose a level and give the reason."))
-        services.amend_after_close(
+        calibration.amend_after_close(
             actor=request.user,
             classification=classification,
             expected_version=form.cleaned_data["version"],

@@ -179,7 +179,7 @@ YEAR_READERS = YEAR_HEADS | {Role.INSPECTOR}  # and the inspector, who reads eve
 def _binh_in_a_feedback_round(world):
     """Colleague feedback open for VPL-P1: its people (An, the staff login; Sơn, the manager) may
     answer about Bình; nobody else."""
-    from congtam.yearend.meeting_services import feedback_open
+    from congtam.yearend.meetings.services import feedback_open
 
     year = _a_year(world)
     feedback_open(actor=world.users[Role.HR], year=year, unit=world.units["VPL-P1"])
@@ -191,7 +191,7 @@ def _vpl_p1_meeting(world):
 
 
 def _adopted_minutes(world):
-    from congtam.yearend import meeting_services as meetings
+    from congtam.yearend.meetings import services as meetings
 
     year = _a_year(world)
     people = world.people

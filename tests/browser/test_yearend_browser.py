@@ -49,6 +49,7 @@ DECISION_REASON = "Xác minh: phần chậm do đơn vị phối hợp, không t
 def vien_chuc_year(live_world):
     from congtam.org import services as org
     from congtam.yearend import services
+    from congtam.yearend.assessments.services import criteria_record
     from tests.factories import make_user
 
     world = live_world
@@ -78,7 +79,7 @@ def vien_chuc_year(live_world):
         policy_overrides={"quota_share": "0.5"},
     )
     for key, (completion, exceeded, short, proposed) in PAPER.items():
-        services.criteria_record(
+        criteria_record(
             actor=hr,
             year=year,
             person=world.people[key],

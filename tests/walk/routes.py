@@ -74,7 +74,7 @@ def _year_steps():
 
 
 def _form_formats():
-    from congtam.yearend.export_views import RENDERERS
+    from congtam.yearend.exports.views import RENDERERS
 
     return list(RENDERERS)
 

@@ -141,8 +141,9 @@ def _add_monitoring(world: World, today: date) -> None:
 def _add_yearend(world: World, today: date) -> None:
     from congtam.accounts.models import Role
     from congtam.org.models import Category, Person, Unit
-    from congtam.yearend import meeting_services as meetings
-    from congtam.yearend import services
+    from congtam.yearend import calibration, proposals, services
+    from congtam.yearend.assessments.services import criteria_record
+    from congtam.yearend.meetings import services as meetings
     from congtam.yearend.models import Appeal, Classification, Year
 
     users = _users()
@@ -154,7 +155,7 @@ def _add_yearend(world: World, today: date) -> None:
     year = services.year_open(
         actor=hr, agency=agency, year=today.year, staff_group=Category.CONG_CHUC, policy_id="nd335", units=root
     )
-    services.proposals_compute(actor=hr, year=year)
+    proposals.proposals_compute(actor=hr, year=year)
     division = staff.person.unit
     people = list(Person.objects.filter(unit=division, is_active=True).order_by("pk"))
     meeting = meetings.meeting_record(
@@ -193,7 +194,7 @@ def _add_yearend(world: World, today: date) -> None:
     )
     group = Classification.objects.filter(year=year).values_list("group", flat=True).first()
     if group:
-        services.quota_exception_record(
+        calibration.quota_exception_record(
             actor=hr,
             year=year,
             group=group,
@@ -209,7 +210,7 @@ def _add_yearend(world: World, today: date) -> None:
         policy_id="nd90-cong-chuc",
         units=root,
     )
-    services.criteria_record(
+    criteria_record(
         actor=hr,
         year=criteria,
         person=staff.person,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from congtam.accounts.models import Role
-from congtam.yearend import selectors, services
+from congtam.yearend import calibration, proposals, selectors, services
 from congtam.yearend.quota import GROUP, UNIT, quota_check, quota_of_unit
 from tests.yearend.conftest import approve_scores, open_year
 from tests.yearend.test_pages import _add_people
@@ -31,7 +31,7 @@ def big_group(year_end):
     _add_people(year_end.world, year_end.cycle, 43, 400)
     approve_scores(year_end.cycle, year_end.person("an"), [92, 88, 91, 89])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     return year_end
 
 
@@ -99,16 +99,16 @@ def test_the_quota_counted_by_the_database_is_quota_checks(world, today, lifts_u
     approve_scores(year_end.cycle, year_end.person("an"), [95, 95, 95, 95])
     approve_scores(year_end.cycle, year_end.person("binh"), [91, 91, 91, 91])
     hr = year_end.user(Role.HR)
-    services.quota_exception_record(
+    calibration.quota_exception_record(
         actor=hr,
         year=year_end.year,
         group="CV",
         decision_reference="45/QĐ-VPQH",
         reason="Tập thể có thành tích đổi mới",
     )
-    services.proposals_compute(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
     binh = year_end.classification("binh")
-    services.level_change(
+    calibration.level_change(
         actor=hr,
         classification=binh,
         expected_version=binh.version,
@@ -118,7 +118,7 @@ def test_the_quota_counted_by_the_database_is_quota_checks(world, today, lifts_u
     year = year_end.year
     policy = services.year_policy(year)
     exceptions = dict(year.quota_exceptions.values_list("group", "decision_reference"))
-    everyone = quota_check(services._rows(year), policy, exceptions)
+    everyone = quota_check(calibration._rows(year), policy, exceptions)
     for code in ("VPL", "VPL-P1"):
         unit = world.units[code]
         groups = set(year.classifications.filter(unit=unit).values_list("group", flat=True))

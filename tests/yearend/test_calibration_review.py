@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.yearend import services
+from congtam.yearend import proposals
 from tests.yearend.conftest import approve_scores
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _calibration_url(year_end):
 
 
 def _propose(year_end):
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
 
 
 def test_the_page_names_whose_level_depends_on_one_rating(year_end, client_as):

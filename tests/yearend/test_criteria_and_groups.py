@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from congtam.accounts.models import Role
-from congtam.yearend import services
+from congtam.yearend import calibration, proposals, services
+from congtam.yearend.assessments.services import criteria_record
 from congtam.yearend.models import Classification
 from tests.yearend.conftest import approve_scores
 
@@ -26,7 +27,7 @@ def criteria_year(world, today):
 
 
 def _self_assessment(world, year, actor=None):
-    return services.criteria_record(
+    return criteria_record(
         actor=actor or world.users[Role.HR],
         year=year,
         person=world.people["anh"],
@@ -49,7 +50,7 @@ def test_example_4_absence_caps_a_criteria_level_through_the_app(world, criteria
         months=Decimal(4),
         document_reference="QĐ nghỉ phép 21/QĐ",
     )
-    services.proposals_compute(actor=world.users[Role.HR], year=criteria_year)
+    proposals.proposals_compute(actor=world.users[Role.HR], year=criteria_year)
     anh = Classification.objects.get(year=criteria_year, person=world.people["anh"])
     assert (anh.qualified_level, anh.proposed_level) == ("HTNV", "HTNV")
     assert anh.exact_score is None
@@ -64,7 +65,7 @@ def test_example_3_short_service_is_not_classified_never_khtnv(world, criteria_y
         months=Decimal(5),
         document_reference="QĐ tuyển dụng 1/8/2026",
     )
-    run = services.proposals_compute(actor=world.users[Role.HR], year=criteria_year)
+    run = proposals.proposals_compute(actor=world.users[Role.HR], year=criteria_year)
     assert run.missing == []  # no self-assessment needed: too little time worked
     anh = Classification.objects.get(year=criteria_year, person=world.people["anh"])
     assert anh.proposed_level == "KXL"
@@ -74,7 +75,7 @@ def test_the_self_assessment_is_the_persons_or_hrs(world, criteria_year):
     with pytest.raises(PermissionDenied):
         _self_assessment(world, criteria_year, actor=world.users[Role.UNIT_HEAD])
     with pytest.raises(ValidationError) as refused:
-        services.criteria_record(
+        criteria_record(
             actor=world.users[Role.HR],
             year=criteria_year,
             person=world.people["anh"],
@@ -90,20 +91,20 @@ def test_hr_moves_a_person_to_another_group_and_the_proposal_keeps_it(year_end):
     for key in ("an", "binh"):
         approve_scores(year_end.cycle, year_end.person(key), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
     an = year_end.classification("an")
     with pytest.raises(PermissionDenied):
-        services.group_set(
+        calibration.group_set(
             actor=year_end.user(Role.UNIT_HEAD), classification=an, expected_version=an.version, group="PT", reason="x"
         )
-    services.group_set(
+    calibration.group_set(
         actor=hr,
         classification=an,
         expected_version=an.version,
         group="Pháp chế",
         reason="Làm công tác pháp chế như nhóm Pháp chế",
     )
-    services.proposals_compute(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
     an = year_end.classification("an")
     assert an.group == "Pháp chế" and an.explanation["tree"]["group"] == "Pháp chế"
     assert year_end.classification("binh").group == "CV"

@@ -13,7 +13,9 @@ from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.jobs.models import Job
 from congtam.jobs.services import job_execute, job_start
-from congtam.yearend import exports, services
+from congtam.yearend import approval, proposals, services
+from congtam.yearend.assessments.services import criteria_record
+from congtam.yearend.exports import build
 from congtam.yearend.jobs import FORMS_ARCHIVE, archive_path
 from tests.documents.reading import docx_text, pdf_text
 from tests.yearend.conftest import approve_scores
@@ -30,11 +32,11 @@ def _approved(year_end, chairman):
     approve_scores(year_end.cycle, year_end.person("an"), [92, 88, 91, 89])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
-    services.year_submit_for_approval(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
+    approval.year_submit_for_approval(actor=hr, year=year_end.year)
     for approver in (year_end.user(Role.UNIT_HEAD), chairman):
         for code in ("VPL-P1", "VPL"):
-            services.approve_unit(actor=approver, year=year_end.year, unit=year_end.world.units[code])
+            approval.approve_unit(actor=approver, year=year_end.year, unit=year_end.world.units[code])
     return year_end.classification("an")
 
 
@@ -84,7 +86,7 @@ def test_the_word_and_pdf_forms_carry_the_name_level_score_reasons_and_signature
         assert "Hoàng Thị Lan" in text  # the approver's signature place
         assert "Trịnh Văn Sơn" in text  # the direct manager's
     assert an.explanation["reasons"]["vi"][0] in word
-    assert exports.form_data(an).result_level.value == an.approved_level
+    assert build.form_data(an).result_level.value == an.approved_level
 
 
 def test_the_criteria_model_form_carries_the_self_assessment(world, today):
@@ -99,7 +101,7 @@ def test_the_criteria_model_form_carries_the_self_assessment(world, today):
         policy_id="nd90-cong-chuc",
         units=[world.units["VPL"]],
     )
-    services.criteria_record(
+    criteria_record(
         actor=hr,
         year=year,
         person=world.people["an"],
@@ -119,7 +121,7 @@ def test_the_criteria_model_form_carries_the_self_assessment(world, today):
         proposed_level="HTTNV",
         qualified_level="HTTNV",
     )
-    data = exports.form_data(classification)
+    data = build.form_data(classification)
     assert "Hoàn thành 100% nhiệm vụ; vượt 20%" in data.self_assessment.task_results
     assert data.score is None and data.proposed_level.value == "HTTNV" and data.result_level is None
 
@@ -171,12 +173,12 @@ def test_the_summary_reads_back_with_group_score_levels_over_quota_and_reasons(y
 def test_the_summary_makes_the_same_queries_for_few_and_many(year_end, client_as, count_queries):
     client = client_as(Role.HR)
     _add_people(year_end.world, year_end.cycle, 2, 100)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     client.get(_summary_url(year_end))
     with count_queries() as few:
         assert client.get(_summary_url(year_end)).status_code == 200
     _add_people(year_end.world, year_end.cycle, 25, 200)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     with count_queries() as many:
         response = client.get(_summary_url(year_end))
     assert len(_sheet(response.content)) > 27
@@ -185,11 +187,11 @@ def test_the_summary_makes_the_same_queries_for_few_and_many(year_end, client_as
 
 def test_building_the_forms_makes_the_same_queries_per_batch(year_end, django_assert_max_num_queries):
     _add_people(year_end.world, year_end.cycle, 12, 100)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
-    total = exports.scope(year_end.year).count()
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    total = build.scope(year_end.year).count()
     assert total > 12
     with django_assert_max_num_queries(1 + 3 * 2):  # the ids, then three queries for each of two batches
-        built = list(exports.forms(year_end.year, batch=(total + 1) // 2))
+        built = list(build.forms(year_end.year, batch=(total + 1) // 2))
     assert len(built) == total
 
 
@@ -210,7 +212,7 @@ def test_the_archive_job_holds_one_form_per_person_per_format_and_its_download_i
     _approved(year_end, chairman)
     job = _run_archive(year_end)
     assert job.state == "succeeded", job.error
-    people = exports.scope(year_end.year, year_end.world.units["VPL-P1"]).count()
+    people = build.scope(year_end.year, year_end.world.units["VPL-P1"]).count()
     assert job.result["people"] == people and job.result["files"] == 2 * people
     assert archive_path(job.pk).parent == tmp_path / "exports"
     response = client_as(Role.HR).get(job.result["url"])

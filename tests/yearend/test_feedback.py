@@ -12,10 +12,8 @@ from congtam.audit.models import AuditEntry
 from congtam.core.permissions import Refused
 from congtam.org import services as org
 from congtam.org.models import Category, UnitRole
-from congtam.yearend import meeting_selectors as selectors
-from congtam.yearend import meeting_services as services
-from congtam.yearend import meetings
-from congtam.yearend.meeting_models import FeedbackAnswer
+from congtam.yearend.meetings import events, selectors, services
+from congtam.yearend.meetings.models import FeedbackAnswer
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +135,7 @@ def test_a_level_outside_1_to_5_is_refused(feedback, level):
 def test_the_audit_entry_of_an_answer_names_neither_the_colleague_nor_the_levels(feedback):
     feedback_round, users = feedback
     answer(feedback_round, users, "an", "binh", answers(2, 4, 5, 1))
-    entry = AuditEntry.objects.get(event=meetings.FEEDBACK_ANSWERED)
+    entry = AuditEntry.objects.get(event=events.FEEDBACK_ANSWERED)
     assert entry.subject_type == "yearend.feedbackround"
     assert entry.subject_id == str(feedback_round.pk)
     text = f"{entry.subject_label} {entry.old} {entry.new} {entry.reason}"
@@ -194,7 +192,7 @@ def test_no_answer_once_the_round_is_closed_and_only_hr_closes(feedback, year_en
         answer(feedback_round, users, "an", "binh", answers(3))
     with pytest.raises(ValidationError, match="already closed"):
         close(feedback_round, year_end)
-    assert AuditEntry.objects.filter(event=meetings.FEEDBACK_CLOSED).count() == 1
+    assert AuditEntry.objects.filter(event=events.FEEDBACK_CLOSED).count() == 1
 
 
 @pytest.mark.parametrize("count", [2, 3])

@@ -16,7 +16,7 @@ from django.utils import translation
 from congtam.accounts.models import Role
 from congtam.jobs.models import Job
 from congtam.jobs.services import job_execute, job_start
-from congtam.yearend import jobs, services
+from congtam.yearend import approval, calibration, jobs, proposals, services
 from congtam.yearend.models import Classification, LevelChange
 from tests.yearend.conftest import approve_scores
 from tests.yearend.test_pages import _add_people
@@ -55,7 +55,7 @@ def test_hr_starts_the_proposals_as_a_job_whose_result_the_year_page_shows(year_
         job = job_execute(job_id=job.pk)
     assert job.state == "succeeded", job.error
     assert job.result == {"url": _year_url(year_end), "classified": 4, "missing": 1}
-    assert (job.done, job.total) == (services.PROPOSAL_STEPS, services.PROPOSAL_STEPS)
+    assert (job.done, job.total) == (proposals.PROPOSAL_STEPS, proposals.PROPOSAL_STEPS)
     assert job.message == "Writing each person's proposal and its explanation…"
     assert Classification.objects.filter(year=year_end.year).count() == 4
 
@@ -68,13 +68,13 @@ def test_hr_starts_the_proposals_as_a_job_whose_result_the_year_page_shows(year_
 
 def test_the_last_run_is_read_from_the_audit_trail_whoever_started_it(year_end):
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
-    assert services.proposals_last_run(year_end.year) is None
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
-    first = services.proposals_last_run(year_end.year)
+    assert proposals.proposals_last_run(year_end.year) is None
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    first = proposals.proposals_last_run(year_end.year)
     assert (first.classified, first.missing) == (4, ["NV022 Đặng Thị Bình"])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
-    second = services.proposals_last_run(year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    second = proposals.proposals_last_run(year_end.year)
     assert (second.classified, second.missing) == (5, []) and second.seq > first.seq
 
 
@@ -92,8 +92,8 @@ def test_a_year_past_calibration_refuses_at_once_and_starts_no_job(year_end, cli
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
-    services.year_submit_for_approval(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
+    approval.year_submit_for_approval(actor=hr, year=year_end.year)
     response = client_as(Role.HR).post(_propose_url(year_end), follow=True)
     assert response.redirect_chain[-1][0] == _year_url(year_end)
     assert [message.level_tag for message in response.context["messages"]] == ["error"]
@@ -109,16 +109,16 @@ def test_only_hr_starts_the_proposals(year_end, client_as):
 def test_a_failed_run_says_why_and_a_restart_finishes_it(year_end, monkeypatch):
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
     job = jobs.proposals_start(actor=year_end.user(Role.HR), year=year_end.year)
-    original = services._proposals_write
+    original = proposals._proposals_write
 
     def broken(actor, plan):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "_proposals_write", broken)
+    monkeypatch.setattr(proposals, "_proposals_write", broken)
     failed = job_execute(job_id=job.pk)
     assert failed.state == "failed" and "unexpected error" in failed.error
     assert not Classification.objects.exists()  # all or nothing
-    monkeypatch.setattr(services, "_proposals_write", original)
+    monkeypatch.setattr(proposals, "_proposals_write", original)
     from congtam.jobs.services import job_retry
 
     job_retry(actor=year_end.user(Role.HR), job=failed)
@@ -130,7 +130,7 @@ def test_a_run_again_writes_the_same_rows_and_keeps_calibrations(year_end):
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
     approve_scores(year_end.cycle, year_end.person("binh"), [60, 60, 60, 60])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
     fields = (
         "person",
         "unit",
@@ -147,10 +147,10 @@ def test_a_run_again_writes_the_same_rows_and_keeps_calibrations(year_end):
     )
     before = list(Classification.objects.order_by("pk").values_list(*fields))
     binh = year_end.classification("binh")
-    services.level_change(
+    calibration.level_change(
         actor=hr, classification=binh, expected_version=binh.version, level="HTTNV", reason="Có đóng góp chưa được tính"
     )
-    services.proposals_compute(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
     assert list(Classification.objects.order_by("pk").values_list(*fields)) == before
     binh = year_end.classification("binh")
     assert (binh.state, binh.level, binh.calibration_reason) == ("calibrated", "HTTNV", "Có đóng góp chưa được tính")
@@ -163,8 +163,8 @@ def test_a_calibration_made_while_the_run_computes_is_not_overwritten(year_end, 
     approve_scores(year_end.cycle, year_end.person("an"), [92, 92, 92, 92])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
-    plan = services._proposals_plan
+    proposals.proposals_compute(actor=hr, year=year_end.year)
+    plan = proposals._proposals_plan
     plans = []
 
     def plan_then_someone_edits(year, say):
@@ -172,7 +172,7 @@ def test_a_calibration_made_while_the_run_computes_is_not_overwritten(year_end, 
         plans.append(computed)
         if len(plans) == 1:
             binh = year_end.classification("binh")
-            services.group_set(
+            calibration.group_set(
                 actor=hr,
                 classification=binh,
                 expected_version=binh.version,
@@ -181,8 +181,8 @@ def test_a_calibration_made_while_the_run_computes_is_not_overwritten(year_end, 
             )
         return computed
 
-    monkeypatch.setattr(services, "_proposals_plan", plan_then_someone_edits)
-    run = services.proposals_compute(actor=hr, year=year_end.year)
+    monkeypatch.setattr(proposals, "_proposals_plan", plan_then_someone_edits)
+    run = proposals.proposals_compute(actor=hr, year=year_end.year)
     assert len(plans) == 2 and run.classified == 5
     binh = year_end.classification("binh")
     assert binh.group == "Pháp chế" and binh.group_set_by_hr and binh.explanation["tree"]["group"] == "Pháp chế"
@@ -195,7 +195,7 @@ def test_a_fact_recorded_while_the_run_computes_is_taken_into_account(year_end, 
     approve_scores(year_end.cycle, year_end.person("an"), [95, 95, 95, 95])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    plan = services._proposals_plan
+    plan = proposals._proposals_plan
     plans = []
 
     def plan_then_a_fact(year, say):
@@ -215,8 +215,8 @@ def test_a_fact_recorded_while_the_run_computes_is_taken_into_account(year_end, 
             )
         return computed
 
-    monkeypatch.setattr(services, "_proposals_plan", plan_then_a_fact)
-    services.proposals_compute(actor=hr, year=year_end.year)
+    monkeypatch.setattr(proposals, "_proposals_plan", plan_then_a_fact)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
     assert len(plans) == 2 and year_end.classification("an").proposed_level == "KHTNV"
     assert not LevelChange.objects.exists()
 
@@ -226,13 +226,13 @@ def test_a_run_that_never_settles_gives_up_with_a_clear_message(year_end, monkey
 
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
-    plan = services._proposals_plan
+    proposals.proposals_compute(actor=hr, year=year_end.year)
+    plan = proposals._proposals_plan
 
     def plan_then_calibrate(year, say):
         computed = plan(year, say)
         an = year_end.classification("an")
-        services.level_change(
+        calibration.level_change(
             actor=hr,
             classification=an,
             expected_version=an.version,
@@ -241,9 +241,9 @@ def test_a_run_that_never_settles_gives_up_with_a_clear_message(year_end, monkey
         )
         return computed
 
-    monkeypatch.setattr(services, "_proposals_plan", plan_then_calibrate)
+    monkeypatch.setattr(proposals, "_proposals_plan", plan_then_calibrate)
     with pytest.raises(ValidationError, match="kept changing"):
-        services.proposals_compute(actor=hr, year=year_end.year)
+        proposals.proposals_compute(actor=hr, year=year_end.year)
 
 
 # --- the forms archive, rendered by worker processes -----------------------------------------------
@@ -266,7 +266,7 @@ def test_the_archive_from_two_processes_is_the_archive_from_one(year_end, settin
     _add_people(year_end.world, year_end.cycle, 7, 300)
     approve_scores(year_end.cycle, year_end.person("an"), [92, 88, 91, 89])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     settings.CONGTAM_ARCHIVE_PROCESSES = 1
     one_job, one = _archive(year_end)
     settings.CONGTAM_ARCHIVE_PROCESSES = 2
@@ -288,7 +288,7 @@ def test_the_forms_are_rendered_in_worker_processes_not_in_the_jobs_own(year_end
     settings.DATA_DIR = tmp_path
     settings.CONGTAM_ARCHIVE_PROCESSES = 2
     _add_people(year_end.world, year_end.cycle, 10, 300)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     monkeypatch.setattr(
         bundles,
         "RENDERERS",
@@ -305,7 +305,7 @@ def test_a_form_that_fails_to_render_fails_the_job_and_leaves_no_archive(year_en
     settings.DATA_DIR = tmp_path
     settings.CONGTAM_ARCHIVE_PROCESSES = 2
     _add_people(year_end.world, year_end.cycle, 4, 300)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
 
     def broken(form):
         raise ValueError("template missing")
@@ -345,7 +345,7 @@ def test_a_real_celery_prefork_worker_builds_the_archive_with_its_own_worker_pro
 
     require_redis()
     year_end = open_year(world)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     prefix = f"congtam-test-{uuid.uuid4().hex[:12]}:"
     log_file = tmp_path / "worker.log"
     env = {

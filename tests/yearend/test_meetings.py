@@ -9,10 +9,8 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.yearend import meeting_selectors as selectors
-from congtam.yearend import meeting_services as services
-from congtam.yearend import meetings
-from congtam.yearend.meeting_models import MeetingAmendment, UnitMeeting
+from congtam.yearend.meetings import events, selectors, services
+from congtam.yearend.meetings.models import MeetingAmendment, UnitMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +77,8 @@ def test_the_head_records_the_meeting_with_attendance_and_a_vote(year_end):
     assert [person.staff_code for person in minutes.present] == ["NV021", "NV020"]  # An before Sơn
     assert [person.staff_code for person in minutes.absent] == ["NV022"]
     assert minutes.discussions[0].votes_for == 2
-    assert AuditEntry.objects.filter(event=meetings.MEETING_RECORDED).count() == 1
-    assert AuditEntry.objects.filter(event=meetings.MEETING_DISCUSSION_RECORDED).count() == 1
+    assert AuditEntry.objects.filter(event=events.MEETING_RECORDED).count() == 1
+    assert AuditEntry.objects.filter(event=events.MEETING_DISCUSSION_RECORDED).count() == 1
 
 
 def test_refusals_of_the_meeting_say_everything_at_once(year_end):
@@ -163,7 +161,7 @@ def test_adoption_locks_the_minutes_and_an_amendment_needs_a_reason(year_end):
     )
     assert (amendment.old["proposed_level"], amendment.new["proposed_level"]) == ("HTTNV", "HTXSNV")
     assert meeting.discussions.get().proposed_level == "HTXSNV"
-    entry = AuditEntry.objects.get(event=meetings.MEETING_AMENDED)
+    entry = AuditEntry.objects.get(event=events.MEETING_AMENDED)
     assert entry.reason == "Ghi nhầm mức đề xuất" and entry.old["proposed_level"] == "HTTNV"
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.yearend import meeting_services as services
+from congtam.yearend.meetings import services
 from tests.yearend.test_meetings import discuss, record
 
 pytestmark = pytest.mark.django_db(transaction=True)

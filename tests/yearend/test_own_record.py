@@ -17,8 +17,8 @@ from congtam.monitoring import services as monitoring
 from congtam.monitoring.models import Review
 from congtam.org import services as org
 from congtam.org.models import AuthorityKind, UnitRole
-from congtam.yearend import meeting_services as meetings
-from congtam.yearend import services
+from congtam.yearend import appeals, approval, calibration, proposals, services
+from congtam.yearend.meetings import services as meetings
 from congtam.yearend.models import Appeal, Fact
 from tests.factories import make_user
 from tests.yearend.conftest import approve_scores
@@ -41,7 +41,7 @@ def english():
 def hr_self(year_end):
     """An officer of the personnel department whose own record (Đặng Thị Bình's) is in the year."""
     approve_scores(year_end.cycle, year_end.person("binh"), [92, 88, 90, 89])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     return make_user("binh_hr", role=Role.HR, person=year_end.person("binh"))
 
 
@@ -83,7 +83,7 @@ def _review(year_end, person):
 DECISIONS = [
     (
         "a year-end level (calibration)",
-        lambda y, actor, person: services.level_change(
+        lambda y, actor, person: calibration.level_change(
             actor=actor,
             classification=y.classification("binh"),
             expected_version=y.classification("binh").version,
@@ -93,7 +93,7 @@ DECISIONS = [
     ),
     (
         "a year-end group",
-        lambda y, actor, person: services.group_set(
+        lambda y, actor, person: calibration.group_set(
             actor=actor,
             classification=y.classification("binh"),
             expected_version=y.classification("binh").version,
@@ -103,13 +103,13 @@ DECISIONS = [
     ),
     (
         "a year-end approval",
-        lambda y, actor, person: services.approve(
+        lambda y, actor, person: approval.approve(
             actor=actor, classification=y.classification("binh"), expected_version=y.classification("binh").version
         ),
     ),
     (
         "an appeal's decision",
-        lambda y, actor, person: services.appeal_decide(
+        lambda y, actor, person: appeals.appeal_decide(
             actor=actor,
             appeal=Appeal(classification=y.classification("binh")),
             expected_version=y.classification("binh").version,
@@ -119,7 +119,7 @@ DECISIONS = [
     ),
     (
         "an amendment after closing",
-        lambda y, actor, person: services.amend_after_close(
+        lambda y, actor, person: calibration.amend_after_close(
             actor=actor,
             classification=y.classification("binh"),
             expected_version=y.classification("binh").version,
@@ -242,7 +242,7 @@ def test_the_calibration_page_offers_no_change_of_ones_own_level(year_end, hr_se
     from congtam.yearend.models import Year
 
     approve_scores(year_end.cycle, year_end.person("an"), [85, 85, 85, 85])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     Year.objects.filter(pk=year_end.year.pk).update(state="calibrating")
     client.force_login(hr_self)
     page = client.get(

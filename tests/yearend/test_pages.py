@@ -10,7 +10,7 @@ from django.urls import reverse
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.core.permissions import Refused
-from congtam.yearend import selectors, services
+from congtam.yearend import appeals, approval, proposals, selectors, services
 from tests.yearend.conftest import approve_scores
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def _calibration(client, year_end):
 def test_the_calibration_page_says_quota_zero_and_ranks_the_group(year_end, client_as):
     approve_scores(year_end.cycle, year_end.person("an"), [92, 88, 91, 89])
     approve_scores(year_end.cycle, year_end.person("binh"), [92, 88, 90, 89])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     response = _calibration(client_as(Role.HR), year_end)
     content = response.content.decode()
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_the_calibration_page_says_quota_zero_and_ranks_the_group(year_end, clie
 def test_a_refused_level_change_keeps_the_choice_and_says_why(year_end, client_as):
     approve_scores(year_end.cycle, year_end.person("an"), [80, 80, 80, 80])
     approve_scores(year_end.cycle, year_end.person("binh"), [80, 80, 80, 80])
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     an = year_end.classification("an")
     prefix = f"c{an.pk}"
     response = client_as(Role.HR).post(
@@ -135,12 +135,12 @@ def _add_people(world, cycle, count, start):
 def test_the_calibration_page_makes_the_same_queries_for_few_and_many(year_end, client_as, count_queries):
     client = client_as(Role.HR)
     _add_people(year_end.world, year_end.cycle, 2, 100)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     _calibration(client, year_end)  # warm the session and caches
     with count_queries() as few:
         assert _calibration(client, year_end).status_code == 200
     _add_people(year_end.world, year_end.cycle, 25, 200)
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     with count_queries() as many:
         response = _calibration(client, year_end)
     content = response.content.decode()
@@ -153,12 +153,12 @@ def _announce_all(year_end, chairman):
     for key in ("an", "binh"):
         approve_scores(year_end.cycle, year_end.person(key), [80, 80, 80, 80])
     hr = year_end.user(Role.HR)
-    services.proposals_compute(actor=hr, year=year_end.year)
-    services.year_submit_for_approval(actor=hr, year=year_end.year)
+    proposals.proposals_compute(actor=hr, year=year_end.year)
+    approval.year_submit_for_approval(actor=hr, year=year_end.year)
     for approver in (year_end.user(Role.UNIT_HEAD), chairman):
         for code in ("VPL-P1", "VPL"):
-            services.approve_unit(actor=approver, year=year_end.year, unit=year_end.world.units[code])
-    services.announce(actor=hr, year=year_end.year)
+            approval.approve_unit(actor=approver, year=year_end.year, unit=year_end.world.units[code])
+    approval.announce(actor=hr, year=year_end.year)
 
 
 def test_the_person_sees_the_result_with_its_reasons_and_appeals_from_the_page(year_end, client_as, chairman):
@@ -213,7 +213,7 @@ def test_hr_opens_a_year_from_the_page_and_a_refusal_keeps_the_input(world, clie
 def test_the_level_above_decides_an_appeal_from_the_page(year_end, client, chairman):
     _announce_all(year_end, chairman)
     an = year_end.classification("an")
-    services.appeal_submit(
+    appeals.appeal_submit(
         actor=year_end.user(Role.STAFF),
         classification=an,
         expected_version=an.version,

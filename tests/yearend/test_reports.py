@@ -11,8 +11,10 @@ from django.urls import reverse
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.core.permissions import Refused
-from congtam.yearend import report_events, reports, services
+from congtam.yearend import services
 from congtam.yearend.models import Classification, Year, YearState
+from congtam.yearend.reports import events as report_events
+from congtam.yearend.reports import figures
 
 pytestmark = pytest.mark.django_db
 
@@ -120,14 +122,14 @@ def _hr(world):
 
 # --- the figures ---------------------------------------------------------------------------------
 def test_the_level_counted_is_the_one_that_stands(results):
-    rows = reports._results(reports.report_scope(_hr(results))).select_related("person")
+    rows = figures._results(figures.report_scope(_hr(results))).select_related("person")
     assert rows.count() == 23
     for row in rows:
         assert row.final == row.level
 
 
 def test_the_latest_year_all_staff_groups_together(results):
-    page = reports.report(viewer=_hr(results))
+    page = figures.report(viewer=_hr(results))
     assert page.years == [2025, 2024, 2023]  # 2026 is only at calibration
     assert page.year == 2025 and page.staff_group == ""
     assert _counts(page.total) == {XS: 7, TT: 3, KHT: 1}
@@ -145,14 +147,14 @@ def test_the_latest_year_all_staff_groups_together(results):
 
 
 def test_one_staff_group(results):
-    page = reports.report(viewer=_hr(results), year=2025, staff_group="cong_chuc")
+    page = figures.report(viewer=_hr(results), year=2025, staff_group="cong_chuc")
     assert _counts(page.total) == {XS: 5, TT: 3, KHT: 1}
     assert [value for value, _label in page.staff_groups] == ["can_bo", "cong_chuc", "vien_chuc"]
 
 
 def test_by_unit_each_unit_counts_the_units_below_it(results):
     units = results.units
-    page = reports.report(viewer=_hr(results), dimension="unit")
+    page = figures.report(viewer=_hr(results), dimension="unit")
     assert page.top == units["VPQH"]
     assert next(row.key for row in page.rows) == units["VPQH"].path  # the agency's own people first
     assert _by_key(page.rows) == {
@@ -163,24 +165,24 @@ def test_by_unit_each_unit_counts_the_units_below_it(results):
     }
     assert _counts(page.rows_total) == _counts(page.total)
     assert [row.opens for row in page.rows] == [False, True, False, False]
-    opened = reports.report(viewer=_hr(results), dimension="unit", unit_code="VPL")
+    opened = figures.report(viewer=_hr(results), dimension="unit", unit_code="VPL")
     assert _by_key(opened.rows) == {units["VPL"].path: {XS: 1, TT: 1}, units["VPL-P1"].path: {XS: 2, TT: 1}}
     assert opened.trail == [units["VPQH"]]
 
 
 def test_by_group_staff_group_and_gender(results):
     hr = _hr(results)
-    assert _by_key(reports.report(viewer=hr, dimension="group").rows) == {
+    assert _by_key(figures.report(viewer=hr, dimension="group").rows) == {
         "LD": {XS: 3, TT: 3},
         "CV": {XS: 3},
         "TC": {XS: 1, KHT: 1},
     }
-    assert _by_key(reports.report(viewer=hr, dimension="category").rows) == {
+    assert _by_key(figures.report(viewer=hr, dimension="category").rows) == {
         "can_bo": {XS: 1},
         "cong_chuc": {XS: 5, TT: 3, KHT: 1},
         "vien_chuc": {XS: 1},
     }
-    gender = reports.report(viewer=hr, dimension="gender").rows
+    gender = figures.report(viewer=hr, dimension="gender").rows
     assert _by_key(gender) == {"male": {XS: 3, TT: 3}, "female": {XS: 3, KHT: 1}, "": {XS: 1}}
     assert [row.key for row in gender] == ["male", "female", ""]
     female = next(row for row in gender if row.key == "female")
@@ -194,24 +196,24 @@ def test_by_group_staff_group_and_gender(results):
 
 def test_year_on_year_all_together_and_per_staff_group(results):
     hr = _hr(results)
-    trend = reports.report(viewer=hr).trend
+    trend = figures.report(viewer=hr).trend
     assert [row.key for row in trend] == ["2023", "2024", "2025"]
     assert _by_key(trend) == {"2023": {XS: 3, TT: 1}, "2024": {XS: 6, TT: 1, KXL: 1}, "2025": {XS: 7, TT: 3, KHT: 1}}
-    civil = reports.report(viewer=hr, staff_group="cong_chuc").trend
+    civil = figures.report(viewer=hr, staff_group="cong_chuc").trend
     assert _by_key(civil)["2024"] == {XS: 5, TT: 1, KXL: 1}
-    public = reports.report(viewer=hr, staff_group="vien_chuc").trend
+    public = figures.report(viewer=hr, staff_group="vien_chuc").trend
     assert _by_key(public) == {"2025": {XS: 1}}  # the 2025 year at approval is not counted
 
 
 def test_an_earlier_year_is_chosen_by_the_filter(results):
-    page = reports.report(viewer=_hr(results), year=2023, dimension="unit")
+    page = figures.report(viewer=_hr(results), year=2023, dimension="unit")
     assert _counts(page.total) == {XS: 3, TT: 1}
     assert _counts(page.rows_total) == {XS: 3, TT: 1}
 
 
 def test_nothing_final_yet(world):
     _result(world, _year(world, 2026, YearState.CALIBRATING), "an", XS)
-    page = reports.report(viewer=_hr(world))
+    page = figures.report(viewer=_hr(world))
     assert page.years == [] and page.year is None and page.rows == [] and page.total.total == 0
 
 
@@ -264,26 +266,26 @@ def test_the_split_by_gender_is_for_hr_and_the_administrator_only(results, clien
 def test_the_selectors_refuse_the_other_roles(results, role):
     viewer = results.users[role]
     with pytest.raises(Refused):
-        reports.talent_list(viewer=viewer)
+        figures.talent_list(viewer=viewer)
     if role == Role.STAFF:
         with pytest.raises(Refused):
-            reports.report(viewer=viewer)
+            figures.report(viewer=viewer)
         with pytest.raises(Refused):
-            reports.report_tables(viewer=viewer)
+            figures.report_tables(viewer=viewer)
 
 
 def test_anonymous_is_refused_by_the_selectors(results):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(Refused):
-        reports.report(viewer=AnonymousUser())
+        figures.report(viewer=AnonymousUser())
     with pytest.raises(Refused):
-        reports.talent_list(viewer=AnonymousUser())
+        figures.talent_list(viewer=AnonymousUser())
 
 
 # --- the talent list ---------------------------------------------------------------------------------
 def test_the_talent_list_holds_exactly_those_htxsnv_two_years_running(results):
-    entries = reports.talent_list(viewer=results.users[Role.LEADERSHIP])
+    entries = figures.talent_list(viewer=results.users[Role.LEADERSHIP])
     found = {
         entry.person.staff_code: (entry.earlier.year.year, entry.later.year.year, entry.years_running)
         for entry in entries

@@ -9,7 +9,8 @@ from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.org import services as org
 from congtam.org.models import Category, UnitRole
-from congtam.yearend import services
+from congtam.yearend import proposals, services
+from congtam.yearend.assessments.services import criteria_record
 from congtam.yearend.models import CriteriaSelfAssessment
 from tests.factories import make_user
 
@@ -110,7 +111,7 @@ def test_hr_records_from_the_paper_report_and_others_may_not(world, criteria_yea
 def test_once_the_year_moves_on_the_self_assessment_is_read_only(criteria_year, anh, client):
     client.force_login(anh)
     client.post(_own_url(criteria_year), FILLED)
-    services.proposals_compute(actor=criteria_year.created_by, year=criteria_year)
+    proposals.proposals_compute(actor=criteria_year.created_by, year=criteria_year)
     page = client.get(_own_url(criteria_year))
     assert page.status_code == 200 and '<form method="post" id="self-assessment"' not in page.content.decode()
     assert FILLED["report"] in page.content.decode()
@@ -158,7 +159,7 @@ def test_a_head_gives_the_units_results_on_the_page(world, criteria_year, client
 def test_the_list_makes_the_same_queries_for_few_and_many(world, criteria_year, client_as, count_queries):
     client = client_as(Role.HR)
     url = reverse("yearend:self_assessments", kwargs={"pk": criteria_year.pk})
-    services.criteria_record(
+    criteria_record(
         actor=world.users[Role.HR],
         year=criteria_year,
         person=world.people["anh"],
@@ -179,7 +180,7 @@ def test_the_list_makes_the_same_queries_for_few_and_many(world, criteria_year, 
             unit=world.units["VTT"],
         )
         if index % 2:
-            services.criteria_record(
+            criteria_record(
                 actor=world.users[Role.HR],
                 year=criteria_year,
                 person=person,

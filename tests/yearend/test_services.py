@@ -11,7 +11,7 @@ from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.notifications.models import Notification
 from congtam.org.services import ConcurrentEditError
-from congtam.yearend import services
+from congtam.yearend import appeals, approval, calibration, proposals, services
 from congtam.yearend.models import Classification, LevelChange
 from tests.yearend.conftest import approve_scores, open_year
 
@@ -28,7 +28,7 @@ def english():
 
 
 def propose(year_end):
-    return services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    return proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
 
 
 def test_example_1_bands_through_the_app(year_end):
@@ -123,7 +123,7 @@ def test_a_quota_exception_is_the_only_way_past_quota_zero(year_end):
     propose(year_end)
     an = year_end.classification("an")
     with pytest.raises(ValidationError, match="cap of 0"):
-        services.level_change(
+        calibration.level_change(
             actor=year_end.user(Role.HR),
             classification=an,
             expected_version=an.version,
@@ -133,7 +133,7 @@ def test_a_quota_exception_is_the_only_way_past_quota_zero(year_end):
     an.refresh_from_db()
     assert an.level == "HTTNV" and an.state == "proposed" and not LevelChange.objects.exists()
 
-    services.quota_exception_record(
+    calibration.quota_exception_record(
         actor=year_end.user(Role.HR),
         year=year_end.year,
         group="CV",
@@ -155,17 +155,17 @@ def test_calibration_needs_a_reason_and_says_who_now_fits(world, today):
     assert (an.proposed_level, binh.proposed_level, binh.over_quota) == ("HTXSNV", "HTTNV", True)
     hr = year_end.user(Role.HR)
     with pytest.raises(ValidationError) as refused:
-        services.level_change(actor=hr, classification=an, expected_version=an.version, level="HTTNV", reason=" ")
+        calibration.level_change(actor=hr, classification=an, expected_version=an.version, level="HTTNV", reason=" ")
     assert "reason" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.level_change(
+        calibration.level_change(
             actor=year_end.user(Role.UNIT_HEAD),
             classification=an,
             expected_version=an.version,
             level="HTTNV",
             reason="Không rõ",
         )
-    report = services.level_change(
+    report = calibration.level_change(
         actor=hr,
         classification=an,
         expected_version=an.version,
@@ -181,7 +181,7 @@ def test_calibration_needs_a_reason_and_says_who_now_fits(world, today):
     assert entry.reason == "Sản phẩm quý 4 chưa đạt yêu cầu"
     # The place is free: Bình may now be raised; a second HTXSNV would exceed the cap of 1.
     binh = year_end.classification("binh")
-    services.level_change(
+    calibration.level_change(
         actor=hr,
         classification=binh,
         expected_version=binh.version,
@@ -190,7 +190,7 @@ def test_calibration_needs_a_reason_and_says_who_now_fits(world, today):
     )
     an.refresh_from_db()
     with pytest.raises(ValidationError, match="cap of 1"):
-        services.level_change(
+        calibration.level_change(
             actor=hr, classification=an, expected_version=an.version, level="HTXSNV", reason="Khôi phục"
         )
 
@@ -201,7 +201,7 @@ def test_a_stale_version_is_refused(year_end):
     propose(year_end)
     an = year_end.classification("an")
     with pytest.raises(ConcurrentEditError):
-        services.level_change(
+        calibration.level_change(
             actor=year_end.user(Role.HR), classification=an, expected_version=an.version - 1, level="HTNV", reason="x"
         )
 
@@ -210,35 +210,35 @@ def _to_approval(year_end):
     for key in ("an", "binh"):
         approve_scores(year_end.cycle, year_end.person(key), [80, 80, 80, 80])
     propose(year_end)
-    services.year_submit_for_approval(actor=year_end.user(Role.HR), year=year_end.year)
+    approval.year_submit_for_approval(actor=year_end.user(Role.HR), year=year_end.year)
 
 
 def test_the_competent_authority_approves_and_nobody_approves_their_own(year_end, chairman):
     _to_approval(year_end)
     an, lan = year_end.classification("an"), year_end.classification("vu_truong")
     with pytest.raises(PermissionDenied):
-        services.approve(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version)
+        approval.approve(actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version)
     with pytest.raises(PermissionDenied):
-        services.approve(actor=year_end.user(Role.MANAGER), classification=an, expected_version=an.version)
+        approval.approve(actor=year_end.user(Role.MANAGER), classification=an, expected_version=an.version)
     with pytest.raises(PermissionDenied):
-        services.approve(actor=year_end.user(Role.UNIT_HEAD), classification=lan, expected_version=lan.version)
-    services.approve(actor=year_end.user(Role.UNIT_HEAD), classification=an, expected_version=an.version)
+        approval.approve(actor=year_end.user(Role.UNIT_HEAD), classification=lan, expected_version=lan.version)
+    approval.approve(actor=year_end.user(Role.UNIT_HEAD), classification=an, expected_version=an.version)
     an.refresh_from_db()
     assert (an.state, an.approved_level, an.approved_by) == ("approved", "HTTNV", year_end.user(Role.UNIT_HEAD))
     # The unit at once: only what awaits the approver's own approval (Sơn, Bình; not Lan herself).
     assert (
-        services.approve_unit(
+        approval.approve_unit(
             actor=year_end.user(Role.UNIT_HEAD), year=year_end.year, unit=year_end.world.units["VPL-P1"]
         )
         == 2
     )
     assert (
-        services.approve_unit(actor=year_end.user(Role.UNIT_HEAD), year=year_end.year, unit=year_end.world.units["VPL"])
+        approval.approve_unit(actor=year_end.user(Role.UNIT_HEAD), year=year_end.year, unit=year_end.world.units["VPL"])
         == 1
     )  # Minh; Lan's own is the chairman's
     lan.refresh_from_db()
     assert lan.state == "proposed"
-    services.approve(actor=chairman, classification=lan, expected_version=lan.version)
+    approval.approve(actor=chairman, classification=lan, expected_version=lan.version)
 
 
 def _announced(year_end, chairman, *, submitted=False):
@@ -246,16 +246,16 @@ def _announced(year_end, chairman, *, submitted=False):
         _to_approval(year_end)
     head = year_end.user(Role.UNIT_HEAD)
     for code in ("VPL-P1", "VPL"):
-        services.approve_unit(actor=head, year=year_end.year, unit=year_end.world.units[code])
-    services.approve_unit(actor=chairman, year=year_end.year, unit=year_end.world.units["VPL"])
-    services.announce(actor=year_end.user(Role.HR), year=year_end.year)
+        approval.approve_unit(actor=head, year=year_end.year, unit=year_end.world.units[code])
+    approval.approve_unit(actor=chairman, year=year_end.year, unit=year_end.world.units["VPL"])
+    approval.announce(actor=year_end.user(Role.HR), year=year_end.year)
     year_end.year.refresh_from_db()
 
 
 def test_announcement_waits_for_every_approval_then_tells_each_person(year_end, chairman):
     _to_approval(year_end)
     with pytest.raises(ValidationError, match="not approved"):
-        services.announce(actor=year_end.user(Role.HR), year=year_end.year)
+        approval.announce(actor=year_end.user(Role.HR), year=year_end.year)
     year_end.year.refresh_from_db()
     assert year_end.year.state == "approving"
     Notification.objects.all().delete()
@@ -270,8 +270,8 @@ def test_acknowledge_or_appeal_to_the_level_above_the_approver(year_end, chairma
     _announced(year_end, chairman)
     an = year_end.classification("an")
     with pytest.raises(PermissionDenied):
-        services.acknowledge(actor=year_end.user(Role.MANAGER), classification=an, expected_version=an.version)
-    appeal = services.appeal_submit(
+        appeals.acknowledge(actor=year_end.user(Role.MANAGER), classification=an, expected_version=an.version)
+    appeal = appeals.appeal_submit(
         actor=year_end.user(Role.STAFF),
         classification=an,
         expected_version=an.version,
@@ -282,11 +282,11 @@ def test_acknowledge_or_appeal_to_the_level_above_the_approver(year_end, chairma
     an.refresh_from_db()
     for wrong in (year_end.user(Role.UNIT_HEAD), year_end.user(Role.STAFF), year_end.user(Role.HR)):
         with pytest.raises(PermissionDenied):
-            services.appeal_decide(
+            appeals.appeal_decide(
                 actor=wrong, appeal=appeal, expected_version=an.version, decision="upheld", reason="x"
             )
     with pytest.raises(ValidationError, match="cap of 0"):  # the group CV has quota 0
-        services.appeal_decide(
+        appeals.appeal_decide(
             actor=chairman,
             appeal=appeal,
             expected_version=an.version,
@@ -294,7 +294,7 @@ def test_acknowledge_or_appeal_to_the_level_above_the_approver(year_end, chairma
             new_level="HTXSNV",
             reason="Có sản phẩm vượt",
         )
-    services.appeal_decide(
+    appeals.appeal_decide(
         actor=chairman,
         appeal=appeal,
         expected_version=an.version,
@@ -312,11 +312,11 @@ def test_an_appeal_after_the_deadline_is_refused(year_end, chairman, monkeypatch
 
     _announced(year_end, chairman)
     monkeypatch.setattr(
-        timezone, "localdate", lambda *a, **k: services.appeal_deadline(year_end.year) + timedelta(days=1)
+        timezone, "localdate", lambda *a, **k: appeals.appeal_deadline(year_end.year) + timedelta(days=1)
     )
     an = year_end.classification("an")
     with pytest.raises(ValidationError, match="deadline"):
-        services.appeal_submit(
+        appeals.appeal_submit(
             actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version, reason="Muộn"
         )
 
@@ -324,16 +324,16 @@ def test_an_appeal_after_the_deadline_is_refused(year_end, chairman, monkeypatch
 def test_a_closed_year_changes_only_by_an_amendment(year_end, chairman):
     _announced(year_end, chairman)
     an = year_end.classification("an")
-    services.appeal_submit(
+    appeals.appeal_submit(
         actor=year_end.user(Role.STAFF), classification=an, expected_version=an.version, reason="Xin xem lại"
     )
     with pytest.raises(ValidationError, match="not decided"):
         services.year_close(actor=year_end.user(Role.HR), year=year_end.year)
     an.refresh_from_db()
-    services.appeal_decide(
+    appeals.appeal_decide(
         actor=chairman, appeal=an.appeal, expected_version=an.version, decision="upheld", reason="Đúng quy định"
     )
-    services.acknowledge(
+    appeals.acknowledge(
         actor=year_end.user(Role.MANAGER),
         classification=year_end.classification("truong_phong"),
         expected_version=year_end.classification("truong_phong").version,
@@ -342,18 +342,18 @@ def test_a_closed_year_changes_only_by_an_amendment(year_end, chairman):
     assert set(year_end.year.classifications.values_list("state", flat=True)) == {"final"}
     binh = year_end.classification("binh")
     with pytest.raises(ValidationError):
-        services.level_change(
+        calibration.level_change(
             actor=year_end.user(Role.HR), classification=binh, expected_version=binh.version, level="HTNV", reason="x"
         )
     with pytest.raises(PermissionDenied):
-        services.amend_after_close(
+        calibration.amend_after_close(
             actor=year_end.user(Role.UNIT_HEAD),
             classification=binh,
             expected_version=binh.version,
             level="HTNV",
             reason="x",
         )
-    services.amend_after_close(
+    calibration.amend_after_close(
         actor=year_end.user(Role.HR),
         classification=binh,
         expected_version=binh.version,

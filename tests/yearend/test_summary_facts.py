@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.yearend import exports, services
+from congtam.yearend import proposals, services
+from congtam.yearend.exports import build
 from tests.yearend.conftest import approve_scores
 from tests.yearend.test_exports import _sheet
 
@@ -32,7 +33,7 @@ def disciplined(year_end):
         violation="Vi phạm quy chế",
         document_reference="12/QĐ-VPQH",
     )
-    services.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
+    proposals.proposals_compute(actor=year_end.user(Role.HR), year=year_end.year)
     return year_end
 
 
@@ -46,7 +47,7 @@ def _notes(client, year_end):
 def test_hr_reads_the_reason_and_the_export_is_logged_with_it(disciplined, client_as):
     notes = _notes(client_as(Role.HR), disciplined)
     assert "kỷ luật (khiển trách)" in notes["Nguyễn Văn An"]
-    assert exports.FACTS_WITHHELD not in notes["Nguyễn Văn An"]
+    assert build.FACTS_WITHHELD not in notes["Nguyễn Văn An"]
     entry = AuditEntry.objects.filter(event="yearend.summary.downloaded").get()
     assert (entry.new["facts_shown"], entry.new["facts_withheld"]) == (1, 0)
 
@@ -55,8 +56,8 @@ def test_hr_reads_the_reason_and_the_export_is_logged_with_it(disciplined, clien
 def test_others_see_that_a_fact_decided_not_which(disciplined, client_as, role):
     notes = _notes(client_as(role), disciplined)
     an = notes["Nguyễn Văn An"]
-    assert exports.FACTS_WITHHELD in an
+    assert build.FACTS_WITHHELD in an
     assert "Khiển trách" not in an and "khiển trách" not in an.lower() and "12/QĐ" not in an
-    assert "Đặng Thị Bình" in notes and exports.FACTS_WITHHELD not in notes["Đặng Thị Bình"]
+    assert "Đặng Thị Bình" in notes and build.FACTS_WITHHELD not in notes["Đặng Thị Bình"]
     entry = AuditEntry.objects.filter(event="yearend.summary.downloaded").get()
     assert (entry.new["facts_shown"], entry.new["facts_withheld"]) == (0, 1)

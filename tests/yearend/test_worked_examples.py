@@ -9,7 +9,8 @@ import pytest
 from congtam.accounts.models import Role
 from congtam.org import services as org
 from congtam.org.models import Category, UnitRole
-from congtam.yearend import services
+from congtam.yearend import proposals, services
+from congtam.yearend.assessments.services import criteria_record
 from congtam.yearend.models import Classification
 from tests.yearend.conftest import approve_scores, open_year
 
@@ -39,7 +40,7 @@ def _group_of_eleven(world, **overrides):
     scores = [95, 94, 93, 92, 91, 85, 84, 83, 82, 81, 80]
     for person, score in zip(people, scores, strict=True):
         approve_scores(year_end.cycle, person, [score] * 4)
-    services.proposals_compute(actor=world.users[Role.HR], year=year_end.year)
+    proposals.proposals_compute(actor=world.users[Role.HR], year=year_end.year)
     group = list(Classification.objects.filter(year=year_end.year, group="CV").order_by("rank_in_group"))
     return people, group
 
@@ -67,7 +68,7 @@ def test_example_8_small_group_quota_zero_under_both_readings(world, today, read
     year_end = open_year(world, quota_base=reading)
     for person, score in zip([world.people["an"], world.people["binh"], *extra], [95, 92, 85, 80], strict=True):
         approve_scores(year_end.cycle, person, [score] * 4)
-    services.proposals_compute(actor=world.users[Role.HR], year=year_end.year)
+    proposals.proposals_compute(actor=world.users[Role.HR], year=year_end.year)
     group = Classification.objects.filter(year=year_end.year, group="CV")
     assert group.count() == 4
     assert not group.filter(proposed_level="HTXSNV").exists()
@@ -99,7 +100,7 @@ def test_example_5_maternity_is_classified_on_the_months_worked(world, criteria_
         months=Decimal(6),
         document_reference="QĐ nghỉ thai sản 12/QĐ",
     )
-    services.criteria_record(
+    criteria_record(
         actor=hr,
         year=criteria_year,
         person=world.people["anh"],
@@ -109,7 +110,7 @@ def test_example_5_maternity_is_classified_on_the_months_worked(world, criteria_
         short_percent="0",
         proposed_level="HTTNV",
     )
-    run = services.proposals_compute(actor=hr, year=criteria_year)
+    run = proposals.proposals_compute(actor=hr, year=criteria_year)
     assert run.missing == []
     anh = Classification.objects.get(year=criteria_year, person=world.people["anh"])
     assert (anh.qualified_level, anh.proposed_level) == ("HTTNV", "HTTNV")  # neither capped nor left unclassified
@@ -134,11 +135,11 @@ def test_example_9_a_manager_is_held_to_the_units_results(world, criteria_year):
         "proposed_level": "HTTNV",
     }
     with pytest.raises(services.ValidationError) as refused:
-        services.criteria_record(actor=hr, year=criteria_year, person=head, **own)
+        criteria_record(actor=hr, year=criteria_year, person=head, **own)
     assert {"targets_completed_percent", "targets_exceeded_percent", "on_time_percent"} <= set(
         refused.value.message_dict
     )
-    services.criteria_record(
+    criteria_record(
         actor=hr,
         year=criteria_year,
         person=head,
@@ -151,8 +152,8 @@ def test_example_9_a_manager_is_held_to_the_units_results(world, criteria_year):
             "subunits_good_or_better_percent": "60",
         },
     )
-    services.criteria_record(actor=hr, year=criteria_year, person=world.people["anh"], **own)
-    services.proposals_compute(actor=hr, year=criteria_year)
+    criteria_record(actor=hr, year=criteria_year, person=world.people["anh"], **own)
+    proposals.proposals_compute(actor=hr, year=criteria_year)
     thang = Classification.objects.get(year=criteria_year, person=head)
     # Own tasks HTTNV; the unit's 60% of units directly managed at HTTNV or better misses 70%: HTNV.
     assert (thang.qualified_level, thang.proposed_level) == ("HTNV", "HTNV")
@@ -170,7 +171,7 @@ def test_a_leader_without_the_units_results_is_listed_not_guessed(world, criteri
         unit_role=UnitRole.HEAD,
     )
     hr = world.users[Role.HR]
-    services.criteria_record(
+    criteria_record(
         actor=hr,
         year=criteria_year,
         person=world.people["anh"],
@@ -179,5 +180,5 @@ def test_a_leader_without_the_units_results_is_listed_not_guessed(world, criteri
         exceeded_percent="0",
         short_percent="0",
     )
-    run = services.proposals_compute(actor=hr, year=criteria_year)
+    run = proposals.proposals_compute(actor=hr, year=criteria_year)
     assert [person.pk for person in run.missing] == [head.pk]

@@ -13,8 +13,8 @@ from congtam.documents.data import MeetingMinutesData, PersonReview, Votes
 from congtam.documents.names import meeting_minutes_filename
 from congtam.org.models import Unit
 from congtam.scoring.levels import Level
-from congtam.yearend import meeting_selectors as selectors
-from congtam.yearend.exports import minutes_downloaded
+from congtam.yearend.exports.build import minutes_downloaded
+from congtam.yearend.meetings import selectors
 from congtam.yearend.models import Year
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from congtam.org.models import Person, Unit
-from congtam.yearend.meetings import QUESTIONS
+from congtam.yearend.meetings.feedback_form import QUESTIONS
 
 __all__ = [
     "FeedbackAnswer",

@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congtam.yearend.reports import LEVELS, Row, level_short
+from congtam.yearend.reports.figures import LEVELS, Row, level_short
 
 LEVEL_COLOURS = {"HTXSNV": "#1b7a3d", "HTTNV": "#0b5cad", "HTNV": "#c98a00", "KHTNV": "#a51d1d", "KXL": "#8a94a6"}
 # Stacked bars: one line per row of the table.

@@ -1,5 +1,6 @@
 """The year-end reports: the figures by level with their charts, their workbook, and the talent
-list. Thin: each reads one selector of :mod:`congtam.yearend.reports`, which decides who sees what."""
+list. Thin: each reads one selector of :mod:`congtam.yearend.reports.figures`, which decides who
+sees what."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from django.views.decorators.http import require_GET
 from congtam.core.views import XLSX
 from congtam.documents.archive import safe_filename
 from congtam.org.models import Agency
-from congtam.yearend import report_charts, reports
 from congtam.yearend.models import LevelCode
-from congtam.yearend.report_workbook import report_xlsx
+from congtam.yearend.reports import charts, figures
+from congtam.yearend.reports.workbook import report_xlsx
 
 
 def _levels() -> list[tuple[str, str, str]]:
     """(code, what the table's header shows, the level's full name), in the page's language."""
-    return [(level, reports.level_short(level), str(LevelCode(level).label)) for level in reports.LEVELS]
+    return [(level, figures.level_short(level), str(LevelCode(level).label)) for level in figures.LEVELS]
 
 
 def _int(value) -> int | None:
@@ -49,13 +50,13 @@ def _scope_name(unit) -> str:
 @require_GET
 def reports_view(request):
     filters = _filters(request)
-    page = reports.report(
-        viewer=request.user, dimension=(request.GET.get("dimension") or reports.UNIT).strip(), **filters
+    page = figures.report(
+        viewer=request.user, dimension=(request.GET.get("dimension") or figures.UNIT).strip(), **filters
     )
     query = {"year": page.year or "", "group": page.staff_group}
-    if page.dimension == reports.UNIT and filters["unit_code"]:
+    if page.dimension == figures.UNIT and filters["unit_code"]:
         query["unit"] = filters["unit_code"]
-    unit_query = {"year": page.year or "", "group": page.staff_group, "dimension": reports.UNIT}
+    unit_query = {"year": page.year or "", "group": page.staff_group, "dimension": figures.UNIT}
     return render(
         request,
         "yearend/reports/reports.html",
@@ -63,9 +64,9 @@ def reports_view(request):
             "page": page,
             "levels": _levels(),
             "unit_query": urlencode(unit_query),
-            "stacked": report_charts.stacked(page.rows),
-            "grouped": report_charts.grouped(page.trend),
-            "stacked_title": report_charts.chart_title(page.dimension_label, page.year, page.staff_group_label),
+            "stacked": charts.stacked(page.rows),
+            "grouped": charts.grouped(page.trend),
+            "stacked_title": charts.chart_title(page.dimension_label, page.year, page.staff_group_label),
             "scope_name": _scope_name(page.scope.unit),
             "export_query": urlencode(query),
             "may_see_talent": page.scope.sees_talent,
@@ -75,10 +76,10 @@ def reports_view(request):
 
 @require_GET
 def reports_xlsx_view(request):
-    tables = reports.report_tables(viewer=request.user, **_filters(request))
+    tables = figures.report_tables(viewer=request.user, **_filters(request))
     scope_name = _scope_name(tables.scope.unit)
     content = report_xlsx(tables, scope_name=scope_name)
-    reports.report_downloaded(actor=request.user, tables=tables)
+    figures.report_downloaded(actor=request.user, tables=tables)
     response = HttpResponse(content, content_type=XLSX)
     filename = _("Classification report %(year)s - %(scope)s.xlsx") % {"year": tables.year or "", "scope": scope_name}
     response["Content-Disposition"] = content_disposition_header(True, safe_filename(filename))
@@ -87,5 +88,5 @@ def reports_xlsx_view(request):
 
 @require_GET
 def talent_view(request):
-    entries = reports.talent_list(viewer=request.user)
+    entries = figures.talent_list(viewer=request.user)
     return render(request, "yearend/reports/talent.html", {"entries": entries})

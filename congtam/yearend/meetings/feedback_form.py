@@ -1,5 +1,4 @@
-"""The open, democratic discussion at year end (RULES.md §3.4; DESIGN §1): the audit events of the
-unit meeting and of colleague feedback, and the anchored feedback form — four questions on
+"""The anchored form of colleague feedback at year end (RULES.md §3.4; DESIGN §1): four questions on
 observable behaviour, each with a described behaviour for every level from 1 to 5.
 
 Colleague feedback is never shown individually: an answer keeps its author only so that nobody
@@ -14,20 +13,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from congtam.audit.events import register
-
 MIN_ANSWERS = 3
 LEVELS = (1, 2, 3, 4, 5)
-
-MEETING_RECORDED = register("yearend.meeting.recorded", _("Unit meeting recorded"))
-MEETING_DISCUSSION_RECORDED = register(
-    "yearend.meeting.discussion_recorded", _("Discussion of a person at the unit meeting recorded")
-)
-MEETING_ADOPTED = register("yearend.meeting.adopted", _("Unit meeting minutes adopted"))
-MEETING_AMENDED = register("yearend.meeting.amended", _("Adopted unit meeting minutes amended"))
-FEEDBACK_OPENED = register("yearend.feedback.opened", _("Colleague feedback round opened"))
-FEEDBACK_CLOSED = register("yearend.feedback.closed", _("Colleague feedback round closed"))
-FEEDBACK_ANSWERED = register("yearend.feedback.answered", _("Colleague feedback given"))
 
 
 @dataclass(frozen=True)

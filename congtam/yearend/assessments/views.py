@@ -16,8 +16,8 @@ from congtam.core.permissions import Refused
 from congtam.core.views import attach_errors, require
 from congtam.org.models import Person, Unit
 from congtam.scoring.policy import CRITERIA
-from congtam.yearend import selectors, services
-from congtam.yearend.forms import SelfAssessmentForm
+from congtam.yearend.assessments import selectors, services
+from congtam.yearend.assessments.forms import SelfAssessmentForm
 from congtam.yearend.models import CriteriaSelfAssessment, Year, YearState
 
 

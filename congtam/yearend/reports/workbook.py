@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congtam.yearend.models import LevelCode
-from congtam.yearend.reports import CATEGORY, GENDER, GROUP, LEVELS, UNIT, ReportTables, Row, total_row
+from congtam.yearend.reports.figures import CATEGORY, GENDER, GROUP, LEVELS, UNIT, ReportTables, Row, total_row
 
 # The names of the sheets (Excel takes at most 31 characters).
 SHEET_NAMES = {

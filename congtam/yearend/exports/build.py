@@ -20,7 +20,7 @@ from congtam.documents import Category, EvaluationFormData, SelfAssessment, Sign
 from congtam.org.models import Category as StaffCategory
 from congtam.org.models import Unit, UnitRole
 from congtam.scoring.levels import Level
-from congtam.yearend import export_events
+from congtam.yearend.exports import events as export_events
 from congtam.yearend.models import Classification, CriteriaSelfAssessment, LevelChange, Model, Year
 
 BATCH = 200

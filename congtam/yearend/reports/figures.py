@@ -37,8 +37,8 @@ from congtam.core.permissions import Refused
 from congtam.org.models import Category, Gender, Person, Unit, UnitRole
 from congtam.org.services import PATH_WIDTH
 from congtam.vietnamese import word_sort_key
-from congtam.yearend import report_events
 from congtam.yearend.models import Classification, LevelCode, YearState, standing_level_sql
+from congtam.yearend.reports import events as report_events
 
 FINAL_YEAR_STATES = (YearState.ANNOUNCED, YearState.CLOSED)
 LEVELS = [code for code, _label in LevelCode.choices]  # HTXSNV, HTTNV, HTNV, KHTNV, then not classified

@@ -1,13 +1,10 @@
 from django.urls import path
 
-from congtam.yearend import meeting_views as views
-from congtam.yearend import minutes_export
+from congtam.yearend.meetings import minutes, views
 
 urlpatterns = [
     path("<int:pk>/units/<str:code>/meeting/", views.meeting_view, name="meeting"),
-    path(
-        "<int:pk>/units/<str:code>/meeting/minutes.docx", minutes_export.minutes_download_view, name="meeting_minutes"
-    ),
+    path("<int:pk>/units/<str:code>/meeting/minutes.docx", minutes.minutes_download_view, name="meeting_minutes"),
     path("<int:pk>/units/<str:code>/meeting/record/", views.meeting_record_view, name="meeting_record"),
     path("<int:pk>/units/<str:code>/meeting/discussion/", views.meeting_discussion_view, name="meeting_discussion"),
     path("<int:pk>/units/<str:code>/meeting/adopt/", views.meeting_adopt_view, name="meeting_adopt"),

@@ -24,9 +24,9 @@ from congtam.core import permissions
 from congtam.org.models import Person, Unit, UnitRole
 from congtam.org.services import ConcurrentEditError
 from congtam.vietnamese import clean_text, nfc
-from congtam.yearend import meeting_selectors as seen
-from congtam.yearend import meetings
-from congtam.yearend.meeting_models import (
+from congtam.yearend.meetings import events, feedback_form
+from congtam.yearend.meetings import selectors as seen
+from congtam.yearend.meetings.models import (
     FeedbackAnswer,
     FeedbackRound,
     MeetingAmendment,
@@ -150,7 +150,7 @@ def meeting_record(
     MeetingAttendance.objects.bulk_create(
         MeetingAttendance(meeting=meeting, person_id=pk, present=pk in present_ids) for pk in people
     )
-    audit_record(actor=actor, event=meetings.MEETING_RECORDED, subject=_subject(meeting), old=old, new=_header(meeting))
+    audit_record(actor=actor, event=events.MEETING_RECORDED, subject=_subject(meeting), old=old, new=_header(meeting))
     return meeting
 
 
@@ -252,7 +252,7 @@ def meeting_discussion_record(
     meeting.save(update_fields=["version"])
     audit_record(
         actor=actor,
-        event=meetings.MEETING_DISCUSSION_RECORDED,
+        event=events.MEETING_DISCUSSION_RECORDED,
         subject=_subject(meeting),
         old=old,
         new={"person": person.staff_code, **_discussion_snapshot(record)},
@@ -275,7 +275,7 @@ def meeting_adopt(*, actor, meeting: UnitMeeting, version: int | None = None) ->
     meeting.save(update_fields=["adopted", "adopted_at", "version"])
     audit_record(
         actor=actor,
-        event=meetings.MEETING_ADOPTED,
+        event=events.MEETING_ADOPTED,
         subject=_subject(meeting),
         old={"adopted": False},
         new={"adopted": True, "discussed": meeting.discussions.count()},
@@ -306,7 +306,7 @@ def meeting_amend(
     meeting.save(update_fields=["version"])
     audit_record(
         actor=actor,
-        event=meetings.MEETING_AMENDED,
+        event=events.MEETING_AMENDED,
         subject=_subject(meeting),
         old=old,
         new={"person": person.staff_code, **new},
@@ -326,7 +326,7 @@ def feedback_open(*, actor, year: Year, unit: Unit) -> FeedbackRound:
     feedback_round = FeedbackRound.objects.create(year=year, unit=unit, opened_by=actor)
     audit_record(
         actor=actor,
-        event=meetings.FEEDBACK_OPENED,
+        event=events.FEEDBACK_OPENED,
         subject=Subject("yearend.feedbackround", str(feedback_round.pk), f"{unit} — {year.year}"),
         new={"year": year.year, "unit": unit.code},
     )
@@ -355,7 +355,7 @@ def feedback_close(*, actor, feedback_round: FeedbackRound) -> FeedbackRound:
     feedback_round.save(update_fields=["closed_at", "closed_by"])
     audit_record(
         actor=actor,
-        event=meetings.FEEDBACK_CLOSED,
+        event=events.FEEDBACK_CLOSED,
         subject=Subject(
             "yearend.feedbackround", str(feedback_round.pk), f"{feedback_round.unit} — {feedback_round.year.year}"
         ),
@@ -366,12 +366,12 @@ def feedback_close(*, actor, feedback_round: FeedbackRound) -> FeedbackRound:
 
 def _levels(answers: Mapping[str, object]) -> dict[str, int]:
     levels, errors = {}, {}
-    for field in meetings.QUESTION_FIELDS:
+    for field in feedback_form.QUESTION_FIELDS:
         try:
             level = int(answers.get(field))
         except (TypeError, ValueError):
             level = None
-        if level not in meetings.LEVELS:
+        if level not in feedback_form.LEVELS:
             errors[field] = _("Choose a level from 1 to 5.")
         levels[field] = level
     if errors:
@@ -415,7 +415,7 @@ def feedback_answer(*, actor, feedback_round: FeedbackRound, subject: Person, an
     audit_record(
         actor=None,
         actor_label=FEEDBACK_ACTOR_LABEL,
-        event=meetings.FEEDBACK_ANSWERED,
+        event=events.FEEDBACK_ANSWERED,
         subject=Subject(
             "yearend.feedbackround", str(feedback_round.pk), f"{feedback_round.unit} — {feedback_round.year.year}"
         ),

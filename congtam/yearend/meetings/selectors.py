@@ -2,9 +2,9 @@
 
 The minutes are seen by HR, the heads of the unit (and of the units above it) and the people of the
 unit. Colleague feedback is seen only as aggregates: the mean of each question and the number of
-answers, and only where at least :data:`~congtam.yearend.meetings.MIN_ANSWERS` colleagues answered —
-enforced here, so no page can show less. The person sees their own aggregate; HR and the heads see
-the unit's. Nothing here returns an answer or its author.
+answers, and only where at least :data:`~congtam.yearend.meetings.feedback_form.MIN_ANSWERS`
+colleagues answered — enforced here, so no page can show less. The person sees their own
+aggregate; HR and the heads see the unit's. Nothing here returns an answer or its author.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.db.models import Avg, Count
 from congtam.accounts.permissions import person_id
 from congtam.core import permissions
 from congtam.org.models import Person, Unit
-from congtam.yearend import meetings
-from congtam.yearend.meeting_models import FeedbackAnswer, FeedbackRound, MeetingAmendment, UnitMeeting
+from congtam.yearend.meetings import feedback_form
+from congtam.yearend.meetings.models import FeedbackAnswer, FeedbackRound, MeetingAmendment, UnitMeeting
 from congtam.yearend.models import CriteriaSelfAssessment, Year
 
 CENTS = Decimal("0.01")
@@ -73,7 +73,7 @@ class Aggregate:
 
     person: Person
     answers: int | None
-    means: list[tuple[meetings.Question, Decimal]] | None
+    means: list[tuple[feedback_form.Question, Decimal]] | None
 
     @property
     def shown(self) -> bool:
@@ -92,7 +92,7 @@ def _aggregates(feedback_round: FeedbackRound, people: list[Person]) -> list[Agg
         row["subject_id"]: row
         for row in FeedbackAnswer.objects.filter(round=feedback_round, subject__in=[person.pk for person in people])
         .values("subject_id")
-        .annotate(answers=Count("pk"), **{field: Avg(field) for field in meetings.QUESTION_FIELDS})
+        .annotate(answers=Count("pk"), **{field: Avg(field) for field in feedback_form.QUESTION_FIELDS})
         .order_by()
     }
     result = []
@@ -100,8 +100,10 @@ def _aggregates(feedback_round: FeedbackRound, people: list[Person]) -> list[Agg
         row = rows.get(person.pk)
         count = row["answers"] if row else 0
         means = None
-        if count >= meetings.MIN_ANSWERS:
-            means = [(question, Decimal(str(row[question.field])).quantize(CENTS)) for question in meetings.QUESTIONS]
+        if count >= feedback_form.MIN_ANSWERS:
+            means = [
+                (question, Decimal(str(row[question.field])).quantize(CENTS)) for question in feedback_form.QUESTIONS
+            ]
         result.append(Aggregate(person, count, means))
     return result
 

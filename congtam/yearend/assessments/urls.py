@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from congtam.yearend import assessment_views as views
+from congtam.yearend.assessments import views
 
 urlpatterns = [
     path("<int:pk>/self-assessment/", views.self_assessment_view, name="self_assessment"),

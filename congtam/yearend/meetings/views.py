@@ -15,9 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from congtam.core import permissions
 from congtam.core.views import attach_errors, require
 from congtam.org.models import Person, Unit
-from congtam.yearend import meeting_selectors as selectors
-from congtam.yearend import meeting_services as services
-from congtam.yearend import meetings
+from congtam.yearend.meetings import feedback_form, selectors, services
 from congtam.yearend.models import LevelCode, Year
 
 DATE_INPUT = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -83,12 +81,14 @@ class AmendmentForm(DiscussionForm):
 class FeedbackForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for question in meetings.QUESTIONS:
+        for question in feedback_form.QUESTIONS:
             self.fields[question.field] = forms.TypedChoiceField(
                 label=question.text,
                 coerce=int,
                 widget=forms.RadioSelect,
-                choices=[(level, f"{level} — {anchor}") for level, anchor in zip(meetings.LEVELS, question.anchors)],
+                choices=[
+                    (level, f"{level} — {anchor}") for level, anchor in zip(feedback_form.LEVELS, question.anchors)
+                ],
             )
 
 
@@ -250,8 +250,8 @@ def unit_feedback_view(request, pk, code):
             "unit": unit,
             "round": feedback_round,
             "aggregates": aggregates,
-            "questions": meetings.QUESTIONS,
-            "minimum": meetings.MIN_ANSWERS,
+            "questions": feedback_form.QUESTIONS,
+            "minimum": feedback_form.MIN_ANSWERS,
             "can_open": permissions.has_perm(request.user, "yearend.run_year") and feedback_round is None,
             "can_close": permissions.has_perm(request.user, "yearend.run_year")
             and feedback_round is not None
@@ -306,7 +306,7 @@ def my_feedback_view(request, pk):
     return render(
         request,
         "yearend/meetings/my_feedback.html",
-        {"year": year, "rounds": rounds, "questions": meetings.QUESTIONS, "minimum": meetings.MIN_ANSWERS},
+        {"year": year, "rounds": rounds, "questions": feedback_form.QUESTIONS, "minimum": feedback_form.MIN_ANSWERS},
     )
 
 

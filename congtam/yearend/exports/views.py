@@ -19,7 +19,7 @@ from congtam.documents.archive import safe_filename
 from congtam.jobs import services as job_services
 from congtam.jobs.models import Job, JobState
 from congtam.org.models import Unit
-from congtam.yearend import exports
+from congtam.yearend.exports import build
 from congtam.yearend.jobs import FORMS_ARCHIVE, archive_path
 from congtam.yearend.models import Classification, Year
 
@@ -41,21 +41,21 @@ def form_download_view(request, pk, extension):
         raise Http404
     classification = get_object_or_404(Classification.objects.select_related("year", "person"), pk=pk)
     permissions.require(request.user, "yearend.download_form", classification)
-    data = exports.form_data(classification)
+    data = build.form_data(classification)
     render_form, content_type = RENDERERS[extension]
     content = render_form(data)
-    exports.form_downloaded(actor=request.user, classification=classification, extension=extension)
+    build.form_downloaded(actor=request.user, classification=classification, extension=extension)
     return _attachment(content, content_type, evaluation_form_filename(data, extension))
 
 
 def _summary(request, year: Year, unit: Unit | None) -> HttpResponse:
     permissions.require(request.user, "yearend.download_summary", unit)
-    facts = exports.SummaryFacts()
-    rows = exports.summary_rows(
+    facts = build.SummaryFacts()
+    rows = build.summary_rows(
         year, unit, facts_visible=permissions.has_perm(request.user, "yearend.see_facts_in_summary"), tally=facts
     )
-    content = unit_summary_xlsx(rows, title=exports.summary_title(year, unit))
-    exports.summary_downloaded(actor=request.user, year=year, unit=unit, facts=facts)
+    content = unit_summary_xlsx(rows, title=build.summary_title(year, unit))
+    build.summary_downloaded(actor=request.user, year=year, unit=unit, facts=facts)
     scope_name = unit.name if unit is not None else year.agency.name
     return _attachment(content, XLSX, f"Tổng hợp xếp loại - {scope_name} - {year.year}.xlsx")
 
@@ -98,7 +98,7 @@ def exports_view(request, pk):
 
 def _archive_key(year: Year, unit: Unit | None) -> str:
     """The same scope with nothing changed since is the same archive; any change makes a new one."""
-    totals = exports.scope(year, unit).aggregate(people=Count("pk"), versions=Sum("version"))
+    totals = build.scope(year, unit).aggregate(people=Count("pk"), versions=Sum("version"))
     return (
         f"{FORMS_ARCHIVE}:{year.pk}:{unit.code if unit else ''}:{year.version}:{totals['people']}:{totals['versions']}"
     )
@@ -116,7 +116,7 @@ def forms_archive_start_view(request, pk):
             kind=FORMS_ARCHIVE,
             params={"year_id": year.pk, "unit_code": code},
             key=_archive_key(year, unit),
-            label=exports.archive_title(year, unit),
+            label=build.archive_title(year, unit),
         )
     except ValidationError as error:
         for message in error.messages:
@@ -132,7 +132,7 @@ def forms_archive_download_view(request, job_id):
     path = archive_path(job.pk)
     if job.state != JobState.SUCCEEDED or not path.is_file():
         raise Http404
-    exports.archive_downloaded(actor=request.user, job=job)
+    build.archive_downloaded(actor=request.user, job=job)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=safe_filename(f"{job.label}.zip"), content_type="application/zip"
     )
