@@ -248,8 +248,8 @@ def copy_baseline(count: int, reviews) -> float:
     """Rows per second of a bare COPY of the same items into a copy of the table with its indexes."""
     from django.db import connection
 
-    from congtam.api.batch import NEW_ITEM_FIELDS
     from congtam.core.bulk import copy_text
+    from congtam.monitoring.bulk import NEW_ITEM_FIELDS
     from congtam.monitoring.models import Review, WorkItem
 
     review_ids = {

@@ -1,8 +1,9 @@
 """Excel import of work items, for agencies without a task-assignment system.
 
 One sheet, ``Công việc``, one work item a row; read as a stream with python-calamine through the
-organisation import's sheet reader, then written by the same code as the API
-(:func:`congtam.api.batch.items_write`): all or nothing, every bad row reported with its column.
+organisation import's sheet reader, then written by monitoring's bulk writer, as the API's items are
+(:func:`congtam.monitoring.bulk.work_items_write`): all or nothing, every bad row reported with its
+column.
 HR imports for anyone; an evaluator for the people they evaluate. Rows with a ``Mã nguồn``
 (source id) are updated when imported again; rows without one are always new items.
 """
@@ -16,17 +17,24 @@ from datetime import date, datetime
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congtam.api.batch import BatchIssue, BatchRejected, BatchResult, BatchScope, BatchSource, ItemInput, items_write
 from congtam.api.events import ITEMS_IMPORTED
-from congtam.api.periods import PeriodKey, parse_period_key
-from congtam.audit.services import AuditDraft, Subject, audit_record_many
+from congtam.audit.services import AuditDraft, Subject
 from congtam.core import permissions
 from congtam.core.spreadsheets import ImportIssue, SheetReader, cell_text, open_workbook, unreadable_issue
+from congtam.monitoring.bulk import (
+    BatchIssue,
+    BatchRejected,
+    BatchResult,
+    BatchScope,
+    BatchSource,
+    ItemInput,
+    work_items_write,
+)
 from congtam.monitoring.models import Frequency, Origin
+from congtam.monitoring.period_keys import PeriodKey, parse_period_key
 from congtam.monitoring.services import parse_factor
 
 logger = logging.getLogger(__name__)
@@ -191,27 +199,25 @@ def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport
         BatchIssue(issue.row, FIELD_OF_COLUMN.get(issue.column, ""), issue.message) for issue in reading.issues
     ]
     try:
-        with transaction.atomic():
-            result = items_write(reading.items, source=source, issues=read_problems)
-            _record(actor, result, file_name)
+        result = work_items_write(
+            items=reading.items, source=source, issues=read_problems, audit=lambda written: _drafts(written, file_name)
+        )
     except BatchRejected as rejection:
         return ItemImportReport(errors=_sorted([_issue_of(issue) for issue in rejection.issues]))
     return ItemImportReport(created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged))
 
 
-def _record(actor, result: BatchResult, file_name: str) -> None:
+def _drafts(result: BatchResult, file_name: str) -> list[AuditDraft]:
+    """The import's audit entry (written by the importing user, with the items)."""
     summary = result.audit_summary()
     summary["created_ids"] = [item_id for _index, _source_id, item_id in result.created]
-    audit_record_many(
-        actor=actor,
-        drafts=[
-            AuditDraft(
-                event=ITEMS_IMPORTED,
-                subject=Subject(type="monitoring.workitem", id="import", label=file_name[:300]),
-                new={"file": file_name, **summary},
-            )
-        ],
-    )
+    return [
+        AuditDraft(
+            event=ITEMS_IMPORTED,
+            subject=Subject(type="monitoring.workitem", id="import", label=file_name[:300]),
+            new={"file": file_name, **summary},
+        )
+    ]
 
 
 def write_template(fileobj) -> None:

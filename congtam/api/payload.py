@@ -1,4 +1,4 @@
-"""Reading the JSON of work items into :class:`~congtam.api.batch.ItemInput`, every problem named
+"""Reading the JSON of work items into :class:`~congtam.monitoring.bulk.ItemInput`, every problem named
 by its item and field.
 
 Plain Python rather than a DRF serializer per item: a serializer costs tens of microseconds per
@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from congtam.api.batch import BatchIssue, ItemInput
-from congtam.api.periods import parse_period_key
 from congtam.core.spreadsheets import fast_clean_text
+from congtam.monitoring.bulk import BatchIssue, ItemInput
+from congtam.monitoring.period_keys import parse_period_key
 from congtam.monitoring.services import parse_factor
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from congtam.api.batch import BatchScope
-from congtam.api.periods import PeriodKey
+from congtam.monitoring.bulk import BatchScope
 from congtam.monitoring.models import Evidence, Review, ReviewState, WorkItem
+from congtam.monitoring.period_keys import PeriodKey
 from congtam.org.models import Unit
 
 SCORE_STATES = (ReviewState.SUBMITTED, ReviewState.APPROVED)

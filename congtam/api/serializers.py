@@ -7,8 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congtam.api.batch import MAX_BATCH
-from congtam.api.periods import period_key
 from congtam.monitoring.models import ItemState, Origin, ReviewState
+from congtam.monitoring.period_keys import period_key
 
 
 # --- requests ------------------------------------------------------------------------------

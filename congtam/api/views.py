@@ -1,6 +1,7 @@
 """The REST API (version 1) for task-assignment and document systems. Thin: read the request,
-call the batch writer or a selector, answer. Every call that succeeds writes one audit entry
-(``api.call``) in its transaction; a refused call writes nothing at all."""
+call the bulk writer of work items (through :mod:`congtam.api.batch`) or a selector, answer.
+Every call that succeeds writes one audit entry (``api.call``) in its transaction; a refused call
+writes nothing at all."""
 
 from __future__ import annotations
 
@@ -20,13 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congtam.api import payload, selectors, serializers
-from congtam.api.batch import MAX_BATCH, BatchIssue, BatchRejected, BatchResult, BatchSource, items_write
-from congtam.api.events import API_CALL
+from congtam.api.batch import MAX_BATCH, batch_answer, batch_write, call_draft, system_actor_label
 from congtam.api.exceptions import BodyTooLarge
 from congtam.api.parsers import forbidden_character_message
-from congtam.api.periods import parse_period_key
-from congtam.audit.services import AuditDraft, Subject, audit_record_many
-from congtam.monitoring.models import Origin
+from congtam.audit.services import audit_record_many
+from congtam.monitoring.bulk import BatchIssue, BatchRejected, BatchResult
+from congtam.monitoring.period_keys import parse_period_key
 
 
 def api_language(request) -> str:
@@ -43,19 +43,8 @@ def api_language(request) -> str:
 
 
 def record_call(request, **details) -> None:
-    """The call's audit entry, in the caller's transaction."""
-    system = request.auth
-    audit_record_many(
-        actor=None,
-        actor_label=f"api:{system.name}"[:200],
-        drafts=[
-            AuditDraft(
-                event=API_CALL,
-                subject=Subject.of(system),
-                new={"method": request.method, "path": request.path, **details},
-            )
-        ],
-    )
+    """The call's audit entry, in the caller's transaction (a write's is the bulk writer's)."""
+    audit_record_many(actor=None, actor_label=system_actor_label(request.auth), drafts=[call_draft(request, **details)])
 
 
 def rejected(issues: list[BatchIssue], *, with_index: bool) -> Response:
@@ -108,23 +97,9 @@ class ApiView(APIView):
             django_request._body = body
             django_request._stream = io.BytesIO(body)
 
-    def source(self) -> BatchSource:
-        system = self.request.auth
-        return BatchSource(
-            origin=Origin.SYSTEM,
-            scope=selectors.system_scope(system),
-            system=system,
-            label=_("the system %(name)s") % {"name": system.name},
-        )
-
     def write(self, items, issues, **audit) -> BatchResult:
         """Check and write ``items``; raises BatchRejected (nothing written) on any problem."""
-        if issues and not items:
-            raise BatchRejected(issues)
-        with transaction.atomic():
-            result = items_write(items, source=self.source(), issues=issues)
-            record_call(self.request, **audit, **result.audit_summary())
-        return result
+        return batch_write(self.request, items, issues, **audit)
 
     def owned_item(self, source_id: str):
         item = selectors.system_item(system=self.request.auth, source_id=source_id)
@@ -216,6 +191,9 @@ ERRORS = OpenApiResponse(
 BAD_ADDRESS = OpenApiResponse(REFUSED, description="A parameter of the address is not valid.")
 DENIED = OpenApiResponse(serializers.DetailSerializer, description="No valid token.")
 NOT_FOUND = OpenApiResponse(serializers.DetailSerializer, description="Not one of this system's items.")
+NO_ROUTE = OpenApiResponse(
+    serializers.DetailSerializer, description="No route matches the address (a source id with a line break)."
+)
 NO_PAGE = OpenApiResponse(serializers.DetailSerializer, description="The cursor names no page.")
 TOO_LARGE = OpenApiResponse(serializers.DetailSerializer, description="The body is over the size limit.")
 SOURCE_ID = OpenApiParameter("source_id", str, OpenApiParameter.PATH, description="The item's id in the source system.")
@@ -241,21 +219,7 @@ class WorkItemBatchView(ApiView):
             result = self.write(items, issues, count=len(items))
         except BatchRejected as rejection:
             return rejected(rejection.issues, with_index=True)
-        outcome = [(index, source_id, "created") for index, source_id, _id in result.created]
-        outcome += [(change["index"], change["source_id"], "updated") for change in result.updated]
-        outcome += [(index, source_id, "unchanged") for index, source_id, _id in result.unchanged]
-        return Response(
-            {
-                "created": len(result.created),
-                "updated": len(result.updated),
-                "unchanged": len(result.unchanged),
-                "documents_added": result.documents_added,
-                "items": [
-                    {"index": index, "source_id": source_id, "result": what}
-                    for index, source_id, what in sorted(outcome)
-                ],
-            }
-        )
+        return Response(batch_answer(result))
 
 
 class WorkItemDetailView(ApiView):
@@ -279,6 +243,7 @@ class WorkItemDetailView(ApiView):
             201: serializers.WorkItemSerializer,
             400: ERRORS,
             401: DENIED,
+            404: NO_ROUTE,
             413: TOO_LARGE,
         },
         description="Create or update one work item (the same rules as one item of the batch).",

@@ -418,19 +418,32 @@ def parse_factor(value) -> Decimal:
 
 
 def check_in_period(review: Review, value: date, field: str) -> None:
-    period = review.period
-    if not period.starts_on <= value <= period.ends_on:
+    check_within_period(review.period.starts_on, review.period.ends_on, value, field)
+
+
+def check_within_period(starts_on: date, ends_on: date, value: date, field: str) -> None:
+    """:func:`check_in_period` for a writer that has the period's dates but not the period."""
+    if not starts_on <= value <= ends_on:
         raise ValidationError(
             {
                 field: _("The date must lie within the period, from %(start)s to %(end)s.")
-                % {"start": _short(period.starts_on), "end": _short(period.ends_on)}
+                % {"start": _short(starts_on), "end": _short(ends_on)}
             }
         )
 
 
+def opens_plan_version(review) -> bool:
+    """Whether a change to the plan of ``review`` (a Review, or a row with the same two
+    versions) opens a new plan version: it does when the person has acknowledged the plan as it
+    stands, so that they acknowledge the changed plan again."""
+    return bool(review.acknowledged_version) and review.acknowledged_version == review.plan_version
+
+
 def _plan_changed(review: Review) -> None:
-    """A change to an acknowledged plan opens a new plan version for the person to acknowledge."""
-    if review.acknowledged_version and review.acknowledged_version == review.plan_version:
+    """A change to the plan of one review: a new plan version when it :func:`opens_plan_version`,
+    and the review's version goes up. The bulk write does the same for many reviews at once
+    (:func:`congtam.monitoring.bulk.work_items_write`)."""
+    if opens_plan_version(review):
         review.plan_version += 1
     _bump(review)
     review.save(update_fields=["plan_version", "version"])
@@ -512,6 +525,16 @@ def _new_item(
     return item
 
 
+def _item_into_plan(*, actor, review: Review, permission: str, refusal: str, **content) -> tuple[Review, WorkItem]:
+    """What assigning and proposing share: the review locked, the actor's permission, the plan
+    still open, then the new item (``content``: the keyword arguments of :func:`_new_item`)."""
+    review = _lock_review(review)
+    permissions.require(actor, permission, review, message=refusal)
+    if review.state not in conditions.PLAN_OPEN_STATES:
+        raise ValidationError(str(conditions.plan_open.refusal_message))
+    return review, _new_item(review, actor=actor, **content)
+
+
 @transaction.atomic
 def item_assign(
     *,
@@ -525,15 +548,11 @@ def item_assign(
     unit_of_measure: str = "",
 ) -> WorkItem:
     """The evaluator assigns an item from the person's catalogue, or ad hoc with a factor and a reason."""
-    review = _lock_review(review)
-    permissions.require(
-        actor, "monitoring.plan_item", review, message=_("Only the person's evaluator assigns their work.")
-    )
-    if review.state not in conditions.PLAN_OPEN_STATES:
-        raise ValidationError(str(conditions.plan_open.refusal_message))
-    item = _new_item(
-        review,
+    review, item = _item_into_plan(
         actor=actor,
+        review=review,
+        permission="monitoring.plan_item",
+        refusal=_("Only the person's evaluator assigns their work."),
         origin=Origin.MANAGER,
         state=ItemState.ASSIGNED,
         catalogue_code=catalogue_code,
@@ -565,15 +584,11 @@ def item_propose(
     unit_of_measure: str = "",
 ) -> WorkItem:
     """The person proposes an item for the manager to accept or decline."""
-    review = _lock_review(review)
-    permissions.require(
-        actor, "monitoring.propose_item", review, message=_("Only the person proposes items for their own plan.")
-    )
-    if review.state not in conditions.PLAN_OPEN_STATES:
-        raise ValidationError(str(conditions.plan_open.refusal_message))
-    item = _new_item(
-        review,
+    _review, item = _item_into_plan(
         actor=actor,
+        review=review,
+        permission="monitoring.propose_item",
+        refusal=_("Only the person proposes items for their own plan."),
         origin=Origin.PERSON,
         state=ItemState.PROPOSED,
         catalogue_code=catalogue_code,

@@ -1,4 +1,5 @@
-"""Periods as the API and the import name them: ``2026-11`` for a month, ``2026-Q4`` for a quarter."""
+"""Periods as the bulk writers of work items name them (the API, the workbook import): ``2026-11`` for
+a month, ``2026-Q4`` for a quarter."""
 
 from __future__ import annotations
 
