@@ -5,14 +5,17 @@
     ≤ 60 s;
 (b) score and lock one month for 100,000 people with 10 items each — the job that computes every
     review's score again with the engine from its rows (1 million items), checks it against the
-    approved one, and locks the period; target ≤ 60 s.
+    approved one, and locks the period; target ≤ 60 s;
+(c) the heads' and deputies' unit part inside that job (issue 13): the job's check of every
+    score timed with the unit part and without it (every leader then scored on own items only,
+    as before issue 13), best of two alternated runs each; target: the unit part adds ≤ 10%.
 
 Steps: a scratch database ``congtam_mon_bench`` (dropped and created again), ``congtam demo
 --size N --year no``; then (a) through ``job_start`` (the job runs inline: no broker; the same
 code a Celery worker runs), for every staff group of the whole agency, timed from the jobs'
 ``started_at`` to ``finished_at``; then, not timed, January is filled in bulk with 10 catalogue
-items per review, two ratings, the engine's score and an approval; then (b) through
-``job_start``, timed the same way. Figures are printed with the ratio to the target; the
+items per review, two ratings, the engine's score and an approval (the heads' and deputies'
+scores last, with their unit part); then (b) through ``job_start``, timed the same way; then (c). Figures are printed with the ratio to the target; the
 process's peak memory (ru_maxrss) too.
 
 Usage (from the repository's root)::
@@ -37,13 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = 60.0
 
 
-def _prepare(pg_url: str, size: int, data_dir: Path) -> str:
+def _prepare(pg_url: str, size: int, data_dir: Path, database: str = "congtam_mon_bench") -> str:
     import psycopg
 
     with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS congtam_mon_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE congtam_mon_bench")
-    url = f"{pg_url}/congtam_mon_bench"
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    url = f"{pg_url}/{database}"
     env = {**os.environ, "DATABASE_URL": url, "CONGTAM_DATA_DIR": str(data_dir)}
     env.pop("CONGTAM_BROKER_URL", None)
     congtam = str(ROOT / ".venv" / "bin" / "congtam")
@@ -65,11 +68,12 @@ def _fill_january(period, rng: random.Random) -> int:
     Written as plain rows (COPY), as the reviews themselves are."""
     import json
 
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from congtam.catalogue.models import CatalogueItem
     from congtam.core.bulk import insert_rows
+    from congtam.monitoring.leaders import unit_parts
     from congtam.monitoring.models import GeneralRating, ItemState, Origin, Review, ReviewState, WorkItem
     from congtam.monitoring.scoring import review_score
     from congtam.monitoring.services import _ItemRow, _RatingRow
@@ -107,6 +111,8 @@ def _fill_january(period, rng: random.Random) -> int:
     )
     rating_fields = ("review", "rater_role", "levels", "comments", "submitted_at", "version")
     total = 0
+    no_unit: dict = {}  # leaders are scored again below, once their staff are approved
+    own_items: dict[int, list] = {}
     for start in range(0, len(ids), 10_000):
         reviews = list(Review.objects.filter(pk__in=ids[start : start + 10_000]).select_related("period__cycle"))
         items, ratings, updates = [], [], []
@@ -146,6 +152,8 @@ def _fill_january(period, rng: random.Random) -> int:
                 mine.append(
                     _ItemRow(0, entry.code, entry.factor, ItemState.ACCEPTED, due, completed, 0, failures, False)
                 )
+            if review.is_leader:
+                own_items[review.pk] = mine
             for role in ("self", "manager"):
                 ratings.append((review.pk, role, json.dumps(levels), "{}", now, 1))
             update = Review(
@@ -156,25 +164,73 @@ def _fill_january(period, rng: random.Random) -> int:
                 explanation=None,
                 version=review.version + 1,
             )
-            update.set_score(review_score(review, mine, ratings_rows).score)
+            update.set_score(review_score(review, mine, ratings_rows, unit_parts=no_unit).score)
             updates.append(update)
         with transaction.atomic():
             insert_rows(WorkItem, item_fields, items)
             insert_rows(GeneralRating, rating_fields, ratings)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "CREATE TEMP TABLE bench_scores (id bigint, score numeric, score_exact text) ON COMMIT DROP"
-                )
-                with cursor.cursor.copy("COPY bench_scores (id, score, score_exact) FROM STDIN") as copy:
-                    for update in updates:
-                        copy.write_row((update.pk, update.score, update.score_exact))
-                cursor.execute(
-                    "UPDATE monitoring_review r SET state = 'approved', acknowledged_version = 1, approved_at = now(), "
-                    "score = s.score, score_exact = s.score_exact, version = r.version + 1 "
-                    "FROM bench_scores s WHERE r.id = s.id"
-                )
+            _write_scores(updates)
         total += len(items)
+    # Every staff review approved: the heads' and deputies' scores with their unit part.
+    parts = unit_parts(period)
+    updates = []
+    for review in Review.objects.filter(pk__in=list(own_items)).select_related("period__cycle"):
+        update = Review(pk=review.pk)
+        update.set_score(review_score(review, own_items[review.pk], ratings_rows, unit_parts=parts).score)
+        updates.append(update)
+    with transaction.atomic():
+        _write_scores(updates)
     return total
+
+
+def _write_scores(updates) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_scores (id bigint, score numeric, score_exact text) ON COMMIT DROP")
+        with cursor.cursor.copy("COPY bench_scores (id, score, score_exact) FROM STDIN") as copy:
+            for update in updates:
+                copy.write_row((update.pk, update.score, update.score_exact))
+        cursor.execute(
+            "UPDATE monitoring_review r SET state = 'approved', acknowledged_version = 1, approved_at = now(), "
+            "score = s.score, score_exact = s.score_exact, version = r.version + 1 "
+            "FROM bench_scores s WHERE r.id = s.id"
+        )
+
+
+def _unit_part_cost(periods) -> None:
+    """(c): the closing job's check of every score, with the leaders' unit part and without it."""
+    from unittest import mock
+
+    from congtam.monitoring import leaders, services
+    from congtam.monitoring.models import Review
+
+    def check(with_unit: bool) -> float:
+        started = time.perf_counter()
+        for period in periods:
+            if with_unit:
+                services.period_check_scores(period)
+            else:
+                with mock.patch.object(leaders, "unit_parts", lambda period, units=None: {}):
+                    services.period_check_scores(period)
+        return time.perf_counter() - started
+
+    runs: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(2):  # alternated, so that neither is always the first on a cold cache
+        for with_unit in (False, True):
+            runs[with_unit].append(check(with_unit))
+    without, with_unit = min(runs[False]), min(runs[True])
+    started = time.perf_counter()
+    for period in periods:
+        leaders.unit_parts(period)
+    parts = time.perf_counter() - started
+    count = Review.objects.filter(period__in=periods, is_leader=True).count()
+    added = (with_unit - without) / without
+    print(
+        f"(c) leaders' unit part in the closing job: {count:,} heads and deputies; the check of every score "
+        f"without it {without:.1f} s, with it {with_unit:.1f} s: {added:+.1%} (target ≤ 10%); "
+        f"the unit parts alone {parts:.2f} s"
+    )
 
 
 def measure(size: int) -> None:
@@ -247,6 +303,7 @@ def measure(size: int) -> None:
         f"(b) score and lock one month: {checked:,} reviews, {items:,} items: {closed:.1f} s "
         f"(target ≤ {TARGET:.0f} s; {closed / TARGET:.2f} of it)"
     )
+    _unit_part_cost([Period.objects.get(cycle_id=job.params["cycle_id"], number=1) for job in jobs])
     print(
         f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
         f"load average {os.getloadavg()[0]:.2f}"
@@ -257,6 +314,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--database", default="congtam_mon_bench", help="the scratch database's name (dropped and created again)"
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
@@ -265,7 +325,7 @@ def main() -> int:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        url = _prepare(options.pg_url, options.size, Path(folder))
+        url = _prepare(options.pg_url, options.size, Path(folder), options.database)
         env = {
             **os.environ,
             "DATABASE_URL": url,

@@ -21,6 +21,7 @@ from congtam.audit.services import audit_record
 from congtam.catalogue.models import CatalogueItem
 from congtam.demo.catalogues import load_demo_catalogues
 from congtam.monitoring import events, services
+from congtam.monitoring.leaders import unit_parts
 from congtam.monitoring.models import (
     CheckResult,
     Cycle,
@@ -116,7 +117,7 @@ def _closed_month(
         all_items.extend(items)
         plans.append((review, items))
     WorkItem.objects.bulk_create(all_items, batch_size=2000)
-    checks, ratings, updates = [], [], []
+    checks, ratings, updates, leaders_to_score = [], [], [], []
     now = timezone.now()
     for review, items in plans:
         for item in items:
@@ -145,23 +146,55 @@ def _closed_month(
             },
         )
         ratings += [self_rating, manager_rating]
-        result = review_score(review, items, [self_rating, manager_rating])
-        update = Review(
-            pk=review.pk,
-            state=ReviewState.APPROVED,
-            plan_version=1,
-            acknowledged_version=1,
-            acknowledged_at=now,
-            explanation=result.explanation,
-            scored_at=now,
-            approved_at=now,
-            approved_by=approvers.get(review.approver_id),
-            version=review.version + 6,
-        )
-        update.set_score(result.score)
-        updates.append(update)
+        if review.is_leader:
+            # A head's or deputy's score includes their unit's: scored once the staff are approved.
+            leaders_to_score.append((review, items, [self_rating, manager_rating]))
+            continue
+        updates.append(_approved(review, review_score(review, items, [self_rating, manager_rating]), now, approvers))
     QualityCheck.objects.bulk_create(checks, batch_size=2000)
     GeneralRating.objects.bulk_create(ratings, batch_size=2000)
+    _write_approved(updates)
+    leader_updates = []
+    # The leaders of the units below are staff of those above: the lowest units first.
+    for depth in sorted({review.unit.depth for review, _items, _rated in leaders_to_score}, reverse=True):
+        parts = unit_parts(period)
+        level = []
+        for review, items, rated in leaders_to_score:
+            if review.unit.depth == depth:
+                result = review_score(review, items, rated, unit_parts=parts)
+                if result.score is not None:  # not when one of their staff had no catalogue, so no month
+                    level.append(_approved(review, result, now, approvers))
+        _write_approved(level)
+        leader_updates += level
+    Period.objects.filter(pk=period.pk).update(state=PeriodState.CLOSED)
+    audit_record(
+        actor=None,
+        actor_label="demo",
+        event=events.DEMO_HISTORY,
+        subject=period,
+        new={"reviews": len(updates) + len(leader_updates), "items": len(all_items)},
+    )
+    return len(all_items)
+
+
+def _approved(review: Review, result, now, approvers: dict[int, User]) -> Review:
+    update = Review(
+        pk=review.pk,
+        state=ReviewState.APPROVED,
+        plan_version=1,
+        acknowledged_version=1,
+        acknowledged_at=now,
+        explanation=result.explanation,
+        scored_at=now,
+        approved_at=now,
+        approved_by=approvers.get(review.approver_id),
+        version=review.version + 6,
+    )
+    update.set_score(result.score)
+    return update
+
+
+def _write_approved(updates: list[Review]) -> None:
     Review.objects.bulk_update(
         updates,
         [
@@ -179,15 +212,6 @@ def _closed_month(
         ],
         batch_size=1000,
     )
-    Period.objects.filter(pk=period.pk).update(state=PeriodState.CLOSED)
-    audit_record(
-        actor=None,
-        actor_label="demo",
-        event=events.DEMO_HISTORY,
-        subject=period,
-        new={"reviews": len(updates), "items": len(all_items)},
-    )
-    return len(all_items)
 
 
 def demo_history_year(*, agency, year: int, seed: int) -> int:
@@ -215,7 +239,7 @@ def demo_history_year(*, agency, year: int, seed: int) -> int:
     scale = {entry["code"]: len(entry["levels"]) for entry in engine.general_levels(cycle.engine_policy())}
     items = 0
     for period in cycle.periods.order_by("number"):
-        reviews = list(Review.objects.filter(period=period).select_related("period__cycle").order_by("pk"))
+        reviews = list(Review.objects.filter(period=period).select_related("period__cycle", "unit").order_by("pk"))
         items += _closed_month(cycle, period, reviews, catalogues, rng, users_by_person, scale)
     return items
 
@@ -292,7 +316,9 @@ def demo_year(*, agency, seed: int = 2026, today: date | None = None) -> DemoYea
     items = 0
     periods = {period.number: period for period in cycle.periods.all()}
     for number in range(1, open_month):
-        reviews = list(Review.objects.filter(period=periods[number]).select_related("period__cycle").order_by("pk"))
+        reviews = list(
+            Review.objects.filter(period=periods[number]).select_related("period__cycle", "unit").order_by("pk")
+        )
         items += _closed_month(cycle, periods[number], reviews, catalogues, rng, users_by_person, scale)
     current = list(
         Review.objects.filter(period=periods[open_month]).select_related("period__cycle", "unit").order_by("pk")

@@ -59,6 +59,23 @@ def self_assessed_or_overdue(review) -> bool:
     return review.state != "in_progress" or timezone.localdate() > review.period.self_rating_due
 
 
+def _staff_waiting(review) -> str:
+    from congtam.monitoring import leaders
+    from congtam.monitoring.scoring import leader_waiting_message
+
+    return leader_waiting_message(leaders.unit_part_for(review).not_approved)
+
+
+@condition(_staff_waiting)
+def staff_reviews_approved(review) -> bool:
+    """A head's or deputy's score includes their unit's: it waits for every staff review of the
+    period to be approved (the refusal says how many are not)."""
+    from congtam.monitoring import leaders
+
+    part = leaders.unit_part_for(review)
+    return part is None or part.ready
+
+
 @condition(_("Some reviews of the period are not approved yet."))
 def all_reviews_approved(period) -> bool:
     return not period.reviews.exclude(state="approved").exists()

@@ -22,6 +22,9 @@ REVIEW_SELF_ASSESSED = register("monitoring.review.self_assessed", _("Self-asses
 REVIEW_SUBMITTED = register("monitoring.review.submitted", _("Period score submitted for approval"))
 REVIEW_RETURNED = register("monitoring.review.returned", _("Period score returned by the approver"))
 REVIEW_APPROVED = register("monitoring.review.approved", _("Period score approved and locked"))
+REVIEW_UNIT_PART = register(
+    "monitoring.review.unit_part_computed", _("Leader's unit part computed again once the staff were approved")
+)
 REVIEW_AMENDED = register("monitoring.review.amended", _("Locked period score amended"))
 REVIEW_REFRESHED = register("monitoring.review.refreshed", _("Period review's unit and authorities refreshed"))
 OBSERVATION_WRITTEN = register("monitoring.observation.written", _("Observation of behaviour written"))

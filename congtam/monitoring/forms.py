@@ -70,6 +70,15 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, max_length=500)
 
 
+class SubmitForm(VersionedForm):
+    early_reason = forms.CharField(
+        label=_("Why send it before the period ends"),
+        help_text=_("For example: the person is leaving the agency, or starts a long leave."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CommentForm(VersionedForm):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 

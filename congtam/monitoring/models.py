@@ -159,6 +159,9 @@ class Review(FSMModelMixin, models.Model):
     explanation = models.JSONField(_("explanation"), null=True, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     return_comment = models.TextField(_("approver's comment on return"), blank=True)
+    # Why the evaluator sent the score before the period ended (the person is leaving, long
+    # leave); empty when it was sent after the end. The approver reads it before approving.
+    early_reason = models.TextField(_("reason for scoring before the period ends"), blank=True, db_default="")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -233,6 +236,7 @@ class Review(FSMModelMixin, models.Model):
             conditions.manager_rating_complete,
             conditions.nothing_awaiting_check,
             conditions.no_pending_proposals,
+            conditions.staff_reviews_approved,
         ],
     )
     def submit_rating(self) -> None:
@@ -252,6 +256,7 @@ class Review(FSMModelMixin, models.Model):
         source=ReviewState.SUBMITTED,
         target=ReviewState.APPROVED,
         permission=permission("monitoring.approve_review"),
+        conditions=[conditions.staff_reviews_approved],
     )
     def approve(self) -> None:
         """The approver approves: the review locks."""

@@ -88,6 +88,37 @@ declare("monitoring.observe", is_evaluator, _("Only the person's evaluator write
 declare("monitoring.answer_observation", is_reviewed_person, _("Only the person observed answers an observation."))
 
 
+# --- period summaries and score sheets (congtam.monitoring.summaries) --------------------------------
+@rules.predicate
+def leads_unit_or_above(user, unit) -> bool:
+    """The head or a deputy of the unit or of a unit above it (a summary of the agency has no unit)."""
+    from congtam.org.models import Person, UnitRole
+
+    own = person_id(user)
+    return (
+        own is not None
+        and unit is not None
+        and Person.objects.filter(
+            pk=own,
+            is_active=True,
+            unit_role__in=(UnitRole.HEAD, UnitRole.DEPUTY),
+            unit_id__in=[*unit.ancestor_ids(), unit.pk],
+        ).exists()
+    )
+
+
+declare(
+    "monitoring.export_summary",
+    sees_every_review | leads_unit_or_above,
+    _("A period summary is downloaded by HR, the leadership, the inspector and the unit's heads and deputies."),
+)
+declare(
+    "monitoring.see_score_sheet",
+    is_hr | is_inspector | takes_part,
+    _("A score sheet is seen by the person, their evaluator and approver, HR and the inspector."),
+)
+
+
 def visible_reviews(user, reviews):
     """``monitoring.see_review`` as a queryset: the reviews of ``reviews`` the user may see."""
     from django.db.models import Q

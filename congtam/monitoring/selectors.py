@@ -8,9 +8,11 @@ sees all, read-only, for the dashboards.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from congtam.core import permissions, workflow
@@ -57,6 +59,17 @@ class ItemRow:
     actions: set[str]
 
 
+@dataclass(frozen=True)
+class OpenWork:
+    """What is still open in a review's period, and until when (the page says it before the score
+    is sent, so that nobody scores a period whose work is still due)."""
+
+    period_ends_on: date
+    running: bool  # the period has not ended yet
+    open_items: int  # assigned or reported, not yet accepted
+    last_due_on: date | None
+
+
 @dataclass
 class ReviewPage:
     review: Review
@@ -71,6 +84,7 @@ class ReviewPage:
     is_person: bool
     is_evaluator: bool
     is_approver: bool
+    open_work: OpenWork
     totals: dict = field(default_factory=dict)
 
 
@@ -112,12 +126,23 @@ def review_page(*, viewer, pk: int) -> ReviewPage:
         is_person=me is not None and me == review.person_id,
         is_evaluator=me is not None and me == review.evaluator_id,
         is_approver=me is not None and me == review.approver_id,
+        open_work=_open_work(review, counted),
         totals={
             "assigned": sum(row.item.factor for row in counted),
             "late": sum(1 for row in counted if row.item.late_count),
             "failed": sum(row.item.quality_failures for row in counted),
             "awaiting_check": sum(1 for row in counted if row.item.state == ItemState.REPORTED),
         },
+    )
+
+
+def _open_work(review: Review, counted: list[ItemRow]) -> OpenWork:
+    still_open = [row.item.due_on for row in counted if row.item.state in (ItemState.ASSIGNED, ItemState.REPORTED)]
+    return OpenWork(
+        period_ends_on=review.period.ends_on,
+        running=timezone.localdate() <= review.period.ends_on,
+        open_items=len(still_open),
+        last_due_on=max(still_open, default=None),
     )
 
 

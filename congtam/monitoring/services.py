@@ -329,9 +329,15 @@ def period_check_scores(
 ) -> PeriodCheck:
     """Compute again, with the engine and from the rows, the score of every review of the period,
     and compare it with the score stored at submission. Nothing is written: a difference means a
-    row changed behind the services' back, and is reported, never silently corrected."""
+    row changed behind the services' back, and is reported, never silently corrected.
+
+    The unit part of every head's and deputy's score is computed again too, for all of them at
+    once (two queries for the period, see :func:`congtam.monitoring.leaders.unit_parts`)."""
+    from congtam.monitoring.leaders import unit_parts
+
     result = PeriodCheck()
     ids = list(period.reviews.order_by("pk").values_list("pk", flat=True))
+    parts = unit_parts(period)
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         reviews = list(
@@ -341,6 +347,8 @@ def period_check_scores(
                 "pk",
                 "state",
                 "score_exact",
+                "unit_id",
+                "is_leader",
                 "period__number",
                 "period__cycle__policy_id",
                 "period__cycle__policy_overrides",
@@ -375,7 +383,9 @@ def period_check_scores(
             if review.state != ReviewState.APPROVED:
                 result.not_approved.append(review.pk)
                 continue
-            computed = review_score(review, items.get(review.pk, []), ratings.get(review.pk, [])).score
+            computed = review_score(
+                review, items.get(review.pk, []), ratings.get(review.pk, []), unit_parts=parts
+            ).score
             if computed != review.exact_score:
                 result.differing.append(review.pk)
             result.checked += 1
@@ -953,11 +963,23 @@ def score_preview(review: Review):
     return review_score(review, items, ratings)
 
 
+def period_not_ended(period) -> bool:
+    """Whether the period is still running today: its score is sent early only with a reason."""
+    return timezone.localdate() <= period.ends_on
+
+
 @transaction.atomic
-def review_submit(*, actor, review: Review, expected_version: int) -> Review:
+def review_submit(*, actor, review: Review, expected_version: int, early_reason: str = "") -> Review:
     """The evaluator submits: the score is computed again on the server, from the rows, and kept
-    with its explanation for the approver."""
+    with its explanation for the approver.
+
+    Before the period has ended, the work still due in it would count as not done: the score is
+    sent early only with a reason (the person is leaving, long leave), which the approver sees."""
     review = _lock_review(review, expected_version)
+    if period_not_ended(review.period):
+        review.early_reason = _require_reason(early_reason, "early_reason")
+    else:
+        review.early_reason = ""
     perform(review, "submit_rating", actor)
     result = score_preview(review)
     if result.score is None or result.rater != RaterRole.MANAGER:
@@ -972,6 +994,13 @@ def review_submit(*, actor, review: Review, expected_version: int) -> Review:
         event=events.REVIEW_SUBMITTED,
         subject=review,
         new={"score": review.score_exact, "state": review.state},
+        reason=review.early_reason,
+    )
+    early = (
+        _("Sent before the period ends (%(date)s). Reason: %(reason)s")
+        % {"date": _short(review.period.ends_on), "reason": review.early_reason}
+        if review.early_reason
+        else ""
     )
     _tell(
         [review.approver_id],
@@ -979,7 +1008,7 @@ def review_submit(*, actor, review: Review, expected_version: int) -> Review:
         review=review,
         title=_("%(name)s's score for %(period)s awaits your approval")
         % {"name": review.person.full_name, "period": review.period.label},
-        body="",
+        body=early,
     )
     return review
 
@@ -1024,7 +1053,43 @@ def review_approve(*, actor, review: Review, expected_version: int | None) -> Re
         body="",
         title=_("Your score for %(period)s was approved") % {"period": review.period.label},
     )
+    _leaders_rescore(actor=actor, period=review.period, unit_ids=[review.unit_id])
     return review
+
+
+def _leaders_rescore(*, actor, period: Period, unit_ids) -> int:
+    """After staff reviews are approved: the heads' and deputies' reviews above them whose score
+    already awaits approval (sent before a staff review was added to the period) get their unit
+    part computed again, once the last of their staff is approved; the audit keeps the change.
+    The others need nothing: a leader's score is computed, with the unit part, when it is sent.
+    Two queries when there is nobody to rescore. Returns how many scores changed."""
+    from congtam.monitoring import leaders
+
+    above = leaders.leader_units_above(period, unit_ids)
+    waiting = (
+        Review.objects.select_for_update()
+        .select_related("period__cycle", "person", "unit")
+        .filter(period=period, is_leader=True, unit_id__in=above, state=ReviewState.SUBMITTED)
+    )
+    changed = 0
+    for leader in waiting:
+        result = score_preview(leader)
+        if result.score is None or (result.score == leader.exact_score and result.explanation == leader.explanation):
+            continue
+        old_score = leader.score_exact
+        leader.set_score(result.score)
+        leader.explanation, leader.scored_at = result.explanation, timezone.now()
+        _bump(leader)
+        leader.save()
+        audit_record(
+            actor=actor,
+            event=events.REVIEW_UNIT_PART,
+            subject=leader,
+            old={"score": old_score},
+            new={"score": leader.score_exact, "unit": result.explanation.get("leader")},
+        )
+        changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -1032,7 +1097,12 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
     """Approve several reviews at once (a whole unit): each must be one the actor approves and
     awaiting approval; the others are left as they are. Returns how many were approved."""
     ids = [review.pk for review in reviews]
-    locked = list(Review.objects.select_for_update().select_related("period__cycle", "person").filter(pk__in=ids))
+    locked = list(
+        Review.objects.select_for_update().select_related("period__cycle", "person", "unit").filter(pk__in=ids)
+    )
+    # Staff first, then the leaders from the lowest unit up: a head's or deputy's approval waits
+    # for their staff's (conditions.staff_reviews_approved), who may be approved in this batch.
+    locked.sort(key=lambda review: (review.is_leader, -review.unit.depth))
     now = timezone.now()
     drafts = []
     for review in locked:
@@ -1040,6 +1110,8 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
             actor, "monitoring.approve_review", review
         ):
             continue
+        if review.is_leader and not conditions.staff_reviews_approved(review):
+            continue  # left as it is, like a review the actor does not approve
         perform(review, "approve", actor)
         review.approved_by, review.approved_at = actor, now
         _bump(review)
@@ -1054,6 +1126,12 @@ def reviews_approve(*, actor, reviews: Iterable[Review]) -> int:
     if drafts:
         audit_record_many(actor=actor, drafts=drafts)
         approved = [review for review in locked if review.state == ReviewState.APPROVED and review.approved_at == now]
+        for period_id in {review.period_id for review in approved}:
+            _leaders_rescore(
+                actor=actor,
+                period=next(review.period for review in approved if review.period_id == period_id),
+                unit_ids={review.unit_id for review in approved if review.period_id == period_id},
+            )
         if approved:
             from django.contrib.auth import get_user_model
             from django.urls import reverse

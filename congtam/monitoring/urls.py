@@ -27,5 +27,6 @@ urlpatterns = [
     path("reviews/<int:pk>/score-preview/", views.score_preview_view, name="score_preview"),
     path("reviews/<int:pk>/<str:action>/", views.review_action_view, name="review_action"),
     path("evidence/<int:pk>/", views.evidence_download_view, name="evidence"),
+    path("", include("congtam.monitoring.summaries.urls")),
     path("", include(dashboard_urls)),
 ]

@@ -31,6 +31,7 @@ from congtam.monitoring.forms import (
     ObservationForm,
     ReasonForm,
     ReportForm,
+    SubmitForm,
     VersionedForm,
 )
 from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
@@ -145,6 +146,7 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
         "propose_form": ItemForm(prefix="propose", catalogue=_catalogue(review)) if page.is_person else None,
         "observation_form": ObservationForm(prefix="observation") if page.is_evaluator else None,
         "return_form": CommentForm(prefix="return", initial={"version": review.version}),
+        "submit_form": SubmitForm(initial={"version": review.version}),
         "item_forms": item_forms or {},
         "rating_input": rating_input or {},
     }
@@ -396,14 +398,19 @@ def review_action_view(request, pk, action):
                 messages.success(request, _("The review was returned to the evaluator."))
                 return redirect("monitoring:review", pk=pk)
         return _render(request, pk, status=400, bound={"return_form": form})
-    form = VersionedForm(request.POST)
+    form = (SubmitForm if action == "submit" else VersionedForm)(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; nothing was changed. Reload the page and try again."))
         return redirect("monitoring:review", pk=pk)
     version = form.cleaned_data["version"]
     try:
         if action == "submit":
-            services.review_submit(actor=request.user, review=review, expected_version=version)
+            services.review_submit(
+                actor=request.user,
+                review=review,
+                expected_version=version,
+                early_reason=form.cleaned_data["early_reason"],
+            )
             done = _("The score was submitted to the approver.")
         elif action == "approve":
             services.review_approve(actor=request.user, review=review, expected_version=version)
@@ -411,6 +418,9 @@ def review_action_view(request, pk, action):
         else:
             raise Http404(action)
     except ValidationError as error:
+        if "early_reason" in getattr(error, "error_dict", {}):  # the reason is asked for on the form
+            attach_errors(form, error)
+            return _render(request, pk, status=400, bound={"submit_form": form})
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)

@@ -36,12 +36,14 @@ from congtam.scoring.decimals import ENGINE_CONTEXT, HUNDRED, ONE, ZERO
 from congtam.scoring.explain.build import Node, explanation_tree
 from congtam.scoring.explain.reasons import reasons
 from congtam.scoring.methods import (
+    SIX_COMPONENTS,
     GeneralCriteriaResult,
     MethodInputError,
     UnitInput,
     WorkItem,
     general_criteria_from_levels,
     general_criteria_points,
+    leader_six_components,
     leader_task_points,
     remaining_share,
     subcriterion_level_points,
@@ -342,7 +344,16 @@ def _period_score(period: PeriodInput, policy: Policy, is_leader: bool) -> Perio
     weights = settings.task_weights
     assert weights is not None
     task_max: Decimal = values["task_max_points"]  # type: ignore[assignment]
-    if is_leader and period.unit is not None:
+    if is_leader and period.unit is not None and values["leader_combination"] == SIX_COMPONENTS:
+        six, points = leader_six_components(
+            task,
+            period.unit,
+            task_max=task_max,
+            staff_part_if_any_not_complete=values["leader_staff_part_if_any_not_complete"],  # type: ignore[arg-type]
+            further_criterion=values["leader_further_criterion"],  # type: ignore[arg-type]
+        )
+        detail = PeriodDetail(general, task, points, six_components=six)
+    elif is_leader and period.unit is not None:
         unit = unit_component(
             period.unit,
             staff_part_if_any_not_complete=values["leader_staff_part_if_any_not_complete"],  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from congtam.scoring.levels import Level
 from congtam.scoring.methods import (
     GeneralCriteriaResult,
     MethodInputError,
+    SixComponentResult,
     TaskResult,
     UnitResult,
 )
@@ -63,6 +64,7 @@ class PeriodDetail:
     own_percent: Decimal | None = None  # leaders with unit data: own-items percentage
     combined_percent: Decimal | None = None
     leader_without_unit: bool = False  # a leader scored on own items only: no unit data given
+    six_components: SixComponentResult | None = None  # leaders, preset reading "six_components"
 
 
 @dataclass(frozen=True, slots=True)

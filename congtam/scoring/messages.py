@@ -42,6 +42,12 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
         "No work items were assigned in the period, so task points cannot be computed.",
     ),
     "percent_out_of_range": ("Tỷ lệ %(value)s nằm ngoài khoảng 0–100.", "Percentage %(value)s is outside 0–100."),
+    "leader_further_criterion_missing": (
+        "Cách đọc sáu thành phần cần tiêu chí khác của đơn vị (e), nhưng kỳ này không có số liệu của tiêu chí "
+        "đó và bộ chính sách không chỉ định gì tính thay (leader_further_criterion = required).",
+        "The six-component reading needs the unit's further criterion (e), but none is recorded for this "
+        "period and the preset names nothing to stand in for it (leader_further_criterion = required).",
+    ),
     "unknown_subcriterion": (
         "Tiêu chí thành phần %(code)s không có trong chính sách.",
         "Sub-criterion %(code)s is not in the policy.",
@@ -322,6 +328,7 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     "node_unit_staff_part": ("Phần tỷ lệ công chức đạt HTNV trở lên (%)", "Staff at HTNV or better part (%)"),
     "node_unit_staff_share": ("Tỷ lệ công chức đạt HTNV trở lên", "Share of staff at HTNV or better"),
     "node_unit_plan_percent": ("Kết quả thực hiện kế hoạch của đơn vị (%)", "Unit plan carried out (%)"),
+    "node_unit_further_percent": ("Tiêu chí khác của đơn vị (e)", "Further unit criterion (e)"),
     "node_quota_cap": ("Trần HTXSNV", "HTXSNV cap"),
     "node_quota_share": ("Tỷ lệ", "Share"),
     "node_quota_base_count": ("Số người đạt HTTNV trở lên", "Number qualifying HTTNV or better"),
@@ -333,6 +340,37 @@ CATALOGUE: Mapping[str, tuple[str, str]] = {
     ),
     "item_quality_deduction": ("trừ 25% cho mỗi lần không đạt chất lượng", "25% off per failed quality check"),
     "item_late_deduction": ("trừ 25% cho mỗi lần chậm tiến độ", "25% off per late delivery"),
+    "leader_six_components": (
+        "Người lãnh đạo, quản lý, cách đọc sáu thành phần: điểm nhiệm vụ = 70 × (a + b + c + d + đ + e) / 6 / 100 — "
+        "a, b, c là số lượng, chất lượng, tiến độ sản phẩm của bản thân; d là phần tỷ lệ công chức đạt HTNV trở lên "
+        "(100 khi tất cả đạt, thấp hơn khi có người KHTNV); đ (viết là p) là kết quả thực hiện kế hoạch của đơn vị; "
+        "e là tiêu chí khác của đơn vị. Sáu thành phần có trọng số bằng nhau.",
+        "Leader, six-component reading: task points = 70 × (a + b + c + d + đ + e) / 6 / 100 — a, b, c are the "
+        "quantity, quality and timeliness of their own items; d is the part for the staff at HTNV or better (100 "
+        "when all are, less when anyone is KHTNV); đ (written p) is how the unit carried out its plan; e is the "
+        "unit's further criterion. The six count equally.",
+    ),
+    "further_plan_stands_in": (
+        "Cơ quan chưa ghi nhận tiêu chí khác của đơn vị: theo bộ chính sách (leader_further_criterion = "
+        "plan_stands_in), kết quả thực hiện kế hoạch (đ) được tính thay cho e.",
+        "The agency records no further unit criterion: by the preset (leader_further_criterion = plan_stands_in), "
+        "the unit's plan completion (đ) stands in for e.",
+    ),
+    "parameter_leader_combination": (
+        "Người lãnh đạo, quản lý: cách gộp phần bản thân với phần đơn vị. own_and_unit_mean (mặc định): trung bình "
+        "(theo trọng số) của phần sản phẩm bản thân và phần đơn vị. six_components: trung bình cộng sáu thành phần "
+        "(a + b + c + d + đ + e) / 6. Có hai cách đọc công khai; cần xác nhận.",
+        "Leaders: how own items and the unit combine. own_and_unit_mean (default): the (weighted) mean of the "
+        "own-items part and the unit part. six_components: the equal mean of the six components "
+        "(a + b + c + d + đ + e) / 6. Both readings are public; to be confirmed.",
+    ),
+    "parameter_leader_further_criterion": (
+        "Cách đọc sáu thành phần: khi cơ quan không có số liệu tiêu chí khác của đơn vị (e). required: không chấm "
+        "điểm và báo thiếu. plan_stands_in: tính kết quả thực hiện kế hoạch (đ) thay cho e, và ghi rõ trong phần "
+        "giải thích.",
+        "Six-component reading: when the agency records no further unit criterion (e). required: no score, the gap "
+        "is reported. plan_stands_in: the unit's plan completion (đ) stands in for e, and the explanation says so.",
+    ),
     "leader_without_unit_data": (
         "Không có dữ liệu đơn vị phụ trách cho kỳ này: chỉ tính sản phẩm của bản thân.",
         "No data on the unit in charge for this period: own items only.",

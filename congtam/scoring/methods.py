@@ -158,10 +158,18 @@ def task_points(result: TaskResult, *, task_max: Decimal, weights: TaskWeights) 
 
 @dataclass(frozen=True, slots=True)
 class UnitInput:
-    """The unit a leader is in charge of, for one period."""
+    """The unit a leader is in charge of, for one period.
+
+    ``further_percent`` is e of the six-component reading (RULES.md §2.1): a further unit
+    criterion from the agency's own catalogue, 0–100. Nothing in the decree's text that we could
+    read says what it is, so the engine never invents it: when it is not given, the
+    six-component reading refuses to score unless the preset names what stands in for it
+    (``leader_further_criterion``); the mean reading does not use it.
+    """
 
     staff_share_complete_or_better: Decimal  # % of staff at HTNV or better, 0–100
     plan_percent: Decimal  # how the unit carried out its plan, 0–100
+    further_percent: Decimal | None = None  # e of the six-component reading, 0–100
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +177,17 @@ class UnitResult:
     staff_part: Decimal
     plan_percent: Decimal
     unit_percent: Decimal
+
+
+def _check_unit(unit: UnitInput) -> None:
+    for value in (unit.staff_share_complete_or_better, unit.plan_percent, unit.further_percent):
+        if value is not None and not ZERO <= value <= HUNDRED:
+            raise MethodInputError("percent_out_of_range", value=value)
+
+
+def staff_part(share_complete_or_better: Decimal, *, part_if_any_not_complete: Decimal) -> Decimal:
+    """100% of staff at HTNV or better counts 100; anyone at KHTNV makes that part count 50."""
+    return HUNDRED if share_complete_or_better == HUNDRED else part_if_any_not_complete
 
 
 def unit_component(
@@ -179,9 +198,7 @@ def unit_component(
     plan_weight: Decimal,
 ) -> UnitResult:
     """100% of staff at HTNV or better counts 100; anyone at KHTNV makes that part count 50."""
-    for value in (unit.staff_share_complete_or_better, unit.plan_percent):
-        if not ZERO <= value <= HUNDRED:
-            raise MethodInputError("percent_out_of_range", value=value)
+    _check_unit(unit)
     staff_part = HUNDRED if unit.staff_share_complete_or_better == HUNDRED else staff_part_if_any_not_complete
     unit_percent = (staff_weight * staff_part + plan_weight * unit.plan_percent) / (staff_weight + plan_weight)
     return UnitResult(staff_part=staff_part, plan_percent=unit.plan_percent, unit_percent=unit_percent)
@@ -200,6 +217,58 @@ def leader_task_points(
     own_percent = weighted_task_sum(own, weights) / weights.total
     combined = (own_weight * own_percent + unit_weight * unit.unit_percent) / (own_weight + unit_weight)
     return own_percent, combined, task_max * combined / HUNDRED
+
+
+# The two readings of how a leader's own items and unit combine (preset ``leader_combination``).
+OWN_AND_UNIT_MEAN = "own_and_unit_mean"  # (own % + unit %) / 2, with the preset's weights
+SIX_COMPONENTS = "six_components"  # (a + b + c + d + đ + e) / 6, equal weights
+# What stands in for e when the agency records none (preset ``leader_further_criterion``).
+FURTHER_REQUIRED = "required"  # no stand-in: the six-component reading refuses to score
+FURTHER_PLAN_STANDS_IN = "plan_stands_in"  # đ, the unit's plan completion, is counted again as e
+
+
+@dataclass(frozen=True, slots=True)
+class SixComponentResult:
+    """The six-component reading: the leader's own a, b, c, and the unit's d, đ, e (percent)."""
+
+    staff_share: Decimal  # the input behind d
+    staff_part: Decimal  # d: 100, or the preset's part when anyone is at KHTNV
+    plan_percent: Decimal  # đ
+    further_percent: Decimal  # e
+    further_stands_in: bool  # e was not given: the preset let đ stand in for it
+    mean_percent: Decimal  # (a + b + c + d + đ + e) / 6
+
+
+def leader_six_components(
+    own: TaskResult,
+    unit: UnitInput,
+    *,
+    task_max: Decimal,
+    staff_part_if_any_not_complete: Decimal,
+    further_criterion: str,
+) -> tuple[SixComponentResult, Decimal]:
+    """``task_max × (a + b + c + d + đ + e) / 6 / 100``, in that order (the explanation's formula).
+
+    The six are equal: the preset's task weights and leader weights belong to the other reading.
+    Without e, the preset's ``leader_further_criterion`` decides: ``required`` refuses
+    (``leader_further_criterion_missing``), ``plan_stands_in`` counts đ again as e, and says so."""
+    _check_unit(unit)
+    d = staff_part(unit.staff_share_complete_or_better, part_if_any_not_complete=staff_part_if_any_not_complete)
+    further, stands_in = unit.further_percent, False
+    if further is None:
+        if further_criterion != FURTHER_PLAN_STANDS_IN:
+            raise MethodInputError("leader_further_criterion_missing")
+        further, stands_in = unit.plan_percent, True
+    total = own.quantity_percent + own.quality_percent + own.timeliness_percent + d + unit.plan_percent + further
+    result = SixComponentResult(
+        staff_share=unit.staff_share_complete_or_better,
+        staff_part=d,
+        plan_percent=unit.plan_percent,
+        further_percent=further,
+        further_stands_in=stands_in,
+        mean_percent=total / 6,
+    )
+    return result, task_max * total / 6 / HUNDRED
 
 
 # --- Anchored rating scale -------------------------------------------------------------------

@@ -20,7 +20,14 @@ from pathlib import Path
 from congtam.scoring.decimals import HUNDRED
 from congtam.scoring.levels import Level
 from congtam.scoring.messages import message
-from congtam.scoring.methods import SubCriterion, TaskWeights
+from congtam.scoring.methods import (
+    FURTHER_PLAN_STANDS_IN,
+    FURTHER_REQUIRED,
+    OWN_AND_UNIT_MEAN,
+    SIX_COMPONENTS,
+    SubCriterion,
+    TaskWeights,
+)
 from congtam.vietnamese import NumberFormatError, read_number, yes_no
 
 POINTS = "points"
@@ -55,6 +62,9 @@ class ParameterSpec:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     choices: tuple[str, ...] = ()
+    # A parameter added after presets were written: a preset that leaves it out gets this value
+    # (written as in a preset file), so that an agency's own preset keeps loading, unchanged.
+    default: str | None = None
 
 
 def _decimal(models: frozenset[str], minimum: str | None = None, maximum: str | None = None) -> ParameterSpec:
@@ -70,8 +80,8 @@ def _percent(models: frozenset[str]) -> ParameterSpec:
     return _decimal(models, "0", "100")
 
 
-def _choice(models: frozenset[str], *choices: str) -> ParameterSpec:
-    return ParameterSpec("choice", models, choices=choices)
+def _choice(models: frozenset[str], *choices: str, default: str | None = None) -> ParameterSpec:
+    return ParameterSpec("choice", models, choices=choices, default=default)
 
 
 _P = frozenset({POINTS})
@@ -112,6 +122,11 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
     "leader_unit_staff_weight": _decimal(_P, "0"),
     "leader_unit_plan_weight": _decimal(_P, "0"),
     "leader_staff_part_if_any_not_complete": _percent(_P),
+    # How a leader's own items and unit combine: the mean of the two parts (the weights above), or
+    # the equal mean of the six components a, b, c, d, đ, e (RULES.md §2.1); and, for the second,
+    # what stands in for e when the agency records no further unit criterion.
+    "leader_combination": _choice(_P, OWN_AND_UNIT_MEAN, SIX_COMPONENTS, default=OWN_AND_UNIT_MEAN),
+    "leader_further_criterion": _choice(_P, FURTHER_REQUIRED, FURTHER_PLAN_STANDS_IN, default=FURTHER_REQUIRED),
     # Criteria model (Decree 90/48).
     "excellent_minimum_exceeded_percent": _percent(_C),
     "complete_maximum_short_percent": _percent(_C),
@@ -190,7 +205,12 @@ class Policy:
     settings: PolicySettings = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        values = {name: parameter.value for name, parameter in self.parameters.items()}
+        values = {
+            name: parse_parameter_value(spec, spec.default)
+            for name, spec in PARAMETER_SPECS.items()
+            if spec.default is not None and self.model in spec.models and name not in self.parameters
+        }
+        values.update((name, parameter.value) for name, parameter in self.parameters.items())
         weights = None
         if self.model == POINTS:
             weights = TaskWeights(
@@ -220,6 +240,8 @@ class Policy:
         for name, text in overrides:
             field_name = f"--set {name}"
             spec = PARAMETER_SPECS.get(name)
+            if spec is not None and self.model in spec.models and name not in parameters and spec.default:
+                parameters[name] = _default_parameter(name, spec)  # left out of the preset: set now
             if spec is None or self.model not in spec.models or name not in parameters:
                 problems.append(PolicyProblem(self.source, field_name, "policy_unknown_parameter", {"name": name}))
                 continue
@@ -237,6 +259,12 @@ class Policy:
         if problems:
             raise PolicyError(problems)
         return candidate
+
+
+def _default_parameter(name: str, spec: ParameterSpec) -> Parameter:
+    """A parameter the preset left out, at its default, described by the engine's catalogue."""
+    value = parse_parameter_value(spec, spec.default)
+    return Parameter(name, value, value, True, message(f"parameter_{name}", "vi"), message(f"parameter_{name}", "en"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,7 +529,7 @@ def _read_parameters(
         description_vi, description_en = _text_pair(entry, "description", f"{source}: {where}", problems)
         parameters[name] = Parameter(name, value, value, to_confirm, description_vi, description_en)
     for name, spec in PARAMETER_SPECS.items():
-        if model in spec.models and name not in raw:
+        if model in spec.models and name not in raw and spec.default is None:
             problems.append(PolicyProblem(source, f"parameters.{name}", "policy_missing_parameter", {}))
     return parameters
 

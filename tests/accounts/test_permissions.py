@@ -94,6 +94,18 @@ def _an_evidence(world):
     return {"pk": evidence.pk}
 
 
+def _a_period_summary_job(world):
+    """The summary of Bình's period, built in the background for HR."""
+    from congtam.jobs.services import job_execute
+    from congtam.monitoring.summaries.rows import SummaryScope
+    from congtam.monitoring.summaries.services import summary_job_start
+
+    review = _binh_review(world)
+    scope = SummaryScope(period=review.period, unit=None)
+    job = summary_job_start(actor=world.users[Role.HR], scope=scope, extension="xlsx")
+    return {"job_id": job_execute(job_id=job.pk).pk}
+
+
 def _a_source_system(world):
     from congtam.api.services import source_system_issue
 
@@ -273,6 +285,18 @@ ROUTES = {
     "monitoring:my_scores": ({}, EVERYONE),
     "monitoring:unit_period": (lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1"}, REVIEW_SEERS),
     "monitoring:completion": ({}, {Role.HR, Role.ADMIN, Role.LEADERSHIP, Role.INSPECTOR}),
+    # Period summaries: the agency's for HR, the leadership and the inspector; a unit's also for the
+    # heads of the unit (Sơn) and of the units above it (Lan). The score sheet: as the evidence.
+    "monitoring:period_summary": (
+        lambda world: {"period": _binh_review(world).period_id, "extension": "xlsx"},
+        SUMMARY_READERS,
+    ),
+    "monitoring:unit_summary": (
+        lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1", "extension": "pdf"},
+        SUMMARY_READERS | {Role.UNIT_HEAD, Role.MANAGER},
+    ),
+    "monitoring:summary_download": (_a_period_summary_job, ORG_MANAGERS),  # its creator (HR), HR, the admin
+    "monitoring:score_sheet": (_a_review, REVIEW_SEERS - {Role.LEADERSHIP}),
     "jobs:list": ({}, EVERYONE),
     "jobs:detail": (_a_job_of_the_staff_member, JOB_VIEWERS),
     "core:import_errors": (_an_error_list_of_the_manager, {Role.MANAGER}),  # the one who imported
@@ -352,6 +376,7 @@ POST_ROUTES = {
     "monitoring:amend": (_review_kwargs(), ORG_MANAGERS),
     # Anyone may post; only the reviews awaiting the poster's own approval are approved (tested apart).
     "monitoring:approve_unit": (lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1"}, EVERYONE),
+    "monitoring:summary_start": (lambda world: {"period": _binh_review(world).period_id}, SUMMARY_READERS),
     "yearend:year_action": (lambda world: {"pk": _a_year(world).pk, "action": "propose"}, ORG_MANAGERS),
     "yearend:quota_exception": (lambda world: {"pk": _a_year(world).pk}, ORG_MANAGERS),
     # Anyone may post; only the levels awaiting the poster's own approval are approved (tested apart).

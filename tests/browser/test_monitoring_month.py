@@ -122,11 +122,19 @@ def test_one_month_with_the_person_the_manager_and_the_approver(november_review,
     block.locator("input[name=level-chinh_tri_dao_duc][value='4']").check()
     expect(page.locator("[data-testid=score]")).to_be_visible()
     _rate(page, "manager")
+    # November has not ended (today is the 20th): the page says so, and the score goes early only
+    # with a reason; without one, nothing is sent.
+    expect(page.locator("[data-testid=open-work]")).to_contain_text("Kỳ đánh giá đến hết ngày 30/11/2026.")
+    page.click("[data-testid=submit-review]")
+    expect(page.locator("[data-testid=decision] .errors")).to_contain_text("Hãy nêu lý do.")
+    expect(page.locator("[data-testid=review-state]")).not_to_have_text("Đã chấm, chờ phê duyệt")
+    page.fill("textarea[name=early_reason]", "Chuyển công tác từ ngày 01/12/2026")
     page.click("[data-testid=submit-review]")
     expect(page.locator("[data-testid=review-state]")).to_have_text("Đã chấm, chờ phê duyệt")
 
-    # The approver approves; the review locks with the engine's score.
+    # The approver reads why it came early, approves; the review locks with the engine's score.
     _as(page, sign_in, "lan", url)
+    expect(page.locator("[data-testid=early-reason]")).to_contain_text("Chuyển công tác từ ngày 01/12/2026")
     page.click("[data-testid=approve-review]")
     expect(page.locator("[data-testid=review-state]")).to_have_text("Đã phê duyệt và khóa")
 

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 TODAY = date(2026, 11, 20)
+# "Today" is inside November, so a November score is sent before the month ends: with a reason.
+EARLY = "Chuyển công tác từ ngày 01/12/2026"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from congtam.monitoring import dashboards, services
 from congtam.monitoring.models import Review
 from congtam.org import services as org_services
 from congtam.org.models import Category, UnitRole
-from tests.monitoring.conftest import TODAY
+from tests.monitoring.conftest import EARLY, TODAY
 from tests.monitoring.test_todo import LEVELS, binh_user
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def approved_month(year, monkeypatch, number, *, key="an", late=False, failed=Fa
     services.rating_save(actor=staff, review=_review(year, key, number), role="self", levels=LEVELS, submit=True)
     services.rating_save(actor=manager, review=_review(year, key, number), role="manager", levels=LEVELS, submit=True)
     review = _review(year, key, number)
-    review = services.review_submit(actor=manager, review=review, expected_version=review.version)
+    review = services.review_submit(actor=manager, review=review, expected_version=review.version, early_reason=EARLY)
     services.review_approve(actor=head, review=review, expected_version=review.version)
     _on(monkeypatch, TODAY)
     return _review(year, key, number)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from congtam.accounts.models import Role
 from congtam.monitoring import services, todo
 from congtam.monitoring.models import Review
+from tests.monitoring.conftest import EARLY
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,9 @@ def self_rate(year, key="an"):
 def manager_rate_and_submit(year, key="an"):
     manager = year.user(Role.MANAGER)
     services.rating_save(actor=manager, review=year.review(key), role="manager", levels=LEVELS, submit=True)
-    return services.review_submit(actor=manager, review=year.review(key), expected_version=year.review(key).version)
+    return services.review_submit(
+        actor=manager, review=year.review(key), expected_version=year.review(key).version, early_reason=EARLY
+    )
 
 
 def binh_user(year):

@@ -14,6 +14,7 @@ from congtam.monitoring.models import ItemState, Review, ReviewState
 from congtam.org.services import ConcurrentEditError
 from congtam.scoring import api as engine
 from congtam.scoring.methods import WorkItem as EngineItem
+from tests.monitoring.conftest import EARLY
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,9 @@ def test_a_month_from_plan_to_approval_gives_the_engines_score(year):
         comments={"doi_moi_sang_tao": "Đề xuất quy trình thẩm tra mới, đã được Vụ áp dụng"},
         submit=True,
     )
-    review = services.review_submit(actor=manager, review=review, expected_version=year.review("an").version)
+    review = services.review_submit(
+        actor=manager, review=review, expected_version=year.review("an").version, early_reason=EARLY
+    )
     assert review.state == ReviewState.SUBMITTED
 
     policy = year.cycle.engine_policy()
@@ -292,7 +295,9 @@ def _approved_month(year):
         services.item_check(actor=manager, item=item, expected_version=item.version, result="passed")
     services.rating_save(actor=staff, review=review, role="self", levels=LEVELS, submit=True)
     services.rating_save(actor=manager, review=year.review("an"), role="manager", levels=LEVELS, submit=True)
-    review = services.review_submit(actor=manager, review=year.review("an"), expected_version=year.review("an").version)
+    review = services.review_submit(
+        actor=manager, review=year.review("an"), expected_version=year.review("an").version, early_reason=EARLY
+    )
     return services.review_approve(actor=head, review=review, expected_version=review.version), report
 
 
@@ -372,7 +377,9 @@ def test_the_approver_approves_a_whole_unit_at_once_and_only_their_own(year, cli
     # The person lets the self-rating deadline pass: the manager rates and submits anyway.
     Period.objects.filter(pk=year.november.pk).update(self_rating_due=date(2026, 11, 1))
     services.rating_save(actor=manager, review=year.review("an"), role="manager", levels=LEVELS, submit=True)
-    services.review_submit(actor=manager, review=year.review("an"), expected_version=year.review("an").version)
+    services.review_submit(
+        actor=manager, review=year.review("an"), expected_version=year.review("an").version, early_reason=EARLY
+    )
     url = reverse("monitoring:approve_unit", kwargs={"period": year.november.pk, "code": "VPL"})
     client_as(Role.HR).post(url)  # not HR's to approve: nothing happens
     assert year.review("an").state == ReviewState.SUBMITTED

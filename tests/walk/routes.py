@@ -122,6 +122,15 @@ FILL: dict[str, Callable[[World], list[dict]]] = {
     "monitoring:review_action": _review_with("action", lambda: ["submit", "approve", "return"]),
     "monitoring:evidence": _each("evidence", "pk"),
     "monitoring:unit_period": lambda world: world["period_unit"],
+    "monitoring:period_summary": lambda world: [
+        {"period": period, "extension": extension} for period in world["period"] for extension in ("xlsx", "pdf", "exe")
+    ],
+    "monitoring:unit_summary": lambda world: [
+        {**scope, "extension": extension} for scope in world["period_unit"][:3] for extension in ("xlsx", "pdf", "exe")
+    ],
+    "monitoring:summary_start": _each("period", "period"),
+    "monitoring:summary_download": JOB,
+    "monitoring:score_sheet": lambda world: [{"pk": pk} for pk in world["review"][:3]],
     "yearend:appeal_decide": _each("appeal", "pk"),
     "yearend:year": YEAR,
     "yearend:year_action": lambda world: [

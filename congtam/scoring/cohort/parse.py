@@ -182,6 +182,8 @@ LEADER_UNIT_COLUMNS = (
     Column("Kỳ", period_label, default=MUST),
     Column("Tỷ lệ công chức HTNV trở lên", _percent, default=MUST),
     Column("Tỷ lệ thực hiện kế hoạch", _percent, default=MUST),
+    # e of the six-component reading (preset leader_combination): optional, the agency's own.
+    Column("Tiêu chí khác của đơn vị", _percent, required=False, default=None),
 )
 CRITERIA_COLUMNS = (
     Column("Mã nhân sự", _required_text, default=MUST),
@@ -554,7 +556,9 @@ def _read_leader_units(
             continue
         if good:
             units[(code, values["Kỳ"])] = UnitInput(
-                values["Tỷ lệ công chức HTNV trở lên"], values["Tỷ lệ thực hiện kế hoạch"]
+                values["Tỷ lệ công chức HTNV trở lên"],
+                values["Tỷ lệ thực hiện kế hoạch"],
+                values["Tiêu chí khác của đơn vị"],
             )
     return units
 

@@ -134,9 +134,53 @@ def _weights(settings: PolicySettings) -> dict[str, Node]:
     }
 
 
+def _staff_part_node(value: Decimal, share: Decimal, values: Mapping[str, Any]) -> Node:
+    return _formula(
+        "unit_staff_part",
+        value,
+        "choose(share == 100, 100, part)",
+        {
+            "share": _leaf("unit_staff_share", share),
+            "part": _parameter(
+                "leader_staff_part_if_any_not_complete", values["leader_staff_part_if_any_not_complete"]
+            ),
+        },
+    )
+
+
+def _six_components_node(detail: PeriodDetail, settings: PolicySettings, a: Node, b: Node, c: Node) -> Node:
+    """The six-component reading: ``tmax × (a + b + c + d + đ + e) / 6 / 100`` (đ is written p)."""
+    six = detail.six_components
+    assert six is not None
+    values = settings.values
+    plan = _leaf("unit_plan_percent", six.plan_percent)
+    if six.further_stands_in:
+        # No further criterion recorded: the preset lets the plan completion stand in for e.
+        further = _formula("unit_further_percent", six.further_percent, "p", {"p": plan}, note="further_plan_stands_in")
+    else:
+        further = _leaf("unit_further_percent", six.further_percent)
+    return _formula(
+        "task_points",
+        detail.task_points,
+        "tmax * (a + b + c + d + p + e) / 6 / 100",
+        {
+            "tmax": _parameter("task_max_points", values["task_max_points"]),  # type: ignore[arg-type]
+            "a": a,
+            "b": b,
+            "c": c,
+            "d": _staff_part_node(six.staff_part, six.staff_share, values),
+            "p": plan,
+            "e": further,
+        },
+        note="leader_six_components",
+    )
+
+
 def task_points_node(detail: PeriodDetail, settings: PolicySettings) -> Node:
     values = settings.values
     a, b, c = task_measure_nodes(detail.task, settings)
+    if detail.six_components is not None:
+        return _six_components_node(detail, settings, a, b, c)
     task_max = _parameter("task_max_points", values["task_max_points"])  # type: ignore[arg-type]
     if detail.unit is None or detail.combined_percent is None or detail.own_percent is None:
         extra = {"note": "leader_without_unit_data"} if detail.leader_without_unit else {}
