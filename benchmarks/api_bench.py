@@ -6,7 +6,7 @@ What it does, in one run:
 
 1. in the scratch database ``congtam_api_bench`` (dropped and created again unless ``--reuse``):
    migrates it, loads the demo agency (``congtam demo --size N --year no``), opens the year's
-   monthly periods for its civil servants (``monitoring.services.cycle_open`` then
+   monthly periods for its civil servants (``monitoring.cycles.cycle_open`` then
    ``reviews_open``) and issues an API token for the whole agency (``source_system_issue``);
 2. starts the application under gunicorn (``--workers`` sync workers, default 2) on 127.0.0.1;
 3. posts ``--items`` work items (default 1,000,000) in batches of 5,000 from ``--clients``
@@ -88,7 +88,7 @@ def setup_in_django(reuse: bool):
     from congtam.api.models import SourceSystem
     from congtam.api.services import source_system_issue, source_system_revoke
     from congtam.catalogue.models import CatalogueItem
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles
     from congtam.monitoring.models import Cycle, Review, WorkItem
     from congtam.org.models import Agency, Category, Unit
 
@@ -98,7 +98,7 @@ def setup_in_django(reuse: bool):
     cycle = Cycle.objects.filter(agency=agency, year=YEAR, staff_group=Category.CONG_CHUC).first()
     if cycle is None:
         started = time.perf_counter()
-        cycle = services.cycle_open(
+        cycle = cycles.cycle_open(
             actor=hr,
             agency=agency,
             year=YEAR,
@@ -107,7 +107,7 @@ def setup_in_django(reuse: bool):
             policy_id="nd335",
             units=[root],
         )
-        created = services.reviews_open(cycle, actor=hr)
+        created = cycles.reviews_open(cycle, actor=hr)
         print(f"   {created:,} period reviews opened in {time.perf_counter() - started:.0f} s")
     if reuse:
         with connection.cursor() as cursor:  # a scratch database: the benchmark's own items go

@@ -73,10 +73,10 @@ def _fill_january(period, rng: random.Random) -> int:
 
     from congtam.catalogue.models import CatalogueItem
     from congtam.core.bulk import insert_rows
+    from congtam.monitoring.cycles import _ItemRow, _RatingRow
     from congtam.monitoring.leaders import unit_parts
     from congtam.monitoring.models import GeneralRating, ItemState, Origin, Review, ReviewState, WorkItem
     from congtam.monitoring.scoring import review_score
-    from congtam.monitoring.services import _ItemRow, _RatingRow
 
     catalogues: dict[int, list] = {}
     for entry in CatalogueItem.objects.filter(version_to__isnull=True):
@@ -202,17 +202,17 @@ def _unit_part_cost(periods) -> None:
     """(c): the closing job's check of every score, with the leaders' unit part and without it."""
     from unittest import mock
 
-    from congtam.monitoring import leaders, services
+    from congtam.monitoring import cycles, leaders
     from congtam.monitoring.models import Review
 
     def check(with_unit: bool) -> float:
         started = time.perf_counter()
         for period in periods:
             if with_unit:
-                services.period_check_scores(period)
+                cycles.period_check_scores(period)
             else:
                 with mock.patch.object(leaders, "unit_parts", lambda period, units=None: {}):
-                    services.period_check_scores(period)
+                    cycles.period_check_scores(period)
         return time.perf_counter() - started
 
     runs: dict[bool, list[float]] = {False: [], True: []}
@@ -241,7 +241,7 @@ def measure(size: int) -> None:
     from congtam.accounts.models import Role, User
     from congtam.jobs.models import Job
     from congtam.jobs.services import job_start
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles
     from congtam.monitoring.models import Review
     from congtam.org.models import Agency, Category, Person, Unit
 
@@ -251,7 +251,7 @@ def measure(size: int) -> None:
     groups = [group for group in Category.values if Person.objects.filter(category=group, is_active=True).exists()]
     jobs = []
     for group in groups:
-        cycle = services.cycle_open(
+        cycle = cycles.cycle_open(
             actor=hr, agency=agency, year=2026, frequency="monthly", staff_group=group, policy_id="nd335", units=root
         )
         jobs.append(

@@ -96,7 +96,7 @@ RATING_FIELDS = ("review", "rater_role", "levels", "comments", "submitted_at", "
 
 def _open_year():
     from congtam.accounts.models import Role, User
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles as cycle_services
     from congtam.org.models import Agency, Category, Person, Unit
 
     hr = User.objects.get(role=Role.HR)
@@ -105,7 +105,7 @@ def _open_year():
     cycles = []
     for group in Category.values:
         if Person.objects.filter(category=group, is_active=True).exists():
-            cycle = services.cycle_open(
+            cycle = cycle_services.cycle_open(
                 actor=hr,
                 agency=agency,
                 year=2026,
@@ -114,7 +114,7 @@ def _open_year():
                 policy_id="nd335",
                 units=root,
             )
-            services.reviews_open(cycle, actor=hr)
+            cycle_services.reviews_open(cycle, actor=hr)
             cycles.append(cycle)
     return agency, cycles
 

@@ -183,14 +183,14 @@ def _prepare() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles
     from congtam.monitoring.models import GeneralRating, Review, ReviewState, WorkItem
     from congtam.monitoring.scoring import review_score
     from congtam.org.models import Agency, Category, Person, Unit
 
     hr = _hr()
     agency = Agency.objects.order_by("pk").first()
-    cycle = services.cycle_open(
+    cycle = cycles.cycle_open(
         actor=hr,
         agency=agency,
         year=2026,

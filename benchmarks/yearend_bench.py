@@ -143,7 +143,7 @@ def build() -> None:
     from django.db import connection
 
     from congtam.accounts.models import Role, User
-    from congtam.monitoring import services as monitoring
+    from congtam.monitoring import cycles
     from congtam.org.models import Agency, Category, Person, Unit
     from congtam.yearend import services
 
@@ -154,7 +154,7 @@ def build() -> None:
     hr = User.objects.get(role=Role.HR)
     agency = Agency.objects.get()
     root = list(Unit.objects.filter(parent__isnull=True))
-    cycle = monitoring.cycle_open(
+    cycle = cycles.cycle_open(
         actor=hr,
         agency=agency,
         year=YEAR,
@@ -163,7 +163,7 @@ def build() -> None:
         policy_id="nd335",
         units=root,
     )
-    monitoring.reviews_open(cycle, actor=hr)
+    cycles.reviews_open(cycle, actor=hr)
     print(
         f"    {cycle.periods.count()} monthly periods, reviews opened in {time.perf_counter() - started:.1f} s",
         flush=True,

@@ -20,7 +20,8 @@ from congtam.accounts.models import Role, User
 from congtam.audit.services import audit_record
 from congtam.catalogue.models import CatalogueItem
 from congtam.demo.catalogues import load_demo_catalogues
-from congtam.monitoring import events, services
+from congtam.monitoring import cycles, events
+from congtam.monitoring import items as item_services
 from congtam.monitoring.leaders import unit_parts
 from congtam.monitoring.models import (
     CheckResult,
@@ -220,7 +221,7 @@ def demo_history_year(*, agency, year: int, seed: int) -> int:
     rng = random.Random(seed + year)
     hr = User.objects.filter(role=Role.HR, is_active=True).order_by("pk").first()
     root = Unit.objects.filter(agency=agency, parent__isnull=True).order_by("path")
-    cycle = services.cycle_open(
+    cycle = cycles.cycle_open(
         actor=hr,
         agency=agency,
         year=year,
@@ -229,7 +230,7 @@ def demo_history_year(*, agency, year: int, seed: int) -> int:
         policy_id="nd335",
         units=list(root),
     )
-    services.reviews_open(cycle, actor=hr)
+    cycles.reviews_open(cycle, actor=hr)
     catalogues: dict[int, list[CatalogueItem]] = {}
     for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by(
         "position", "code"
@@ -265,18 +266,18 @@ def _open_month(
         items = []
         for entry in rng.sample(catalogue, min(len(catalogue), 3)):
             due = period.starts_on + timedelta(days=rng.randint(6, (period.ends_on - period.starts_on).days))
-            items.append(services.item_assign(actor=manager, review=review, catalogue_code=entry.code, due_on=due))
+            items.append(item_services.item_assign(actor=manager, review=review, catalogue_code=entry.code, due_on=due))
             count += 1
         person = users_by_person.get(review.person_id)
         if person is None:
             continue  # only people with a login act; the others' plans wait for them
-        services.plan_acknowledge(
+        item_services.plan_acknowledge(
             actor=person, review=review, expected_version=Review.objects.get(pk=review.pk).version
         )
         first = items[0]
         if first.due_on > period.starts_on and period.starts_on < last_day:
             completed = min(first.due_on, last_day)
-            services.item_report(
+            item_services.item_report(
                 actor=person,
                 item=first,
                 expected_version=first.version,
@@ -296,7 +297,7 @@ def demo_year(*, agency, seed: int = 2026, today: date | None = None) -> DemoYea
         load_demo_catalogues(agency, rng)
     hr = User.objects.filter(role=Role.HR, is_active=True).order_by("pk").first()
     root = Unit.objects.filter(agency=agency, parent__isnull=True).order_by("path")
-    cycle = services.cycle_open(
+    cycle = cycles.cycle_open(
         actor=hr,
         agency=agency,
         year=year,
@@ -305,7 +306,7 @@ def demo_year(*, agency, seed: int = 2026, today: date | None = None) -> DemoYea
         policy_id="nd335",
         units=list(root),
     )
-    services.reviews_open(cycle, actor=hr)
+    cycles.reviews_open(cycle, actor=hr)
     catalogues: dict[int, list[CatalogueItem]] = {}
     for entry in CatalogueItem.objects.filter(position__agency=agency, version_to__isnull=True).order_by(
         "position", "code"

@@ -695,7 +695,7 @@ def _write(batch: _Batch) -> BatchResult:
 
 
 def _bump_plan_versions(reviews: dict[int, ReviewRow]) -> dict[int, int]:
-    """What :func:`congtam.monitoring.services._plan_changed` does to one review, for many in a
+    """What :func:`congtam.monitoring.services.plan_changed` does to one review, for many in a
     few queries: a new plan version where the change :func:`opens_plan_version`, and each
     changed review's version up, so a page open on the old plan cannot overwrite it. Returns
     each review's plan version."""

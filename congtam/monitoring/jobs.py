@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congtam.jobs.registry import job_kind
-from congtam.monitoring import services
+from congtam.monitoring import cycles
 from congtam.monitoring.models import Cycle, Period
 
 
@@ -16,7 +16,7 @@ def open_reviews(job, *, cycle_id: int) -> dict:
     skips the reviews already created, so a retry finishes the work without doubles."""
     cycle = Cycle.objects.select_related("agency").get(pk=cycle_id)
     job.set_message(str(_("Creating the period reviews…")))
-    created = services.reviews_open(cycle, actor=job.created_by, progress=job.progress)
+    created = cycles.reviews_open(cycle, actor=job.created_by, progress=job.progress)
     return {"url": reverse("monitoring:cycle", kwargs={"pk": cycle.pk}), "created": created}
 
 
@@ -27,7 +27,7 @@ def close_period(job, *, period_id: int) -> dict:
     the lock, so a retry simply checks again."""
     period = Period.objects.select_related("cycle").get(pk=period_id)
     job.set_message(str(_("Computing every score again…")))
-    check = services.period_close(actor=job.created_by, period=period, progress=job.progress)
+    check = cycles.period_close(actor=job.created_by, period=period, progress=job.progress)
     return {
         "url": reverse("monitoring:cycle", kwargs={"pk": period.cycle_id}),
         "checked": check.checked,

@@ -17,7 +17,7 @@ from congtam.catalogue.models import CatalogueItem
 from congtam.core import permissions
 from congtam.core.views import attach_errors
 from congtam.jobs.services import job_start
-from congtam.monitoring import conditions, selectors, services
+from congtam.monitoring import conditions, cycles, items, reviews, selectors
 from congtam.monitoring.evidence import is_web_link, private_storage
 from congtam.monitoring.forms import (
     AmendmentForm,
@@ -172,7 +172,7 @@ def plan_item_view(request, pk, kind):
     permissions.require(request.user, "monitoring.plan_item" if kind == "assign" else "monitoring.propose_item", review)
     form = ItemForm(request.POST, prefix=kind, catalogue=_catalogue(review))
     if form.is_valid():
-        service = services.item_assign if kind == "assign" else services.item_propose
+        service = items.item_assign if kind == "assign" else items.item_propose
         try:
             service(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
@@ -191,26 +191,26 @@ def plan_item_view(request, pk, kind):
 ITEM_ACTIONS = {
     "accept": (
         VersionedForm,
-        lambda user, item, data: services.item_accept(actor=user, item=item, expected_version=data["version"]),
+        lambda user, item, data: items.item_accept(actor=user, item=item, expected_version=data["version"]),
         _("The proposal was accepted."),
     ),
     "decline": (
         ReasonForm,
-        lambda user, item, data: services.item_decline(
+        lambda user, item, data: items.item_decline(
             actor=user, item=item, expected_version=data["version"], reason=data["reason"]
         ),
         _("The proposal was declined."),
     ),
     "withdraw": (
         ReasonForm,
-        lambda user, item, data: services.item_withdraw(
+        lambda user, item, data: items.item_withdraw(
             actor=user, item=item, expected_version=data["version"], reason=data["reason"]
         ),
         _("The item was withdrawn."),
     ),
     "report": (
         ReportForm,
-        lambda user, item, data: services.item_report(
+        lambda user, item, data: items.item_report(
             actor=user,
             item=item,
             expected_version=data["version"],
@@ -221,14 +221,14 @@ ITEM_ACTIONS = {
     ),
     "check": (
         CheckForm,
-        lambda user, item, data: services.item_check(
+        lambda user, item, data: items.item_check(
             actor=user, item=item, expected_version=data["version"], result=data["result"], comment=data["comment"]
         ),
         _("The check was recorded."),
     ),
     "move_due": (
         MoveDueForm,
-        lambda user, item, data: services.item_move_due(
+        lambda user, item, data: items.item_move_due(
             actor=user,
             item=item,
             expected_version=data["version"],
@@ -278,7 +278,7 @@ def evidence_add_view(request, pk, item_id):
     form = EvidenceForm(request.POST, request.FILES, prefix=f"item{item.pk}-evidence")
     if form.is_valid():
         try:
-            services.evidence_add(
+            items.evidence_add(
                 actor=request.user,
                 item=item,
                 upload=form.cleaned_data["file"],
@@ -303,7 +303,7 @@ def evidence_download_view(request, pk):
             "monitoring/evidence_link.html",
             {"evidence": evidence, "review": evidence.item.review, "is_web_link": is_web_link(evidence.link)},
         )
-    services.evidence_viewed(actor=request.user, evidence=evidence)
+    items.evidence_viewed(actor=request.user, evidence=evidence)
     handle = private_storage().open(evidence.file.name, "rb")
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
 
@@ -315,7 +315,7 @@ def acknowledge_view(request, pk):
     form = VersionedForm(request.POST)
     if form.is_valid():
         try:
-            services.plan_acknowledge(actor=request.user, review=review, expected_version=form.cleaned_data["version"])
+            items.plan_acknowledge(actor=request.user, review=review, expected_version=form.cleaned_data["version"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -341,7 +341,7 @@ def rating_view(request, pk, role):
     except ValueError:
         version = 0
     try:
-        services.rating_save(
+        reviews.rating_save(
             actor=request.user,
             review=review,
             role=role,
@@ -386,7 +386,7 @@ def review_action_view(request, pk, action):
         form = CommentForm(request.POST, prefix="return")
         if form.is_valid():
             try:
-                services.review_return(
+                reviews.review_return(
                     actor=request.user,
                     review=review,
                     expected_version=form.cleaned_data["version"],
@@ -405,7 +405,7 @@ def review_action_view(request, pk, action):
     version = form.cleaned_data["version"]
     try:
         if action == "submit":
-            services.review_submit(
+            reviews.review_submit(
                 actor=request.user,
                 review=review,
                 expected_version=version,
@@ -413,7 +413,7 @@ def review_action_view(request, pk, action):
             )
             done = _("The score was submitted to the approver.")
         elif action == "approve":
-            services.review_approve(actor=request.user, review=review, expected_version=version)
+            reviews.review_approve(actor=request.user, review=review, expected_version=version)
             done = _("The score was approved; the review is locked.")
         else:
             raise Http404(action)
@@ -434,7 +434,7 @@ def observation_view(request, pk):
     form = ObservationForm(request.POST, prefix="observation")
     if form.is_valid():
         try:
-            services.observation_write(actor=request.user, review=review, **form.cleaned_data)
+            reviews.observation_write(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -451,7 +451,7 @@ def observation_answer_view(request, pk, observation_id):
     form = AnswerForm(request.POST, prefix=f"answer{observation.pk}")
     if form.is_valid():
         try:
-            services.observation_answer(actor=request.user, observation=observation, answer=form.cleaned_data["answer"])
+            reviews.observation_answer(actor=request.user, observation=observation, answer=form.cleaned_data["answer"])
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -492,7 +492,7 @@ def cycle_open_view(request):
         agency = data["units"][0].agency
         try:
             with transaction.atomic():
-                cycle = services.cycle_open(actor=request.user, agency=agency, **data)
+                cycle = cycles.cycle_open(actor=request.user, agency=agency, **data)
                 job = job_start(
                     actor=request.user,
                     kind="monitoring.open_reviews",
@@ -556,7 +556,7 @@ def amend_view(request, pk):
             "completed_on": data["completed_on"],
         }
         try:
-            services.review_amend(
+            reviews.review_amend(
                 actor=request.user, review=review, reason=data["reason"], item_corrections={data["item"]: correction}
             )
         except ValidationError as error:
@@ -576,7 +576,7 @@ def approve_unit_view(request, period, code):
     if not waiting:
         messages.error(request, _("No score of this unit awaits your approval."))
     else:
-        count = services.reviews_approve(actor=request.user, reviews=waiting)
+        count = reviews.reviews_approve(actor=request.user, reviews=waiting)
         messages.success(
             request,
             ngettext("%(count)d score was approved and locked.", "%(count)d scores were approved and locked.", count)

@@ -60,10 +60,10 @@ def _a_catalogue_item(world):
 def _binh_review(world):
     """A review of Đặng Thị Bình (no login): evaluated by the manager (son), approved by the unit
     head (lan); the staff login (an) is not part of it."""
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles
     from congtam.monitoring.models import Review
 
-    cycle = services.cycle_open(
+    cycle = cycles.cycle_open(
         actor=world.users[Role.HR],
         agency=world.agency,
         year=2026,
@@ -72,7 +72,7 @@ def _binh_review(world):
         policy_id="nd335",
         units=[world.units["VPL-P1"]],
     )
-    services.reviews_open(cycle)
+    cycles.reviews_open(cycle)
     return Review.objects.get(period__cycle=cycle, period__number=1, person=world.people["binh"])
 
 

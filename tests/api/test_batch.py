@@ -7,7 +7,7 @@ import pytest
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.monitoring import conditions, services
+from congtam.monitoring import conditions, items
 from congtam.monitoring.models import DueDateChange, Evidence, ItemState, Origin, ReviewState, WorkItem
 from tests.api.conftest import item, vi
 
@@ -23,7 +23,7 @@ def _errors(response):
 
 def _acknowledge(year, key="an"):
     review = year.review(key)
-    return services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=review.version)
+    return items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=review.version)
 
 
 def test_items_are_created_assigned_from_the_system_with_one_audit_entry(api, year):
@@ -121,7 +121,7 @@ def test_completion_through_the_batch_reports_the_item_for_the_managers_check(ap
     assert response.json()["updated"] == 1
     row = WorkItem.objects.get()
     assert (row.state, row.completed_on.day, row.report_note) == (ItemState.REPORTED, 18, "Đã trình")
-    services.item_check(actor=year.user(Role.MANAGER), item=row, expected_version=row.version, result="passed")
+    items.item_check(actor=year.user(Role.MANAGER), item=row, expected_version=row.version, result="passed")
     late = api.post(BATCH, {"items": [{"source_id": "GV-1", "completed_on": "2026-11-19"}]})
     assert _errors(late) == [(0, "completed_on", "Công việc đã được kiểm tra; ngày hoàn thành không thể thay đổi nữa.")]
 

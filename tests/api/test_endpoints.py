@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.monitoring import services
+from congtam.monitoring import cycles, items
 from congtam.monitoring.models import Evidence, ItemState, Review, ReviewState, WorkItem
 from congtam.org import services as org_services
 from congtam.org.models import Category
@@ -21,7 +21,7 @@ BATCH = "/api/v1/work-items/batch"
 
 def _acknowledge(year, key="an"):
     review = year.review(key)
-    return services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=review.version)
+    return items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=review.version)
 
 
 def test_put_creates_then_updates_one_item_and_get_reads_it(api, year):
@@ -191,7 +191,7 @@ def _more_people(year, count):
             unit=world.units["VPL-P1"],
             position=world.positions["CV"],
         )
-    services.reviews_open(year.cycle)
+    cycles.reviews_open(year.cycle)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/period-scores", "/api/v1/work-items"])

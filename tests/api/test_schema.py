@@ -6,7 +6,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from congtam.accounts.models import Role
-from congtam.monitoring import services
+from congtam.monitoring import items
 from tests.api.conftest import item
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_the_schema_is_valid_openapi(client):
 def _prepare(api, year):
     api.post("/api/v1/work-items/batch", {"items": [item("GV-1")]})
     review = year.review("an")
-    services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=review.version)
+    items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=review.version)
 
 
 # (path, method) -> (concrete path, body, expected status)

@@ -23,7 +23,7 @@ def november_review(live_world, monkeypatch):
     from django.utils import timezone
 
     from congtam.catalogue.models import CatalogueItem, CatalogueVersion
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles
     from congtam.monitoring.models import Review
 
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)  # the live server's thread too
@@ -35,7 +35,7 @@ def november_review(live_world, monkeypatch):
     CatalogueItem.objects.create(
         position=position, code="GY", name="Văn bản góp ý", unit="văn bản", factor=1, version_from=1
     )
-    cycle = services.cycle_open(
+    cycle = cycles.cycle_open(
         actor=live_world.users[Role.HR],
         agency=live_world.agency,
         year=2026,
@@ -44,7 +44,7 @@ def november_review(live_world, monkeypatch):
         policy_id="nd335",
         units=[live_world.units["VPL-P1"]],
     )
-    services.reviews_open(cycle)
+    cycles.reviews_open(cycle)
     return Review.objects.get(period__cycle=cycle, period__number=11, person=live_world.people["an"])
 
 

@@ -90,16 +90,16 @@ def test_a_database_file_created_open_to_others_is_made_private_when_a_connectio
 
 @pytest.mark.django_db
 def test_evidence_files_and_their_folders_are_private(year):  # noqa: F811
-    from congtam.monitoring import services
+    from congtam.monitoring import items
 
     review = year.review("an")
-    item = services.item_assign(
+    item = items.item_assign(
         actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
     )
-    services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
+    items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     old_umask = os.umask(0o022)
     try:
-        evidence = services.evidence_add(
+        evidence = items.evidence_add(
             actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n")
         )
     finally:

@@ -41,7 +41,7 @@ def today(monkeypatch):
 def year(world, today):
     from congtam.accounts.models import Role
     from congtam.catalogue.models import CatalogueItem, CatalogueVersion
-    from congtam.monitoring import services
+    from congtam.monitoring import cycles
     from congtam.org.models import Category
 
     position = world.positions["CV"]
@@ -56,7 +56,7 @@ def year(world, today):
             quality_requirement="Đúng thể thức, đủ nội dung",
             version_from=1,
         )
-    cycle = services.cycle_open(
+    cycle = cycles.cycle_open(
         actor=world.users[Role.HR],
         agency=world.agency,
         year=2026,
@@ -65,5 +65,5 @@ def year(world, today):
         policy_id="nd335",
         units=[world.units["VPL"]],
     )
-    services.reviews_open(cycle, actor=world.users[Role.HR])
+    cycles.reviews_open(cycle, actor=world.users[Role.HR])
     return MonitoringYear(world=world, cycle=cycle, november=cycle.periods.get(number=11))

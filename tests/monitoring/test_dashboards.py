@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congtam.accounts.models import Role
-from congtam.monitoring import dashboards, services
+from congtam.monitoring import cycles, dashboards, items, reviews
 from congtam.monitoring.models import Review
 from congtam.org import services as org_services
 from congtam.org.models import Category, UnitRole
@@ -46,13 +46,13 @@ def approved_month(year, monkeypatch, number, *, key="an", late=False, failed=Fa
     staff, manager, head = world.people[key].account, year.user(Role.MANAGER), year.user(Role.UNIT_HEAD)
     _on(monkeypatch, date(2026, number, 20))
     review = _review(year, key, number)
-    report = services.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, number, 10))
-    opinion = services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, number, 12))
+    report = items.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, number, 10))
+    opinion = items.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, number, 12))
     review = _review(year, key, number)
-    services.plan_acknowledge(actor=staff, review=review, expected_version=review.version)
+    items.plan_acknowledge(actor=staff, review=review, expected_version=review.version)
     report = _report(staff, report, date(2026, number, 9))
     if failed:
-        services.item_check(
+        items.item_check(
             actor=manager,
             item=_fresh(report),
             expected_version=report.version,
@@ -60,21 +60,21 @@ def approved_month(year, monkeypatch, number, *, key="an", late=False, failed=Fa
             comment="Thiếu đánh giá tác động của chính sách",
         )
         _report(staff, report, date(2026, number, 10))
-    services.item_check(actor=manager, item=_fresh(report), expected_version=_fresh(report).version, result="passed")
+    items.item_check(actor=manager, item=_fresh(report), expected_version=_fresh(report).version, result="passed")
     _report(staff, opinion, date(2026, number, 15 if late else 11))
-    services.item_check(actor=manager, item=_fresh(opinion), expected_version=_fresh(opinion).version, result="passed")
-    services.rating_save(actor=staff, review=_review(year, key, number), role="self", levels=LEVELS, submit=True)
-    services.rating_save(actor=manager, review=_review(year, key, number), role="manager", levels=LEVELS, submit=True)
+    items.item_check(actor=manager, item=_fresh(opinion), expected_version=_fresh(opinion).version, result="passed")
+    reviews.rating_save(actor=staff, review=_review(year, key, number), role="self", levels=LEVELS, submit=True)
+    reviews.rating_save(actor=manager, review=_review(year, key, number), role="manager", levels=LEVELS, submit=True)
     review = _review(year, key, number)
-    review = services.review_submit(actor=manager, review=review, expected_version=review.version, early_reason=EARLY)
-    services.review_approve(actor=head, review=review, expected_version=review.version)
+    review = reviews.review_submit(actor=manager, review=review, expected_version=review.version, early_reason=EARLY)
+    reviews.review_approve(actor=head, review=review, expected_version=review.version)
     _on(monkeypatch, TODAY)
     return _review(year, key, number)
 
 
 def _report(user, item, completed_on):
     item = _fresh(item)
-    return services.item_report(actor=user, item=item, expected_version=item.version, completed_on=completed_on)
+    return items.item_report(actor=user, item=item, expected_version=item.version, completed_on=completed_on)
 
 
 def add_people(year, count, *, unit="VPL-P1", code_prefix="NV9"):
@@ -94,7 +94,7 @@ def add_people(year, count, *, unit="VPL-P1", code_prefix="NV9"):
                 unit_role=UnitRole.MEMBER,
             )
         )
-    services.reviews_open(year.cycle, actor=year.user(Role.HR))
+    cycles.reviews_open(year.cycle, actor=year.user(Role.HR))
     return people
 
 
@@ -106,12 +106,12 @@ def busy(year, people):
     for index, person in enumerate(people):
         user = make_user(f"u{person.staff_code}", role=Role.STAFF, person=person)
         review = Review.objects.get(period=year.november, person=person)
-        first = services.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, 11, 10))
-        services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 25))
+        first = items.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, 11, 10))
+        items.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 25))
         if index % 2:
             continue  # half of them have not acknowledged their plan
         review.refresh_from_db()
-        services.plan_acknowledge(actor=user, review=review, expected_version=review.version)
+        items.plan_acknowledge(actor=user, review=review, expected_version=review.version)
         _report(user, first, date(2026, 11, 12))
 
 
@@ -220,7 +220,7 @@ def test_the_unit_period_names_the_person_the_evaluator_or_the_approver_whose_st
     from tests.monitoring.test_todo import acknowledge, assign, self_rate
 
     _item, _ = assign(year)
-    services.item_propose(
+    items.item_propose(
         actor=year.user(Role.STAFF), review=year.review("an"), catalogue_code="TT", due_on=date(2026, 11, 26)
     )
     assign(year, "binh")
@@ -233,9 +233,7 @@ def test_the_unit_period_names_the_person_the_evaluator_or_the_approver_whose_st
     assert waiting("an") == [("Trịnh Văn Sơn", True)]  # the proposal awaits the manager
     assert waiting("binh") == [("Đặng Thị Bình", True)]  # the plan awaits Bình's acknowledgement
     proposal = year.review("an").items.get(state="proposed")
-    services.item_decline(
-        actor=manager, item=proposal, expected_version=proposal.version, reason="Không thuộc nhiệm vụ"
-    )
+    items.item_decline(actor=manager, item=proposal, expected_version=proposal.version, reason="Không thuộc nhiệm vụ")
     acknowledge(year)
     self_rate(year)
     assert waiting("an") == [("Nguyễn Văn An", False), ("Trịnh Văn Sơn", False)]  # items to report; the rating

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.monitoring import services
+from congtam.monitoring import items
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,10 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 @pytest.fixture
 def item(year):
     review = year.review("an")
-    item = services.item_assign(
+    item = items.item_assign(
         actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
     )
-    services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
+    items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     return item
 
 
@@ -39,18 +39,18 @@ def item(year):
 )
 def test_a_bad_file_is_refused_with_its_reason(year, item, name, content, message):
     with pytest.raises(ValidationError, match=message):
-        services.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile(name, content))
+        items.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile(name, content))
     assert not item.evidence.exists()
 
 
 def test_a_file_over_the_limit_is_refused(year, item, settings):
     settings.CONGTAM_EVIDENCE_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="quá lớn"):
-        services.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("a.pdf", PDF))
+        items.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("a.pdf", PDF))
 
 
 def test_a_document_is_kept_outside_the_web_root_and_served_only_to_those_allowed(year, item, client_as):
-    evidence = services.evidence_add(
+    evidence = items.evidence_add(
         actor=year.user(Role.STAFF),
         item=item,
         upload=SimpleUploadedFile("Báo cáo.pdf", PDF),
@@ -73,8 +73,8 @@ def test_only_the_person_attaches_evidence_and_a_link_is_accepted(year, item):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.evidence_add(actor=year.user(Role.MANAGER), item=item, link="https://vanban.quochoi.vn/so/123")
-    evidence = services.evidence_add(actor=year.user(Role.STAFF), item=item, link="https://vanban.quochoi.vn/so/123")
+        items.evidence_add(actor=year.user(Role.MANAGER), item=item, link="https://vanban.quochoi.vn/so/123")
+    evidence = items.evidence_add(actor=year.user(Role.STAFF), item=item, link="https://vanban.quochoi.vn/so/123")
     assert evidence.link.endswith("/123")
     with pytest.raises(ValidationError, match="một tệp hoặc"):
-        services.evidence_add(actor=year.user(Role.STAFF), item=item)
+        items.evidence_add(actor=year.user(Role.STAFF), item=item)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.monitoring import services
+from congtam.monitoring import items
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,12 +21,10 @@ def test_a_file_downloads_and_is_logged_outside_any_test_transaction(year, clien
     from django.db import connection
 
     review = year.review("an")
-    item = services.item_assign(
+    item = items.item_assign(
         actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
     )
-    evidence = services.evidence_add(
-        actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("Báo cáo.pdf", PDF)
-    )
+    evidence = items.evidence_add(actor=year.user(Role.STAFF), item=item, upload=SimpleUploadedFile("Báo cáo.pdf", PDF))
     assert not connection.in_atomic_block
     response = client_as(Role.MANAGER).get(reverse("monitoring:evidence", kwargs={"pk": evidence.pk}))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from congtam.accounts.models import Role
-from congtam.monitoring import services
+from congtam.monitoring import items
 from congtam.monitoring.models import Evidence
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,10 @@ LINK = "https://vanban.quochoi.vn/so/123?ban=2"
 @pytest.fixture
 def item(year):
     review = year.review("an")
-    item = services.item_assign(
+    item = items.item_assign(
         actor=year.user(Role.MANAGER), review=review, catalogue_code="BC", due_on=date(2026, 11, 10)
     )
-    services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
+    items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     return item
 
 
@@ -32,7 +32,7 @@ def _open(client, evidence):
 
 
 def test_a_link_opens_a_page_naming_its_target_not_a_redirect(year, item, client_as):
-    evidence = services.evidence_add(actor=year.user(Role.STAFF), item=item, link=LINK, description="Công văn trình")
+    evidence = items.evidence_add(actor=year.user(Role.STAFF), item=item, link=LINK, description="Công văn trình")
     response = _open(client_as(Role.MANAGER), evidence)
     assert response.status_code == 200 and "Location" not in response
     content = response.content.decode()
@@ -42,7 +42,7 @@ def test_a_link_opens_a_page_naming_its_target_not_a_redirect(year, item, client
 
 
 def test_the_link_page_is_refused_to_those_who_may_not_see_the_review(year, item, client_as):
-    evidence = services.evidence_add(actor=year.user(Role.STAFF), item=item, link=LINK)
+    evidence = items.evidence_add(actor=year.user(Role.STAFF), item=item, link=LINK)
     assert _open(client_as(Role.LEADERSHIP), evidence).status_code == 403
 
 
@@ -59,7 +59,7 @@ def test_the_link_page_is_refused_to_those_who_may_not_see_the_review(year, item
 )
 def test_only_web_addresses_are_accepted(year, item, link):
     with pytest.raises(ValidationError, match="Chỉ chấp nhận liên kết là địa chỉ web"):
-        services.evidence_add(actor=year.user(Role.STAFF), item=item, link=link)
+        items.evidence_add(actor=year.user(Role.STAFF), item=item, link=link)
     assert not item.evidence.exists()
 
 
@@ -73,7 +73,7 @@ def test_the_form_says_why_an_ftp_link_is_refused(year, item, client_as):
 
 @pytest.mark.parametrize("link", ["http://vanban.quochoi.vn/so/1", "HTTPS://VANBAN.QUOCHOI.VN/so/1"])
 def test_http_and_https_are_accepted(year, item, link):
-    assert services.evidence_add(actor=year.user(Role.STAFF), item=item, link=link).link == link
+    assert items.evidence_add(actor=year.user(Role.STAFF), item=item, link=link).link == link
 
 
 @pytest.mark.parametrize("stored", ["javascript:alert(document.cookie)", "ftp://kho.quochoi.vn/a.pdf"])

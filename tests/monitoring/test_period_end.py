@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
-from congtam.monitoring import events, services
+from congtam.monitoring import events, reviews
 from congtam.monitoring.models import ReviewState
 from congtam.notifications.models import Notification
 from tests.monitoring.test_todo import LEVELS, acknowledge, assign, check, report, self_rate
@@ -27,7 +27,7 @@ def ready_to_submit(year):
     report(year, done, date(2026, 11, 9))
     check(year, done)
     self_rate(year)
-    services.rating_save(
+    reviews.rating_save(
         actor=year.user(Role.MANAGER), review=year.review("an"), role="manager", levels=LEVELS, submit=True
     )
     return year.review("an")
@@ -37,20 +37,20 @@ def test_before_the_period_ends_the_score_is_not_sent_without_a_reason(year):
     review = ready_to_submit(year)
     entries = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as refused:
-        services.review_submit(actor=year.user(Role.MANAGER), review=review, expected_version=review.version)
+        reviews.review_submit(actor=year.user(Role.MANAGER), review=review, expected_version=review.version)
     assert list(refused.value.message_dict) == ["early_reason"]
     review = year.review("an")
     assert (review.state, review.early_reason, review.score) == (ReviewState.SELF_ASSESSED, "", None)
     assert AuditEntry.objects.count() == entries  # nothing happened, nothing recorded
     with pytest.raises(ValidationError):  # spaces are no reason
-        services.review_submit(
+        reviews.review_submit(
             actor=year.user(Role.MANAGER), review=review, expected_version=review.version, early_reason="  "
         )
 
 
 def test_with_a_reason_it_is_sent_and_the_approver_reads_the_reason(year):
     review = ready_to_submit(year)
-    review = services.review_submit(
+    review = reviews.review_submit(
         actor=year.user(Role.MANAGER),
         review=review,
         expected_version=review.version,
@@ -66,7 +66,7 @@ def test_with_a_reason_it_is_sent_and_the_approver_reads_the_reason(year):
 def test_after_the_period_ended_no_reason_is_asked_and_none_is_kept(year, monkeypatch):
     review = ready_to_submit(year)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 1))
-    review = services.review_submit(
+    review = reviews.review_submit(
         actor=year.user(Role.MANAGER), review=review, expected_version=review.version, early_reason="không cần"
     )
     assert (review.state, review.early_reason) == (ReviewState.SUBMITTED, "")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from congtam.accounts.models import Role
-from congtam.monitoring import reminders, services, todo
+from congtam.monitoring import items, reminders, todo
 from congtam.monitoring.models import Review
 from congtam.notifications import reminders as registry
 from congtam.notifications import services as notifications
@@ -95,7 +95,7 @@ def test_a_reminder_is_sent_once_per_task_and_deadline(year, today, provider):
     mine = Notification.objects.filter(user=staff)
     assert list(mine.values_list("key", flat=True)) == [f"monitoring.todo:report_item:{report.pk}:2026-11-22"]
     report.refresh_from_db()
-    services.item_move_due(
+    items.item_move_due(
         actor=year.user(Role.MANAGER),
         item=report,
         expected_version=report.version,
@@ -109,7 +109,7 @@ def test_a_reminder_is_sent_once_per_task_and_deadline(year, today, provider):
 def test_done_tasks_are_not_reminded(year, today):
     report, _ = _due_soon(year)
     report.refresh_from_db()
-    services.item_report(
+    items.item_report(
         actor=year.user(Role.STAFF), item=report, expected_version=report.version, completed_on=date(2026, 11, 19)
     )
     found = list(reminders.monitoring_reminders(NOW))

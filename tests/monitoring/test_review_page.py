@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from congtam.accounts.models import Role
-from congtam.monitoring import services
+from congtam.monitoring import items
 from congtam.monitoring.models import ItemState, ReviewState
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +77,10 @@ def test_the_manager_assigns_and_the_person_reports_through_the_pages(year, clie
 def test_a_stale_form_is_refused_and_nothing_is_overwritten(year, client_as):
     manager = year.user(Role.MANAGER)
     review = year.review("an")
-    item = services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
-    services.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
+    item = items.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
+    items.plan_acknowledge(actor=year.user(Role.STAFF), review=review, expected_version=year.review("an").version)
     stale = item.version
-    services.item_move_due(
+    items.item_move_due(
         actor=manager, item=item, expected_version=stale, new_due_on=date(2026, 11, 14), reason="Chờ số liệu"
     )
     prefix = f"item{item.pk}-report"
@@ -105,10 +105,10 @@ def test_the_review_page_query_count_does_not_grow_with_items(year, client_as, c
             assert client.get(_url(review)).status_code == 200
         return len(counter)
 
-    services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
+    items.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, 11, 12))
     few = queries()
     for day in range(1, 21):
-        services.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, 11, day))
+        items.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, 11, day))
     assert queries() == few
 
 

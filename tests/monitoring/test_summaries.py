@@ -14,7 +14,7 @@ from congtam.accounts.models import Role
 from congtam.audit.models import AuditEntry
 from congtam.jobs.models import Job
 from congtam.jobs.services import job_execute
-from congtam.monitoring import services
+from congtam.monitoring import items, reviews
 from congtam.monitoring.models import Review
 from congtam.monitoring.summaries.services import SUMMARY_JOB
 from congtam.org.models import UnitRole
@@ -41,13 +41,13 @@ def approved_month(year, monkeypatch, number, *, key="an", late=False, failed=Fa
     staff, manager, head = world.people[key].account, year.user(Role.MANAGER), year.user(Role.UNIT_HEAD)
     _on(monkeypatch, date(2026, number, 20))
     review = _review(year, key, number)
-    report = services.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, number, 10))
-    opinion = services.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, number, 12))
+    report = items.item_assign(actor=manager, review=review, catalogue_code="BC", due_on=date(2026, number, 10))
+    opinion = items.item_assign(actor=manager, review=review, catalogue_code="GY", due_on=date(2026, number, 12))
     review = _review(year, key, number)
-    services.plan_acknowledge(actor=staff, review=review, expected_version=review.version)
+    items.plan_acknowledge(actor=staff, review=review, expected_version=review.version)
     report = _report(staff, report, date(2026, number, 9))
     if failed:
-        services.item_check(
+        items.item_check(
             actor=manager,
             item=_fresh(report),
             expected_version=report.version,
@@ -55,15 +55,15 @@ def approved_month(year, monkeypatch, number, *, key="an", late=False, failed=Fa
             comment="Thiếu số liệu",
         )
         _report(staff, report, date(2026, number, 10))
-    services.item_check(actor=manager, item=_fresh(report), expected_version=_fresh(report).version, result="passed")
+    items.item_check(actor=manager, item=_fresh(report), expected_version=_fresh(report).version, result="passed")
     _report(staff, opinion, date(2026, number, 15 if late else 11))
-    services.item_check(actor=manager, item=_fresh(opinion), expected_version=_fresh(opinion).version, result="passed")
-    services.rating_save(actor=staff, review=_review(year, key, number), role="self", levels=LEVELS, submit=True)
-    services.rating_save(actor=manager, review=_review(year, key, number), role="manager", levels=LEVELS, submit=True)
+    items.item_check(actor=manager, item=_fresh(opinion), expected_version=_fresh(opinion).version, result="passed")
+    reviews.rating_save(actor=staff, review=_review(year, key, number), role="self", levels=LEVELS, submit=True)
+    reviews.rating_save(actor=manager, review=_review(year, key, number), role="manager", levels=LEVELS, submit=True)
     _on(monkeypatch, date(2026, number + 1, 1))
     review = _review(year, key, number)
-    review = services.review_submit(actor=manager, review=review, expected_version=review.version)
-    services.review_approve(actor=head, review=review, expected_version=review.version)
+    review = reviews.review_submit(actor=manager, review=review, expected_version=review.version)
+    reviews.review_approve(actor=head, review=review, expected_version=review.version)
     _on(monkeypatch, TODAY)
     return _review(year, key, number)
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from congtam.accounts.models import Role
-from congtam.monitoring import services, todo
+from congtam.monitoring import items as item_services
+from congtam.monitoring import reviews, todo
 from congtam.monitoring.models import Review
 from tests.monitoring.conftest import EARLY
 
@@ -21,7 +22,9 @@ def assign(year, key="an", items=(("BC", 10), ("GY", 25))):
     """The manager assigns catalogue items of November to ``key`` (an or binh); returns them."""
     manager = year.user(Role.MANAGER)
     return [
-        services.item_assign(actor=manager, review=year.review(key), catalogue_code=code, due_on=date(2026, 11, day))
+        item_services.item_assign(
+            actor=manager, review=year.review(key), catalogue_code=code, due_on=date(2026, 11, day)
+        )
         for code, day in items
     ]
 
@@ -30,33 +33,33 @@ def acknowledge(year, key="an"):
     person = year.world.people[key]
     user = person.account
     review = year.review(key)
-    return services.plan_acknowledge(actor=user, review=review, expected_version=review.version)
+    return item_services.plan_acknowledge(actor=user, review=review, expected_version=review.version)
 
 
 def report(year, item, completed_on, key="an"):
     item.refresh_from_db()
-    return services.item_report(
+    return item_services.item_report(
         actor=year.world.people[key].account, item=item, expected_version=item.version, completed_on=completed_on
     )
 
 
 def check(year, item, result="passed", comment=""):
     item.refresh_from_db()
-    return services.item_check(
+    return item_services.item_check(
         actor=year.user(Role.MANAGER), item=item, expected_version=item.version, result=result, comment=comment
     )
 
 
 def self_rate(year, key="an"):
-    return services.rating_save(
+    return reviews.rating_save(
         actor=year.world.people[key].account, review=year.review(key), role="self", levels=LEVELS, submit=True
     )
 
 
 def manager_rate_and_submit(year, key="an"):
     manager = year.user(Role.MANAGER)
-    services.rating_save(actor=manager, review=year.review(key), role="manager", levels=LEVELS, submit=True)
-    return services.review_submit(
+    reviews.rating_save(actor=manager, review=year.review(key), role="manager", levels=LEVELS, submit=True)
+    return reviews.review_submit(
         actor=manager, review=year.review(key), expected_version=year.review(key).version, early_reason=EARLY
     )
 
@@ -121,7 +124,7 @@ def test_a_changed_plan_is_to_acknowledge_again(year, today):
 def test_an_observation_is_to_answer_until_answered(year, today):
     assign(year)
     acknowledge(year)
-    observation = services.observation_write(
+    observation = reviews.observation_write(
         actor=year.user(Role.MANAGER),
         review=year.review("an"),
         observed_on=date(2026, 11, 16),
@@ -129,7 +132,7 @@ def test_an_observation_is_to_answer_until_answered(year, today):
     )
     tasks = [task for task in todo.todo_for(year.user(Role.STAFF), today) if task.kind == todo.ANSWER_OBSERVATION]
     assert len(tasks) == 1 and "16/11/2026" in tasks[0].what and tasks[0].due_on == date(2026, 12, 5)
-    services.observation_answer(actor=year.user(Role.STAFF), observation=observation, answer="Xin cảm ơn")
+    reviews.observation_answer(actor=year.user(Role.STAFF), observation=observation, answer="Xin cảm ơn")
     assert todo.ANSWER_OBSERVATION not in kinds(todo.todo_for(year.user(Role.STAFF), today))
 
 
@@ -142,7 +145,7 @@ def test_the_manager_assigns_answers_proposals_checks_and_rates(year, today):
         (todo.ASSIGN_WORK, "Đặng Thị Bình"),
     ]
     (item,) = assign(year, items=(("BC", 18),))
-    proposal = services.item_propose(
+    proposal = item_services.item_propose(
         actor=staff, review=year.review("an"), catalogue_code="TT", due_on=date(2026, 11, 26)
     )
     mine = [task for task in november(todo.todo_for(manager, today), year) if task.person_name == "Nguyễn Văn An"]
@@ -151,7 +154,7 @@ def test_the_manager_assigns_answers_proposals_checks_and_rates(year, today):
     ]
     assert "Tờ trình" in mine[0].what
     assert todo.ACKNOWLEDGE_PLAN not in kinds(todo.todo_for(staff, today))  # waits for the manager's answer
-    services.item_accept(actor=manager, item=proposal, expected_version=proposal.version)
+    item_services.item_accept(actor=manager, item=proposal, expected_version=proposal.version)
     acknowledge(year)
     report(year, item, date(2026, 11, 17))
     mine = [task for task in november(todo.todo_for(manager, today), year) if task.person_name == "Nguyễn Văn An"]
@@ -190,7 +193,7 @@ def test_the_approver_approves_then_nobody_has_anything_left_for_that_month(year
     ]
     assert "Nguyễn Văn An" in approvals[0].what
     review = year.review("an")
-    services.review_approve(actor=head, review=review, expected_version=review.version)
+    reviews.review_approve(actor=head, review=review, expected_version=review.version)
     assert not [task for task in todo.todo_for(head, today) if task.kind == todo.APPROVE]
     assert todo.todo_for(year.user(Role.STAFF), today) == []
     assert not [
@@ -207,7 +210,7 @@ def test_a_returned_review_is_to_rate_again(year, today):
     check(year, items[0])
     self_rate(year)
     review = manager_rate_and_submit(year)
-    services.review_return(
+    reviews.review_return(
         actor=year.user(Role.UNIT_HEAD),
         review=review,
         expected_version=review.version,
@@ -279,10 +282,10 @@ def _busy_month(year, key):
     acknowledge(year, key)
     report(year, items[0], date(2026, 11, 9), key)
     report(year, items[1], date(2026, 11, 15), key)
-    services.item_propose(
+    item_services.item_propose(
         actor=year.world.people[key].account, review=year.review(key), catalogue_code="GY", due_on=date(2026, 11, 28)
     )
-    services.observation_write(
+    reviews.observation_write(
         actor=year.user(Role.MANAGER),
         review=year.review(key),
         observed_on=date(2026, 11, 18),
@@ -301,7 +304,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(year, today, count_qu
     binh_user(year)
     _busy_month(year, "binh")
     assign(year, items=(("GY", 12), ("TT", 25)))
-    services.observation_write(
+    reviews.observation_write(
         actor=manager,
         review=year.review("an"),
         observed_on=date(2026, 11, 18),

@@ -78,7 +78,7 @@ def _add_monitoring(world: World, today: date) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from congtam.accounts.models import Role
-    from congtam.monitoring import services
+    from congtam.monitoring import items, reviews
     from congtam.monitoring.models import Evidence, Period, Review, WorkItem
 
     users = _users()
@@ -86,7 +86,7 @@ def _add_monitoring(world: World, today: date) -> None:
     open_period = Period.objects.filter(state="open").order_by("-starts_on").first()
     review = Review.objects.get(period=open_period, person=staff.person)
     due = min(open_period.ends_on, max(open_period.starts_on, today))
-    item = services.item_assign(
+    item = items.item_assign(
         actor=manager,
         review=review,
         due_on=due,
@@ -94,15 +94,15 @@ def _add_monitoring(world: World, today: date) -> None:
         factor="1",
         ad_hoc_reason="Việc đột xuất",
     )
-    services.evidence_add(
+    items.evidence_add(
         actor=staff, item=item, upload=SimpleUploadedFile("Báo cáo thẩm tra.pdf", PDF), description="Bản trình ký"
     )
-    services.evidence_add(actor=staff, item=item, link="https://vanban.quochoi.vn/van-ban/CV-2026-15")
+    items.evidence_add(actor=staff, item=item, link="https://vanban.quochoi.vn/van-ban/CV-2026-15")
     # Evidence kept from before links were checked: not a web address (the page names it, never
     # redirects to it).
     Evidence.objects.create(item=item, link="ftp://kho.quochoi.vn/CV-2026-15.pdf", description="Lưu trữ cũ")
     observed = max(open_period.starts_on, min(today, open_period.ends_on))
-    services.observation_write(
+    reviews.observation_write(
         actor=manager,
         review=review,
         observed_on=observed,
@@ -127,7 +127,7 @@ def _add_monitoring(world: World, today: date) -> None:
     )
     if approved is not None:
         item = approved.items.order_by("pk").first()
-        services.review_amend(
+        reviews.review_amend(
             actor=hr,
             review=approved,
             reason="QĐ 12/QĐ-VPQH: sửa số lần không đạt",

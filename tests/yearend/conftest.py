@@ -53,11 +53,11 @@ def open_year(world, **overrides) -> YearEnd:
     """Quarterly periods for Vụ Pháp luật, and its year-end classification under nd335 (with
     ``overrides`` of the preset's parameters). Leaders score 80 every quarter unless changed."""
     from congtam.accounts.models import Role
-    from congtam.monitoring import services as monitoring
+    from congtam.monitoring import cycles
     from congtam.yearend import services
 
     hr = world.users[Role.HR]
-    cycle = monitoring.cycle_open(
+    cycle = cycles.cycle_open(
         actor=hr,
         agency=world.agency,
         year=2026,
@@ -66,7 +66,7 @@ def open_year(world, **overrides) -> YearEnd:
         policy_id="nd335",
         units=[world.units["VPL"]],
     )
-    monitoring.reviews_open(cycle, actor=hr)
+    cycles.reviews_open(cycle, actor=hr)
     year = services.year_open(
         actor=hr,
         agency=world.agency,

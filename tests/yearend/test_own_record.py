@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from congtam.accounts.models import Role
-from congtam.monitoring import services as monitoring
+from congtam.monitoring import items, reviews
 from congtam.monitoring.models import Review
 from congtam.org import services as org
 from congtam.org.models import AuthorityKind, UnitRole
@@ -151,7 +151,7 @@ DECISIONS = [
     ),
     (
         "a locked review's amendment",
-        lambda y, actor, person: monitoring.review_amend(actor=actor, review=_review(y, person), reason="Sửa điểm"),
+        lambda y, actor, person: reviews.review_amend(actor=actor, review=_review(y, person), reason="Sửa điểm"),
     ),
     (
         "one's own evaluator",
@@ -222,7 +222,7 @@ def test_the_same_decisions_on_a_colleague_are_not_refused_as_ones_own(year_end,
 def test_the_person_still_acts_where_the_law_lets_them(year_end):
     """Acknowledging one's own plan and reporting one's own work are the person's acts, not refused."""
     an, review = year_end.user(Role.STAFF), _review(year_end, year_end.person("an"))
-    monitoring.item_assign(
+    items.item_assign(
         actor=year_end.user(Role.MANAGER),
         review=review,
         due_on=review.period.ends_on,
@@ -231,7 +231,7 @@ def test_the_person_still_acts_where_the_law_lets_them(year_end):
         ad_hoc_reason="Việc phát sinh",
     )
     review.refresh_from_db()
-    monitoring.plan_acknowledge(actor=an, review=review, expected_version=review.version)
+    items.plan_acknowledge(actor=an, review=review, expected_version=review.version)
     review.refresh_from_db()
     assert review.state == "in_progress"
 

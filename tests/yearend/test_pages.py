@@ -111,7 +111,7 @@ def test_a_refused_level_change_keeps_the_choice_and_says_why(year_end, client_a
 
 
 def _add_people(world, cycle, count, start):
-    from congtam.monitoring import services as monitoring
+    from congtam.monitoring import cycles
     from congtam.org import services as org
 
     for number in range(start, start + count):
@@ -125,7 +125,7 @@ def _add_people(world, cycle, count, start):
             unit_role="member",
             email=f"nv{number}@quochoi.vn",
         )
-    monitoring.reviews_open(cycle)
+    cycles.reviews_open(cycle)
     from congtam.org.models import Person
 
     for person in Person.objects.filter(staff_code__startswith="NV", unit=world.units["VPL-P1"]):
