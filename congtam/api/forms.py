@@ -12,8 +12,10 @@ class SourceSystemIssueForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A system's token is scoped to units of one agency: the one HR works in.
+        self.fields["units"].queryset = self.fields["units"].queryset.filter(agency=agency)
         self.fields["units"].label_from_instance = lambda unit: f"{'— ' * unit.depth}{unit.name} ({unit.code})"
 
 

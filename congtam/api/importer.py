@@ -36,6 +36,7 @@ from congtam.monitoring.bulk import (
 from congtam.monitoring.models import Frequency, Origin
 from congtam.monitoring.period_keys import PeriodKey, parse_period_key
 from congtam.monitoring.services import parse_factor
+from congtam.org.services import default_agency
 
 logger = logging.getLogger(__name__)
 
@@ -169,13 +170,16 @@ def _sorted(issues: list[ImportIssue]) -> list[ImportIssue]:
     return sorted(issues, key=lambda issue: (issue.row or 0, order.get(issue.column, -1)))
 
 
-def import_scope(actor) -> BatchScope:
+def import_scope(actor, agency=None) -> BatchScope:
+    """HR writes for everyone of the agency it works in (by default the installation's top one);
+    anyone else for the people they evaluate."""
     if permissions.has_perm(actor, "api.import_for_everyone"):
-        return BatchScope()
+        agency = agency or default_agency()
+        return BatchScope(agency_ids=(agency.pk,) if agency is not None else ())
     return BatchScope(evaluator_id=actor.person_id)
 
 
-def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport:
+def import_work_items(upload, *, actor, agency=None, file_name: str = "") -> ItemImportReport:
     """Read the workbook and, when no row is wrong, write every item (see the module)."""
     permissions.require(actor, "api.import_work_items")
     try:
@@ -191,7 +195,7 @@ def import_work_items(upload, *, actor, file_name: str = "") -> ItemImportReport
         return ItemImportReport(errors=[ImportIssue(SHEET_ITEMS, None, "", _("The sheet has no work item."))])
     source = BatchSource(
         origin=Origin.IMPORT,
-        scope=import_scope(actor),
+        scope=import_scope(actor, agency),
         actor=actor,
         label=_("the Excel import of %(user)s") % {"user": actor.get_username()},
     )

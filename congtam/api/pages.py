@@ -14,6 +14,7 @@ from congtam.api.forms import SourceSystemIssueForm, SourceSystemRevokeForm
 from congtam.api.models import SourceSystem
 from congtam.core import permissions
 from congtam.core.views import attach_errors, import_page, workbook_download
+from congtam.org.agencies import current_agency
 from congtam.org.forms import ImportForm
 
 
@@ -27,7 +28,7 @@ def system_list_view(request):
 @require_http_methods(["GET", "POST"])
 def system_issue_view(request):
     permissions.require(request.user, "api.manage_source_systems")
-    form = SourceSystemIssueForm(request.POST or None)
+    form = SourceSystemIssueForm(request.POST or None, agency=current_agency(request))
     if request.method == "POST" and form.is_valid():
         try:
             system, token = services.source_system_issue(
@@ -67,7 +68,7 @@ def item_import_view(request):
         form_class=ImportForm,
         template="api/item_import.html",
         run=lambda data: importer.import_work_items(
-            data["workbook"], actor=request.user, file_name=data["workbook"].name
+            data["workbook"], actor=request.user, agency=current_agency(request), file_name=data["workbook"].name
         ),
         context={
             "for_everyone": permissions.has_perm(request.user, "api.import_for_everyone"),

@@ -70,10 +70,12 @@ def system_item(*, system, source_id: str) -> WorkItem | None:
 
 
 def unit_in_scope(*, system, code: str) -> Unit | None:
-    unit = Unit.objects.filter(code=code).only("id", "code", "path").first()
-    if unit is None or not unit.path.startswith(tuple(system.scope_paths)):
-        return None
-    return unit
+    """The unit with this code among the system's units and those below them."""
+    paths = tuple(system.scope_paths)
+    for unit in Unit.objects.filter(code=code).only("id", "code", "path"):
+        if unit.path.startswith(paths):
+            return unit
+    return None
 
 
 def period_scores(*, system, period: PeriodKey, unit: Unit | None = None) -> QuerySet[Review]:

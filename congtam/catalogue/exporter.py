@@ -86,11 +86,16 @@ def write_template(fileobj) -> None:
     _write(fileobj, lambda sheet: None)
 
 
-def export_workbook(fileobj, *, position: Position | None = None) -> int:
-    """Write the current products of every position (or of one), by position code then product
-    code; returns how many were written."""
+def export_workbook(fileobj, *, agency=None, position: Position | None = None) -> int:
+    """Write the current products of every position of the agency (by default the installation's
+    top agency), or of one position, by position code then product code; returns how many were
+    written."""
     rows = CatalogueItem.objects.filter(version_to__isnull=True)
-    if position is not None:
+    if position is None:
+        from congtam.org.services import default_agency
+
+        rows = rows.filter(position__agency=agency or default_agency())
+    else:
         rows = rows.filter(position=position)
     rows = rows.order_by("position__code", "code").values_list(
         "position__code", "code", "name", "unit", "factor", "quality_requirement"

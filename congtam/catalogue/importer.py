@@ -221,9 +221,11 @@ def _sorted_issues(issues: Iterable[ImportIssue]) -> list[ImportIssue]:
 # =============================================================================================
 # Comparing with the system
 # =============================================================================================
-def _positions_by_key() -> dict[str, tuple[int, str, str]]:
+def _positions_by_key(agency) -> dict[str, tuple[int, str, str]]:
+    """The agency's job positions by matching key of their code (codes are unique within an agency)."""
     positions: dict[str, tuple[int, str, str]] = {}
-    for position_id, code, title in Position.objects.order_by("code").values_list("id", "code", "title"):
+    rows = Position.objects.filter(agency=agency).order_by("code").values_list("id", "code", "title")
+    for position_id, code, title in rows:
         positions.setdefault(matching_key(code), (position_id, code, title))
     return positions
 
@@ -317,7 +319,10 @@ class _StaleCatalogue(Exception):
 
 
 class _Writer:
-    def __init__(self, changes: list[_PositionChange], latest: dict[int, int], *, actor, actor_label, note, reason):
+    def __init__(
+        self, changes: list[_PositionChange], latest: dict[int, int], *, agency, actor, actor_label, note, reason
+    ):
+        self.agency = agency
         self.changes = changes
         self.latest = latest
         self.actor = actor
@@ -439,7 +444,7 @@ class _Writer:
         )
 
     def audit_summary(self, report: CatalogueImportReport) -> None:
-        agency = default_agency()
+        agency = self.agency
         subject = Subject.of(agency) if agency is not None else Subject(type=Agency._meta.label_lower, id="", label="")
         self.audit_batch.add(
             events.CATALOGUE_IMPORTED,
@@ -459,7 +464,13 @@ class _Writer:
 # Entry points
 # =============================================================================================
 def import_workbook(
-    source, *, actor, retire_missing: bool = False, reason: str = "", actor_label: str | None = None
+    source,
+    *,
+    actor,
+    agency=None,
+    retire_missing: bool = False,
+    reason: str = "",
+    actor_label: str | None = None,
 ) -> CatalogueImportReport:
     """Read the sheet and import it (see the module); nothing is written if anything is wrong."""
     require_catalogue_manager(actor)
@@ -469,17 +480,37 @@ def import_workbook(
     name = getattr(source, "name", "") or ""
     note = reason or (_("Imported from %(file)s") % {"file": str(name).rsplit("/", 1)[-1]} if name else _("Imported"))
     return _import(
-        rows, issues, actor=actor, retire_missing=retire_missing, reason=reason, note=note, actor_label=actor_label
+        rows,
+        issues,
+        actor=actor,
+        agency=agency,
+        retire_missing=retire_missing,
+        reason=reason,
+        note=note,
+        actor_label=actor_label,
     )
 
 
 def import_rows(
-    rows: list[CatalogueRow], *, actor, retire_missing: bool = False, reason: str = "", actor_label: str | None = None
+    rows: list[CatalogueRow],
+    *,
+    actor,
+    agency=None,
+    retire_missing: bool = False,
+    reason: str = "",
+    actor_label: str | None = None,
 ) -> CatalogueImportReport:
     """Import rows given as plain data (the demo's, another system's), with the same checks."""
     require_catalogue_manager(actor)
     return _import(
-        rows, [], actor=actor, retire_missing=retire_missing, reason=reason, note=reason, actor_label=actor_label
+        rows,
+        [],
+        actor=actor,
+        agency=agency,
+        retire_missing=retire_missing,
+        reason=reason,
+        note=reason,
+        actor_label=actor_label,
     )
 
 
@@ -488,12 +519,15 @@ def _import(
     read_issues: list[ImportIssue],
     *,
     actor,
+    agency,
     retire_missing: bool,
     reason: str,
     note: str,
     actor_label: str | None,
 ) -> CatalogueImportReport:
-    checker = _Checker(rows, _positions_by_key())
+    """Into ``agency``'s catalogues (by default the installation's top agency)."""
+    agency = agency or default_agency()
+    checker = _Checker(rows, _positions_by_key(agency))
     plans = checker.run()
     report = CatalogueImportReport(errors=_sorted_issues(read_issues + checker.issues), missing_retired=retire_missing)
     if not report.ok:
@@ -506,6 +540,7 @@ def _import(
     writer = _Writer(
         changes,
         latest,
+        agency=agency,
         actor=actor,
         actor_label=actor_label,
         note=clean_text(note)[:_NOTE_LENGTH],

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from congtam.catalogue.models import CatalogueItem, CatalogueVersion
 from congtam.core import permissions
-from congtam.org.models import Position
+from congtam.org.models import Agency, Position
 
 
 def _require_viewer(viewer) -> None:
@@ -29,8 +29,8 @@ def _check(viewer) -> None:
         _require_viewer(viewer)
 
 
-def catalogue_positions(*, viewer) -> QuerySet[Position]:
-    """Every job position with the size (``item_count``) and the latest version number
+def catalogue_positions(*, viewer, agency: Agency | None) -> QuerySet[Position]:
+    """Every job position of the agency with the size (``item_count``) and the latest version number
     (``latest_version``, None before the first) of its catalogue: one query."""
     _require_viewer(viewer)
     item_count = (
@@ -42,7 +42,8 @@ def catalogue_positions(*, viewer) -> QuerySet[Position]:
     )
     latest = CatalogueVersion.objects.filter(position=OuterRef("pk")).order_by("-number").values("number")[:1]
     return (
-        Position.objects.only("id", "code", "title", "rank", "is_leadership")
+        Position.objects.filter(agency=agency)
+        .only("id", "code", "title", "rank", "is_leadership")
         .annotate(
             item_count=Coalesce(Subquery(item_count, output_field=IntegerField()), Value(0)),
             latest_version=Subquery(latest, output_field=IntegerField()),
@@ -51,10 +52,10 @@ def catalogue_positions(*, viewer) -> QuerySet[Position]:
     )
 
 
-def catalogue_position_get(*, viewer, code: str) -> Position:
+def catalogue_position_get(*, viewer, agency: Agency | None, code: str) -> Position:
     _require_viewer(viewer)
     try:
-        return Position.objects.only("id", "code", "title", "rank", "is_leadership").get(code=code)
+        return Position.objects.only("id", "code", "title", "rank", "is_leadership").get(agency=agency, code=code)
     except Position.DoesNotExist:
         raise Http404(code) from None
 

@@ -188,18 +188,26 @@ def catalogue_item_retire(*, actor, item: CatalogueItem, reason: str = "") -> Ca
 
 # --- workbooks ---------------------------------------------------------------------------------
 def catalogue_import(
-    *, actor, file, retire_missing: bool = False, reason: str = "", actor_label: str | None = None
+    *,
+    actor,
+    file,
+    agency=None,
+    retire_missing: bool = False,
+    reason: str = "",
+    actor_label: str | None = None,
 ) -> CatalogueImportReport:
     """Import the sheet “Danh mục sản phẩm”: all or nothing, one new version per changed position
     (see :mod:`congtam.catalogue.importer`)."""
     from congtam.catalogue.importer import import_workbook  # the importer builds on this module
 
-    return import_workbook(file, actor=actor, retire_missing=retire_missing, reason=reason, actor_label=actor_label)
+    return import_workbook(
+        file, actor=actor, agency=agency, retire_missing=retire_missing, reason=reason, actor_label=actor_label
+    )
 
 
-def catalogue_export(fileobj, *, position: Position | None = None) -> int:
+def catalogue_export(fileobj, *, agency=None, position: Position | None = None) -> int:
     """Write the current catalogues (of every position, or of one) as the sheet the import reads;
     returns the number of products written."""
     from congtam.catalogue.exporter import export_workbook
 
-    return export_workbook(fileobj, position=position)
+    return export_workbook(fileobj, agency=agency, position=position)

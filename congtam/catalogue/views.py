@@ -15,11 +15,12 @@ from congtam.catalogue.forms import CatalogueImportForm, CatalogueItemForm, Cata
 from congtam.catalogue.rules import factor_display
 from congtam.core import permissions
 from congtam.core.views import attach_errors, import_page, require, workbook_download
+from congtam.org.agencies import current_agency
 
 
 @require_GET
 def position_list_view(request):
-    positions = selectors.catalogue_positions(viewer=request.user)
+    positions = selectors.catalogue_positions(viewer=request.user, agency=current_agency(request))
     page = Paginator(positions, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -44,7 +45,7 @@ def _version_number(request, latest: int | None) -> int | None:
 
 @require_GET
 def position_catalogue_view(request, code):
-    position = selectors.catalogue_position_get(viewer=request.user, code=code)
+    position = selectors.catalogue_position_get(viewer=request.user, agency=current_agency(request), code=code)
     versions = list(selectors.catalogue_versions(position, viewer=request.user))
     latest = versions[0].number if versions else None
     number = _version_number(request, latest)
@@ -71,7 +72,7 @@ def position_catalogue_view(request, code):
 @require_http_methods(["GET", "POST"])
 def item_create_view(request, code):
     require(permissions.has_perm(request.user, "org.manage"))
-    position = selectors.catalogue_position_get(viewer=request.user, code=code)
+    position = selectors.catalogue_position_get(viewer=request.user, agency=current_agency(request), code=code)
     form = CatalogueItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +88,7 @@ def item_create_view(request, code):
 @require_http_methods(["GET", "POST"])
 def item_update_view(request, code, item_id):
     require(permissions.has_perm(request.user, "org.manage"))
-    position = selectors.catalogue_position_get(viewer=request.user, code=code)
+    position = selectors.catalogue_position_get(viewer=request.user, agency=current_agency(request), code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     initial = {
         "name": item.name,
@@ -115,7 +116,7 @@ def item_update_view(request, code, item_id):
 @require_http_methods(["GET", "POST"])
 def item_retire_view(request, code, item_id):
     require(permissions.has_perm(request.user, "org.manage"))
-    position = selectors.catalogue_position_get(viewer=request.user, code=code)
+    position = selectors.catalogue_position_get(viewer=request.user, agency=current_agency(request), code=code)
     item = selectors.catalogue_item_get(position, item_id, viewer=request.user)
     form = CatalogueItemRetireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +144,11 @@ def import_view(request):
         form_class=CatalogueImportForm,
         template="catalogue/import.html",
         run=lambda data: services.catalogue_import(
-            actor=request.user, file=data["workbook"], retire_missing=data["retire_missing"], reason=data["reason"]
+            actor=request.user,
+            file=data["workbook"],
+            agency=current_agency(request),
+            retire_missing=data["retire_missing"],
+            reason=data["reason"],
         ),
     )
 
@@ -161,10 +166,12 @@ def export_view(request):
     require(permissions.has_perm(request.user, "org.manage"))
     position = None
     if request.GET.get("position"):
-        position = selectors.catalogue_position_get(viewer=request.user, code=request.GET["position"])
+        position = selectors.catalogue_position_get(
+            viewer=request.user, agency=current_agency(request), code=request.GET["position"]
+        )
     which = f"-{position.code}" if position is not None else ""
     return workbook_download(
-        lambda response: services.catalogue_export(response, position=position),
+        lambda response: services.catalogue_export(response, agency=current_agency(request), position=position),
         f"congtam-danh-muc-san-pham{which}",
         stamped=True,
     )

@@ -118,18 +118,32 @@ def cell_date(value) -> date | None:
 
 class SheetReader:
     """The rows of one sheet as dicts of raw cells by canonical column name, with the row number
-    as Excel shows it. Problems with the sheet or its header go to ``issues``."""
+    as Excel shows it. Problems with the sheet or its header go to ``issues``.
 
-    def __init__(self, workbook, sheet_name: str, columns: tuple[str, ...], issues: list[ImportIssue]):
-        self.complete = True  # False when the sheet or one of its columns is missing
+    ``optional`` columns may be left out of the header: a row's dict then lacks them (read them
+    with ``values.get``, or ask :meth:`has_column`). A sheet that is not ``required`` may be left
+    out of the workbook: it then has no rows and no problem is reported."""
+
+    def __init__(
+        self,
+        workbook,
+        sheet_name: str,
+        columns: tuple[str, ...],
+        issues: list[ImportIssue],
+        *,
+        optional: tuple[str, ...] = (),
+        required: bool = True,
+    ):
+        self.complete = True  # False when the sheet or one of its required columns is missing
         self._choices: dict[tuple[str, object], object] = {}
         self.sheet_name = sheet_name
         self.columns = columns
+        self.optional = optional
         self.issues = issues
         self.positions: dict[str, int] = {}
         actual = {matching_key(name): name for name in workbook.sheet_names}.get(matching_key(sheet_name))
         self.sheet = workbook.get_sheet_by_name(actual) if actual is not None else None
-        if self.sheet is None:
+        if self.sheet is None and required:
             self.complete = False
             issues.append(
                 ImportIssue(
@@ -142,6 +156,14 @@ class SheetReader:
 
     def issue(self, row: int | None, column: str, message: str) -> None:
         self.issues.append(ImportIssue(self.sheet_name, row, column, message))
+
+    @property
+    def present(self) -> bool:
+        return self.sheet is not None
+
+    def has_column(self, column: str) -> bool:
+        """Whether the header has this column (known once :meth:`rows` has started)."""
+        return column in self.positions
 
     def rows(self) -> Iterator[tuple[int, dict]]:
         if self.sheet is None:
@@ -164,7 +186,7 @@ class SheetReader:
                     _("The sheet has no header row; the column “%(column)s” is missing.") % {"column": column},
                 )
             return
-        if len(self.positions) < len(self.columns):
+        if any(column not in self.positions for column in self.columns):
             return
         width = max(self.positions.values()) + 1
         for number, cells in rows:
@@ -175,7 +197,7 @@ class SheetReader:
                 yield number, values
 
     def _read_header(self, number: int, cells: list) -> None:
-        wanted = {matching_key(column): column for column in self.columns}
+        wanted = {matching_key(column): column for column in (*self.columns, *self.optional)}
         for index, cell in enumerate(cells):
             column = wanted.get(matching_key(cell_text(cell)))
             if column is not None and column not in self.positions:

@@ -51,7 +51,8 @@ def demo_load(*, actor=None, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED)
     if not report.ok:
         raise DemoLoadError(report)
     logins = plan_logins(data)
-    people = Person.objects.in_bulk([login.staff_code for login in logins if login.staff_code], field_name="staff_code")
+    codes = [login.staff_code for login in logins if login.staff_code]
+    people = {person.staff_code: person for person in Person.objects.filter(agency=agency, staff_code__in=codes)}
     for login in logins:
         user_create(
             actor=actor,

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -89,10 +89,11 @@ class BatchRejected(Exception):
 @dataclass(frozen=True, slots=True)
 class BatchScope:
     """Whose items the writer may touch: reviews in these units (and below), or reviews that this
-    person evaluates; neither means everyone (HR)."""
+    person evaluates, of people of these agencies; none of them means everyone."""
 
     unit_paths: tuple[str, ...] | None = None
     evaluator_id: int | None = None
+    agency_ids: tuple[int, ...] | None = None
 
     def allows(self, review: ReviewRow) -> bool:
         if self.unit_paths is not None and not review.unit_path.startswith(self.unit_paths):
@@ -109,7 +110,21 @@ class BatchScope:
             condition &= paths
         if self.evaluator_id is not None:
             condition &= Q(**{f"{prefix}evaluator_id": self.evaluator_id})
+        if self.agency_ids is not None:
+            condition &= Q(**{f"{prefix}person__agency__in": self.agency_ids})
         return condition
+
+    def people(self, codes) -> QuerySet[Person]:
+        """The people in scope with these staff codes (a code may be used by several agencies)."""
+        people = Person.objects.filter(staff_code__in=codes)
+        if self.unit_paths is not None:
+            paths = Q(pk__in=[])
+            for path in self.unit_paths:
+                paths |= Q(unit__path__startswith=path)
+            people = people.filter(paths)
+        if self.agency_ids is not None:
+            people = people.filter(agency__in=self.agency_ids)
+        return people
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +305,11 @@ class _Batch:
         self.existing = self._existing_items({item.source_id for item in items if item.source_id})
         codes = {item.staff_code for item in items if item.staff_code}
         self.people: dict[str, int] = {}
+        self.ambiguous: set[str] = set()
         for chunk in batched(codes, LOOKUP_CHUNK):
-            self.people.update(Person.objects.filter(staff_code__in=chunk).values_list("staff_code", "id"))
+            for code, person_id in self.source.scope.people(chunk).values_list("staff_code", "id"):
+                if self.people.setdefault(code, person_id) != person_id:
+                    self.ambiguous.add(code)
         wanted = {
             (self.people[item.staff_code], item.period)
             for item in items
@@ -394,6 +412,17 @@ class _Batch:
         complete = self._require(item, ("staff_code", "period", "due_on"))
         content = self._content(item, None)
         if not complete:
+            return
+        if item.staff_code in self.ambiguous:
+            self.issue(
+                item.index,
+                "staff_code",
+                _(
+                    "Staff code “%(code)s” is used by people of several agencies you may write for: import each "
+                    "agency's items on their own."
+                )
+                % {"code": item.staff_code},
+            )
             return
         person_id = self.people.get(item.staff_code)
         review = self.reviews_by_key.get((person_id, item.period)) if person_id else None

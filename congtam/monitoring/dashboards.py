@@ -396,7 +396,7 @@ def unit_period(*, viewer, period_id: int, unit_code: str, today: date) -> UnitP
     _require_viewer(viewer)
     try:
         period = Period.objects.select_related("cycle").get(pk=period_id)
-        unit = Unit.objects.get(code=unit_code)
+        unit = Unit.objects.get(agency=period.cycle.agency_id, code=unit_code)
     except (Period.DoesNotExist, Unit.DoesNotExist):
         raise Http404(unit_code) from None
     visible_ids = reviews_visible(viewer).filter(period=period, unit__path__startswith=unit.path).values("pk")

@@ -122,10 +122,11 @@ class CycleForm(forms.Form):
         label=_("Approval: days after the period ends"), min_value=0, max_value=90, initial=10
     )
 
-    def __init__(self, *args, presets=(), **kwargs):
+    def __init__(self, *args, presets=(), agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy_id"].choices = list(presets)
-        self.fields["units"].queryset = Unit.objects.filter(depth__lte=1).order_by("path")
+        # The units of the agency HR works in: a cycle belongs to one agency.
+        self.fields["units"].queryset = Unit.objects.filter(agency=agency, depth__lte=1).order_by("path")
 
     def clean(self):
         data = super().clean()

@@ -35,6 +35,7 @@ from congtam.monitoring.forms import (
     VersionedForm,
 )
 from congtam.monitoring.models import Observation, Period, RaterRole, WorkItem
+from congtam.org.agencies import current_agency
 from congtam.org.models import Unit
 from congtam.scoring.api import load_policy as engine_load
 
@@ -486,7 +487,12 @@ def cycle_list_view(request):
 @require_http_methods(["GET", "POST"])
 def cycle_open_view(request):
     permissions.require(request.user, "monitoring.manage_periods")
-    form = CycleForm(request.POST or None, presets=_presets(), initial={"year": timezone.localdate().year})
+    form = CycleForm(
+        request.POST or None,
+        presets=_presets(),
+        agency=current_agency(request),
+        initial={"year": timezone.localdate().year},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         agency = data["units"][0].agency
@@ -570,8 +576,8 @@ def amend_view(request, pk):
 @require_POST
 def approve_unit_view(request, period, code):
     """The approver approves, at once, every score of a unit's period that awaits their approval."""
-    unit = get_object_or_404(Unit, code=code)
-    period_row = get_object_or_404(Period, pk=period)
+    period_row = get_object_or_404(Period.objects.select_related("cycle"), pk=period)
+    unit = get_object_or_404(Unit, agency=period_row.cycle.agency_id, code=code)
     waiting = selectors.reviews_awaiting_approval(viewer=request.user, period=period_row, unit=unit)
     if not waiting:
         messages.error(request, _("No score of this unit awaits your approval."))

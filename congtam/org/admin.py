@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from congtam.core.admin_site import RoleAdminMixin
 from congtam.org.models import Agency, AuthorityOverride, Person, Position, Posting, Unit
-from congtam.org.services import agency_update
+from congtam.org.services import agency_create, agency_update
 
 
 class ReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):
@@ -22,35 +22,37 @@ class ReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(RoleAdminMixin, admin.ModelAdmin):
-    """The agency's settings have no page of their own: HR edits them here, through the service,
-    so each change is audited."""
+    """The agencies of the installation, in their tree: the administrator adds one under another
+    here (or with the organisation workbook's sheet “Cơ quan”), and edits their settings, through
+    the services, so each change is audited. An agency is never deleted, nor moved in the tree."""
 
-    list_display = ("code", "name", "external_authority", "approval_depth")
-    fields = ("code", "name", "external_authority", "approval_depth")
-    readonly_fields = ("code",)
+    list_display = ("code", "name", "parent", "external_authority", "approval_depth")
+    list_select_related = ("parent",)
+    search_fields = ("code", "name")
+    fields = ("code", "name", "parent", "external_authority", "approval_depth")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return ("code", "parent") if obj is not None else ()
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
-        original = Agency.objects.get(pk=obj.pk)
-        agency_update(
-            actor=request.user,
-            agency=original,
-            name=form.cleaned_data["name"],
-            external_authority=form.cleaned_data["external_authority"],
-            approval_depth=form.cleaned_data["approval_depth"],
-        )
+        values = {key: form.cleaned_data[key] for key in ("name", "external_authority", "approval_depth")}
+        if not change:
+            created = agency_create(
+                actor=request.user, code=form.cleaned_data["code"], parent=form.cleaned_data["parent"], **values
+            )
+            obj.pk = created.pk
+            return
+        agency_update(actor=request.user, agency=Agency.objects.get(pk=obj.pk), **values)
 
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "parent", "depth")
+    list_display = ("code", "name", "agency", "parent", "depth")
     search_fields = ("code", "name")
-    list_select_related = ("parent",)
+    list_select_related = ("agency", "parent")
 
 
 @admin.register(Position)

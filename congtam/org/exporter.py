@@ -25,10 +25,13 @@ from congtam.core.spreadsheets import NO, YES
 from congtam.org import events
 from congtam.org.models import Agency, Person, Position, Unit, UnitRole
 from congtam.org.orgdata import (
+    AGENCY_CODE,
+    AGENCY_COLUMNS,
     CATEGORY_WORDS,
     GENDER_WORDS,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
+    SHEET_AGENCIES,
     SHEET_PEOPLE,
     SHEET_POSITIONS,
     SHEET_UNITS,
@@ -42,9 +45,12 @@ CHUNK_SIZE = 2000
 # Rows that the choice lists of the template cover (Excel's own limit).
 VALIDATED_ROWS = 1_048_575
 
-UNIT_WIDTHS = (16, 50, 22)
-POSITION_WIDTHS = (14, 40, 28, 18, 60, 60)
-PEOPLE_WIDTHS = (14, 30, 10, 13, 14, 16, 14, 22, 14, 32, 10)
+# Every sheet but "Cơ quan" ends with the agency of its row (the import reads it by name: the
+# columns of older workbooks keep their places).
+AGENCY_WIDTHS = (16, 50, 22, 14)
+UNIT_WIDTHS = (16, 50, 22, 16)
+POSITION_WIDTHS = (14, 40, 28, 18, 60, 60, 16)
+PEOPLE_WIDTHS = (14, 30, 10, 13, 14, 16, 14, 22, 14, 32, 10, 16)
 
 _GENDER_WORD = {value: word for word, value in GENDER_WORDS.items()}
 _CATEGORY_WORD = {value: word for word, value in CATEGORY_WORDS.items()}
@@ -52,7 +58,7 @@ _ROLE_WORD = {value: word for word, value in UNIT_ROLE_WORDS.items()}
 
 
 class _Workbook:
-    """The three sheets with their headers, formats, widths and choice lists."""
+    """The four sheets with their headers, formats, widths and choice lists."""
 
     def __init__(self, target):
         self.book = xlsxwriter.Workbook(
@@ -88,14 +94,15 @@ class _Workbook:
         )
 
     def sheets(self):
-        units = self.sheet(SHEET_UNITS, UNIT_COLUMNS, UNIT_WIDTHS)
-        positions = self.sheet(SHEET_POSITIONS, POSITION_COLUMNS, POSITION_WIDTHS)
+        agencies = self.sheet(SHEET_AGENCIES, AGENCY_COLUMNS, AGENCY_WIDTHS)
+        units = self.sheet(SHEET_UNITS, (*UNIT_COLUMNS, AGENCY_CODE), UNIT_WIDTHS)
+        positions = self.sheet(SHEET_POSITIONS, (*POSITION_COLUMNS, AGENCY_CODE), POSITION_WIDTHS)
         self.choices(positions, 3, (YES, NO), POSITION_COLUMNS[3])
-        people = self.sheet(SHEET_PEOPLE, PEOPLE_COLUMNS, PEOPLE_WIDTHS)
+        people = self.sheet(SHEET_PEOPLE, (*PEOPLE_COLUMNS, AGENCY_CODE), PEOPLE_WIDTHS)
         self.choices(people, 2, GENDER_WORDS, PEOPLE_COLUMNS[2])
         self.choices(people, 7, CATEGORY_WORDS, PEOPLE_COLUMNS[7])
         self.choices(people, 10, [word for word in UNIT_ROLE_WORDS if word], PEOPLE_COLUMNS[10])
-        return units, positions, people
+        return agencies, units, positions, people
 
     def cells(self, sheet, row: int, values) -> None:
         """Write one row: text as text (never a number or formula), dates as dates."""
@@ -124,20 +131,22 @@ def _write(fileobj, fill) -> None:
 
 
 def write_template(fileobj) -> None:
-    """The empty workbook: the three sheets, their headers and choice lists."""
+    """The empty workbook: the four sheets, their headers and choice lists."""
     _write(fileobj, lambda book: book.sheets())
 
 
 def export_workbook(fileobj, *, actor, actor_label: str | None = None) -> dict:
-    """Write the current organisation (every unit and position, every working person) to
-    ``fileobj`` and record the export in the audit trail. Returns the counts written."""
+    """Write the current organisation (every agency, unit and position, every working person)
+    to ``fileobj`` and record the export in the audit trail. Returns the counts written."""
     counts = {}
 
     def fill(book: _Workbook) -> None:
-        units_sheet, positions_sheet, people_sheet = book.sheets()
-        counts["units"] = _write_units(book, units_sheet)
-        counts["positions"] = _write_positions(book, positions_sheet)
-        counts["people"] = _write_people(book, people_sheet)
+        agencies_sheet, units_sheet, positions_sheet, people_sheet = book.sheets()
+        agency_code = _write_agencies(book, agencies_sheet)
+        counts["agencies"] = len(agency_code)
+        counts["units"] = _write_units(book, units_sheet, agency_code)
+        counts["positions"] = _write_positions(book, positions_sheet, agency_code)
+        counts["people"] = _write_people(book, people_sheet, agency_code)
 
     with transaction.atomic():
         _write(fileobj, fill)
@@ -153,34 +162,57 @@ def export_workbook(fileobj, *, actor, actor_label: str | None = None) -> dict:
     return counts
 
 
-def _write_units(book: _Workbook, sheet) -> int:
-    units = list(Unit.objects.order_by("path").values_list("id", "code", "name", "parent_id"))
-    code_by_id = {unit_id: code for unit_id, code, _name, _parent in units}
-    for row, (_id, code, name, parent_id) in enumerate(units, start=1):
-        book.cells(sheet, row, (code, name, code_by_id.get(parent_id, "")))
+def _write_agencies(book: _Workbook, sheet) -> dict[int, str]:
+    """The agencies in tree order, each with the head of its top unit; returns their codes by id."""
+    agencies = list(Agency.objects.order_by("path", "id").values_list("id", "code", "name", "parent_id"))
+    code_by_id = {agency_id: code for agency_id, code, _name, _parent in agencies}
+    heads = dict(
+        Person.objects.filter(is_active=True, unit_role=UnitRole.HEAD, unit__parent__isnull=True).values_list(
+            "agency_id", "staff_code"
+        )
+    )
+    for row, (agency_id, code, name, parent_id) in enumerate(agencies, start=1):
+        book.cells(sheet, row, (code, name, code_by_id.get(parent_id, ""), heads.get(agency_id, "")))
+    return code_by_id
+
+
+def _write_units(book: _Workbook, sheet, agency_code: dict[int, str]) -> int:
+    units = list(
+        Unit.objects.order_by("agency__path", "agency_id", "path").values_list(
+            "id", "code", "name", "parent_id", "agency_id"
+        )
+    )
+    code_by_id = {unit_id: code for unit_id, code, _name, _parent, _agency in units}
+    for row, (_id, code, name, parent_id, agency_id) in enumerate(units, start=1):
+        book.cells(sheet, row, (code, name, code_by_id.get(parent_id, ""), agency_code[agency_id]))
     return len(units)
 
 
-def _write_positions(book: _Workbook, sheet) -> int:
+def _write_positions(book: _Workbook, sheet, agency_code: dict[int, str]) -> int:
     count = 0
-    rows = Position.objects.order_by("code").values_list(
-        "code", "title", "rank", "is_leadership", "duties", "standards"
+    rows = Position.objects.order_by("agency__path", "agency_id", "code").values_list(
+        "code", "title", "rank", "is_leadership", "duties", "standards", "agency_id"
     )
-    for count, (code, title, rank, is_leadership, duties, standards) in enumerate(rows.iterator(CHUNK_SIZE), start=1):
-        book.cells(sheet, count, (code, title, rank, YES if is_leadership else NO, duties, standards))
+    for count, (code, title, rank, is_leadership, duties, standards, agency_id) in enumerate(
+        rows.iterator(CHUNK_SIZE), start=1
+    ):
+        book.cells(
+            sheet, count, (code, title, rank, YES if is_leadership else NO, duties, standards, agency_code[agency_id])
+        )
     return count
 
 
-def _write_people(book: _Workbook, sheet) -> int:
+def _write_people(book: _Workbook, sheet, agency_code: dict[int, str]) -> int:
     unit_code = dict(Unit.objects.values_list("id", "code"))
     position_code = dict(Position.objects.values_list("id", "code"))
-    # By unit in tree order, the head and deputies first, then everyone in Vietnamese order.
+    # By agency and unit in tree order, the head and deputies first, then everyone in Vietnamese
+    # order.
     rows = (
         Person.objects.filter(is_active=True)
         .annotate(
             role_order=Case(When(unit_role=UnitRole.HEAD, then=0), When(unit_role=UnitRole.DEPUTY, then=1), default=2)
         )
-        .order_by("unit__path", "role_order", "sort_key", "staff_code")
+        .order_by("agency__path", "agency_id", "unit__path", "role_order", "sort_key", "staff_code")
         .values_list(
             "staff_code",
             "full_name",
@@ -193,11 +225,12 @@ def _write_people(book: _Workbook, sheet) -> int:
             "start_date",
             "email",
             "unit_role",
+            "agency_id",
         )
     )
     count = 0
     for count, person in enumerate(rows.iterator(CHUNK_SIZE), start=1):
-        code, name, gender, birth, ethnicity, unit_id, position_id, category, start, email, role = person
+        code, name, gender, birth, ethnicity, unit_id, position_id, category, start, email, role, agency_id = person
         book.cells(
             sheet,
             count,
@@ -213,6 +246,7 @@ def _write_people(book: _Workbook, sheet) -> int:
                 start,
                 email,
                 _ROLE_WORD.get(role, ""),
+                agency_code[agency_id],
             ),
         )
     return count

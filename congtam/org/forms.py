@@ -12,11 +12,18 @@ class AuthorityOverrideForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from (dd/mm/yyyy)"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason (e.g. the decision number)"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+
     def clean_authority_code(self):
+        """A person of the agency, or of the agency above it (the outside authority's head)."""
         code = self.cleaned_data["authority_code"].strip()
+        agencies = [self.agency.pk, self.agency.parent_id] if self.agency is not None else []
+        found = list(Person.objects.filter(agency__in=agencies, staff_code=code).order_by("-agency__depth")[:1])
         try:
-            return Person.objects.get(staff_code=code)
-        except Person.DoesNotExist:
+            return found[0]
+        except IndexError:
             raise forms.ValidationError(_("No person has the staff code %(code)s.") % {"code": code}) from None
 
 

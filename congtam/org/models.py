@@ -9,10 +9,24 @@ from congtam.core.fields import SortKeyField
 
 
 class Agency(models.Model):
-    """The agency that runs Công Tâm (the National Assembly Office, a ministry, a province)."""
+    """An agency on the installation (the National Assembly Office, a ministry, a province, a
+    department, a commune), in a tree: UBND tỉnh → sở, ban, ngành → UBND cấp xã; Bộ → Tổng cục,
+    Cục, Vụ. Each has its own unit tree, positions, catalogues, periods and year end; unit,
+    position and staff codes are unique within it. Its code is unique on the installation."""
 
-    code = models.CharField(_("code"), max_length=50, unique=True)
+    code = models.CharField(_("agency code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("superior agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of zero-padded ids, as for units: the agencies below one by one prefix.
+    path = SortKeyField(max_length=900, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
     # The head of the agency is evaluated and approved from outside it (for the National Assembly
     # Office: the Standing Committee of the National Assembly); that authority is named here.
     external_authority = models.CharField(
@@ -32,16 +46,24 @@ class Agency(models.Model):
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="org_agency_not_own_parent"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the top agency of the tree down to this agency's parent."""
+        return [int(part) for part in self.path.split("/") if part][:-1]
 
 
 class Unit(models.Model):
     """A unit of the agency's tree: the agency itself at the top, then Vụ, Phòng, Trung tâm…"""
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units")
-    code = models.CharField(_("unit code"), max_length=50, unique=True)
+    code = models.CharField(_("unit code"), max_length=50, db_index=True)
     name = models.CharField(_("unit name"), max_length=300)
     parent = models.ForeignKey(
         "self",
@@ -63,6 +85,7 @@ class Unit(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="org_unit_not_own_parent"),
+            models.UniqueConstraint(fields=["agency", "code"], name="org_unit_code_unique_in_agency"),
         ]
 
     def __str__(self) -> str:
@@ -77,7 +100,7 @@ class Position(models.Model):
     """A job position (vị trí việc làm) with its duties and professional standards."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="positions")
-    code = models.CharField(_("position code"), max_length=50, unique=True)
+    code = models.CharField(_("position code"), max_length=50)
     title = models.CharField(_("position title"), max_length=300)
     rank = models.CharField(_("civil service rank"), max_length=200, blank=True)
     duties = models.TextField(_("duties"), blank=True)
@@ -88,6 +111,9 @@ class Position(models.Model):
         verbose_name = _("job position")
         verbose_name_plural = _("job positions")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="org_position_code_unique_in_agency"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -114,7 +140,11 @@ class UnitRole(models.TextChoices):
 class Person(models.Model):
     """A cadre, civil servant, public employee or contract worker of the agency."""
 
-    staff_code = models.CharField(_("staff code"), max_length=50, unique=True)
+    # The agency of the person's unit, kept with the person: staff codes are unique within it, and
+    # every list of an agency's people is one index away. A move to another agency's unit is a
+    # departure from one agency and a start in the other, never a transfer.
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="people")
+    staff_code = models.CharField(_("staff code"), max_length=50, db_index=True)
     full_name = models.CharField(_("full name"), max_length=200)
     sort_key = SortKeyField(max_length=600, editable=False)
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
@@ -146,6 +176,7 @@ class Person(models.Model):
                 condition=Q(unit_role="head", is_active=True),
                 name="org_person_one_head_per_unit",
             ),
+            models.UniqueConstraint(fields=["agency", "staff_code"], name="org_person_code_unique_in_agency"),
         ]
         indexes = [
             models.Index(fields=["unit", "sort_key", "staff_code"], name="org_person_unit_sort_idx"),

@@ -11,10 +11,15 @@ from django.utils.translation import ngettext
 
 from congtam.core.spreadsheets import ImportIssue
 
+SHEET_AGENCIES = "Cơ quan"
 SHEET_UNITS = "Đơn vị"
 SHEET_POSITIONS = "Vị trí việc làm"
 SHEET_PEOPLE = "Nhân sự"
 
+AGENCY_COLUMNS = ("Mã cơ quan", "Tên cơ quan", "Mã cơ quan cấp trên", "Thủ trưởng")
+# The agency of a row of the other sheets. Optional, like the sheet "Cơ quan": a workbook without
+# them holds one agency.
+AGENCY_CODE = AGENCY_COLUMNS[0]
 UNIT_COLUMNS = ("Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên")
 POSITION_COLUMNS = ("Mã vị trí", "Tên vị trí", "Ngạch", "Là vị trí lãnh đạo", "Nhiệm vụ", "Tiêu chuẩn chuyên môn")
 PEOPLE_COLUMNS = (
@@ -43,11 +48,21 @@ UNIT_ROLE_WORDS = {"Trưởng": "head", "Phó": "deputy", "": "member"}
 
 
 @dataclass(slots=True)
+class AgencyRow:
+    code: str
+    name: str
+    parent_code: str = ""
+    head_code: str = ""  # the staff code of the head of the agency's top unit, to check it
+    row: int = 0
+
+
+@dataclass(slots=True)
 class UnitRow:
     code: str
     name: str
     parent_code: str = ""
     row: int = 0  # the row number as Excel shows it (0 when not from a workbook)
+    agency_code: str = ""
 
 
 @dataclass(slots=True)
@@ -59,6 +74,7 @@ class PositionRow:
     duties: str = ""
     standards: str = ""
     row: int = 0
+    agency_code: str = ""
 
 
 @dataclass(slots=True)
@@ -75,10 +91,14 @@ class PersonRow:
     email: str = ""
     unit_role: str = "member"  # a UnitRole value
     row: int = 0
+    agency_code: str = ""
 
 
 @dataclass(slots=True)
 class OrgData:
+    # Empty: the data holds one agency (the installation's top one, or one made from the top unit
+    # in an empty system), and the rows' agency codes may be left blank.
+    agencies: list[AgencyRow] = field(default_factory=list)
     units: list[UnitRow] = field(default_factory=list)
     positions: list[PositionRow] = field(default_factory=list)
     people: list[PersonRow] = field(default_factory=list)
@@ -94,19 +114,35 @@ class KindCounts:
 @dataclass(slots=True)
 class ImportReport:
     errors: list[ImportIssue] = field(default_factory=list)
+    agencies: KindCounts = field(default_factory=KindCounts)
     units: KindCounts = field(default_factory=KindCounts)
     positions: KindCounts = field(default_factory=KindCounts)
     people: KindCounts = field(default_factory=KindCounts)
     # (staff code, full name) of active people in the system but not in the file: reported,
     # never deleted.
     missing_people: list[tuple[str, str]] = field(default_factory=list)
+    # (code, name) of agencies in the system but not in the file's sheet "Cơ quan" (when it has
+    # one): reported, never deleted.
+    missing_agencies: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_counts(self, other: ImportReport) -> None:
+        for kind in ("agencies", "units", "positions", "people"):
+            mine, theirs = getattr(self, kind), getattr(other, kind)
+            mine.created += theirs.created
+            mine.updated += theirs.updated
+            mine.unchanged += theirs.unchanged
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def summary(self) -> str:
-        parts = [
+        parts = []
+        if self.agencies.created or self.agencies.updated or self.agencies.unchanged:
+            parts.append(
+                _("agencies: %(created)d new, %(updated)d changed, %(unchanged)d unchanged") % _counts(self.agencies)
+            )
+        parts += [
             _("units: %(created)d new, %(updated)d changed, %(unchanged)d unchanged") % _counts(self.units),
             _("positions: %(created)d new, %(updated)d changed, %(unchanged)d unchanged") % _counts(self.positions),
             _("people: %(created)d new, %(updated)d changed, %(unchanged)d unchanged") % _counts(self.people),
@@ -118,6 +154,12 @@ class ImportReport:
                 "%(count)d people in the system are not in the file (not deleted).",
                 len(self.missing_people),
             ) % {"count": len(self.missing_people)}
+        if self.missing_agencies:
+            text += " " + ngettext(
+                "%(count)d agency in the system is not in the file (not deleted).",
+                "%(count)d agencies in the system are not in the file (not deleted).",
+                len(self.missing_agencies),
+            ) % {"count": len(self.missing_agencies)}
         return text
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from congtam.core import permissions
 from congtam.org.authority import PersonAuthorities, derive_all, derive_for_person, derive_under
-from congtam.org.models import AuthorityOverride, Person, Posting, Unit, UnitRole
+from congtam.org.models import Agency, AuthorityOverride, Person, Posting, Unit, UnitRole
 from congtam.org.services import sensitive_read_record
 from congtam.vietnamese import search_query
 
@@ -26,20 +26,23 @@ class UnitNode:
     people_count: int
 
 
-def unit_tree(*, viewer) -> list[UnitNode]:
-    """Every unit in depth-first order with its head count: two queries."""
+def unit_tree(*, viewer, agency: Agency | None) -> list[UnitNode]:
+    """Every unit of the agency in depth-first order with its head count: two queries."""
     _require_viewer(viewer)
     counts = dict(
-        Person.objects.filter(is_active=True).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+        Person.objects.filter(agency=agency, is_active=True)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
     )
-    units = Unit.objects.only("id", "code", "name", "depth", "path", "parent_id").order_by("path")
+    units = Unit.objects.filter(agency=agency).only("id", "code", "name", "depth", "path", "parent_id").order_by("path")
     return [UnitNode(unit=unit, people_count=counts.get(unit.pk, 0)) for unit in units]
 
 
-def unit_get(*, viewer, code: str) -> Unit:
+def unit_get(*, viewer, agency: Agency | None, code: str) -> Unit:
     _require_viewer(viewer)
     try:
-        return Unit.objects.select_related("parent", "agency").get(code=code)
+        return Unit.objects.select_related("parent", "agency").get(agency=agency, code=code)
     except Unit.DoesNotExist:
         raise Http404(code) from None
 
@@ -89,17 +92,18 @@ def unit_people(*, viewer, unit: Unit) -> QuerySet[Person]:
     return _directory_queryset().filter(unit=unit)
 
 
-def person_search(*, viewer, query: str) -> QuerySet[Person]:
-    """People whose name contains the query's words in order, with or without diacritics, at the
-    start of a word; or whose staff code is the query."""
+def person_search(*, viewer, agency: Agency | None, query: str) -> QuerySet[Person]:
+    """People of the agency whose name contains the query's words in order, with or without
+    diacritics, at the start of a word; or whose staff code is the query."""
     _require_viewer(viewer)
     text = search_query(query)
     code = query.strip()
     by_code = Q(staff_code__in={code, code.upper()})
+    people = _directory_queryset().filter(agency=agency)
     if len(text.replace(" ", "")) < SEARCH_MIN_CHARACTERS:
         # One letter would match a third of the agency and defeat the trigram index.
-        return _directory_queryset().filter(by_code) if code else Person.objects.none()
-    return _directory_queryset().filter(_name_contains(" " + text) | by_code)
+        return people.filter(by_code) if code else Person.objects.none()
+    return people.filter(_name_contains(" " + text) | by_code)
 
 
 SEARCH_MIN_CHARACTERS = 2
@@ -127,11 +131,11 @@ def _name_contains(fragment: str) -> Q:
     return Q(search_name__contains=fragment)
 
 
-def person_get(*, viewer, staff_code: str) -> Person:
+def person_get(*, viewer, agency: Agency | None, staff_code: str) -> Person:
     """A person's directory entry (no sensitive data: nothing to log)."""
     _require_viewer(viewer)
     try:
-        return _directory_queryset().get(staff_code=staff_code)
+        return _directory_queryset().get(agency=agency, staff_code=staff_code)
     except Person.DoesNotExist:
         raise Http404(staff_code) from None
 
@@ -165,13 +169,13 @@ class PersonView:
     is_self: bool
 
 
-def person_detail(*, viewer, staff_code: str) -> PersonView:
+def person_detail(*, viewer, agency: Agency | None, staff_code: str) -> PersonView:
     """A person's page. Sensitive data is loaded only for those who may see it, and a read of it
     by anyone but the person is written to the audit trail."""
     _require_viewer(viewer)
     queryset = Person.objects.select_related("unit", "unit__agency", "position")
     try:
-        person = queryset.get(staff_code=staff_code)
+        person = queryset.get(agency=agency, staff_code=staff_code)
     except Person.DoesNotExist:
         raise Http404(staff_code) from None
     show_sensitive = permissions.has_perm(viewer, "accounts.view_sensitive", person)
@@ -247,10 +251,13 @@ class AuthorityProblem:
     authorities: PersonAuthorities
 
 
-def authority_problems(*, viewer) -> list[AuthorityProblem]:
-    """People with no valid evaluator or approver, for HR to fix. A fixed number of queries."""
+def authority_problems(*, viewer, agency: Agency | None) -> list[AuthorityProblem]:
+    """People of the agency with no valid evaluator or approver, for HR to fix. A fixed number
+    of queries."""
     permissions.require(viewer, "org.view_authority_report")
-    broken = {found.person_id: found for found in derive_all() if not found.is_valid}
+    if agency is None:
+        return []
+    broken = {found.person_id: found for found in derive_all(agency=agency) if not found.is_valid}
     people = (
         Person.objects.filter(pk__in=list(broken)).select_related("unit", "position").order_by("unit__path", "sort_key")
         if broken
@@ -259,6 +266,6 @@ def authority_problems(*, viewer) -> list[AuthorityProblem]:
     return [AuthorityProblem(person=person, authorities=broken[person.pk]) for person in people]
 
 
-def person_choices_for_override(*, viewer, query: str) -> QuerySet[Person]:
+def person_choices_for_override(*, viewer, agency: Agency | None, query: str) -> QuerySet[Person]:
     permissions.require(viewer, "org.manage")
-    return person_search(viewer=viewer, query=query)[:20]
+    return person_search(viewer=viewer, agency=agency, query=query)[:20]

@@ -33,21 +33,36 @@ class ConcurrentEditError(ValidationError):
     """Someone else saved the record since it was read; nothing was overwritten."""
 
 
-def unit_path(parent: Unit | None, unit_id: int) -> str:
-    return (parent.path if parent else "") + f"{unit_id:0{PATH_WIDTH}d}/"
+def unit_path(parent: Unit | Agency | None, node_id: int) -> str:
+    """The materialised path of a unit (or an agency) under ``parent``."""
+    return (parent.path if parent else "") + f"{node_id:0{PATH_WIDTH}d}/"
 
 
 # --- agency ----------------------------------------------------------------------------------
 @transaction.atomic
-def agency_create(*, actor, code: str, name: str, external_authority: str = "", approval_depth: int = 1) -> Agency:
+def agency_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    parent: Agency | None = None,
+    external_authority: str = "",
+    approval_depth: int = 1,
+) -> Agency:
+    """An agency at the top of the installation's tree, or under ``parent`` (a department under
+    its province, a Cục under its ministry)."""
     agency = Agency(
         code=clean_text(code),
         name=clean_text(name),
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
         external_authority=clean_text(external_authority),
         approval_depth=approval_depth,
     )
-    agency.full_clean()
+    agency.full_clean(exclude=["path"])
     agency.save()
+    agency.path = unit_path(parent, agency.pk)
+    Agency.objects.filter(pk=agency.pk).update(path=agency.path)
     audit_record(actor=actor, event=events.AGENCY_CREATED, subject=agency, new=agency_values(agency))
     return agency
 
@@ -56,6 +71,7 @@ def agency_values(agency: Agency) -> dict:
     return {
         "code": agency.code,
         "name": agency.name,
+        "parent": agency.parent.code if agency.parent_id else None,
         "external_authority": agency.external_authority,
         "approval_depth": agency.approval_depth,
     }
@@ -78,7 +94,15 @@ def agency_update(*, actor, agency: Agency, reason: str = "", **values) -> Agenc
 
 
 def default_agency() -> Agency | None:
-    return Agency.objects.order_by("id").first()
+    """The top agency of the installation's tree (the first one made, when there are several)."""
+    return Agency.objects.filter(parent__isnull=True).order_by("id").first()
+
+
+def check_same_agency(unit: Unit, position: Position | None) -> None:
+    if position is not None and position.agency_id != unit.agency_id:
+        raise ValidationError(
+            {"position": _("Job position %(code)s belongs to another agency.") % {"code": position.code}}
+        )
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -277,8 +301,10 @@ def person_create(
     email: str = "",
     reason: str = "",
 ) -> Person:
+    check_same_agency(unit, position)
     person = person_prepare(
         Person(
+            agency_id=unit.agency_id,
             staff_code=staff_code,
             full_name=full_name,
             category=category,
@@ -342,6 +368,8 @@ def person_update(*, actor, person: Person, expected_version: int, reason: str =
     before = person_values(person)
     for field, value in values.items():
         setattr(person, field, value)
+    if "position" in values:
+        check_same_agency(person.unit, person.position)
     person_prepare(person)
     person.full_clean(validate_unique=False)
     after = person_values(person)
@@ -369,6 +397,16 @@ def person_transfer(
 ) -> Person:
     """Move a person to another unit (or change their role in it) from a date, keeping history."""
     refuse_own_record(actor, person.pk)
+    if unit.agency_id != person.agency_id:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "%(unit)s belongs to another agency. A move between agencies is a departure from one "
+                    "and a start in the other: record the departure here, and the other agency's HR adds the person."
+                )
+                % {"unit": unit.name}
+            }
+        )
     if not clean_text(reason):
         raise ValidationError({"reason": _("Give the reason for the transfer (e.g. the decision number).")})
     current = Posting.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
@@ -384,6 +422,7 @@ def person_transfer(
     person.unit_role = unit_role
     if position is not False:
         person.position = position
+    check_same_agency(unit, person.position)
     person_check_head(person)
     _save_versioned(person, expected_version, ["unit", "unit_role", "position"])
     if current:

@@ -6,6 +6,7 @@ app_name = "org"
 
 urlpatterns = [
     path("units/", views.unit_tree_view, name="unit_tree"),
+    path("agency/", views.agency_choose_view, name="agency_choose"),
     path("units/<str:code>/", views.unit_detail_view, name="unit_detail"),
     path("people/", views.person_search_view, name="person_search"),
     path("my-people/", views.my_people_view, name="my_people"),

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congtam.core import permissions
 from congtam.core.views import attach_errors, import_page, require, workbook_download
 from congtam.org import selectors, services
+from congtam.org.agencies import agencies_open_to, agency_choose, current_agency
 from congtam.org.forms import AuthorityOverrideEndForm, AuthorityOverrideForm, ImportForm
 
 
@@ -22,12 +23,35 @@ def _page(request, queryset):
 
 @require_GET
 def unit_tree_view(request):
-    return render(request, "org/unit_tree.html", {"nodes": selectors.unit_tree(viewer=request.user)})
+    agency = current_agency(request)
+    return render(
+        request,
+        "org/unit_tree.html",
+        {
+            "agency": agency,
+            "agencies": list(agencies_open_to(request.user)),
+            "nodes": selectors.unit_tree(viewer=request.user, agency=agency),
+        },
+    )
+
+
+@require_POST
+def agency_choose_view(request):
+    """Work in another of the agencies open to the viewer (the organisation and catalogue pages)."""
+    try:
+        agency = agency_choose(request, int(request.POST.get("agency", "")))
+    except ValueError:
+        agency = None
+    if agency is None:
+        messages.error(request, _("That agency is not one you may open."))
+    else:
+        messages.success(request, _("You are now working in %(agency)s.") % {"agency": agency.name})
+    return redirect("org:unit_tree")
 
 
 @require_GET
 def unit_detail_view(request, code):
-    unit = selectors.unit_get(viewer=request.user, code=code)
+    unit = selectors.unit_get(viewer=request.user, agency=current_agency(request), code=code)
     return render(
         request,
         "org/unit_detail.html",
@@ -44,14 +68,18 @@ def unit_detail_view(request, code):
 @require_GET
 def person_search_view(request):
     query = request.GET.get("q", "")
-    page = _page(request, selectors.person_search(viewer=request.user, query=query)) if query.strip() else None
+    page = (
+        _page(request, selectors.person_search(viewer=request.user, agency=current_agency(request), query=query))
+        if query.strip()
+        else None
+    )
     template = "org/_search_results.html" if request.htmx else "org/person_search.html"
     return render(request, template, {"query": query, "page": page, "too_short": selectors.search_too_short(query)})
 
 
 @require_GET
 def person_detail_view(request, staff_code):
-    view = selectors.person_detail(viewer=request.user, staff_code=staff_code)
+    view = selectors.person_detail(viewer=request.user, agency=current_agency(request), staff_code=staff_code)
     return render(
         request,
         "org/person_detail.html",
@@ -68,8 +96,8 @@ def my_people_view(request):
 @require_http_methods(["GET", "POST"])
 def authority_override_view(request, staff_code):
     require(permissions.has_perm(request.user, "org.manage"))
-    person = selectors.person_get(viewer=request.user, staff_code=staff_code)
-    form = AuthorityOverrideForm(request.POST or None)
+    person = selectors.person_get(viewer=request.user, agency=current_agency(request), staff_code=staff_code)
+    form = AuthorityOverrideForm(request.POST or None, agency=person.agency)
     if request.method == "POST" and form.is_valid():
         try:
             services.authority_override_set(
@@ -92,7 +120,7 @@ def authority_override_view(request, staff_code):
 @require_http_methods(["GET", "POST"])
 def authority_override_end_view(request, staff_code, override_id):
     require(permissions.has_perm(request.user, "org.manage"))
-    person = selectors.person_get(viewer=request.user, staff_code=staff_code)
+    person = selectors.person_get(viewer=request.user, agency=current_agency(request), staff_code=staff_code)
     override = selectors.authority_override_get(viewer=request.user, person=person, override_id=override_id)
     form = AuthorityOverrideEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +148,7 @@ def _attach_errors(form, error: ValidationError) -> None:
 @require_GET
 def authority_problems_view(request):
     require(permissions.has_perm(request.user, "org.view_authority_report"))
-    problems = selectors.authority_problems(viewer=request.user)
+    problems = selectors.authority_problems(viewer=request.user, agency=current_agency(request))
     paginator = Paginator(problems, 50)
     return render(
         request,

@@ -22,6 +22,11 @@ class YearForm(forms.Form):
         help_text=_("Leave empty to use the policy preset's (15 days in the presets shipped)."),
     )
 
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The units of the agency HR works in: a year belongs to one agency.
+        self.fields["units"].queryset = Unit.objects.filter(agency=agency).order_by("path")
+
 
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)

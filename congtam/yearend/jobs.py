@@ -87,7 +87,7 @@ def forms_archive(job, *, year_id: int, unit_code: str = "") -> dict:
     the database; the archive is written beside its final name and renamed when complete, so a
     run again simply builds it again."""
     year = Year.objects.select_related("agency").get(pk=year_id)
-    unit = Unit.objects.get(code=unit_code) if unit_code else None
+    unit = Unit.objects.get(agency=year.agency, code=unit_code) if unit_code else None
     total = build.scope(year, unit).count()
     job.set_message(str(_("Rendering the evaluation forms…")))
     job.progress(0, total)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from congtam.accounts.permissions import is_own_record, is_read_only
 from congtam.core import permissions
 from congtam.core.views import attach_errors
+from congtam.org.agencies import current_agency
 from congtam.org.models import Person, Unit
 from congtam.yearend import appeals, approval, calibration, jobs, proposals, selectors, services
 from congtam.yearend.forms import (
@@ -73,7 +74,7 @@ def years_view(request):
 @require_http_methods(["GET", "POST"])
 def year_open_view(request):
     _hr(request)
-    form = YearForm(request.POST or None)
+    form = YearForm(request.POST or None, agency=current_agency(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -212,7 +213,7 @@ def _calibration_page(request, year, unit, forms=None, status=200, group_forms=N
 @require_GET
 def calibration_view(request, pk, code):
     year = get_object_or_404(Year, pk=pk)
-    unit = get_object_or_404(Unit, code=code)
+    unit = get_object_or_404(Unit, agency=year.agency_id, code=code)
     return _calibration_page(request, year, unit)
 
 
@@ -269,7 +270,7 @@ def group_set_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def facts_view(request, pk, staff_code):
     year = get_object_or_404(Year, pk=pk)
-    person = get_object_or_404(Person, staff_code=staff_code)
+    person = get_object_or_404(Person, agency=year.agency_id, staff_code=staff_code)
     if request.method == "POST":
         _hr(request)
     permissions.require(request.user, "yearend.see_facts", (year, person))
@@ -324,7 +325,7 @@ def approve_view(request, pk):
 @require_POST
 def approve_unit_view(request, pk, code):
     year = get_object_or_404(Year, pk=pk)
-    unit = get_object_or_404(Unit, code=code)
+    unit = get_object_or_404(Unit, agency=year.agency_id, code=code)
     try:
         count = approval.approve_unit(actor=request.user, year=year, unit=unit)
     except ValidationError as error:

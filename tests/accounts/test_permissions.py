@@ -374,6 +374,8 @@ POST_ROUTES = {
     "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
     "monitoring:period_close": (lambda world: {"pk": _binh_review(world).period_id}, ORG_MANAGERS),
     "monitoring:amend": (_review_kwargs(), ORG_MANAGERS),
+    # Anyone may post; only an agency open to the poster becomes their current one (tested apart).
+    "org:agency_choose": (lambda world: {}, EVERYONE),
     # Anyone may post; only the reviews awaiting the poster's own approval are approved (tested apart).
     "monitoring:approve_unit": (lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1"}, EVERYONE),
     "monitoring:summary_start": (lambda world: {"period": _binh_review(world).period_id}, SUMMARY_READERS),
@@ -515,14 +517,14 @@ def test_audit_selector_refuses_other_roles(world, role):
 @pytest.mark.parametrize("role", sorted(EVERYONE - {Role.HR, Role.ADMIN, Role.LEADERSHIP}))
 def test_authority_report_selector_refuses_other_roles(world, role):
     with pytest.raises(Refused):
-        selectors.authority_problems(viewer=world.users[role])
+        selectors.authority_problems(viewer=world.users[role], agency=world.agency)
 
 
 def test_selectors_refuse_anonymous(world):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(Refused):
-        selectors.unit_tree(viewer=AnonymousUser())
+        selectors.unit_tree(viewer=AnonymousUser(), agency=world.agency)
 
 
 @pytest.mark.parametrize("route", sorted(POST_ROUTES))

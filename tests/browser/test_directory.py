@@ -40,9 +40,9 @@ def test_sign_in_browse_units_people_and_search(live_world, page, live_server, s
 def test_language_switch_is_remembered(live_world, page, live_server, sign_in):
     sign_in("an", PASSWORD)
     page.goto(f"{live_server.url}/org/units/")
-    expect(page.locator("h1")).to_have_text("Các đơn vị của cơ quan")
+    expect(page.locator("h1")).to_have_text("Các đơn vị của Văn phòng Quốc hội")
     page.click("[data-testid=lang-en]")
-    expect(page.locator("h1")).to_have_text("The agency's units")
+    expect(page.locator("h1")).to_have_text("The units of Văn phòng Quốc hội")
     page.goto(f"{live_server.url}/org/people/NV021/")
     expect(page.locator("h2", has_text=re.compile("Unit history"))).to_be_visible()
     page.click("[data-testid=lang-vi]")

@@ -233,7 +233,7 @@ def test_a_signed_in_viewer_is_required_when_given(world, catalogues):
     with pytest.raises(Refused):
         selectors.catalogue_current(world.positions["CV"], viewer=AnonymousUser())
     with pytest.raises(Refused):
-        selectors.catalogue_positions(viewer=AnonymousUser())
+        selectors.catalogue_positions(viewer=AnonymousUser(), agency=None)
     assert (
         selectors.catalogue_item_current(world.positions["CV"], "gy01", viewer=world.users[Role.STAFF]).code == "GY01"
     )

@@ -19,8 +19,11 @@ from congtam.org.exporter import export_workbook, write_template
 from congtam.org.importer import import_workbook
 from congtam.org.models import Category, Person
 from congtam.org.orgdata import (
+    AGENCY_CODE,
+    AGENCY_COLUMNS,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
+    SHEET_AGENCIES,
     SHEET_PEOPLE,
     SHEET_POSITIONS,
     SHEET_UNITS,
@@ -78,17 +81,19 @@ def test_an_export_reimports_to_no_change_and_no_audit_row(world, tmp_path):
 
 def test_the_export_writes_the_import_format_with_dates_as_dates_and_codes_as_text(world):
     content = _export()
+    agencies = _rows(content, SHEET_AGENCIES)
+    assert agencies == [AGENCY_COLUMNS, ("VPQH", "Văn phòng Quốc hội", None, "NV001")]
     units = _rows(content, SHEET_UNITS)
-    assert units[0] == UNIT_COLUMNS
+    assert units[0] == (*UNIT_COLUMNS, AGENCY_CODE)
     assert units[1:] == [
-        ("VPQH", "Văn phòng Quốc hội", None),
-        ("VPL", "Vụ Pháp luật", "VPQH"),
-        ("VPL-P1", "Phòng Luật Hành chính", "VPL"),
-        ("TCCB", "Vụ Tổ chức cán bộ", "VPQH"),
-        ("VTT", "Vụ Thông tin", "VPQH"),
+        ("VPQH", "Văn phòng Quốc hội", None, "VPQH"),
+        ("VPL", "Vụ Pháp luật", "VPQH", "VPQH"),
+        ("VPL-P1", "Phòng Luật Hành chính", "VPL", "VPQH"),
+        ("TCCB", "Vụ Tổ chức cán bộ", "VPQH", "VPQH"),
+        ("VTT", "Vụ Thông tin", "VPQH", "VPQH"),
     ]
     positions = _rows(content, SHEET_POSITIONS)
-    assert positions[0] == POSITION_COLUMNS
+    assert positions[0] == (*POSITION_COLUMNS, AGENCY_CODE)
     assert positions[2] == (
         "LD",
         "Lãnh đạo",
@@ -96,9 +101,10 @@ def test_the_export_writes_the_import_format_with_dates_as_dates_and_codes_as_te
         "Có",
         "Lãnh đạo, điều hành đơn vị",
         "Theo tiêu chuẩn chức danh lãnh đạo",
+        "VPQH",
     )
     people = _rows(content, SHEET_PEOPLE)
-    assert people[0] == PEOPLE_COLUMNS
+    assert people[0] == (*PEOPLE_COLUMNS, AGENCY_CODE)
     # The unit's head first, then its deputy: units in tree order.
     assert [row[0] for row in people[1:4]] == ["NV001", "NV002", "NV010"]
     an = next(row for row in people if row[0] == "NV021")
@@ -114,6 +120,7 @@ def test_the_export_writes_the_import_format_with_dates_as_dates_and_codes_as_te
         datetime(2015, 9, 1),
         "an@quochoi.vn",
         None,
+        "VPQH",
     )
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book[SHEET_PEOPLE]["D2"].number_format == "dd/mm/yyyy"
@@ -127,19 +134,20 @@ def test_each_export_is_recorded_with_its_counts(world):
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.event == events.ORG_EXPORTED == "privacy.org.exported"
     assert (entry.actor_id, entry.actor_label) == (hr.pk, "hoa")
-    assert entry.new == {"units": 5, "positions": 3, "people": 11}
+    assert entry.new == {"agencies": 1, "units": 5, "positions": 3, "people": 11}
     assert entry.subject_type == "org.agency" and entry.subject_id == str(world.agency.pk)
 
 
-def test_the_template_has_the_three_sheets_headers_and_choice_lists_only(db):
+def test_the_template_has_the_four_sheets_headers_and_choice_lists_only(db):
     buffer = io.BytesIO()
     write_template(buffer)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
-    assert book.sheetnames == [SHEET_UNITS, SHEET_POSITIONS, SHEET_PEOPLE]
+    assert book.sheetnames == [SHEET_AGENCIES, SHEET_UNITS, SHEET_POSITIONS, SHEET_PEOPLE]
     for name, columns in (
-        (SHEET_UNITS, UNIT_COLUMNS),
-        (SHEET_POSITIONS, POSITION_COLUMNS),
-        (SHEET_PEOPLE, PEOPLE_COLUMNS),
+        (SHEET_AGENCIES, AGENCY_COLUMNS),
+        (SHEET_UNITS, (*UNIT_COLUMNS, AGENCY_CODE)),
+        (SHEET_POSITIONS, (*POSITION_COLUMNS, AGENCY_CODE)),
+        (SHEET_PEOPLE, (*PEOPLE_COLUMNS, AGENCY_CODE)),
     ):
         rows = list(book[name].iter_rows(values_only=True))
         assert rows == [columns]
@@ -167,6 +175,7 @@ def test_hr_downloads_the_template_and_the_export(world, client_as):
     template = client.get(reverse("org:import_template"))
     assert template.status_code == 200 and "congtam-mau-to-chuc.xlsx" in template["Content-Disposition"]
     assert openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames == [
+        SHEET_AGENCIES,
         SHEET_UNITS,
         SHEET_POSITIONS,
         SHEET_PEOPLE,

@@ -736,8 +736,8 @@ def test_a_person_changed_by_someone_else_during_the_import_is_not_overwritten(w
 
     load = importer._Existing.load
 
-    def load_then_someone_edits():
-        existing = load()
+    def load_then_someone_edits(agency):
+        existing = load(agency)
         Person.objects.filter(staff_code="NV021").update(ethnicity="Nùng", version=F("version") + 1)
         return existing
 

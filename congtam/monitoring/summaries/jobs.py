@@ -30,7 +30,7 @@ def period_summary(job, *, period_id: int, unit_code: str = "", extension: str =
     from congtam.monitoring.summaries.workbook import summary_xlsx_to
 
     period = Period.objects.select_related("cycle__agency").get(pk=period_id)
-    unit = Unit.objects.get(code=unit_code) if unit_code else None
+    unit = Unit.objects.get(agency=period.cycle.agency, code=unit_code) if unit_code else None
     scope = SummaryScope(period=period, unit=unit)
     target = summary_path(job.pk, extension)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -165,7 +165,7 @@ def summary_scope(*, viewer, period_id: int, unit_code: str | None) -> SummarySc
     or on the agency for no unit)."""
     try:
         period = Period.objects.select_related("cycle__agency").get(pk=period_id)
-        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        unit = Unit.objects.get(agency=period.cycle.agency, code=unit_code) if unit_code else None
     except (Period.DoesNotExist, Unit.DoesNotExist):
         raise Http404(unit_code or period_id) from None
     permissions.require(viewer, "monitoring.export_summary", unit)

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from congtam.core.spreadsheets import ImportIssue
 from congtam.org.models import Category, Gender, Person, Position, Unit, UnitRole
 from congtam.org.orgdata import (
+    AGENCY_COLUMNS,
     CATEGORY_WORDS,
     GENDER_WORDS,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
+    SHEET_AGENCIES,
     SHEET_PEOPLE,
     SHEET_POSITIONS,
     SHEET_UNITS,
@@ -55,8 +57,9 @@ from .read import (
 
 BATCH_SIZE = 2000
 
-SHEET_ORDER = {SHEET_UNITS: 0, SHEET_POSITIONS: 1, SHEET_PEOPLE: 2}
+SHEET_ORDER = {SHEET_AGENCIES: 0, SHEET_UNITS: 1, SHEET_POSITIONS: 2, SHEET_PEOPLE: 3}
 COLUMN_ORDER = {
+    **{name: index for index, name in enumerate(AGENCY_COLUMNS)},
     **{name: index for index, name in enumerate(UNIT_COLUMNS)},
     **{name: index for index, name in enumerate(POSITION_COLUMNS)},
     **{name: index for index, name in enumerate(PEOPLE_COLUMNS)},
@@ -128,11 +131,20 @@ class _Existing:
     people: dict[str, tuple]  # staff code -> PERSON_FIELDS
 
     @classmethod
-    def load(cls) -> _Existing:
-        units = {row[1]: row for row in Unit.objects.order_by().values_list(*UNIT_FIELDS)}
-        positions = {row[1]: row for row in Position.objects.order_by().values_list(*POSITION_FIELDS)}
+    def load(cls, agency=None) -> _Existing:
+        """What the agency holds now (nothing, for an agency the import is about to create)."""
+        if agency is None:
+            return cls(units={}, unit_code_by_id={}, positions={}, position_code_by_id={}, people={})
+        units = {row[1]: row for row in Unit.objects.filter(agency=agency).order_by().values_list(*UNIT_FIELDS)}
+        positions = {
+            row[1]: row for row in Position.objects.filter(agency=agency).order_by().values_list(*POSITION_FIELDS)
+        }
         people = {
-            row[1]: row for row in Person.objects.order_by().values_list(*PERSON_FIELDS).iterator(chunk_size=BATCH_SIZE)
+            row[1]: row
+            for row in Person.objects.filter(agency=agency)
+            .order_by()
+            .values_list(*PERSON_FIELDS)
+            .iterator(chunk_size=BATCH_SIZE)
         }
         return cls(
             units=units,

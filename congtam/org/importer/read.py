@@ -22,15 +22,19 @@ from congtam.core.spreadsheets import (
 )
 from congtam.org.models import UnitRole
 from congtam.org.orgdata import (
+    AGENCY_CODE,
+    AGENCY_COLUMNS,
     CATEGORY_WORDS,
     GENDER_WORDS,
     PEOPLE_COLUMNS,
     POSITION_COLUMNS,
+    SHEET_AGENCIES,
     SHEET_PEOPLE,
     SHEET_POSITIONS,
     SHEET_UNITS,
     UNIT_COLUMNS,
     UNIT_ROLE_WORDS,
+    AgencyRow,
     OrgData,
     PersonRow,
     PositionRow,
@@ -41,6 +45,7 @@ from congtam.org.services import clean_multiline
 logger = logging.getLogger(__name__)
 
 # Column names, by meaning (the workbook's own words, see orgdata).
+(_AGENCY_CODE, AGENCY_NAME, AGENCY_PARENT, AGENCY_HEAD) = AGENCY_COLUMNS
 (UNIT_CODE, UNIT_NAME, UNIT_PARENT) = UNIT_COLUMNS
 (POSITION_CODE, POSITION_TITLE, POSITION_RANK, POSITION_LEADERSHIP, POSITION_DUTIES, POSITION_STANDARDS) = (
     POSITION_COLUMNS
@@ -88,8 +93,23 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
         issues.append(unreadable_issue(error))
         return data, issues, False
 
+    # The sheet "Cơ quan" and the column "Mã cơ quan" of the other sheets may be left out: the
+    # workbook then holds one agency, as before agencies were in a tree.
+    by_agency = (AGENCY_CODE,)
     try:
-        units = SheetReader(workbook, SHEET_UNITS, UNIT_COLUMNS, issues)
+        agencies = SheetReader(workbook, SHEET_AGENCIES, AGENCY_COLUMNS, issues, required=False)
+        for number, values in agencies.rows():
+            data.agencies.append(
+                AgencyRow(
+                    code=cell_text(values[AGENCY_CODE]),
+                    name=cell_text(values[AGENCY_NAME]),
+                    parent_code=cell_text(values[AGENCY_PARENT]),
+                    head_code=cell_text(values[AGENCY_HEAD]),
+                    row=number,
+                )
+            )
+
+        units = SheetReader(workbook, SHEET_UNITS, UNIT_COLUMNS, issues, optional=by_agency)
         for number, values in units.rows():
             data.units.append(
                 UnitRow(
@@ -97,10 +117,11 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
                     name=cell_text(values[UNIT_NAME]),
                     parent_code=cell_text(values[UNIT_PARENT]),
                     row=number,
+                    agency_code=cell_text(values.get(AGENCY_CODE)),
                 )
             )
 
-        positions = SheetReader(workbook, SHEET_POSITIONS, POSITION_COLUMNS, issues)
+        positions = SheetReader(workbook, SHEET_POSITIONS, POSITION_COLUMNS, issues, optional=by_agency)
         for number, values in positions.rows():
             leadership = positions.choice(number, values, POSITION_LEADERSHIP, YES_NO_BY_WORD, (YES, NO))
             data.positions.append(
@@ -112,10 +133,11 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
                     duties=clean_multiline(_multiline_cell(values[POSITION_DUTIES])),
                     standards=clean_multiline(_multiline_cell(values[POSITION_STANDARDS])),
                     row=number,
+                    agency_code=cell_text(values.get(AGENCY_CODE)),
                 )
             )
 
-        people = SheetReader(workbook, SHEET_PEOPLE, PEOPLE_COLUMNS, issues)
+        people = SheetReader(workbook, SHEET_PEOPLE, PEOPLE_COLUMNS, issues, optional=by_agency)
         for number, values in people.rows():
             gender = people.choice(number, values, PERSON_GENDER, _GENDER_BY_WORD, _GENDER_CHOICES)
             category = people.choice(number, values, PERSON_CATEGORY, _CATEGORY_BY_WORD, CATEGORY_WORDS)
@@ -135,13 +157,14 @@ def _read(source) -> tuple[OrgData, list[ImportIssue], bool]:
                     email=cell_text(values[PERSON_EMAIL]),
                     unit_role=role or UnitRole.MEMBER,
                     row=number,
+                    agency_code=cell_text(values.get(AGENCY_CODE)),
                 )
             )
     except Exception:  # a damaged sheet inside an otherwise readable file
         logger.exception("Unreadable sheet in an imported workbook")
         issues.append(unreadable_issue())
         return data, issues, False
-    return data, issues, units.complete and positions.complete and people.complete
+    return data, issues, agencies.complete and units.complete and positions.complete and people.complete
 
 
 def _multiline_cell(value) -> str:

@@ -1,8 +1,9 @@
 """Writing the checked plan: bulk creates and updates in batches, postings, and the audit trail.
 
-:func:`write_plan` writes everything in one transaction, or nothing and a report of why. The
-number of queries does not depend on the number of rows beyond one per batch of
-:data:`~congtam.org.importer.check.BATCH_SIZE`.
+:func:`write_plan` writes everything in one transaction, or nothing and a report of why: the
+agencies first (parents before their children), then each agency's units, positions and people.
+The number of queries does not depend on the number of rows beyond one per batch of
+:data:`~congtam.org.importer.check.BATCH_SIZE` (and a few per agency).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -22,7 +24,7 @@ from congtam.core.spreadsheets import ImportIssue
 from congtam.org import events
 from congtam.org.models import Agency, Person, Position, Posting, Unit, UnitRole
 from congtam.org.orgdata import ImportReport
-from congtam.org.services import PATH_WIDTH, default_agency
+from congtam.org.services import PATH_WIDTH
 from congtam.vietnamese import clean_text, name_sort_key, search_key
 
 from .check import (
@@ -35,6 +37,9 @@ from .check import (
     _PositionPlan,
     _UnitPlan,
 )
+
+if TYPE_CHECKING:
+    from .agencies import _AgencyCheck, _Group
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ NEW_PERSON_COLUMNS = (
     "email",
     "is_active",
     "version",
+    "agency",
 )
 NEW_POSTING_COLUMNS = ("person", "unit", "position", "unit_role", "start_date", "end_date", "reason")
 
@@ -79,15 +85,14 @@ class _PersonChange:
 class _Writer:
     """Sorts the checked plan into what is new, changed and unchanged (no query), then writes it."""
 
-    def __init__(self, plan: _Plan, existing: _Existing, report: ImportReport, *, actor, actor_label, reason: str):
+    def __init__(self, plan: _Plan, existing: _Existing, report: ImportReport, *, actor, audit_batch: AuditBatch):
         self.plan = plan
         self.existing = existing
-        self.report = report
+        self.report = report  # this agency's counts
         self.actor = actor
-        self.actor_label = actor_label
-        self.reason = clean_text(reason)
+        self.reason = audit_batch.reason
         self.today = timezone.localdate()
-        self.audit_batch = AuditBatch(actor=actor, actor_label=actor_label, reason=self.reason)
+        self.audit_batch = audit_batch
         self.unit_id_by_code = {code: row[0] for code, row in existing.units.items()}
         self.position_id_by_code = {code: row[0] for code, row in existing.positions.items()}
         self._name_keys: dict[str, tuple[str, str]] = {}
@@ -167,16 +172,18 @@ class _Writer:
     # --- audit --------------------------------------------------------------------------------
 
     # --- writing ------------------------------------------------------------------------------
-    def run(self) -> None:
-        """Write everything; the caller holds the transaction."""
-        agency = self.agency()
+    def run(self, agency: Agency | None) -> None:
+        """Write everything into ``agency`` (None: a first import into an empty system, see
+        :meth:`agency`); the caller holds the transaction and flushes the audit batch."""
+        agency = agency or self.agency()
+        self.agency_id = agency.pk
         self.write_units(agency)
         self.write_positions(agency)
         self.write_people()
         counts = self.report
         self.audit_batch.add(
             events.ORG_IMPORTED,
-            Subject(type=Agency._meta.label_lower, id=str(agency.pk), label=str(agency)[:300]),
+            Subject(type=Agency._meta.label_lower, id=str(agency.pk), label=agency.name[:300]),
             new={
                 "units": {"created": counts.units.created, "updated": counts.units.updated},
                 "positions": {"created": counts.positions.created, "updated": counts.positions.updated},
@@ -184,13 +191,10 @@ class _Writer:
                 "missing_people": len(counts.missing_people),
             },
         )
-        self.audit_batch.flush()
 
     def agency(self) -> Agency:
-        agency = default_agency()
-        if agency is not None:
-            return agency
-        # A first import into an empty system: the agency is named after its top unit.
+        # A first import into an empty system of a workbook without agencies: the agency is named
+        # after its top unit.
         from congtam.org.services import agency_create
 
         top = next(unit for unit in self.plan.units if not unit.parent_code)
@@ -261,7 +265,7 @@ class _Writer:
 
     def write_positions(self, agency: Agency) -> None:
         label = Position._meta.label_lower
-        created = [Position(agency=agency, **position.values) for position in self.new_positions]
+        created = [Position(agency_id=agency.pk, **position.values) for position in self.new_positions]
         for batch in batched(created, BATCH_SIZE):
             Position.objects.bulk_create(batch)
         for position, instance in zip(self.new_positions, created, strict=True):
@@ -342,6 +346,7 @@ class _Writer:
                     values["email"],
                     True,
                     1,
+                    self.agency_id,
                 )
             )
         ids = insert_rows(Person, NEW_PERSON_COLUMNS, people)
@@ -391,7 +396,7 @@ class _Writer:
         for batch in batched(instances, BATCH_SIZE):
             Person.objects.bulk_update(batch, sorted(fields))
 
-        open_postings = self._open_postings()
+        open_postings = self._open_postings(self.agency_id)
         closing, opening, repositioned = [], [], []
         transfer_dates: dict[int, date] = {}
         for change, instance in zip(changes, instances, strict=True):
@@ -442,11 +447,14 @@ class _Writer:
             )
 
     @staticmethod
-    def _open_postings() -> dict[int, tuple[int, date]]:
-        """person id -> (open posting id, its start); one query whatever the number of people."""
+    def _open_postings(agency_id: int) -> dict[int, tuple[int, date]]:
+        """person id -> (open posting id, its start) in the agency; one query whatever the number
+        of people."""
         return {
             person_id: (posting_id, start)
-            for posting_id, person_id, start in Posting.objects.filter(end_date__isnull=True)
+            for posting_id, person_id, start in Posting.objects.filter(
+                end_date__isnull=True, person__agency_id=agency_id
+            )
             .order_by()
             .values_list("id", "person_id", "start_date")
             .iterator(chunk_size=BATCH_SIZE)
@@ -471,32 +479,128 @@ def _sqlite_page_cache(kibibytes: int = 256 * 1024):
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def write_plan(
-    plan: _Plan, existing: _Existing, report: ImportReport, *, actor, actor_label: str | None, reason: str
-) -> ImportReport:
-    """Write the checked plan, all in one transaction; on failure, a report of that one problem."""
-    writer = _Writer(plan, existing, report, actor=actor, actor_label=actor_label, reason=reason)
-    if not writer.has_changes:
-        return report  # nothing to write, and so nothing to record
-    try:
-        with transaction.atomic(), _sqlite_page_cache():
-            writer.run()
-    except _StaleRecord as stale:
-        return _failed(
-            report,
-            _(
-                "Someone changed the record of %(code)s while the file was being imported. Nothing was written: "
-                "import the file again."
+class _AgencyWriter:
+    """Creates the file's new agencies and renames the others (an import moves none: see the
+    checks); the agencies as the groups' writers need them, by code."""
+
+    def __init__(self, check: _AgencyCheck, report: ImportReport, audit_batch: AuditBatch):
+        self.check = check
+        self.report = report
+        self.audit_batch = audit_batch
+        existing = check.existing
+        self.new = [agency for agency in check.agencies if agency.code not in existing]
+        self.renamed = [
+            (agency, existing[agency.code])
+            for agency in check.agencies
+            if agency.code in existing and existing[agency.code][2] != agency.name
+        ]
+        report.agencies.unchanged += len(check.agencies) - len(self.new) - len(self.renamed)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.renamed)
+
+    def run(self) -> dict[str, Agency]:
+        existing, final_parent = self.check.existing, self.check.final_parent
+        id_by_code = {code: row[0] for code, row in existing.items()}
+        paths = {code: (row[4], row[5]) for code, row in existing.items()}
+        id_by_code.update(zip((agency.code for agency in self.new), reserve_ids(Agency, len(self.new)), strict=True))
+
+        def path_of(code: str) -> tuple[str, int]:
+            if code not in paths:
+                parent = final_parent[code]
+                path, depth = path_of(parent) if parent else ("", -1)
+                paths[code] = (path + f"{id_by_code[code]:0{PATH_WIDTH}d}/", depth + 1)
+            return paths[code]
+
+        created = []
+        for agency in self.new:
+            path, depth = path_of(agency.code)
+            parent_id = id_by_code[agency.parent_code] if agency.parent_code else None
+            created.append((id_by_code[agency.code], (agency.code, agency.name, parent_id, path, depth, "", 1)))
+        created.sort(key=lambda agency: agency[1][4])  # parents before their children
+        copy_rows(
+            Agency,
+            ("code", "name", "parent", "path", "depth", "external_authority", "approval_depth"),
+            [agency_id for agency_id, _row in created],
+            [row for _agency_id, row in created],
+        )
+        Agency.objects.bulk_update(
+            [Agency(pk=row[0], name=agency.name) for agency, row in self.renamed], ["name"], batch_size=BATCH_SIZE
+        )
+
+        label = Agency._meta.label_lower
+        for agency in self.new:
+            self.report.agencies.created += 1
+            self.audit_batch.add(
+                events.AGENCY_CREATED,
+                Subject(type=label, id=str(id_by_code[agency.code]), label=agency.name[:300]),
+                # As services.agency_values.
+                new={
+                    "code": agency.code,
+                    "name": agency.name,
+                    "parent": agency.parent_code or None,
+                    "external_authority": "",
+                    "approval_depth": 1,
+                },
             )
-            % {"code": stale.staff_code},
+        for agency, row in self.renamed:
+            self.report.agencies.updated += 1
+            self.audit_batch.add(
+                events.AGENCY_UPDATED,
+                Subject(type=label, id=str(row[0]), label=agency.name[:300]),
+                old={"name": row[2]},
+                new={"name": agency.name},
+            )
+        names = {code: row[2] for code, row in existing.items()}
+        names.update({agency.code: agency.name for agency in self.check.agencies})
+        return {code: Agency(pk=agency_id, code=code, name=names[code]) for code, agency_id in id_by_code.items()}
+
+
+def write_plan(
+    check: _AgencyCheck, groups: list[_Group], report: ImportReport, *, actor, actor_label: str | None, reason: str
+) -> ImportReport:
+    """Write the checked agencies and each group's plan, all in one transaction; on failure, a
+    report of that one problem. ``report`` has each group's missing people already."""
+    audit_batch = AuditBatch(actor=actor, actor_label=actor_label, reason=clean_text(reason))
+    agencies = _AgencyWriter(check, report, audit_batch)
+    writers = []
+    for group in groups:
+        counts = ImportReport(missing_people=group.missing_people)
+        writers.append(
+            (group, counts, _Writer(group.plan, group.existing, counts, actor=actor, audit_batch=audit_batch))
         )
-    except DatabaseError as error:
-        logger.exception("The database refused an organisation import")
-        return _failed(
-            report, _("The database refused the import (%(error)s). Nothing was written.") % {"error": error}
-        )
+    changing = [(group, writer) for group, _counts, writer in writers if writer.has_changes]
+    if agencies.has_changes or changing:
+        try:
+            with transaction.atomic(), _sqlite_page_cache():
+                by_code = agencies.run()
+                for group, writer in changing:
+                    writer.run(by_code.get(group.code))
+                audit_batch.flush()
+        except _StaleRecord as stale:
+            return _failed(
+                report,
+                _(
+                    "Someone changed the record of %(code)s while the file was being imported. Nothing was written: "
+                    "import the file again."
+                )
+                % {"code": stale.staff_code},
+            )
+        except DatabaseError as error:
+            logger.exception("The database refused an organisation import")
+            return _failed(
+                report, _("The database refused the import (%(error)s). Nothing was written.") % {"error": error}
+            )
+    # With nothing to write, nothing was recorded either.
+    for _group, counts, _writer in writers:
+        report.add_counts(counts)
     return report
 
 
 def _failed(report: ImportReport, message: str) -> ImportReport:
-    return ImportReport(errors=[ImportIssue("", None, "", message)], missing_people=report.missing_people)
+    return ImportReport(
+        errors=[ImportIssue("", None, "", message)],
+        missing_people=report.missing_people,
+        missing_agencies=report.missing_agencies,
+    )

@@ -111,7 +111,7 @@ def self_assessment_for_view(request, pk, staff_code):
     """Someone's self-assessment: HR records it (from a paper report); the unit's heads and the
     inspector read it."""
     year = _criteria_year(pk)
-    person = get_object_or_404(Person.objects.select_related("unit"), staff_code=staff_code)
+    person = get_object_or_404(Person.objects.select_related("unit"), agency=year.agency_id, staff_code=staff_code)
     if request.method == "POST":
         permissions.require(request.user, "yearend.run_year")
     require(selectors.in_year(year, person))
@@ -125,7 +125,7 @@ def self_assessments_view(request, pk):
     """Who of the year has written their self-assessment, by unit, missing ones first if asked."""
     year = _criteria_year(pk)
     permissions.require(request.user, "yearend.read_year")
-    unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
+    unit = Unit.objects.filter(agency=year.agency_id, code=request.GET.get("unit", "")).first()
     missing_only = request.GET.get("missing") == "1"
     people = selectors.self_assessment_list(viewer=request.user, year=year, unit=unit, missing_only=missing_only)
     page = Paginator(people, 100).get_page(request.GET.get("page"))

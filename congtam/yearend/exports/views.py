@@ -69,7 +69,7 @@ def agency_summary_view(request, pk):
 @require_GET
 def unit_summary_view(request, pk, code):
     year = get_object_or_404(Year.objects.select_related("agency"), pk=pk)
-    unit = get_object_or_404(Unit, code=code)
+    unit = get_object_or_404(Unit, agency=year.agency_id, code=code)
     return _summary(request, year, unit)
 
 
@@ -109,7 +109,7 @@ def forms_archive_start_view(request, pk):
     permissions.require(request.user, "yearend.build_archive")
     year = get_object_or_404(Year.objects.select_related("agency"), pk=pk)
     code = request.POST.get("unit", "").strip()
-    unit = get_object_or_404(Unit, code=code) if code else None
+    unit = get_object_or_404(Unit, agency=year.agency_id, code=code) if code else None
     try:
         job = job_services.job_start(
             actor=request.user,

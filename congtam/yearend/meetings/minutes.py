@@ -67,7 +67,8 @@ def minutes_data(minutes: selectors.Minutes, year: Year, unit: Unit) -> MeetingM
 @require_GET
 def minutes_download_view(request, pk, code):
     """The adopted minutes as DOCX, for those who may read them; each download logged."""
-    year, unit = get_object_or_404(Year.objects.select_related("agency"), pk=pk), get_object_or_404(Unit, code=code)
+    year = get_object_or_404(Year.objects.select_related("agency"), pk=pk)
+    unit = get_object_or_404(Unit, agency=year.agency_id, code=code)
     permissions.require(request.user, "yearend.see_meeting", unit)
     minutes = selectors.meeting_minutes(viewer=request.user, year=year, unit=unit)
     if minutes.meeting is None or not minutes.meeting.adopted:

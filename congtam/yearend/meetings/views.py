@@ -94,7 +94,8 @@ class FeedbackForm(forms.Form):
 
 # --- helpers ---------------------------------------------------------------------------------
 def _year_and_unit(pk, code) -> tuple[Year, Unit]:
-    return get_object_or_404(Year, pk=pk), get_object_or_404(Unit, code=code)
+    year = get_object_or_404(Year, pk=pk)
+    return year, get_object_or_404(Unit, agency=year.agency_id, code=code)
 
 
 def _meeting_page(request, year, unit, bound=None, status=200):
@@ -313,7 +314,7 @@ def my_feedback_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def feedback_answer_view(request, pk, staff_code):
     year = get_object_or_404(Year, pk=pk)
-    subject = get_object_or_404(Person, staff_code=staff_code, is_active=True)
+    subject = get_object_or_404(Person, agency=year.agency_id, staff_code=staff_code, is_active=True)
     feedback_round = selectors.feedback_round(year, subject.unit)
     require(
         feedback_round is not None

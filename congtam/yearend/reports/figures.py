@@ -34,8 +34,8 @@ from django.utils.translation import gettext_lazy
 from congtam.audit.services import Subject, audit_record
 from congtam.core import permissions
 from congtam.core.permissions import Refused
-from congtam.org.models import Category, Gender, Person, Unit, UnitRole
-from congtam.org.services import PATH_WIDTH
+from congtam.org.models import Agency, Category, Gender, Person, Unit, UnitRole
+from congtam.org.services import PATH_WIDTH, default_agency
 from congtam.vietnamese import word_sort_key
 from congtam.yearend.models import Classification, LevelCode, YearState, standing_level_sql
 from congtam.yearend.reports import events as report_events
@@ -119,6 +119,7 @@ class ReportScope:
     unit: Unit | None  # None: the whole agency
     sees_gender: bool
     sees_talent: bool
+    agency: Agency | None = None  # the agency the reports are of
 
 
 def _headed_unit(viewer) -> Unit | None:
@@ -129,16 +130,19 @@ def _headed_unit(viewer) -> Unit | None:
     ).first()
 
 
-def report_scope(viewer) -> ReportScope:
-    """The units the viewer's reports cover; Refused for anyone who sees no report."""
+def report_scope(viewer, agency: Agency | None = None) -> ReportScope:
+    """The units of ``agency`` (by default the installation's top one) that the viewer's reports
+    cover; Refused for anyone who sees no report."""
     permissions.require(viewer, "yearend.see_reports")
+    agency = agency or default_agency()
     if permissions.has_perm(viewer, "yearend.see_all_reports"):
         return ReportScope(
             None,
             permissions.has_perm(viewer, "yearend.see_gender_split"),
             permissions.has_perm(viewer, "yearend.see_talent"),
+            agency,
         )
-    return ReportScope(_headed_unit(viewer), False, False)
+    return ReportScope(_headed_unit(viewer), False, False, agency)
 
 
 def dimensions_for(scope: ReportScope) -> list[tuple[str, str]]:
@@ -148,7 +152,7 @@ def dimensions_for(scope: ReportScope) -> list[tuple[str, str]]:
 # --- counting ----------------------------------------------------------------------------------
 def _results(scope: ReportScope, under: Unit | None = None) -> QuerySet:
     """The final results in the viewer's scope (and under ``under``), each with its level."""
-    rows = Classification.objects.filter(year__state__in=FINAL_YEAR_STATES)
+    rows = Classification.objects.filter(year__state__in=FINAL_YEAR_STATES, year__agency=scope.agency)
     top = under or scope.unit
     if top is not None:
         rows = rows.filter(unit__path__startswith=top.path)
@@ -271,7 +275,7 @@ def _top(scope: ReportScope, unit_code: str) -> Unit | None:
     """The unit the unit table opens: the one asked for (inside the viewer's scope), else the top of
     the scope (the agency's unit when it has just one at the top)."""
     if unit_code:
-        unit = Unit.objects.filter(code=unit_code).only("pk", "code", "name", "path").first()
+        unit = Unit.objects.filter(agency=scope.agency, code=unit_code).only("pk", "code", "name", "path").first()
         if unit is None:
             raise Http404(unit_code)
         if scope.unit is not None and not unit.path.startswith(scope.unit.path):
@@ -279,7 +283,11 @@ def _top(scope: ReportScope, unit_code: str) -> Unit | None:
         return unit
     if scope.unit is not None:
         return scope.unit
-    roots = list(Unit.objects.filter(parent__isnull=True).only("pk", "code", "name", "path").order_by("path")[:2])
+    roots = list(
+        Unit.objects.filter(agency=scope.agency, parent__isnull=True)
+        .only("pk", "code", "name", "path")
+        .order_by("path")[:2]
+    )
     return roots[0] if len(roots) == 1 else None
 
 
@@ -307,11 +315,17 @@ def _choose(scope: ReportScope, by_year, year: int | None, staff_group: str, dim
 
 
 def report(
-    *, viewer, year: int | None = None, staff_group: str = "", dimension: str = UNIT, unit_code: str = ""
+    *,
+    viewer,
+    agency: Agency | None = None,
+    year: int | None = None,
+    staff_group: str = "",
+    dimension: str = UNIT,
+    unit_code: str = "",
 ) -> Report:
     """The report page: the chosen year (the latest by default), all staff groups or one, split by
     one dimension, and every year's figures. A fixed number of queries whatever the number of people."""
-    scope = report_scope(viewer)
+    scope = report_scope(viewer, agency)
     by_year = _by_year(scope)
     years, year, staff_groups, staff_group, dimension = _choose(scope, by_year, year, staff_group, dimension)
     trend = _trend(by_year, staff_group)
@@ -347,10 +361,12 @@ class ReportTables:
     trends: list[tuple[str, list[Row]]]  # (all staff groups or one, rows): all together first
 
 
-def report_tables(*, viewer, year: int | None = None, staff_group: str = "", unit_code: str = "") -> ReportTables:
+def report_tables(
+    *, viewer, agency: Agency | None = None, year: int | None = None, staff_group: str = "", unit_code: str = ""
+) -> ReportTables:
     """Every dimension of the chosen year, and the year-on-year figures of all staff groups together
     and of each one: one query per table."""
-    scope = report_scope(viewer)
+    scope = report_scope(viewer, agency)
     by_year = _by_year(scope)
     _years, year, staff_groups, staff_group, _dimension = _choose(scope, by_year, year, staff_group, UNIT)
     top = _top(scope, unit_code)
@@ -401,12 +417,12 @@ class TalentEntry:
         return self.earlier, self.later
 
 
-def talent_list(*, viewer) -> list[TalentEntry]:
-    """The people still working whose final level was HTXSNV in two consecutive calendar years (any
-    staff group), the latest such pair of each, newest first. The read is logged."""
+def talent_list(*, viewer, agency: Agency | None = None) -> list[TalentEntry]:
+    """The people of the agency still working whose final level was HTXSNV in two consecutive
+    calendar years (any staff group), the latest such pair of each, newest first. The read is logged."""
     permissions.require(viewer, "yearend.see_talent")
     excellent = (
-        Classification.objects.filter(year__state__in=FINAL_YEAR_STATES)
+        Classification.objects.filter(year__state__in=FINAL_YEAR_STATES, year__agency=agency or default_agency())
         .annotate(final=standing_level_sql())
         .filter(final=LevelCode.EXCELLENT)
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from congtam.core.views import XLSX
 from congtam.documents.archive import safe_filename
-from congtam.org.models import Agency
+from congtam.org.agencies import current_agency
 from congtam.yearend.models import LevelCode
 from congtam.yearend.reports import charts, figures
 from congtam.yearend.reports.workbook import report_xlsx
@@ -40,18 +40,20 @@ def _filters(request) -> dict:
     }
 
 
-def _scope_name(unit) -> str:
-    if unit is not None:
-        return unit.name
-    agency = Agency.objects.order_by("pk").first()
-    return agency.name if agency is not None else ""
+def _scope_name(scope) -> str:
+    if scope.unit is not None:
+        return scope.unit.name
+    return scope.agency.name if scope.agency is not None else ""
 
 
 @require_GET
 def reports_view(request):
     filters = _filters(request)
     page = figures.report(
-        viewer=request.user, dimension=(request.GET.get("dimension") or figures.UNIT).strip(), **filters
+        viewer=request.user,
+        agency=current_agency(request),
+        dimension=(request.GET.get("dimension") or figures.UNIT).strip(),
+        **filters,
     )
     query = {"year": page.year or "", "group": page.staff_group}
     if page.dimension == figures.UNIT and filters["unit_code"]:
@@ -67,7 +69,7 @@ def reports_view(request):
             "stacked": charts.stacked(page.rows),
             "grouped": charts.grouped(page.trend),
             "stacked_title": charts.chart_title(page.dimension_label, page.year, page.staff_group_label),
-            "scope_name": _scope_name(page.scope.unit),
+            "scope_name": _scope_name(page.scope),
             "export_query": urlencode(query),
             "may_see_talent": page.scope.sees_talent,
         },
@@ -76,8 +78,8 @@ def reports_view(request):
 
 @require_GET
 def reports_xlsx_view(request):
-    tables = figures.report_tables(viewer=request.user, **_filters(request))
-    scope_name = _scope_name(tables.scope.unit)
+    tables = figures.report_tables(viewer=request.user, agency=current_agency(request), **_filters(request))
+    scope_name = _scope_name(tables.scope)
     content = report_xlsx(tables, scope_name=scope_name)
     figures.report_downloaded(actor=request.user, tables=tables)
     response = HttpResponse(content, content_type=XLSX)
@@ -88,5 +90,5 @@ def reports_xlsx_view(request):
 
 @require_GET
 def talent_view(request):
-    entries = figures.talent_list(viewer=request.user)
+    entries = figures.talent_list(viewer=request.user, agency=current_agency(request))
     return render(request, "yearend/reports/talent.html", {"entries": entries})

@@ -31,3 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(_("People in the system but not in the file (not deleted):"))
             for code, name in report.missing_people:
                 self.stdout.write(f"  {code}\t{name}")
+        if report.missing_agencies:
+            self.stdout.write(_("Agencies in the system but not in the file (not deleted):"))
+            for code, name in report.missing_agencies:
+                self.stdout.write(f"  {code}\t{name}")
