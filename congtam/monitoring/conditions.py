@@ -94,3 +94,9 @@ def work_open(item) -> bool:
 @condition(_("Items can be checked only while the review is in progress."))
 def checks_open(item) -> bool:
     return item.review.state in CHECK_OPEN_STATES
+
+
+@condition(_("This score's approver has an account here: they approve it themselves."))
+def approver_outside(review) -> bool:
+    """The approver is the authority outside the installation named for the agency."""
+    return review.approver_id is None and bool(review.external_approver)

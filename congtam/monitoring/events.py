@@ -22,6 +22,10 @@ REVIEW_SELF_ASSESSED = register("monitoring.review.self_assessed", _("Self-asses
 REVIEW_SUBMITTED = register("monitoring.review.submitted", _("Period score submitted for approval"))
 REVIEW_RETURNED = register("monitoring.review.returned", _("Period score returned by the approver"))
 REVIEW_APPROVED = register("monitoring.review.approved", _("Period score approved and locked"))
+REVIEW_APPROVED_BY_DECISION = register(
+    "monitoring.review.approved_by_decision", _("Score approved by the decision of an outside authority")
+)
+DECISION_FILE_VIEWED = register("monitoring.decision.viewed", _("Signed decision downloaded"))
 REVIEW_UNIT_PART = register(
     "monitoring.review.unit_part_computed", _("Leader's unit part computed again once the staff were approved")
 )

@@ -79,6 +79,27 @@ class SubmitForm(VersionedForm):
     )
 
 
+class OutsideDecisionForm(VersionedForm):
+    """HR records the signed decision of the authority outside the installation (see
+    congtam.monitoring.decisions)."""
+
+    number = forms.CharField(label=_("Decision number"), max_length=100, help_text=_("For example: 125/QĐ-UBTVQH15."))
+    signed_on = forms.DateField(label=_("Signed on"), help_text=DATE_HELP)
+    signer = forms.CharField(label=_("Signed by (name and title)"), max_length=200)
+    file = forms.FileField(label=_("The signed decision (PDF or a scan)"))
+
+    def decision(self) -> dict:
+        """The arguments of the services that approve by a decision."""
+        data = self.cleaned_data
+        return {
+            "expected_version": data["version"],
+            "number": data["number"],
+            "signed_on": data["signed_on"],
+            "signer": data["signer"],
+            "upload": data["file"],
+        }
+
+
 class CommentForm(VersionedForm):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 

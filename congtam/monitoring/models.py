@@ -172,6 +172,16 @@ class Review(FSMModelMixin, models.Model):
         db_index=False,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Approved by the signed decision of an authority outside the installation, recorded by HR.
+    outside_decision = models.ForeignKey(
+        "OutsideDecision",
+        verbose_name=_("decision of the outside authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        db_index=False,
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -260,6 +270,17 @@ class Review(FSMModelMixin, models.Model):
     )
     def approve(self) -> None:
         """The approver approves: the review locks."""
+
+    @transition(
+        field=state,
+        source=ReviewState.SUBMITTED,
+        target=ReviewState.APPROVED,
+        permission=permission("monitoring.record_outside_decision"),
+        conditions=[conditions.approver_outside, conditions.staff_reviews_approved],
+    )
+    def approve_by_decision(self) -> None:
+        """HR records the signed decision of the authority outside the installation that
+        approves the score: the review locks."""
 
 
 class Origin(models.TextChoices):
@@ -582,3 +603,33 @@ class Amendment(models.Model):
         verbose_name = _("amendment")
         verbose_name_plural = _("amendments")
         ordering = ["review", "amended_at", "id"]
+
+
+class OutsideDecision(models.Model):
+    """The signed decision of a competent authority outside the installation (the Standing
+    Committee of the National Assembly over the Office's head, a provincial committee over a
+    department's head) approving a person's period score or year level. The authority has no
+    account here: HR records the decision (its number, date and signer) with the signed file,
+    and that record approves the review or level, with its audit entry."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    authority = models.CharField(_("competent authority"), max_length=300)
+    number = models.CharField(_("decision number"), max_length=100)
+    signed_on = models.DateField(_("signed on"))
+    signer = models.CharField(_("signed by"), max_length=200)
+    file = models.FileField(_("signed file"), storage=evidence_storage, upload_to="decisions/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision of an outside authority")
+        verbose_name_plural = _("decisions of outside authorities")
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.authority})"

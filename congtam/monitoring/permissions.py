@@ -74,6 +74,24 @@ declare("monitoring.self_assess", is_reviewed_person, _("You may not take this a
 declare("monitoring.evaluate_review", is_evaluator, _("You may not take this action."))
 declare("monitoring.approve_review", is_approver, _("You may not take this action."))
 declare("monitoring.correct_review", is_hr, _("Only HR corrects an approved review."))
+
+
+@rules.predicate
+def is_decided_person(user, decision) -> bool:
+    own = person_id(user)
+    return own is not None and decision is not None and own == decision.person_id
+
+
+declare(
+    "monitoring.see_decision",
+    is_hr | is_inspector | is_decided_person,
+    _("A decision is seen by the person it is about, HR and the inspector."),
+)
+declare(
+    "monitoring.record_outside_decision",
+    is_hr,
+    _("Only HR records the decision of an authority outside the installation."),
+)
 declare("monitoring.discuss_review", is_reviewed_person | is_evaluator, _("You may not take this action."))
 # --- work items -----------------------------------------------------------------------------------
 declare("monitoring.plan_item", is_evaluator, _("You may not take this action."))

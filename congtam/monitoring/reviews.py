@@ -233,6 +233,47 @@ def review_approve(*, actor, review: Review, expected_version: int | None) -> Re
     return review
 
 
+@transaction.atomic
+def review_approve_by_decision(
+    *, actor, review: Review, expected_version: int | None, number: str, signed_on: date | None, signer: str, upload
+) -> Review:
+    """HR records the signed decision of the authority outside the installation that approves
+    the score of a person whose approver it is (an agency's head): the record approves the
+    review, which locks, with its audit entry (see :mod:`congtam.monitoring.decisions`)."""
+    from congtam.monitoring.decisions import decision_record, decision_values
+
+    refuse_own_record(actor, review.person_id)
+    review = lock_review(review, expected_version)
+    perform(review, "approve_by_decision", actor)
+    decision = decision_record(
+        actor=actor,
+        person=review.person,
+        authority=review.external_approver,
+        number=number,
+        signed_on=signed_on,
+        signer=signer,
+        upload=upload,
+    )
+    review.approved_by, review.approved_at, review.outside_decision = actor, timezone.now(), decision
+    bump(review)
+    review.save()
+    audit_record(
+        actor=actor,
+        event=events.REVIEW_APPROVED_BY_DECISION,
+        subject=review,
+        new={"score": review.score_exact, "state": review.state, "decision": decision_values(decision)},
+    )
+    tell(
+        [review.person_id],
+        kind="monitoring.review_approved",
+        review=review,
+        body="",
+        title=_("Your score for %(period)s was approved") % {"period": review.period.label},
+    )
+    _leaders_rescore(actor=actor, period=review.period, unit_ids=[review.unit_id])
+    return review
+
+
 def _leaders_rescore(*, actor, period: Period, unit_ids) -> int:
     """After staff reviews are approved: the heads' and deputies' reviews above them whose score
     already awaits approval (sent before a staff review was added to the period) get their unit

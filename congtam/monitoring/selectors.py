@@ -45,7 +45,7 @@ def review_get(*, viewer, pk: int) -> Review:
     _require_viewer(viewer)
     try:
         review = Review.objects.select_related(
-            "period__cycle", "person", "unit", "position", "evaluator", "approver"
+            "period__cycle", "person", "unit", "position", "evaluator", "approver", "outside_decision"
         ).get(pk=pk)
     except Review.DoesNotExist:
         raise Http404(pk) from None

@@ -25,8 +25,10 @@ urlpatterns = [
     ),
     path("reviews/<int:pk>/amend/", views.amend_view, name="amend"),
     path("reviews/<int:pk>/score-preview/", views.score_preview_view, name="score_preview"),
+    path("reviews/<int:pk>/decision/", views.decision_record_view, name="decision_record"),
     path("reviews/<int:pk>/<str:action>/", views.review_action_view, name="review_action"),
     path("evidence/<int:pk>/", views.evidence_download_view, name="evidence"),
+    path("decisions/<int:pk>/", views.decision_download_view, name="decision"),
     path("", include("congtam.monitoring.summaries.urls")),
     path("", include(dashboard_urls)),
 ]

@@ -29,6 +29,7 @@ from congtam.monitoring.forms import (
     ItemForm,
     MoveDueForm,
     ObservationForm,
+    OutsideDecisionForm,
     ReasonForm,
     ReportForm,
     SubmitForm,
@@ -148,6 +149,7 @@ def _render(request, pk, *, status=200, bound=None, item_forms=None, rating_inpu
         "observation_form": ObservationForm(prefix="observation") if page.is_evaluator else None,
         "return_form": CommentForm(prefix="return", initial={"version": review.version}),
         "submit_form": SubmitForm(initial={"version": review.version}),
+        "decision_form": OutsideDecisionForm(prefix="decision", initial={"version": review.version}),
         "item_forms": item_forms or {},
         "rating_input": rating_input or {},
     }
@@ -292,6 +294,34 @@ def evidence_add_view(request, pk, item_id):
             messages.success(request, _("The evidence was attached."))
             return redirect("monitoring:review", pk=pk)
     return _render(request, pk, status=400, item_forms={(item.pk, "evidence"): form})
+
+
+@require_POST
+def decision_record_view(request, pk):
+    """HR records the signed decision of the outside authority that approves this score."""
+    review = selectors.review_get(viewer=request.user, pk=pk)
+    permissions.require(request.user, "monitoring.record_outside_decision", review)
+    form = OutsideDecisionForm(request.POST, request.FILES, prefix="decision")
+    if form.is_valid():
+        try:
+            reviews.review_approve_by_decision(actor=request.user, review=review, **form.decision())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded: the score is approved and the review locked."))
+            return redirect("monitoring:review", pk=pk)
+    return _render(request, pk, status=400, bound={"decision_form": form})
+
+
+@require_GET
+def decision_download_view(request, pk):
+    """The signed decision, for those who may see the review it approved; each download logged."""
+    from congtam.monitoring.decisions import decision_get, decision_viewed
+
+    decision = decision_get(viewer=request.user, pk=pk)
+    decision_viewed(actor=request.user, decision=decision)
+    handle = private_storage().open(decision.file.name, "rb")
+    return FileResponse(handle, as_attachment=True, filename=decision.original_name, content_type=decision.content_type)
 
 
 @require_GET

@@ -3,6 +3,8 @@ approve each level, and the results are announced."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -50,6 +52,59 @@ def approve(*, actor, classification: Classification, expected_version: int) -> 
     classification = _lock(classification, expected_version)
     _require_year_state(classification.year, YearState.APPROVING)
     audit_record_many(actor=actor, drafts=[_approve_one(classification, actor, timezone.now())])
+    return classification
+
+
+@transaction.atomic
+def approve_by_decision(
+    *,
+    actor,
+    classification: Classification,
+    expected_version: int,
+    number: str,
+    signed_on: date | None,
+    signer: str,
+    upload,
+) -> Classification:
+    """HR records the signed decision of the authority outside the installation that fixes the
+    level of a person whose competent authority it is (an agency's head): the record approves
+    the level, with its audit entry (see :mod:`congtam.monitoring.decisions`)."""
+    from congtam.monitoring.decisions import decision_record, decision_values
+    from congtam.org.authority import derive_for_person
+
+    refuse_own_record(actor, classification.person_id)
+    classification = _lock(classification, expected_version)
+    _require_year_state(classification.year, YearState.APPROVING)
+    perform(classification, "approve_by_decision", actor)
+    authority = derive_for_person(classification.person).approver
+    if not authority.external:
+        raise ValidationError(
+            _("No authority outside the installation is named over this person: their level is approved here.")
+        )
+    decision = decision_record(
+        actor=actor,
+        person=classification.person,
+        authority=authority.external,
+        number=number,
+        signed_on=signed_on,
+        signer=signer,
+        upload=upload,
+    )
+    classification.approved_level = classification.calibrated_level or classification.proposed_level
+    classification.approved_by, classification.approved_at = actor, timezone.now()
+    classification.outside_decision = decision
+    _bump(classification)
+    classification.save()
+    audit_record(
+        actor=actor,
+        event=events.LEVEL_APPROVED_BY_DECISION,
+        subject=classification,
+        new={
+            "level": classification.approved_level,
+            "state": classification.state,
+            "decision": decision_values(decision),
+        },
+    )
     return classification
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from congtam.core.permissions import transition as permission
+from congtam.core.workflow import condition
 from congtam.org.models import Person, Unit
 from congtam.periods.scope import PolicyScope
 from congtam.scoring.levels import Level
@@ -233,6 +234,12 @@ def standing_level_sql():
     )
 
 
+@condition(_("This level's competent authority has an account here: they approve it themselves."))
+def no_approver_here(classification) -> bool:
+    """No competent authority on the installation: the one over the person is outside it."""
+    return classification.approver_id is None
+
+
 class Classification(FSMModelMixin, models.Model):
     """One person's year: the engine's proposal with its explanation, the calibrated level, the
     approved level, and what happened after the announcement."""
@@ -274,6 +281,16 @@ class Classification(FSMModelMixin, models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Approved by the signed decision of an authority outside the installation, recorded by HR.
+    outside_decision = models.ForeignKey(
+        "monitoring.OutsideDecision",
+        verbose_name=_("decision of the outside authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="classifications",
+        db_index=False,
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     amended_level = models.CharField(_("level after amendment"), max_length=6, choices=LevelCode.choices, blank=True)
     state = FSMField(
@@ -332,6 +349,17 @@ class Classification(FSMModelMixin, models.Model):
     )
     def approve(self) -> None:
         """The competent authority fixes the level; nobody approves their own."""
+
+    @transition(
+        field=state,
+        source=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED],
+        target=ClassificationState.APPROVED,
+        permission=permission("yearend.record_outside_decision"),
+        conditions=[no_approver_here],
+    )
+    def approve_by_decision(self) -> None:
+        """HR records the signed decision of the authority outside the installation that fixes
+        the level."""
 
     @transition(
         field=state,

@@ -137,6 +137,11 @@ runs_the_unit = is_hr | heads_unit_or_above  # HR, and the heads of the unit and
 # --- the year and its levels (the transitions of yearend.models) ------------------------------------
 declare("yearend.run_year", is_hr, _("Only HR and the administrator run the year end."))
 declare("yearend.change_level", is_competent_authority, _("Only the competent authority decides this level."))
+declare(
+    "yearend.record_outside_decision",
+    is_hr,
+    _("Only HR records the decision of an authority outside the installation."),
+)
 declare("yearend.respond_to_level", is_classified_person, _("Only the person acknowledges or appeals their level."))
 declare("yearend.decide_appeal", is_appeal_decider, _("Only the level above the approver decides the appeal."))
 # --- facts, calibration, self-assessment ------------------------------------------------------------

@@ -257,6 +257,21 @@ def awaiting_approval(*, viewer, year: Year):
     )
 
 
+def awaiting_outside_decision(*, viewer, year: Year):
+    """For HR: the levels whose competent authority is outside the installation (an agency's
+    head), not yet approved; HR records that authority's decision for each."""
+    if not permissions.has_perm(viewer, "yearend.record_outside_decision", year):
+        return Classification.objects.none()
+    return (
+        year.classifications.filter(
+            approver__isnull=True, state__in=[ClassificationState.PROPOSED, ClassificationState.CALIBRATED]
+        )
+        .exclude(person_id=person_id(viewer))
+        .select_related("person", "unit")
+        .order_by("unit__path", "person__sort_key")
+    )
+
+
 def my_result(*, viewer, year: Year) -> Classification | None:
     """The viewer's own classification, once announced."""
     if person_id(viewer) is None:

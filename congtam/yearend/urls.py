@@ -21,6 +21,7 @@ urlpatterns = [
     path("classifications/<int:pk>/level/", views.level_change_view, name="level_change"),
     path("classifications/<int:pk>/group/", views.group_set_view, name="group_set"),
     path("classifications/<int:pk>/approve/", views.approve_view, name="approve"),
+    path("classifications/<int:pk>/decision/", views.approve_by_decision_view, name="approve_by_decision"),
     path("classifications/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("classifications/<int:pk>/appeal/", views.appeal_view, name="appeal"),
     path("classifications/<int:pk>/amend/", views.amend_view, name="amend"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from congtam.accounts.permissions import is_own_record, is_read_only
 from congtam.core import permissions
 from congtam.core.views import attach_errors
+from congtam.monitoring.forms import OutsideDecisionForm
 from congtam.org.agencies import current_agency
 from congtam.org.models import Person, Unit
 from congtam.yearend import appeals, approval, calibration, jobs, proposals, selectors, services
@@ -296,11 +297,42 @@ def facts_view(request, pk, staff_code):
 @require_GET
 def approval_view(request, pk):
     year = get_object_or_404(Year, pk=pk)
+    return _approval_page(request, year)
+
+
+def _approval_page(request, year, decision_forms=None, status=200):
     rows = list(selectors.awaiting_approval(viewer=request.user, year=year))
     for row in rows:
         row.form = VersionedForm(initial={"version": row.version})
+    outside = list(selectors.awaiting_outside_decision(viewer=request.user, year=year))
+    for row in outside:
+        row.form = (decision_forms or {}).get(row.pk) or OutsideDecisionForm(
+            prefix=f"d{row.pk}", initial={"version": row.version}
+        )
     units = sorted({row.unit for row in rows}, key=lambda unit: unit.path)
-    return render(request, "yearend/approval.html", {"year": year, "rows": rows, "units": units})
+    return render(
+        request,
+        "yearend/approval.html",
+        {"year": year, "rows": rows, "units": units, "outside": outside},
+        status=status,
+    )
+
+
+@require_POST
+def approve_by_decision_view(request, pk):
+    """HR records the outside authority's signed decision that fixes this level."""
+    classification = get_object_or_404(Classification.objects.select_related("year"), pk=pk)
+    permissions.require(request.user, "yearend.record_outside_decision", classification)
+    form = OutsideDecisionForm(request.POST, request.FILES, prefix=f"d{classification.pk}")
+    if form.is_valid():
+        try:
+            approval.approve_by_decision(actor=request.user, classification=classification, **form.decision())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded: the level is approved."))
+            return redirect("yearend:approval", pk=classification.year_id)
+    return _approval_page(request, classification.year, {classification.pk: form}, status=400)
 
 
 @require_POST

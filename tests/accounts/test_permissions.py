@@ -94,6 +94,29 @@ def _an_evidence(world):
     return {"pk": evidence.pk}
 
 
+def _a_decision(world):
+    """A signed decision recorded as approving Bình's review."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from congtam.monitoring.models import OutsideDecision, Review
+
+    review = _binh_review(world)
+    decision = OutsideDecision(
+        person=review.person,
+        authority="Ủy ban Thường vụ Quốc hội",
+        number="1/QĐ",
+        signed_on=review.period.starts_on,
+        signer="Chủ tịch",
+        original_name="qd.pdf",
+        size=9,
+        content_type="application/pdf",
+        recorded_by=world.users[Role.HR],
+    )
+    decision.file.save("qd.pdf", SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n"), save=True)
+    Review.objects.filter(pk=review.pk).update(outside_decision=decision)
+    return {"pk": decision.pk}
+
+
 def _a_period_summary_job(world):
     """The summary of Bình's period, built in the background for HR."""
     from congtam.jobs.services import job_execute
@@ -281,6 +304,7 @@ ROUTES = {
     "monitoring:cycle": (lambda world: {"pk": _binh_review(world).period.cycle_id}, EVERYONE),
     "monitoring:my_reviews": ({}, EVERYONE),
     "monitoring:evidence": (_an_evidence, REVIEW_SEERS - {Role.LEADERSHIP}),
+    "monitoring:decision": (_a_decision, REVIEW_SEERS - {Role.LEADERSHIP}),
     "monitoring:todo": ({}, EVERYONE),
     "monitoring:my_scores": ({}, EVERYONE),
     "monitoring:unit_period": (lambda world: {"period": _binh_review(world).period_id, "code": "VPL-P1"}, REVIEW_SEERS),
@@ -374,6 +398,7 @@ POST_ROUTES = {
     "monitoring:review_action": (_review_kwargs(action="approve"), {Role.UNIT_HEAD}),
     "monitoring:period_close": (lambda world: {"pk": _binh_review(world).period_id}, ORG_MANAGERS),
     "monitoring:amend": (_review_kwargs(), ORG_MANAGERS),
+    "monitoring:decision_record": (_review_kwargs(), ORG_MANAGERS),
     # Anyone may post; only an agency open to the poster becomes their current one (tested apart).
     "org:agency_choose": (lambda world: {}, EVERYONE),
     # Anyone may post; only the reviews awaiting the poster's own approval are approved (tested apart).
@@ -387,6 +412,7 @@ POST_ROUTES = {
     "yearend:group_set": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
     "yearend:amend": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
     "yearend:approve": (lambda world: {"pk": _an_classification(world).pk}, {Role.UNIT_HEAD}),
+    "yearend:approve_by_decision": (lambda world: {"pk": _an_classification(world).pk}, ORG_MANAGERS),
     "yearend:acknowledge": (lambda world: {"pk": _an_classification(world).pk}, {Role.STAFF}),
     "yearend:meeting_record": (_vpl_p1_meeting, YEAR_HEADS),
     "yearend:meeting_discussion": (_vpl_p1_meeting, YEAR_HEADS),

@@ -121,6 +121,8 @@ FILL: dict[str, Callable[[World], list[dict]]] = {
     "monitoring:score_preview": REVIEW,
     "monitoring:review_action": _review_with("action", lambda: ["submit", "approve", "return"]),
     "monitoring:evidence": _each("evidence", "pk"),
+    "monitoring:decision": _each("decision", "pk"),
+    "monitoring:decision_record": REVIEW,
     "monitoring:unit_period": lambda world: world["period_unit"],
     "monitoring:period_summary": lambda world: [
         {"period": period, "extension": extension} for period in world["period"] for extension in ("xlsx", "pdf", "exe")
@@ -146,6 +148,7 @@ FILL: dict[str, Callable[[World], list[dict]]] = {
     "yearend:level_change": CLASSIFICATION,
     "yearend:group_set": CLASSIFICATION,
     "yearend:approve": CLASSIFICATION,
+    "yearend:approve_by_decision": CLASSIFICATION,
     "yearend:acknowledge": CLASSIFICATION,
     "yearend:appeal": CLASSIFICATION,
     "yearend:amend": CLASSIFICATION,

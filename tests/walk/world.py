@@ -119,6 +119,24 @@ def _add_monitoring(world: World, today: date) -> None:
     if other is not None:
         evidence = Evidence(item=other, original_name="bien-ban.pdf", size=len(PDF), content_type="application/pdf")
         evidence.file.save("bien-ban.pdf", SimpleUploadedFile("bien-ban.pdf", PDF), save=True)
+    # A signed decision of an outside authority, recorded as approving another person's review.
+    decided = Review.objects.exclude(person=staff.person).select_related("period", "person").order_by("pk").first()
+    if decided is not None:
+        from congtam.monitoring.models import OutsideDecision
+
+        decision = OutsideDecision(
+            person=decided.person,
+            authority="Ủy ban Thường vụ Quốc hội",
+            number="125/QĐ-UBTVQH15",
+            signed_on=decided.period.starts_on,
+            signer="Chủ tịch Quốc hội",
+            original_name="quyet-dinh.pdf",
+            size=len(PDF),
+            content_type="application/pdf",
+            recorded_by=hr,
+        )
+        decision.file.save("quyet-dinh.pdf", SimpleUploadedFile("quyet-dinh.pdf", PDF), save=True)
+        Review.objects.filter(pk=decided.pk).update(outside_decision=decision)
     # HR corrects an approved review of a closed month.
     approved = (
         Review.objects.filter(person=staff.person, state="approved", items__isnull=False)
@@ -417,6 +435,9 @@ def _collect(world: World) -> None:
     for observation in Observation.objects.all():
         world.add("observation", {"pk": observation.review_id, "observation_id": observation.pk})
     world.add("evidence", *Evidence.objects.order_by("pk").values_list("pk", flat=True))
+    from congtam.monitoring.models import OutsideDecision
+
+    world.add("decision", *OutsideDecision.objects.order_by("pk").values_list("pk", flat=True))
 
     years = list(Year.objects.order_by("pk"))
     world.add("year", *[year.pk for year in years])
