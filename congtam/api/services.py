@@ -38,6 +38,9 @@ def source_system_issue(*, actor, name: str, units: Iterable[Unit]) -> tuple[Sou
         errors["name"] = _("A system with this name already exists.")
     if not units:
         errors["units"] = _("Choose at least one unit.")
+    elif len({unit.agency_id for unit in units}) > 1:
+        # Staff codes are unique within an agency: a token of one agency's units reads them unambiguously.
+        errors["units"] = _("Choose the units of one agency: a system's token is scoped to one agency.")
     if errors:
         raise ValidationError(errors)
     token = new_token()
