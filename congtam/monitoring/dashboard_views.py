@@ -55,7 +55,9 @@ def my_scores_view(request):
     staff_code = (request.GET.get("person") or "").strip()
     if not staff_code and request.user.person_id is None:
         return render(request, "monitoring/dash/my_scores.html", {"no_person": True})
-    person = dashboards.person_for_scores(viewer=request.user, staff_code=staff_code or None)
+    person = dashboards.person_for_scores(
+        viewer=request.user, staff_code=staff_code or None, agency_id=_int(request.GET.get("agency"))
+    )
     scores = dashboards.person_scores(viewer=request.user, person=person, year=_int(request.GET.get("year")))
     points = " ".join(f"{point.x},{point.y}" for point in scores.chart)
     return render(
@@ -66,6 +68,7 @@ def my_scores_view(request):
             "frame": _chart_frame(),
             "polyline": points,
             "staff_code": staff_code,
+            "agency_id": _int(request.GET.get("agency")),
         },
     )
 

@@ -291,18 +291,23 @@ def person_scores(*, viewer, person: Person, year: int | None = None) -> PersonS
     return PersonScores(person=person, year=year, years=years, rows=rows, is_self=is_self, chart=_chart(rows, slots))
 
 
-def person_for_scores(*, viewer, staff_code: str | None) -> Person:
-    """The person whose scores are asked for: the viewer's own by default."""
+def person_for_scores(*, viewer, staff_code: str | None, agency_id: int | None = None) -> Person:
+    """The person whose scores are asked for: the viewer's own by default; else the one with
+    this staff code in the agency given (staff codes are unique within an agency), or the only
+    one with it. Two agencies' people sharing the code, with no agency given: not found."""
     _require_viewer(viewer)
+    people = Person.objects.only("id", "staff_code", "full_name", "unit_id")
     if not staff_code:
         if viewer.person_id is None:
             raise Http404(_("Your account has no staff record."))
-        staff_code = None
-    people = Person.objects.only("id", "staff_code", "full_name", "unit_id")
-    try:
-        return people.get(pk=viewer.person_id) if staff_code is None else people.get(staff_code=staff_code)
-    except Person.DoesNotExist:
-        raise Http404(staff_code) from None
+        return people.get(pk=viewer.person_id)
+    people = people.filter(staff_code=staff_code)
+    if agency_id is not None:
+        people = people.filter(agency_id=agency_id)
+    found = list(people.order_by("pk")[:2])
+    if len(found) != 1:
+        raise Http404(staff_code)
+    return found[0]
 
 
 # --- a unit's period -------------------------------------------------------------------------

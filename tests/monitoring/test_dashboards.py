@@ -359,3 +359,29 @@ def test_the_completion_page_and_its_queries_do_not_grow_with_the_people(year, c
     assert drilled.count('data-testid="unit-row"') == 3 and 'data-unit="VPL-P2"' in drilled
     client.force_login(year.user(Role.MANAGER))
     assert client.get(url).status_code == 403
+
+
+def test_the_scores_page_links_each_scored_period_to_its_score_sheet(year, monkeypatch, client):
+    approved_month(year, monkeypatch, 11)
+    client.force_login(year.user(Role.STAFF))
+    content = client.get(reverse("monitoring:my_scores")).content.decode()
+    review = year.review("an")
+    assert content.count('data-testid="score-sheet-link"') == 1
+    assert reverse("monitoring:score_sheet", kwargs={"pk": review.pk}) in content
+
+
+def test_a_staff_code_two_agencies_share_is_read_in_the_agency_given(year, monkeypatch, client):
+    from congtam.org import services as org_services
+    from congtam.org.models import Category
+
+    approved_month(year, monkeypatch, 11)
+    department = org_services.agency_create(actor=None, code="STC", name="Sở Tài chính", parent=year.world.agency)
+    top = org_services.unit_create(actor=None, agency=department, code="SO", name="Sở Tài chính")
+    org_services.person_create(
+        actor=None, staff_code="NV021", full_name="Lê Văn Trùng", category=Category.CONG_CHUC, unit=top
+    )
+    client.force_login(year.user(Role.HR))
+    url = reverse("monitoring:my_scores")
+    assert client.get(url, {"person": "NV021"}).status_code == 404  # two people: never a guess
+    page = client.get(url, {"person": "NV021", "agency": year.world.agency.pk}).content.decode()
+    assert "Nguyễn Văn An" in page and "Lê Văn Trùng" not in page
