@@ -612,7 +612,8 @@ def completion(
 
 
 def _unit_completion(result: Completion, period: Period, unit_code: str | None, today: date) -> None:
-    units = Unit.objects.only("id", "code", "name", "path", "depth", "parent_id")
+    # The period's agency: unit codes are unique within an agency.
+    units = Unit.objects.filter(agency=period.cycle.agency_id).only("id", "code", "name", "path", "depth", "parent_id")
     try:
         top = units.get(code=unit_code) if unit_code else units.filter(parent__isnull=True).order_by("path").first()
     except Unit.DoesNotExist:
