@@ -222,14 +222,7 @@ def review_approve(*, actor, review: Review, expected_version: int | None) -> Re
         subject=review,
         new={"score": review.score_exact, "state": review.state},
     )
-    tell(
-        [review.person_id],
-        kind="monitoring.review_approved",
-        review=review,
-        body="",
-        title=_("Your score for %(period)s was approved") % {"period": review.period.label},
-    )
-    _leaders_rescore(actor=actor, period=review.period, unit_ids=[review.unit_id])
+    _after_approval(actor, review)
     return review
 
 
@@ -263,6 +256,13 @@ def review_approve_by_decision(
         subject=review,
         new={"score": review.score_exact, "state": review.state, "decision": decision_values(decision)},
     )
+    _after_approval(actor, review)
+    return review
+
+
+def _after_approval(actor, review: Review) -> None:
+    """What follows the approval of one score, by its approver or by a recorded decision: the
+    person is told, and the leaders above whose score waited for it are scored again."""
     tell(
         [review.person_id],
         kind="monitoring.review_approved",
@@ -271,7 +271,6 @@ def review_approve_by_decision(
         title=_("Your score for %(period)s was approved") % {"period": review.period.label},
     )
     _leaders_rescore(actor=actor, period=review.period, unit_ids=[review.unit_id])
-    return review
 
 
 def _leaders_rescore(*, actor, period: Period, unit_ids) -> int:
